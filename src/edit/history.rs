@@ -1,0 +1,115 @@
+//! Undo/redo history and the dirty flag.
+
+use super::{apply, Edit, EditError};
+use crate::model::Project;
+
+/// A project together with its undo and redo stacks. Every change made
+/// through [`History::apply`] can be undone; the dirty flag compares the
+/// current revision with the last saved one.
+#[derive(Debug, Clone)]
+pub struct History {
+    undo: Vec<(Edit, u64)>,
+    redo: Vec<(Edit, u64)>,
+    /// Revision of the current state; each new edit gets a fresh number so a
+    /// state reached again by undo compares equal to the saved one.
+    revision: u64,
+    next_revision: u64,
+    saved_revision: u64,
+    /// Bumped on every change, undo and redo included: the autosave and view
+    /// caches watch it.
+    generation: u64,
+}
+
+impl Default for History {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl History {
+    /// An empty history for a project that is saved as it is.
+    pub fn new() -> Self {
+        Self { undo: Vec::new(), redo: Vec::new(), revision: 0, next_revision: 1, saved_revision: 0, generation: 0 }
+    }
+
+    /// Applies `edit`, records its inverse and clears the redo stack.
+    pub fn apply(&mut self, project: &mut Project, edit: Edit) -> Result<(), EditError> {
+        let inverse = apply(project, edit)?;
+        self.undo.push((inverse, self.revision));
+        self.redo.clear();
+        self.revision = self.next_revision;
+        self.next_revision += 1;
+        self.generation += 1;
+        Ok(())
+    }
+
+    /// Undoes the last edit; `false` when there is nothing to undo.
+    pub fn undo(&mut self, project: &mut Project) -> Result<bool, EditError> {
+        let Some((inverse, previous)) = self.undo.pop() else { return Ok(false) };
+        match apply(project, inverse.clone()) {
+            Ok(redo) => {
+                self.redo.push((redo, self.revision));
+                self.revision = previous;
+                self.generation += 1;
+                Ok(true)
+            }
+            Err(error) => {
+                self.undo.push((inverse, previous));
+                Err(error)
+            }
+        }
+    }
+
+    /// Redoes the last undone edit; `false` when there is nothing to redo.
+    pub fn redo(&mut self, project: &mut Project) -> Result<bool, EditError> {
+        let Some((edit, next)) = self.redo.pop() else { return Ok(false) };
+        match apply(project, edit.clone()) {
+            Ok(inverse) => {
+                self.undo.push((inverse, self.revision));
+                self.revision = next;
+                self.generation += 1;
+                Ok(true)
+            }
+            Err(error) => {
+                self.redo.push((edit, next));
+                Err(error)
+            }
+        }
+    }
+
+    /// Whether there is something to undo.
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    /// Whether there is something to redo.
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    /// Whether the project differs from what was last saved.
+    pub fn is_dirty(&self) -> bool {
+        self.revision != self.saved_revision
+    }
+
+    /// Records that the current state is what is on disk.
+    pub fn mark_saved(&mut self) {
+        self.saved_revision = self.revision;
+    }
+
+    /// Records that nothing is on disk (a recovered or imported project), so
+    /// that closing asks to save.
+    pub fn mark_unsaved(&mut self) {
+        self.saved_revision = u64::MAX;
+    }
+
+    /// A number that changes with every change of the project.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Number of undoable steps.
+    pub fn undo_len(&self) -> usize {
+        self.undo.len()
+    }
+}

@@ -1,0 +1,361 @@
+//! The one edit layer: every change to a project is an [`Edit`] applied by
+//! [`apply`], which also returns the edit that undoes it. Undo/redo, the dirty
+//! flag and autosave all hang off [`History`].
+
+mod history;
+mod session;
+
+pub use history::History;
+pub use session::Session;
+
+use thiserror::Error;
+
+use crate::model::{
+    CanonicalEntity, Claim, Document, Entity, EntityType, Project, Relation, RelationType, Status,
+};
+
+/// One change to a project. Ids name documents and annotations; indices say
+/// where an inserted item goes so that undo restores the exact order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    /// Inserts an entity at `index` of document `doc`'s entities.
+    InsertEntity { doc: String, index: usize, entity: Entity },
+    /// Removes the entity `id`.
+    RemoveEntity { doc: String, id: String },
+    /// Replaces the entity with the same id (type, bounds, canonical link, note…).
+    ReplaceEntity { doc: String, entity: Entity },
+    /// Inserts a claim.
+    InsertClaim { doc: String, index: usize, claim: Box<Claim> },
+    /// Removes the claim `id`.
+    RemoveClaim { doc: String, id: String },
+    /// Replaces the claim with the same id.
+    ReplaceClaim { doc: String, claim: Box<Claim> },
+    /// Inserts a relation.
+    InsertRelation { doc: String, index: usize, relation: Relation },
+    /// Removes the relation `id`.
+    RemoveRelation { doc: String, id: String },
+    /// Sets a document's workflow status.
+    SetStatus { doc: String, status: Status },
+    /// Inserts a document at `index`.
+    InsertDocument { index: usize, document: Box<Document> },
+    /// Removes the document `id`.
+    RemoveDocument { id: String },
+    /// Inserts an entity type at `index`.
+    InsertEntityType { index: usize, entity_type: EntityType },
+    /// Removes the entity type `key` (refused while annotations use it).
+    RemoveEntityType { key: String },
+    /// Replaces the entity type `key` (name, colour, hotkey; a new key renames
+    /// it and every annotation and canonical entity that uses it).
+    ReplaceEntityType { key: String, entity_type: EntityType },
+    /// Inserts a relation type at `index`.
+    InsertRelationType { index: usize, relation_type: RelationType },
+    /// Removes the relation type `key` (refused while relations use it).
+    RemoveRelationType { key: String },
+    /// Inserts a canonical entity.
+    InsertCanonical { index: usize, canonical: CanonicalEntity },
+    /// Removes a canonical entity (refused while mentions point to it).
+    RemoveCanonical { id: String },
+    /// Renames the project.
+    SetProjectName { name: String },
+    /// Several edits as one undoable step, applied in order.
+    Batch { label: String, edits: Vec<Edit> },
+}
+
+/// Why an edit could not be applied. The project is unchanged when this is
+/// returned.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum EditError {
+    /// No document with this id.
+    #[error("no document {0:?}")]
+    NoDocument(String),
+    /// No annotation with this id.
+    #[error("no annotation {0:?} in document {1:?}")]
+    NoAnnotation(String, String),
+    /// An id is taken already.
+    #[error("id {0:?} is already used")]
+    DuplicateId(String),
+    /// A span does not fit the text or does not quote it.
+    #[error("span {start}..{end} does not quote {quote:?} in document {doc:?}")]
+    BadSpan { doc: String, start: usize, end: usize, quote: String },
+    /// An index is past the end.
+    #[error("index {0} is out of range")]
+    BadIndex(usize),
+    /// Unknown type, or a type still in use.
+    #[error("{0}")]
+    Schema(String),
+}
+
+fn doc_mut<'p>(project: &'p mut Project, id: &str) -> Result<&'p mut Document, EditError> {
+    project
+        .documents
+        .iter_mut()
+        .find(|d| d.id == id)
+        .ok_or_else(|| EditError::NoDocument(id.to_owned()))
+}
+
+fn check_span(doc: &Document, start: usize, end: usize, quote: &str) -> Result<(), EditError> {
+    match crate::model::span::char_slice(&doc.text, start, end) {
+        Some(actual) if start < end && actual == quote => Ok(()),
+        _ => Err(EditError::BadSpan { doc: doc.id.clone(), start, end, quote: quote.to_owned() }),
+    }
+}
+
+fn check_free_id(doc: &Document, id: &str) -> Result<(), EditError> {
+    if doc.entity(id).is_some() || doc.claim(id).is_some() || doc.relation(id).is_some() {
+        Err(EditError::DuplicateId(id.to_owned()))
+    } else {
+        Ok(())
+    }
+}
+
+fn position<T>(items: &[T], doc: &str, id: &str, id_of: impl Fn(&T) -> &str) -> Result<usize, EditError> {
+    items
+        .iter()
+        .position(|item| id_of(item) == id)
+        .ok_or_else(|| EditError::NoAnnotation(id.to_owned(), doc.to_owned()))
+}
+
+/// Applies `edit` to `project` and returns the edit that undoes it. On error
+/// the project is left as it was (a failing batch is rolled back).
+pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
+    Ok(match edit {
+        Edit::InsertEntity { doc, index, entity } => {
+            if project.schema.entity_type(&entity.label).is_none() {
+                return Err(EditError::Schema(format!("unknown entity type {:?}", entity.label)));
+            }
+            let d = doc_mut(project, &doc)?;
+            check_free_id(d, &entity.id)?;
+            check_span(d, entity.start, entity.end, &entity.text)?;
+            if index > d.entities.len() {
+                return Err(EditError::BadIndex(index));
+            }
+            let id = entity.id.clone();
+            d.entities.insert(index, entity);
+            Edit::RemoveEntity { doc, id }
+        }
+        Edit::RemoveEntity { doc, id } => {
+            let d = doc_mut(project, &doc)?;
+            let index = position(&d.entities, &doc, &id, |e| &e.id)?;
+            let used_by_claim = d.claims.iter().any(|c| c.claimant == Some(crate::model::Claimant::Entity(id.clone())));
+            let used_by_relation = d.relations.iter().any(|r| r.from == id || r.to == id);
+            if used_by_claim || used_by_relation {
+                return Err(EditError::Schema(format!(
+                    "entity {id:?} is still a claimant or relation end; remove those first"
+                )));
+            }
+            let entity = d.entities.remove(index);
+            Edit::InsertEntity { doc, index, entity }
+        }
+        Edit::ReplaceEntity { doc, entity } => {
+            if project.schema.entity_type(&entity.label).is_none() {
+                return Err(EditError::Schema(format!("unknown entity type {:?}", entity.label)));
+            }
+            let d = doc_mut(project, &doc)?;
+            let index = position(&d.entities, &doc, &entity.id, |e| &e.id)?;
+            check_span(d, entity.start, entity.end, &entity.text)?;
+            let old = std::mem::replace(&mut d.entities[index], entity);
+            Edit::ReplaceEntity { doc, entity: old }
+        }
+        Edit::InsertClaim { doc, index, claim } => {
+            let d = doc_mut(project, &doc)?;
+            check_free_id(d, &claim.id)?;
+            check_span(d, claim.start, claim.end, &claim.text)?;
+            if index > d.claims.len() {
+                return Err(EditError::BadIndex(index));
+            }
+            let id = claim.id.clone();
+            d.claims.insert(index, *claim);
+            Edit::RemoveClaim { doc, id }
+        }
+        Edit::RemoveClaim { doc, id } => {
+            let d = doc_mut(project, &doc)?;
+            let index = position(&d.claims, &doc, &id, |c| &c.id)?;
+            if d.relations.iter().any(|r| r.from == id || r.to == id) {
+                return Err(EditError::Schema(format!("claim {id:?} is still a relation end; remove the relation first")));
+            }
+            let claim = Box::new(d.claims.remove(index));
+            Edit::InsertClaim { doc, index, claim }
+        }
+        Edit::ReplaceClaim { doc, claim } => {
+            let d = doc_mut(project, &doc)?;
+            let index = position(&d.claims, &doc, &claim.id, |c| &c.id)?;
+            check_span(d, claim.start, claim.end, &claim.text)?;
+            if let Some(cue) = &claim.cue {
+                check_span(d, cue.start, cue.end, &cue.text)?;
+            }
+            let old = std::mem::replace(&mut d.claims[index], *claim);
+            Edit::ReplaceClaim { doc, claim: Box::new(old) }
+        }
+        Edit::InsertRelation { doc, index, relation } => {
+            if project.schema.relation_type(&relation.label).is_none() {
+                return Err(EditError::Schema(format!("unknown relation type {:?}", relation.label)));
+            }
+            let d = doc_mut(project, &doc)?;
+            check_free_id(d, &relation.id)?;
+            for end in [&relation.from, &relation.to] {
+                if !d.has_span_annotation(end) {
+                    return Err(EditError::NoAnnotation(end.clone(), doc.clone()));
+                }
+            }
+            if index > d.relations.len() {
+                return Err(EditError::BadIndex(index));
+            }
+            let id = relation.id.clone();
+            d.relations.insert(index, relation);
+            Edit::RemoveRelation { doc, id }
+        }
+        Edit::RemoveRelation { doc, id } => {
+            let d = doc_mut(project, &doc)?;
+            let index = position(&d.relations, &doc, &id, |r| &r.id)?;
+            let relation = d.relations.remove(index);
+            Edit::InsertRelation { doc, index, relation }
+        }
+        Edit::SetStatus { doc, status } => {
+            let d = doc_mut(project, &doc)?;
+            let old = std::mem::replace(&mut d.status, status);
+            Edit::SetStatus { doc, status: old }
+        }
+        Edit::InsertDocument { index, document } => {
+            if project.document(&document.id).is_some() {
+                return Err(EditError::DuplicateId(document.id.clone()));
+            }
+            if index > project.documents.len() {
+                return Err(EditError::BadIndex(index));
+            }
+            let id = document.id.clone();
+            project.documents.insert(index, *document);
+            Edit::RemoveDocument { id }
+        }
+        Edit::RemoveDocument { id } => {
+            let index = project.document_index(&id).ok_or_else(|| EditError::NoDocument(id.clone()))?;
+            let document = Box::new(project.documents.remove(index));
+            Edit::InsertDocument { index, document }
+        }
+        Edit::InsertEntityType { index, entity_type } => {
+            if project.schema.entity_type(&entity_type.key).is_some() {
+                return Err(EditError::DuplicateId(entity_type.key.clone()));
+            }
+            if index > project.schema.entity_types.len() {
+                return Err(EditError::BadIndex(index));
+            }
+            let key = entity_type.key.clone();
+            project.schema.entity_types.insert(index, entity_type);
+            Edit::RemoveEntityType { key }
+        }
+        Edit::RemoveEntityType { key } => {
+            let in_use = project.documents.iter().any(|d| d.entities.iter().any(|e| e.label == key))
+                || project.canonical_entities.iter().any(|c| c.label == key);
+            if in_use {
+                return Err(EditError::Schema(format!("entity type {key:?} is still used by annotations")));
+            }
+            let index = project
+                .schema
+                .entity_types
+                .iter()
+                .position(|t| t.key == key)
+                .ok_or_else(|| EditError::Schema(format!("unknown entity type {key:?}")))?;
+            let entity_type = project.schema.entity_types.remove(index);
+            Edit::InsertEntityType { index, entity_type }
+        }
+        Edit::ReplaceEntityType { key, entity_type } => {
+            let index = project
+                .schema
+                .entity_types
+                .iter()
+                .position(|t| t.key == key)
+                .ok_or_else(|| EditError::Schema(format!("unknown entity type {key:?}")))?;
+            let new_key = entity_type.key.clone();
+            if new_key != key && project.schema.entity_type(&new_key).is_some() {
+                return Err(EditError::DuplicateId(new_key));
+            }
+            if new_key.trim().is_empty() {
+                return Err(EditError::Schema("an entity type needs a key".to_owned()));
+            }
+            if let Some(hotkey) = entity_type.hotkey
+                && project.schema.entity_types.iter().any(|t| t.key != key && t.hotkey == Some(hotkey))
+            {
+                return Err(EditError::Schema(format!("hotkey {hotkey:?} is already bound")));
+            }
+            let old = std::mem::replace(&mut project.schema.entity_types[index], entity_type);
+            if new_key != key {
+                for d in &mut project.documents {
+                    for e in d.entities.iter_mut().filter(|e| e.label == key) {
+                        e.label.clone_from(&new_key);
+                    }
+                }
+                for c in project.canonical_entities.iter_mut().filter(|c| c.label == key) {
+                    c.label.clone_from(&new_key);
+                }
+            }
+            Edit::ReplaceEntityType { key: new_key, entity_type: old }
+        }
+        Edit::InsertRelationType { index, relation_type } => {
+            if project.schema.relation_type(&relation_type.key).is_some() {
+                return Err(EditError::DuplicateId(relation_type.key.clone()));
+            }
+            if index > project.schema.relation_types.len() {
+                return Err(EditError::BadIndex(index));
+            }
+            let key = relation_type.key.clone();
+            project.schema.relation_types.insert(index, relation_type);
+            Edit::RemoveRelationType { key }
+        }
+        Edit::RemoveRelationType { key } => {
+            if project.documents.iter().any(|d| d.relations.iter().any(|r| r.label == key)) {
+                return Err(EditError::Schema(format!("relation type {key:?} is still used")));
+            }
+            let index = project
+                .schema
+                .relation_types
+                .iter()
+                .position(|t| t.key == key)
+                .ok_or_else(|| EditError::Schema(format!("unknown relation type {key:?}")))?;
+            let relation_type = project.schema.relation_types.remove(index);
+            Edit::InsertRelationType { index, relation_type }
+        }
+        Edit::InsertCanonical { index, canonical } => {
+            if project.canonical(&canonical.id).is_some() {
+                return Err(EditError::DuplicateId(canonical.id.clone()));
+            }
+            if index > project.canonical_entities.len() {
+                return Err(EditError::BadIndex(index));
+            }
+            let id = canonical.id.clone();
+            project.canonical_entities.insert(index, canonical);
+            Edit::RemoveCanonical { id }
+        }
+        Edit::RemoveCanonical { id } => {
+            if project.documents.iter().any(|d| d.entities.iter().any(|e| e.canonical.as_deref() == Some(&id))) {
+                return Err(EditError::Schema(format!("canonical entity {id:?} still has mentions")));
+            }
+            let index = project
+                .canonical_entities
+                .iter()
+                .position(|c| c.id == id)
+                .ok_or_else(|| EditError::Schema(format!("unknown canonical entity {id:?}")))?;
+            let canonical = project.canonical_entities.remove(index);
+            Edit::InsertCanonical { index, canonical }
+        }
+        Edit::SetProjectName { name } => {
+            let old = std::mem::replace(&mut project.name, name);
+            Edit::SetProjectName { name: old }
+        }
+        Edit::Batch { label, edits } => {
+            let mut inverses = Vec::with_capacity(edits.len());
+            for edit in edits {
+                match apply(project, edit) {
+                    Ok(inverse) => inverses.push(inverse),
+                    Err(error) => {
+                        // Roll back what this batch did so far.
+                        for inverse in inverses.into_iter().rev() {
+                            let _ = apply(project, inverse);
+                        }
+                        return Err(error);
+                    }
+                }
+            }
+            inverses.reverse();
+            Edit::Batch { label, edits: inverses }
+        }
+    })
+}

@@ -1,0 +1,365 @@
+//! Gloss's own JSONL: one object per document with every field, offsets in
+//! code points. Lossless: `import` reads back what `export` writes.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use serde_json::{json, Value};
+
+use super::{ExportOptions, Exported, Fields, FormatError, Imported, Tally};
+use crate::model::span::CharIndex;
+use crate::model::{
+    Attribution, CanonicalEntity, CheckWorthiness, Claim, ClaimType, Claimant, Cue, Document, Entity, Evidence,
+    Project, Relation, Review, Stance, Status, Verdict,
+};
+
+/// One JSON object for a document.
+pub fn document_json(project: &Project, doc: &Document) -> Value {
+    let entities: Vec<Value> = doc
+        .entities
+        .iter()
+        .map(|e| {
+            json!({
+                "id": e.id,
+                "start": e.start,
+                "end": e.end,
+                "label": e.label,
+                "text": e.text,
+                "canonical": e.canonical.as_ref().map(|id| {
+                    let name = project.canonical(id).map(|c| c.name.as_str());
+                    json!({"id": id, "name": name})
+                }),
+                "note": e.note,
+                "annotator": e.annotator,
+            })
+        })
+        .collect();
+    let claims: Vec<Value> = doc.claims.iter().map(|c| claim_json(doc, c)).collect();
+    let relations: Vec<Value> = doc
+        .relations
+        .iter()
+        .map(|r| json!({"id": r.id, "label": r.label, "from": r.from, "to": r.to}))
+        .collect();
+    json!({
+        "id": doc.id,
+        "title": doc.title,
+        "source": doc.source,
+        "date": doc.date,
+        "status": doc.status.name(),
+        "text": doc.text,
+        "entities": entities,
+        "claims": claims,
+        "relations": relations,
+    })
+}
+
+fn claim_json(doc: &Document, c: &Claim) -> Value {
+    let claimant = c.claimant.as_ref().map(|claimant| match claimant {
+        Claimant::Entity(id) => json!({"entity": id, "text": doc.entity(id).map(|e| e.text.as_str())}),
+        Claimant::Text(text) => json!({"text": text}),
+    });
+    let evidence: Vec<Value> = c
+        .evidence
+        .iter()
+        .map(|e| match e {
+            Evidence::Span { doc, start, end, text } => {
+                json!({"doc": doc, "start": start, "end": end, "text": text})
+            }
+            Evidence::Url(url) => json!({"url": url}),
+        })
+        .collect();
+    json!({
+        "id": c.id,
+        "start": c.start,
+        "end": c.end,
+        "text": c.text,
+        "claimant": claimant,
+        "cue": c.cue.as_ref().map(|cue| json!({"start": cue.start, "end": cue.end, "text": cue.text})),
+        "attribution": c.attribution.name(),
+        "checkworthiness": c.checkworthiness.map(|v| v.name()),
+        "claim_type": c.claim_type.map(|v| v.name()),
+        "stance": c.stance.map(|v| v.name()),
+        "verdict": c.verdict.map(|v| v.name()),
+        "rating": c.rating,
+        "evidence": evidence,
+        "summary": c.summary,
+        "note": c.note,
+        "annotator": c.annotator,
+    })
+}
+
+/// Exports the selected documents, one JSON object per line.
+pub fn export(project: &Project, options: &ExportOptions) -> Result<Exported, FormatError> {
+    let mut out = String::new();
+    for doc in options.select(project) {
+        out.push_str(&document_json(project, doc).to_string());
+        out.push('\n');
+    }
+    Ok(Exported { files: vec![(Default::default(), out.into_bytes())], warnings: Vec::new() })
+}
+
+const DOCUMENT_KEYS: &[&str] =
+    &["id", "title", "source", "date", "status", "text", "entities", "claims", "relations", "content_hash"];
+const ENTITY_KEYS: &[&str] = &["id", "start", "end", "label", "text", "canonical", "note", "annotator", "review"];
+const CLAIM_KEYS: &[&str] = &[
+    "id",
+    "start",
+    "end",
+    "text",
+    "claimant",
+    "cue",
+    "attribution",
+    "checkworthiness",
+    "claim_type",
+    "stance",
+    "verdict",
+    "rating",
+    "evidence",
+    "summary",
+    "note",
+    "annotator",
+    "review",
+];
+const RELATION_KEYS: &[&str] = &["id", "label", "from", "to"];
+
+/// Reads Gloss JSONL files back into a project: documents with every field,
+/// canonical entities rebuilt from the mentions' `{id, name}`, and the
+/// schema's defaults plus any type the files use. Ids are kept; a document id
+/// seen twice gets a suffix (reported).
+pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
+    let mut project = Project::new("");
+    let mut tally = Tally::default();
+    let mut doc_ids = HashSet::new();
+    let mut canonical: HashMap<String, usize> = HashMap::new();
+    for path in sources {
+        let content = super::read_text(path)?;
+        for (n, line) in content.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let value: Value =
+                serde_json::from_str(line).map_err(|e| super::error_at(path, n + 1, format!("not JSON: {e}")))?;
+            let mut doc = read_document(&value, path, n + 1, &mut project, &mut canonical, &mut tally)?;
+            let id = super::unique_id(&mut doc_ids, &doc.id);
+            if id != doc.id {
+                tally.add("duplicate document id(s) renamed", format!("{}:{} {} → {id}", path.display(), n + 1, doc.id));
+                doc.id = id;
+            }
+            project.documents.push(doc);
+        }
+    }
+    check_evidence(&mut project, &mut tally);
+    super::complete_schema(&mut project);
+    Ok(Imported { project, warnings: tally.warnings("jsonl: ") })
+}
+
+/// Drops evidence spans that point to a document outside the import or do
+/// not quote its text (reported), so that the imported project is valid.
+fn check_evidence(project: &mut Project, tally: &mut Tally) {
+    let texts: HashMap<String, String> = project.documents.iter().map(|d| (d.id.clone(), d.text.clone())).collect();
+    for doc in &mut project.documents {
+        for claim in &mut doc.claims {
+            let place = format!("{} {}", doc.id, claim.id);
+            claim.evidence.retain(|e| match e {
+                Evidence::Url(_) => true,
+                Evidence::Span { doc: target, start, end, text } => {
+                    let ok = texts
+                        .get(target)
+                        .and_then(|t| crate::model::span::char_slice(t, *start, *end))
+                        .is_some_and(|actual| actual == text && start < end);
+                    if !ok {
+                        tally.add("evidence span(s) left out: their document is not in the import or the text differs", place.clone());
+                    }
+                    ok
+                }
+            });
+        }
+    }
+}
+
+fn read_document(
+    value: &Value,
+    path: &Path,
+    line: usize,
+    project: &mut Project,
+    canonical: &mut HashMap<String, usize>,
+    tally: &mut Tally,
+) -> Result<Document, FormatError> {
+    let fields = Fields::new(value, path, line, "document")?;
+    for key in fields.unknown_keys(DOCUMENT_KEYS) {
+        tally.add("unknown field(s) left out", format!("{} {key:?}", fields.place()));
+    }
+    let id = fields.required_string("id")?;
+    let text = fields.required_string("text")?;
+    let mut doc = Document::new(id.clone(), fields.string("title")?.unwrap_or(id), text);
+    doc.source = fields.string("source")?;
+    doc.date = fields.string("date")?;
+    if let Some(status) = fields.string("status")? {
+        doc.status = Status::parse(&status).ok_or_else(|| fields.error(format!("unknown status {status:?}")))?;
+    }
+    let index = CharIndex::new(&doc.text);
+    let mut ids = HashSet::new();
+    for (i, value) in fields.array("entities")?.iter().enumerate() {
+        let entity = read_entity(value, path, line, i + 1, &doc, &index, project, canonical, tally)?;
+        if !ids.insert(entity.id.clone()) {
+            return Err(super::error_at(path, line, format!("annotation id {:?} is used twice", entity.id)));
+        }
+        doc.entities.push(entity);
+    }
+    for (i, value) in fields.array("claims")?.iter().enumerate() {
+        let claim = read_claim(value, path, line, i + 1, &doc, &index, tally)?;
+        if !ids.insert(claim.id.clone()) {
+            return Err(super::error_at(path, line, format!("annotation id {:?} is used twice", claim.id)));
+        }
+        doc.claims.push(claim);
+    }
+    for (i, value) in fields.array("relations")?.iter().enumerate() {
+        let f = Fields::new(value, path, line, format!("relation {}", i + 1))?;
+        for key in f.unknown_keys(RELATION_KEYS) {
+            tally.add("unknown field(s) left out", format!("{} {key:?}", f.place()));
+        }
+        let relation = Relation {
+            id: f.required_string("id")?,
+            label: f.required_string("label")?,
+            from: f.required_string("from")?,
+            to: f.required_string("to")?,
+        };
+        if !doc.has_span_annotation(&relation.from) || !doc.has_span_annotation(&relation.to) {
+            tally.add("relation(s) left out: an end is not an entity or claim of the document", format!("{} {}", doc.id, relation.id));
+            continue;
+        }
+        if !ids.insert(relation.id.clone()) {
+            return Err(super::error_at(path, line, format!("annotation id {:?} is used twice", relation.id)));
+        }
+        doc.relations.push(relation);
+    }
+    Ok(doc)
+}
+
+/// Checks that `start..end` quotes `quote` (when given) and returns the quoted text.
+fn quoted(f: &Fields<'_>, doc: &Document, index: &CharIndex, start: usize, end: usize, quote: Option<String>) -> Result<String, FormatError> {
+    let actual = super::span_text(index, &doc.text, start, end).map_err(|e| f.error(e))?;
+    match quote {
+        Some(quote) if quote != actual => {
+            Err(f.error(format!("quotes {quote:?} but the text at {start}..{end} is {actual:?}")))
+        }
+        _ => Ok(actual),
+    }
+}
+
+fn read_review(f: &Fields<'_>) -> Result<Review, FormatError> {
+    match f.string("review")?.as_deref() {
+        None | Some("Unreviewed") => Ok(Review::Unreviewed),
+        Some("Accepted") => Ok(Review::Accepted),
+        Some("Rejected") => Ok(Review::Rejected),
+        Some(other) => Err(f.error(format!("unknown review state {other:?}"))),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn read_entity(
+    value: &Value,
+    path: &Path,
+    line: usize,
+    n: usize,
+    doc: &Document,
+    index: &CharIndex,
+    project: &mut Project,
+    canonical: &mut HashMap<String, usize>,
+    tally: &mut Tally,
+) -> Result<Entity, FormatError> {
+    let f = Fields::new(value, path, line, format!("entity {n}"))?;
+    for key in f.unknown_keys(ENTITY_KEYS) {
+        tally.add("unknown field(s) left out", format!("{} {key:?}", f.place()));
+    }
+    let (start, end) = (f.required_offset("start")?, f.required_offset("end")?);
+    let text = quoted(&f, doc, index, start, end, f.string("text")?)?;
+    let mut entity = Entity::new(f.required_string("id")?, f.required_string("label")?, start, end, text);
+    entity.note = f.string("note")?;
+    entity.annotator = f.string("annotator")?;
+    entity.review = read_review(&f)?;
+    if let Some(value) = f.get("canonical") {
+        let c = Fields::new(value, path, line, format!("entity {n} canonical"))?;
+        let id = c.required_string("id")?;
+        if !canonical.contains_key(&id) {
+            let name = c.string("name")?.unwrap_or_else(|| entity.text.clone());
+            canonical.insert(id.clone(), project.canonical_entities.len());
+            project.canonical_entities.push(CanonicalEntity {
+                id: id.clone(),
+                name,
+                label: entity.label.clone(),
+                note: None,
+            });
+        }
+        entity.canonical = Some(id);
+    }
+    Ok(entity)
+}
+
+fn parse_value<T>(f: &Fields<'_>, key: &str, parse: fn(&str) -> Option<T>) -> Result<Option<T>, FormatError> {
+    match f.string(key)? {
+        None => Ok(None),
+        Some(name) => parse(&name).map(Some).ok_or_else(|| f.error(format!("unknown {key} {name:?}"))),
+    }
+}
+
+fn read_claim(
+    value: &Value,
+    path: &Path,
+    line: usize,
+    n: usize,
+    doc: &Document,
+    index: &CharIndex,
+    tally: &mut Tally,
+) -> Result<Claim, FormatError> {
+    let f = Fields::new(value, path, line, format!("claim {n}"))?;
+    for key in f.unknown_keys(CLAIM_KEYS) {
+        tally.add("unknown field(s) left out", format!("{} {key:?}", f.place()));
+    }
+    let (start, end) = (f.required_offset("start")?, f.required_offset("end")?);
+    let text = quoted(&f, doc, index, start, end, f.string("text")?)?;
+    let mut claim = Claim::new(f.required_string("id")?, start, end, text);
+    if let Some(value) = f.get("claimant") {
+        let c = Fields::new(value, path, line, format!("claim {n} claimant"))?;
+        claim.claimant = match (c.string("entity")?, c.string("text")?) {
+            (Some(id), _) if doc.entity(&id).is_some() => Some(Claimant::Entity(id)),
+            (Some(id), text) => {
+                tally.add("claimant(s) that name a missing entity kept as free text", format!("{} {} {id}", doc.id, claim.id));
+                Some(Claimant::Text(text.unwrap_or(id)))
+            }
+            (None, Some(text)) => Some(Claimant::Text(text)),
+            (None, None) => return Err(c.error("needs \"entity\" or \"text\"")),
+        };
+    }
+    if let Some(value) = f.get("cue") {
+        let c = Fields::new(value, path, line, format!("claim {n} cue"))?;
+        let (start, end) = (c.required_offset("start")?, c.required_offset("end")?);
+        let text = quoted(&c, doc, index, start, end, c.string("text")?)?;
+        claim.cue = Some(Cue { start, end, text });
+    }
+    if let Some(a) = parse_value(&f, "attribution", Attribution::parse)? {
+        claim.attribution = a;
+    }
+    claim.checkworthiness = parse_value(&f, "checkworthiness", CheckWorthiness::parse)?;
+    claim.claim_type = parse_value(&f, "claim_type", ClaimType::parse)?;
+    claim.stance = parse_value(&f, "stance", Stance::parse)?;
+    claim.verdict = parse_value(&f, "verdict", Verdict::parse)?;
+    claim.rating = f.string("rating")?;
+    claim.summary = f.string("summary")?;
+    claim.note = f.string("note")?;
+    claim.annotator = f.string("annotator")?;
+    claim.review = read_review(&f)?;
+    for (i, value) in f.array("evidence")?.iter().enumerate() {
+        let e = Fields::new(value, path, line, format!("claim {n} evidence {}", i + 1))?;
+        claim.evidence.push(match e.string("url")? {
+            Some(url) => Evidence::Url(url),
+            None => Evidence::Span {
+                doc: e.required_string("doc")?,
+                start: e.required_offset("start")?,
+                end: e.required_offset("end")?,
+                text: e.required_string("text")?,
+            },
+        });
+    }
+    Ok(claim)
+}

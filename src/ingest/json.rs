@@ -1,0 +1,52 @@
+//! JSON (an object or an array of objects) and JSONL article batches: `text`
+//! is required; `id`, `title`, `source` or `url`, and `date` are optional.
+
+use serde_json::Value;
+
+use super::{decode::normalize_line_ends, text_article, Article};
+
+/// Reads a `.json` file: one article object or an array of them.
+pub fn read_json(text: &str) -> Result<Vec<Article>, String> {
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| format!("line {}, column {}: invalid JSON: {e}", e.line(), e.column()))?;
+    match value {
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(n, item)| article(item).map_err(|m| format!("item {}: {m}", n + 1)))
+            .collect(),
+        object @ Value::Object(_) => Ok(vec![article(&object)?]),
+        _ => Err("expected an article object or an array of them".to_owned()),
+    }
+}
+
+/// Reads a `.jsonl` file: one article object per non-empty line.
+pub fn read_jsonl(text: &str) -> Result<Vec<Article>, String> {
+    let mut articles = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let value: Value = serde_json::from_str(line)
+            .map_err(|e| format!("line {}, column {}: invalid JSON: {e}", n + 1, e.column()))?;
+        articles.push(article(&value).map_err(|m| format!("line {}: {m}", n + 1))?);
+    }
+    Ok(articles)
+}
+
+fn article(value: &Value) -> Result<Article, String> {
+    let Value::Object(map) = value else { return Err("expected a JSON object".to_owned()) };
+    let field = |name: &str| match map.get(name) {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let text = field("text").ok_or("no \"text\" string")?;
+    let mut article = text_article(normalize_line_ends(&text), field("source").or_else(|| field("url")));
+    if let Some(title) = field("title").filter(|t| !t.trim().is_empty()) {
+        article.title = title;
+    }
+    article.id = field("id");
+    article.date = field("date");
+    Ok(article)
+}

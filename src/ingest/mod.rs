@@ -1,0 +1,156 @@
+//! Article import: plain text and Markdown in any common encoding, HTML pages
+//! (boilerplate stripped), JSON and JSONL batches.
+
+mod decode;
+mod html;
+mod json;
+
+use std::path::{Path, PathBuf};
+
+use crate::edit::Edit;
+use crate::model::{content_hash, Document, Project};
+
+pub use decode::decode;
+
+/// One article read from a file, before it becomes a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Article {
+    /// Id wanted by the source (a JSON `id`), if any.
+    pub id: Option<String>,
+    /// Title.
+    pub title: String,
+    /// Full text, LF line ends.
+    pub text: String,
+    /// File path or URL.
+    pub source: Option<String>,
+    /// Publication date as given.
+    pub date: Option<String>,
+}
+
+/// An article file that could not be read, with the file's path.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct IngestError {
+    /// The file.
+    pub path: String,
+    /// What is wrong, with a line number where it helps.
+    pub message: String,
+}
+
+impl IngestError {
+    fn new(path: &Path, message: impl Into<String>) -> Self {
+        Self { path: path.display().to_string(), message: message.into() }
+    }
+}
+
+/// Reads the articles of one file; the format comes from the extension
+/// (`.html`/`.htm`, `.json`, `.jsonl`/`.ndjson`; anything else is text).
+pub fn read_articles(path: &Path) -> Result<Vec<Article>, IngestError> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        let message = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_owned(),
+            _ if path.is_dir() => "is a directory, not an article".to_owned(),
+            _ => e.to_string(),
+        };
+        IngestError::new(path, message)
+    })?;
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let source = Some(path.display().to_string());
+    let articles = match extension.as_str() {
+        "html" | "htm" | "xhtml" => vec![html::read(&decode(&bytes), source)],
+        "json" => json::read_json(&decode(&bytes)).map_err(|m| IngestError::new(path, m))?,
+        "jsonl" | "ndjson" => json::read_jsonl(&decode(&bytes)).map_err(|m| IngestError::new(path, m))?,
+        _ => vec![text_article(decode(&bytes), source)],
+    };
+    if articles.is_empty() {
+        return Err(IngestError::new(path, "no articles in the file"));
+    }
+    for (n, article) in articles.iter().enumerate() {
+        if article.text.trim().is_empty() {
+            let which = if articles.len() > 1 { format!("article {} is empty", n + 1) } else { "the article is empty".to_owned() };
+            return Err(IngestError::new(path, which));
+        }
+    }
+    Ok(articles)
+}
+
+/// A text or Markdown article: the whole decoded text, titled by its first
+/// non-empty line (without Markdown heading marks).
+pub fn text_article(text: String, source: Option<String>) -> Article {
+    let title = first_line_title(&text);
+    Article { id: None, title, text, source, date: None }
+}
+
+fn first_line_title(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .map(|l| l.trim_start_matches('#').trim().to_owned())
+        .unwrap_or_default()
+}
+
+/// What [`add_articles`] did.
+#[derive(Debug, Default)]
+pub struct AddReport {
+    /// Ids of the documents added.
+    pub added: Vec<String>,
+    /// One line per article skipped because the project has it already.
+    pub skipped: Vec<String>,
+    /// Files that could not be read.
+    pub errors: Vec<IngestError>,
+}
+
+/// Reads `paths` and returns one undoable edit that adds every new article to
+/// `project` (`None` when there is nothing to add), with a report. Articles
+/// whose text is already in the project (same content hash) are skipped.
+pub fn add_articles(project: &Project, paths: &[PathBuf]) -> (Option<Edit>, AddReport) {
+    let mut report = AddReport::default();
+    let mut articles = Vec::new();
+    for path in paths {
+        match read_articles(path) {
+            Ok(found) => articles.extend(found.into_iter().map(|a| (path.clone(), a))),
+            Err(e) => report.errors.push(e),
+        }
+    }
+    let edit = add_read_articles(project, articles, &mut report);
+    (edit, report)
+}
+
+/// Turns articles already read into one edit that adds the new ones.
+pub fn add_read_articles(project: &Project, articles: Vec<(PathBuf, Article)>, report: &mut AddReport) -> Option<Edit> {
+    // Work on a scratch copy of the ids and hashes so that duplicates inside
+    // one batch are caught too.
+    let mut scratch = Project { documents: Vec::new(), ..Project::new("") };
+    let mut hashes: std::collections::HashMap<String, String> =
+        project.documents.iter().map(|d| (d.content_hash.clone(), d.id.clone())).collect();
+    let mut edits = Vec::new();
+    for (path, article) in articles {
+        let hash = content_hash(&article.text);
+        if let Some(existing) = hashes.get(&hash) {
+            report.skipped.push(format!(
+                "{}: {:?} is already in the project as document {existing:?}; skipped",
+                path.display(),
+                article.title
+            ));
+            continue;
+        }
+        let wanted = article.id.clone().unwrap_or_else(|| {
+            path.file_stem().and_then(|s| s.to_str()).unwrap_or("doc").to_owned()
+        });
+        let mut id = project.unique_document_id(&wanted);
+        if scratch.document(&id).is_some() {
+            id = scratch.unique_document_id(&id);
+            while project.document(&id).is_some() {
+                id = scratch.unique_document_id(&format!("{id}-x"));
+            }
+        }
+        let mut document = Document::new(id.clone(), article.title, article.text);
+        document.source = article.source;
+        document.date = article.date;
+        hashes.insert(hash, id.clone());
+        scratch.documents.push(Document::new(id.clone(), "", ""));
+        edits.push(Edit::InsertDocument { index: project.documents.len() + edits.len(), document: Box::new(document) });
+        report.added.push(id);
+    }
+    (!edits.is_empty()).then(|| Edit::Batch { label: format!("import {} articles", edits.len()), edits })
+}

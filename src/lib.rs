@@ -1,0 +1,21 @@
+//! Gloss: annotate entities and claims in news articles.
+//!
+//! The library is the UI-free core that the `gloss` binary, the GUI and the
+//! tests all drive:
+//! - [`model`]: projects, documents, spans (code-point offsets), validation;
+//! - [`edit`]: the one edit layer, with undo/redo and the dirty flag;
+//! - [`store`]: RON project files (versioned, validated, atomic);
+//! - [`ingest`]: article import (txt, md, html, json/jsonl, any encoding);
+//! - [`formats`]: dataset import and export;
+//! - [`review`]: statistics over a project;
+//! - [`ui`]: the eframe app.
+
+pub mod cli;
+pub mod edit;
+pub mod formats;
+pub mod ingest;
+pub mod model;
+pub mod review;
+pub mod sample;
+pub mod store;
+pub mod ui;

@@ -1,0 +1,131 @@
+//! Claim fields, grounded in ClaimReview, ClaimBuster, Full Fact, FNC-1, FEVER
+//! and PARC. The value sets are fixed by the file format version so that
+//! exports to those schemes stay exact.
+
+use serde::{Deserialize, Serialize};
+
+/// Who made a claim.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Claimant {
+    /// An entity annotation of the same document, by id.
+    Entity(String),
+    /// Free text when the claimant is not named in the text ("the White House").
+    Text(String),
+}
+
+/// How the claim is attributed (PARC).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum Attribution {
+    /// Quoted verbatim.
+    DirectQuote,
+    /// Reported speech.
+    #[default]
+    IndirectQuote,
+    /// Partly quoted.
+    Mixed,
+    /// Asserted by the article's author.
+    AuthorAssertion,
+}
+
+/// ClaimBuster's check-worthiness classes (NFS/UFS/CFS).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CheckWorthiness {
+    /// Non-factual sentence.
+    NonFactual,
+    /// Unimportant factual sentence.
+    Unimportant,
+    /// Check-worthy factual sentence.
+    CheckWorthy,
+}
+
+/// Full Fact's claim types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ClaimType {
+    /// A number or amount.
+    Quantity,
+    /// A statement about the future.
+    Prediction,
+    /// Cause and effect.
+    CorrelationCausation,
+    /// Laws and rules.
+    LawsRules,
+    /// Personal experience.
+    PersonalExperience,
+    /// Anything else.
+    Other,
+}
+
+/// The article's stance toward the claim (FNC-1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Stance {
+    /// The article agrees.
+    Agree,
+    /// The article disagrees.
+    Disagree,
+    /// The article discusses without taking a side.
+    Discuss,
+    /// Unrelated.
+    Unrelated,
+}
+
+/// A fact-check verdict (FEVER).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Verdict {
+    /// The evidence supports the claim.
+    Supports,
+    /// The evidence refutes the claim.
+    Refutes,
+    /// Not enough information.
+    NotEnoughInfo,
+}
+
+/// Evidence for or against a claim.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Evidence {
+    /// A span of a document in this project.
+    Span {
+        /// Document id.
+        doc: String,
+        /// Start, code points.
+        start: usize,
+        /// End, code points, exclusive.
+        end: usize,
+        /// The quoted text.
+        text: String,
+    },
+    /// A web address.
+    Url(String),
+}
+
+/// A plain span with its quoted text, used for claim cues.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cue {
+    /// Start, code points.
+    pub start: usize,
+    /// End, code points, exclusive.
+    pub end: usize,
+    /// The quoted text.
+    pub text: String,
+}
+
+macro_rules! value_names {
+    ($ty:ty: $($variant:ident),+) => {
+        impl $ty {
+            /// Every value, in display order.
+            pub const ALL: &'static [$ty] = &[$(<$ty>::$variant),+];
+            /// The value's name as written in project files and exports.
+            pub fn name(self) -> &'static str {
+                match self { $(<$ty>::$variant => stringify!($variant)),+ }
+            }
+            /// Parses a name written by [`Self::name`].
+            pub fn parse(name: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.name() == name)
+            }
+        }
+    };
+}
+value_names!(Attribution: DirectQuote, IndirectQuote, Mixed, AuthorAssertion);
+value_names!(CheckWorthiness: NonFactual, Unimportant, CheckWorthy);
+value_names!(ClaimType: Quantity, Prediction, CorrelationCausation, LawsRules, PersonalExperience, Other);
+value_names!(Stance: Agree, Disagree, Discuss, Unrelated);
+value_names!(Verdict: Supports, Refutes, NotEnoughInfo);

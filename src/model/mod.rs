@@ -1,0 +1,423 @@
+//! The project model: plain data, no egui and no I/O.
+//!
+//! Offsets are Unicode scalar (code point) offsets, end exclusive; every span
+//! also stores the text it quotes so that loading can check it.
+
+pub mod claim;
+pub mod schema;
+pub mod span;
+pub mod validate;
+
+use serde::{Deserialize, Serialize};
+
+pub use claim::{
+    Attribution, CheckWorthiness, ClaimType, Claimant, Cue, Evidence, Stance, Verdict,
+};
+pub use schema::{EntityType, RelationType, Rgb, Schema};
+
+/// The project format version this build writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A whole annotation project, as stored in one RON file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Project {
+    /// Format version; see `docs/format.md`.
+    pub version: u32,
+    /// Name shown in the title bar.
+    pub name: String,
+    /// When the project was created (RFC 3339), if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// When the project was last saved with changes (RFC 3339), if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
+    /// People who annotated this project.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub annotators: Vec<String>,
+    /// Entity and relation types.
+    pub schema: Schema,
+    /// Cross-document entities that mentions point to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub canonical_entities: Vec<CanonicalEntity>,
+    /// The articles with their annotations.
+    #[serde(default)]
+    pub documents: Vec<Document>,
+}
+
+impl Project {
+    /// An empty project with the default schema.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            version: FORMAT_VERSION,
+            name: name.into(),
+            created: None,
+            modified: None,
+            annotators: Vec::new(),
+            schema: Schema::default(),
+            canonical_entities: Vec::new(),
+            documents: Vec::new(),
+        }
+    }
+
+    /// The document with `id`.
+    pub fn document(&self, id: &str) -> Option<&Document> {
+        self.documents.iter().find(|d| d.id == id)
+    }
+
+    /// Index of the document with `id`.
+    pub fn document_index(&self, id: &str) -> Option<usize> {
+        self.documents.iter().position(|d| d.id == id)
+    }
+
+    /// The canonical entity with `id`.
+    pub fn canonical(&self, id: &str) -> Option<&CanonicalEntity> {
+        self.canonical_entities.iter().find(|c| c.id == id)
+    }
+
+    /// A document id not used yet, derived from `wanted` (a file stem, say).
+    pub fn unique_document_id(&self, wanted: &str) -> String {
+        let base: String = wanted
+            .chars()
+            .map(|c| if c.is_alphanumeric() || "-_.".contains(c) { c } else { '-' })
+            .collect();
+        let base = if base.is_empty() { "doc".to_owned() } else { base };
+        if self.document(&base).is_none() {
+            return base;
+        }
+        (2..)
+            .map(|n| format!("{base}-{n}"))
+            .find(|id| self.document(id).is_none())
+            .unwrap_or(base)
+    }
+
+    /// A canonical entity id not used yet.
+    pub fn next_canonical_id(&self) -> String {
+        next_numbered_id("k", self.canonical_entities.iter().map(|c| c.id.as_str()))
+    }
+
+    /// Number of annotations over all documents.
+    pub fn annotation_count(&self) -> usize {
+        self.documents.iter().map(Document::annotation_count).sum()
+    }
+}
+
+/// Review progress of one document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum Status {
+    /// Not started.
+    #[default]
+    New,
+    /// Being annotated.
+    InProgress,
+    /// Annotation finished.
+    Done,
+    /// Checked by a reviewer.
+    Reviewed,
+}
+
+impl Status {
+    /// Every status, in workflow order.
+    pub const ALL: [Status; 4] = [Status::New, Status::InProgress, Status::Done, Status::Reviewed];
+
+    /// The name used in files and exports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::New => "New",
+            Status::InProgress => "InProgress",
+            Status::Done => "Done",
+            Status::Reviewed => "Reviewed",
+        }
+    }
+
+    /// Parses a name written by [`Status::name`] (case-insensitive).
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.name().eq_ignore_ascii_case(name.trim()))
+    }
+}
+
+/// Review state of one annotation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum Review {
+    /// Nobody has reviewed it.
+    #[default]
+    Unreviewed,
+    /// A reviewer accepted it.
+    Accepted,
+    /// A reviewer rejected it.
+    Rejected,
+}
+
+impl Review {
+    fn is_unreviewed(&self) -> bool {
+        *self == Review::Unreviewed
+    }
+}
+
+/// One article and its annotations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    /// Stable id, unique in the project.
+    pub id: String,
+    /// Title shown in the document list.
+    pub title: String,
+    /// Where the article came from: a file path or URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Publication date as given by the source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// `sha256:` of the text, used to skip articles imported twice.
+    pub content_hash: String,
+    /// Workflow status.
+    #[serde(default)]
+    pub status: Status,
+    /// Entity mentions.
+    #[serde(default)]
+    pub entities: Vec<Entity>,
+    /// Claims.
+    #[serde(default)]
+    pub claims: Vec<Claim>,
+    /// Typed links between annotations of this document.
+    #[serde(default)]
+    pub relations: Vec<Relation>,
+    /// The full text, so that a project file is self-contained.
+    pub text: String,
+}
+
+impl Document {
+    /// A new document; the hash is computed from `text`.
+    pub fn new(id: impl Into<String>, title: impl Into<String>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        Self {
+            id: id.into(),
+            title: title.into(),
+            source: None,
+            date: None,
+            content_hash: content_hash(&text),
+            status: Status::New,
+            entities: Vec::new(),
+            claims: Vec::new(),
+            relations: Vec::new(),
+            text,
+        }
+    }
+
+    /// The entity with `id`.
+    pub fn entity(&self, id: &str) -> Option<&Entity> {
+        self.entities.iter().find(|e| e.id == id)
+    }
+
+    /// The claim with `id`.
+    pub fn claim(&self, id: &str) -> Option<&Claim> {
+        self.claims.iter().find(|c| c.id == id)
+    }
+
+    /// The relation with `id`.
+    pub fn relation(&self, id: &str) -> Option<&Relation> {
+        self.relations.iter().find(|r| r.id == id)
+    }
+
+    /// Whether an entity or claim has `id`: what a relation may point to.
+    pub fn has_span_annotation(&self, id: &str) -> bool {
+        self.entity(id).is_some() || self.claim(id).is_some()
+    }
+
+    /// Entities, claims and relations together.
+    pub fn annotation_count(&self) -> usize {
+        self.entities.len() + self.claims.len() + self.relations.len()
+    }
+
+    /// Next free id with `prefix` (`e`, `c`, `r`) over every annotation of the
+    /// document, since relation ends may name either kind.
+    pub fn next_id(&self, prefix: &str) -> String {
+        let ids = self
+            .entities
+            .iter()
+            .map(|e| e.id.as_str())
+            .chain(self.claims.iter().map(|c| c.id.as_str()))
+            .chain(self.relations.iter().map(|r| r.id.as_str()));
+        next_numbered_id(prefix, ids)
+    }
+
+    /// Makes a span of this document's text, `None` when out of range.
+    pub fn span(&self, start: usize, end: usize) -> Option<(usize, usize, String)> {
+        let text = span::char_slice(&self.text, start, end)?;
+        (start < end).then(|| (start, end, text.to_owned()))
+    }
+}
+
+/// `sha256:<hex>` of a text.
+pub fn content_hash(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(text.as_bytes());
+    let mut hex = String::with_capacity(71);
+    hex.push_str("sha256:");
+    for byte in digest {
+        hex.push_str(&format!("{byte:02x}"));
+    }
+    hex
+}
+
+fn next_numbered_id<'a>(prefix: &str, ids: impl Iterator<Item = &'a str>) -> String {
+    let highest = ids
+        .filter_map(|id| id.strip_prefix(prefix)?.parse::<u64>().ok())
+        .max()
+        .unwrap_or(0);
+    format!("{prefix}{}", highest + 1)
+}
+
+/// A mention of an entity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entity {
+    /// Id, unique among the document's annotations.
+    pub id: String,
+    /// Entity type key (`PER`).
+    pub label: String,
+    /// Start, code points.
+    pub start: usize,
+    /// End, code points, exclusive.
+    pub end: usize,
+    /// The quoted text.
+    pub text: String,
+    /// Canonical entity this mention refers to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canonical: Option<String>,
+    /// Free note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Who made it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annotator: Option<String>,
+    /// Review state.
+    #[serde(default, skip_serializing_if = "Review::is_unreviewed")]
+    pub review: Review,
+}
+
+impl Entity {
+    /// A new entity with no canonical link, note or annotator.
+    pub fn new(id: impl Into<String>, label: impl Into<String>, start: usize, end: usize, text: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            label: label.into(),
+            start,
+            end,
+            text: text.into(),
+            canonical: None,
+            note: None,
+            annotator: None,
+            review: Review::Unreviewed,
+        }
+    }
+}
+
+/// A statement made in the article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claim {
+    /// Id, unique among the document's annotations.
+    pub id: String,
+    /// Start of the claim's content, code points.
+    pub start: usize,
+    /// End, code points, exclusive.
+    pub end: usize,
+    /// The quoted claim.
+    pub text: String,
+    /// Who made the claim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claimant: Option<Claimant>,
+    /// The reporting verb ("said").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cue: Option<Cue>,
+    /// Direct or indirect quote, or the author's own assertion.
+    #[serde(default)]
+    pub attribution: Attribution,
+    /// ClaimBuster class.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkworthiness: Option<CheckWorthiness>,
+    /// Full Fact claim type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim_type: Option<ClaimType>,
+    /// The article's stance toward the claim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stance: Option<Stance>,
+    /// Fact-check verdict.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<Verdict>,
+    /// Free-text rating that goes with the verdict ("Mostly false").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<String>,
+    /// Evidence spans and URLs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<Evidence>,
+    /// What the claim says, in a sentence (ClaimReview `claimReviewed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// Free note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Who made it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annotator: Option<String>,
+    /// Review state.
+    #[serde(default, skip_serializing_if = "Review::is_unreviewed")]
+    pub review: Review,
+}
+
+impl Claim {
+    /// A new claim with default fields.
+    pub fn new(id: impl Into<String>, start: usize, end: usize, text: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            start,
+            end,
+            text: text.into(),
+            claimant: None,
+            cue: None,
+            attribution: Attribution::default(),
+            checkworthiness: None,
+            claim_type: None,
+            stance: None,
+            verdict: None,
+            rating: None,
+            evidence: Vec::new(),
+            summary: None,
+            note: None,
+            annotator: None,
+            review: Review::Unreviewed,
+        }
+    }
+
+    /// The claimant as people read it: the entity's text or the free text.
+    pub fn claimant_name<'a>(&'a self, document: &'a Document) -> Option<&'a str> {
+        match self.claimant.as_ref()? {
+            Claimant::Entity(id) => document.entity(id).map(|e| e.text.as_str()),
+            Claimant::Text(text) => Some(text),
+        }
+    }
+}
+
+/// A typed link between two annotations of one document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Relation {
+    /// Id, unique among the document's annotations.
+    pub id: String,
+    /// Relation type key.
+    pub label: String,
+    /// Id of the source annotation.
+    pub from: String,
+    /// Id of the target annotation.
+    pub to: String,
+}
+
+/// An entity across documents ("Kim Jong Un"), that mentions point to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CanonicalEntity {
+    /// Id, unique in the project.
+    pub id: String,
+    /// Preferred name.
+    pub name: String,
+    /// Entity type key.
+    pub label: String,
+    /// Free note (a Wikidata id, say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}

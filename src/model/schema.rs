@@ -1,0 +1,129 @@
+//! The project's annotation schema: entity and relation types.
+
+use serde::{Deserialize, Serialize};
+
+/// An sRGB colour written as `"#rrggbb"` in project files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Rgb(pub [u8; 3]);
+
+impl Rgb {
+    /// Parses `#rrggbb` (the leading `#` is optional).
+    pub fn parse(text: &str) -> Option<Self> {
+        let hex = text.strip_prefix('#').unwrap_or(text);
+        if hex.len() != 6 || !hex.is_ascii() {
+            return None;
+        }
+        let channel = |i: usize| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok();
+        Some(Self([channel(0)?, channel(2)?, channel(4)?]))
+    }
+
+    /// `#rrggbb`.
+    pub fn to_hex(self) -> String {
+        let [r, g, b] = self.0;
+        format!("#{r:02x}{g:02x}{b:02x}")
+    }
+}
+
+impl Serialize for Rgb {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_hex())
+    }
+}
+
+impl<'de> Deserialize<'de> for Rgb {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Rgb::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("colour {text:?} is not #rrggbb")))
+    }
+}
+
+/// A kind of entity such as `PER`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntityType {
+    /// Short key used in annotations and exports (`PER`).
+    pub key: String,
+    /// Name shown to people (`Person`).
+    pub name: String,
+    /// Highlight colour.
+    pub color: Rgb,
+    /// Keyboard shortcut, a digit `1`–`9`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hotkey: Option<char>,
+}
+
+/// A kind of typed link between two annotations, as in brat.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelationType {
+    /// Key used in annotations and exports (`Alias`).
+    pub key: String,
+    /// Name shown to people.
+    pub name: String,
+}
+
+/// Entity and relation types of one project.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Schema {
+    /// Entity types in display order.
+    pub entity_types: Vec<EntityType>,
+    /// Relation types in display order.
+    #[serde(default)]
+    pub relation_types: Vec<RelationType>,
+}
+
+impl Schema {
+    /// The entity type with `key`.
+    pub fn entity_type(&self, key: &str) -> Option<&EntityType> {
+        self.entity_types.iter().find(|t| t.key == key)
+    }
+
+    /// The entity type bound to a hotkey.
+    pub fn entity_type_for_hotkey(&self, hotkey: char) -> Option<&EntityType> {
+        self.entity_types.iter().find(|t| t.hotkey == Some(hotkey))
+    }
+
+    /// The relation type with `key`.
+    pub fn relation_type(&self, key: &str) -> Option<&RelationType> {
+        self.relation_types.iter().find(|t| t.key == key)
+    }
+
+    /// Colour for an entity label; a neutral grey for labels the schema lacks.
+    pub fn color_of(&self, key: &str) -> Rgb {
+        self.entity_type(key).map_or(Rgb([0xbb, 0xbb, 0xbb]), |t| t.color)
+    }
+}
+
+impl Default for Schema {
+    /// PER, ORG, GPE, LOC, DATE, EVENT, MISC on hotkeys 1–7, and a few relation types.
+    fn default() -> Self {
+        let types = [
+            ("PER", "Person", [0xf4, 0xa2, 0x61]),
+            ("ORG", "Organisation", [0x8e, 0xc5, 0xfc]),
+            ("GPE", "Geo-political entity", [0x9b, 0xe5, 0x9b]),
+            ("LOC", "Location", [0xc5, 0xe1, 0xa5]),
+            ("DATE", "Date", [0xf7, 0xd8, 0x6a]),
+            ("EVENT", "Event", [0xe0, 0xa8, 0xf0]),
+            ("MISC", "Miscellaneous", [0xd0, 0xd0, 0xd0]),
+        ];
+        let entity_types = types
+            .iter()
+            .zip('1'..='7')
+            .map(|((key, name, color), hotkey)| EntityType {
+                key: (*key).to_owned(),
+                name: (*name).to_owned(),
+                color: Rgb(*color),
+                hotkey: Some(hotkey),
+            })
+            .collect();
+        let relation_types = [
+            ("Alias", "Alias of"),
+            ("Located", "Located in"),
+            ("MemberOf", "Member of"),
+            ("Mentions", "Mentions"),
+        ]
+        .iter()
+        .map(|(key, name)| RelationType { key: (*key).to_owned(), name: (*name).to_owned() })
+        .collect();
+        Self { entity_types, relation_types }
+    }
+}

@@ -1,0 +1,3 @@
+//! Reviewing saved projects: statistics (agreement and adjudication come later).
+
+pub mod stats;

@@ -1,0 +1,30 @@
+//! Atomic file replacement.
+
+use std::io::Write;
+use std::path::Path;
+
+/// Writes `bytes` to `path` so that a crash or a full disk leaves either the
+/// old file or the new one, never a mix: temp file in the same folder, fsync,
+/// rename, fsync of the folder.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    if path.is_dir() {
+        return Err(std::io::Error::other("is a directory"));
+    }
+    let mut temp = tempfile::Builder::new().prefix(".gloss-save-").suffix(".tmp").tempfile_in(dir)?;
+    temp.write_all(bytes)?;
+    temp.as_file().sync_all()?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        // Keep the permissions of the file being replaced.
+        let _ = temp.as_file().set_permissions(meta.permissions());
+    }
+    temp.persist(path).map_err(|e| e.error)?;
+    // Make the rename itself durable; not every platform can open a folder.
+    if let Ok(folder) = std::fs::File::open(dir) {
+        let _ = folder.sync_all();
+    }
+    Ok(())
+}

@@ -1,0 +1,262 @@
+//! RON project files: versioned load with migration and validation, and
+//! deterministic, atomic save.
+
+pub mod atomic;
+mod migrate;
+pub mod recovery;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::model::validate::{validate, Problem};
+use crate::model::{Project, FORMAT_VERSION};
+
+pub use atomic::write_atomically;
+
+/// Why a project file could not be opened. Displays as one line that names
+/// the file (and line:column where known).
+#[derive(Debug)]
+pub enum LoadError {
+    /// The file could not be read (missing, a directory, no permission).
+    Io { path: PathBuf, message: String },
+    /// The file is not a project file: bad UTF-8, bad RON, wrong shape.
+    Syntax { path: PathBuf, line: usize, column: usize, message: String },
+    /// The file was written by a newer Gloss.
+    TooNew { path: PathBuf, version: u32 },
+    /// The file parses but is inconsistent; every problem found, each with a
+    /// line where it could be located.
+    Invalid { path: PathBuf, problems: Vec<(Option<usize>, Problem)> },
+}
+
+impl LoadError {
+    /// Each problem as its own `file:line: message` line (one for most errors).
+    pub fn lines(&self) -> Vec<String> {
+        match self {
+            LoadError::Invalid { path, problems } => problems
+                .iter()
+                .map(|(line, problem)| match line {
+                    Some(line) => format!("{}:{line}: {problem}", path.display()),
+                    None => format!("{}: {problem}", path.display()),
+                })
+                .collect(),
+            other => vec![other.to_string()],
+        }
+    }
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadError::Io { path, message } => write!(f, "{}: {message}", path.display()),
+            LoadError::Syntax { path, line, column, message } => {
+                write!(f, "{}:{line}:{column}: {message}", path.display())
+            }
+            LoadError::TooNew { path, version } => write!(
+                f,
+                "{}: project format version {version} is newer than this Gloss supports ({FORMAT_VERSION}); update Gloss to open it",
+                path.display()
+            ),
+            LoadError::Invalid { path, problems } => {
+                let count = problems.len();
+                match problems.first() {
+                    Some((line, first)) => {
+                        let at = line.map(|l| format!(":{l}")).unwrap_or_default();
+                        let more = if count > 1 { format!(" (and {} more problems)", count - 1) } else { String::new() };
+                        write!(f, "{}{at}: {first}{more}", path.display())
+                    }
+                    None => write!(f, "{}: invalid project", path.display()),
+                }
+            }
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Reads, migrates and validates the project at `path`.
+pub fn load(path: &Path) -> Result<Project, LoadError> {
+    let bytes = std::fs::read(path).map_err(|e| LoadError::Io { path: path.to_owned(), message: io_message(&e) })?;
+    parse(path, &bytes)
+}
+
+/// Parses, migrates and validates project file contents; `path` is only used
+/// in messages.
+pub fn parse(path: &Path, bytes: &[u8]) -> Result<Project, LoadError> {
+    let syntax = |line: usize, column: usize, message: String| LoadError::Syntax { path: path.to_owned(), line, column, message };
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = bytes.get(..e.valid_up_to()).unwrap_or_default();
+            let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+            let column = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+            return Err(syntax(line, column, "the file is not valid UTF-8 text".to_owned()));
+        }
+    };
+    if text.trim().is_empty() {
+        return Err(syntax(1, 1, "the file is empty, not a Gloss project".to_owned()));
+    }
+    let version = read_version(text).map_err(|e| spanned(path, e))?;
+    if version > FORMAT_VERSION {
+        return Err(LoadError::TooNew { path: path.to_owned(), version });
+    }
+    let project = if version < FORMAT_VERSION {
+        migrate::migrate(text, version).map_err(|e| spanned(path, e))?
+    } else {
+        ron::from_str::<Project>(text).map_err(|e| spanned(path, e))?
+    };
+    let problems = validate(&project);
+    if problems.is_empty() {
+        Ok(project)
+    } else {
+        let located = problems.into_iter().map(|p| (locate(text, &p), p)).collect();
+        Err(LoadError::Invalid { path: path.to_owned(), problems: located })
+    }
+}
+
+fn spanned(path: &Path, error: ron::error::SpannedError) -> LoadError {
+    LoadError::Syntax {
+        path: path.to_owned(),
+        line: error.span.start.line,
+        column: error.span.start.col,
+        message: error.code.to_string(),
+    }
+}
+
+/// The format version, read before the rest so that newer files are refused
+/// with a clear message instead of a confusing parse error.
+fn read_version(text: &str) -> Result<u32, ron::error::SpannedError> {
+    #[derive(Deserialize)]
+    struct VersionOnly {
+        version: u32,
+    }
+    ron::from_str::<VersionOnly>(text).map(|v| v.version)
+}
+
+/// The line of a validation problem: the line with the annotation's id inside
+/// the document's block, or the document's own id line.
+fn locate(text: &str, problem: &Problem) -> Option<usize> {
+    let mut lines = text.lines().enumerate();
+    if let Some(doc) = &problem.document {
+        let needle = format!("id: {doc:?}");
+        lines.find(|(_, line)| line.trim_start().starts_with(&needle) || line.contains(&format!("({needle}")))?;
+    }
+    let Some(item) = &problem.item else {
+        return problem.document.as_ref().and_then(|doc| {
+            let needle = format!("id: {doc:?}");
+            text.lines().position(|l| l.contains(&needle)).map(|i| i + 1)
+        });
+    };
+    let needle = format!("id: {item:?}");
+    lines.find(|(_, line)| line.contains(&needle)).map(|(i, _)| i + 1)
+}
+
+fn io_message(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_owned(),
+        std::io::ErrorKind::IsADirectory => "is a directory, not a project file".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ if error.raw_os_error() == Some(21) => "is a directory, not a project file".to_owned(),
+        _ => error.to_string(),
+    }
+}
+
+/// The canonical text of a project: pretty, deterministic RON. Lists are
+/// expanded one item per line and each item (entity type, canonical entity,
+/// entity, claim, relation) is written on one line, so adding an annotation
+/// shows as a one-line `git diff`.
+pub fn to_ron(project: &Project) -> String {
+    let mut out = String::from("// Gloss project file, format version 1: see docs/format.md.\n#![enable(implicit_some)]\n(\n");
+    field(&mut out, 1, "version", &project.version);
+    field(&mut out, 1, "name", &project.name);
+    optional(&mut out, 1, "created", &project.created);
+    optional(&mut out, 1, "modified", &project.modified);
+    if !project.annotators.is_empty() {
+        list(&mut out, 1, "annotators", &project.annotators);
+    }
+    out.push_str("  schema: (\n");
+    list(&mut out, 2, "entity_types", &project.schema.entity_types);
+    list(&mut out, 2, "relation_types", &project.schema.relation_types);
+    out.push_str("  ),\n");
+    if !project.canonical_entities.is_empty() {
+        list(&mut out, 1, "canonical_entities", &project.canonical_entities);
+    }
+    out.push_str("  documents: [\n");
+    for doc in &project.documents {
+        out.push_str("    (\n");
+        field(&mut out, 3, "id", &doc.id);
+        field(&mut out, 3, "title", &doc.title);
+        optional(&mut out, 3, "source", &doc.source);
+        optional(&mut out, 3, "date", &doc.date);
+        field(&mut out, 3, "content_hash", &doc.content_hash);
+        field(&mut out, 3, "status", &doc.status);
+        list(&mut out, 3, "entities", &doc.entities);
+        list(&mut out, 3, "claims", &doc.claims);
+        list(&mut out, 3, "relations", &doc.relations);
+        field(&mut out, 3, "text", &doc.text);
+        out.push_str("    ),\n");
+    }
+    out.push_str("  ],\n)\n");
+    out
+}
+
+/// One value in RON on a single line.
+fn compact<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    let config = ron::ser::PrettyConfig::new().depth_limit(0).struct_names(false);
+    // The file header enables implicit_some once; items must not repeat it.
+    let options = ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+    match options.to_string_pretty(value, config) {
+        Ok(text) => text,
+        // The model holds only strings, numbers and enums, which RON can
+        // always write; reaching this is a bug in the model.
+        Err(e) => unreachable!("project value cannot be written as RON: {e}"),
+    }
+}
+
+fn field<T: serde::Serialize + ?Sized>(out: &mut String, depth: usize, name: &str, value: &T) {
+    out.push_str(&"  ".repeat(depth));
+    out.push_str(name);
+    out.push_str(": ");
+    out.push_str(&compact(value));
+    out.push_str(",\n");
+}
+
+fn optional<T: serde::Serialize>(out: &mut String, depth: usize, name: &str, value: &Option<T>) {
+    if let Some(value) = value {
+        field(out, depth, name, value);
+    }
+}
+
+fn list<T: serde::Serialize>(out: &mut String, depth: usize, name: &str, items: &[T]) {
+    let indent = "  ".repeat(depth);
+    if items.is_empty() {
+        out.push_str(&format!("{indent}{name}: [],\n"));
+        return;
+    }
+    out.push_str(&format!("{indent}{name}: [\n"));
+    for item in items {
+        out.push_str(&indent);
+        out.push_str("  ");
+        out.push_str(&compact(item));
+        out.push_str(",\n");
+    }
+    out.push_str(&format!("{indent}],\n"));
+}
+
+/// Why a project could not be saved. The previous file is untouched.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: cannot save: {message}")]
+pub struct SaveError {
+    /// The file that was to be written.
+    pub path: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// Writes `project` to `path` atomically: a temporary file in the same
+/// folder, flushed to disk, then renamed over the old file.
+pub fn save(project: &Project, path: &Path) -> Result<(), SaveError> {
+    write_atomically(path, to_ron(project).as_bytes())
+        .map_err(|e| SaveError { path: path.display().to_string(), message: e.to_string() })
+}

@@ -1,0 +1,327 @@
+//! The app's state and its frame: collect intents from the panels, run them,
+//! draw. Work that is not drawing (file dialogs, autosave) runs in `logic`.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crate::edit::Session;
+use crate::model::Project;
+
+use super::actions::Action;
+use super::article_view::ArticleView;
+use super::autosave::Autosave;
+use super::claim_editor::ClaimEditor;
+use super::dialogs::Dialogs;
+use super::files::FilePicker;
+use super::find::FindState;
+use super::schema_editor::SchemaEditor;
+
+/// What the app opens with.
+#[derive(Debug, Clone)]
+pub enum Startup {
+    /// The built-in sample project.
+    Sample,
+    /// A project file.
+    Project(PathBuf),
+    /// Articles to import into a new project.
+    Articles(Vec<PathBuf>),
+    /// A project already in memory (tests).
+    InMemory(Box<Project>, Option<PathBuf>),
+}
+
+/// Which kind of annotation is selected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnnotationKind {
+    /// An entity mention.
+    Entity,
+    /// A claim.
+    Claim,
+    /// A relation.
+    Relation,
+}
+
+/// The selected annotation of the current document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnnotationRef {
+    /// Entity, claim or relation.
+    pub kind: AnnotationKind,
+    /// Its id.
+    pub id: String,
+}
+
+/// Right-hand pane tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SidePane {
+    /// The selected annotation.
+    Inspector,
+    /// Canonical entities across documents.
+    Entities,
+    /// Who claimed what.
+    Claims,
+}
+
+/// The whole app.
+pub struct GlossApp {
+    /// The open project, its history and file.
+    pub session: Session,
+    /// Index of the document shown.
+    pub current: usize,
+    /// Text selection in the current document: (anchor, head), code points.
+    pub selection: Option<(usize, usize)>,
+    /// The selected annotation.
+    pub selected: Option<AnnotationRef>,
+    /// Snap selections to word boundaries.
+    pub snap_to_words: bool,
+    /// Dark theme.
+    pub dark: bool,
+    /// Document list filter.
+    pub doc_filter: String,
+    /// Right pane tab.
+    pub side_pane: SidePane,
+    /// Find bar.
+    pub find: FindState,
+    /// Modal dialogs and prompts.
+    pub dialogs: Dialogs,
+    /// Claim editor window.
+    pub claim_editor: Option<ClaimEditor>,
+    /// Schema editor window.
+    pub schema_editor: Option<SchemaEditor>,
+    /// The help overlay.
+    pub show_help: bool,
+    /// Article layout cache.
+    pub(crate) article_view: ArticleView,
+    /// Native dialogs.
+    pub files: Box<dyn FilePicker>,
+    /// Background journal of changes.
+    pub(crate) autosave: Autosave,
+    /// A message in the status bar, with when it was shown.
+    pub message: Option<(String, Instant)>,
+    /// Actions collected this frame.
+    pub(crate) pending: Vec<Action>,
+    /// The user confirmed closing (after saving or discarding).
+    pub(crate) close_confirmed: bool,
+    /// Recently opened project files, newest first.
+    pub recent: Vec<PathBuf>,
+    /// Folder for recent files and the recovery copy of unsaved projects.
+    pub data_dir: PathBuf,
+}
+
+impl GlossApp {
+    /// Opens `startup` with the user's data folder.
+    pub fn new(startup: Startup, files: Box<dyn FilePicker>) -> Self {
+        Self::new_in(startup, files, crate::store::recovery::data_dir())
+    }
+
+    /// Opens `startup`, keeping recent files and recovery copies in
+    /// `data_dir`; errors become a message and an empty project.
+    pub fn new_in(startup: Startup, files: Box<dyn FilePicker>, data_dir: PathBuf) -> Self {
+        let mut message = None;
+        let session = match startup {
+            Startup::Sample => match crate::sample::sample_project() {
+                Ok(project) => Session::new(project, None),
+                Err(e) => {
+                    message = Some(e.to_string());
+                    Session::new(Project::new("Untitled"), None)
+                }
+            },
+            Startup::Project(path) => match Session::open(&path) {
+                Ok(session) => session,
+                Err(e) => {
+                    message = Some(e.to_string());
+                    Session::new(Project::new("Untitled"), None)
+                }
+            },
+            Startup::Articles(paths) => {
+                let mut session = Session::new(Project::new("Untitled"), None);
+                let (edit, report) = crate::ingest::add_articles(&session.project, &paths);
+                if let Some(edit) = edit
+                    && let Err(e) = session.apply(edit)
+                {
+                    message = Some(e.to_string());
+                }
+                if let Some(error) = report.errors.first() {
+                    message = Some(error.to_string());
+                }
+                session
+            }
+            Startup::InMemory(project, path) => Session::new(*project, path),
+        };
+        let mut app = Self {
+            session,
+            current: 0,
+            selection: None,
+            selected: None,
+            snap_to_words: true,
+            dark: false,
+            doc_filter: String::new(),
+            side_pane: SidePane::Inspector,
+            find: FindState::default(),
+            dialogs: Dialogs::default(),
+            claim_editor: None,
+            schema_editor: None,
+            show_help: false,
+            article_view: ArticleView::default(),
+            files,
+            autosave: Autosave::default(),
+            message: None,
+            pending: Vec::new(),
+            close_confirmed: false,
+            recent: super::commands::load_recent(&data_dir),
+            data_dir,
+        };
+        if let Some(message) = message {
+            app.notify(message);
+        }
+        app.offer_recovery();
+        app
+    }
+
+    /// Where the current project's recovery copy goes.
+    pub fn recovery_path(&self) -> PathBuf {
+        crate::store::recovery::recovery_path(self.session.path.as_deref(), &self.data_dir)
+    }
+
+    /// Shows a message in the status bar.
+    pub fn notify(&mut self, message: impl Into<String>) {
+        let message = message.into();
+        log::info!("{message}");
+        self.message = Some((message, Instant::now()));
+    }
+
+    /// Queues an action for this frame.
+    pub fn act(&mut self, action: Action) {
+        self.pending.push(action);
+    }
+
+    /// The document shown, if any.
+    pub fn document(&self) -> Option<&crate::model::Document> {
+        self.session.project.documents.get(self.current)
+    }
+
+    /// The id of the document shown.
+    pub fn document_id(&self) -> Option<String> {
+        self.document().map(|d| d.id.clone())
+    }
+
+    /// The selection as an ordered (start, end) range, if not empty.
+    pub fn selection_range(&self) -> Option<(usize, usize)> {
+        let (a, b) = self.selection?;
+        let (start, end) = (a.min(b), a.max(b));
+        (start < end).then_some((start, end))
+    }
+
+    /// Runs one frame: background logic, input, drawing, then the actions
+    /// the frame produced. Used by eframe and by the tests' harness.
+    pub fn frame(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        self.logic(&ctx);
+        self.handle_close_request(&ctx);
+        self.handle_dropped_files(&ctx);
+        self.read_shortcuts(&ctx);
+        super::menu_bar::show(self, ui);
+        super::status_bar::show(self, ui);
+        super::document_list::show(self, ui);
+        super::inspector::show_side_pane(self, ui);
+        egui::CentralPanel::default().show(ui, |ui| {
+            super::find::bar(self, ui);
+            super::article_view::show(self, ui);
+        });
+        super::claim_editor::show(self, &ctx);
+        super::schema_editor::show(self, &ctx);
+        super::help::show(self, &ctx);
+        super::dialogs::show(self, &ctx);
+        self.run_pending(&ctx);
+        let title = format!(
+            "{}{} — Gloss",
+            if self.session.is_dirty() { "● " } else { "" },
+            self.session.display_name()
+        );
+        ctx.send_viewport_cmd(egui::ViewportCommand::Title(title));
+    }
+
+    fn logic(&mut self, ctx: &egui::Context) {
+        while let Some(picked) = self.files.poll() {
+            self.on_picked(picked);
+        }
+        if self.files.busy() {
+            ctx.request_repaint_after(Duration::from_millis(100));
+        }
+        let recovery = self.recovery_path();
+        if let Some(error) = self.autosave.tick(&self.session, recovery) {
+            self.notify(format!("autosave failed: {error}"));
+        }
+        if self.session.is_dirty() {
+            ctx.request_repaint_after(super::autosave::INTERVAL);
+        }
+        if let Some((_, shown)) = &self.message
+            && shown.elapsed() > Duration::from_secs(8)
+        {
+            self.message = None;
+        }
+    }
+
+    fn run_pending(&mut self, ctx: &egui::Context) {
+        let actions = std::mem::take(&mut self.pending);
+        for action in actions {
+            self.run(action, ctx);
+        }
+    }
+
+    fn handle_close_request(&mut self, ctx: &egui::Context) {
+        if ctx.input(|i| i.viewport().close_requested()) && !self.close_confirmed {
+            if self.session.is_dirty() {
+                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+                self.dialogs.ask_unsaved(super::dialogs::AfterSave::Quit);
+            } else {
+                self.close_confirmed = true;
+            }
+        }
+    }
+
+    fn handle_dropped_files(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_owned()).collect());
+        if dropped.is_empty() {
+            return;
+        }
+        let (projects, articles): (Vec<PathBuf>, Vec<PathBuf>) =
+            dropped.into_iter().partition(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("ron")));
+        if let Some(project) = projects.into_iter().next() {
+            self.act(Action::OpenProjectPath(project));
+        }
+        if !articles.is_empty() {
+            self.act(Action::ImportArticlePaths(articles));
+        }
+    }
+
+    fn read_shortcuts(&mut self, ctx: &egui::Context) {
+        for (shortcut, action) in super::actions::global_shortcuts() {
+            if ctx.input_mut(|i| i.consume_shortcut(&shortcut)) {
+                self.act(action);
+            }
+        }
+        let modal_open = self.dialogs.is_open() || self.claim_editor.is_some() || self.schema_editor.is_some();
+        if ctx.egui_wants_keyboard_input() || modal_open {
+            if ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
+                self.act(Action::Escape);
+            }
+            return;
+        }
+        super::commands::read_annotation_keys(self, ctx);
+    }
+}
+
+impl eframe::App for GlossApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.frame(ui);
+        if self.close_confirmed {
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+
+    fn on_exit(&mut self) {
+        // Leave the recovery copy only when there is unsaved work to restore.
+        if !self.session.is_dirty() {
+            crate::store::recovery::remove(&self.recovery_path());
+        }
+    }
+}

@@ -1,0 +1,485 @@
+//! The article view: wrapped text with entity backgrounds, claim underlines
+//! and margin markers, selection by mouse, hover details.
+//!
+//! Long articles stay fluid: the text is split into paragraphs, each laid
+//! out on its own and cached with a signature of what styles it; only the
+//! paragraphs in view are laid out and drawn. Heights of paragraphs not yet
+//! laid out are estimated, and a prefix sum of heights finds the visible ones
+//! by binary search, so no per-frame work grows with the document's length.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use egui::text::{CCursor, LayoutJob, TextFormat};
+use egui::{Color32, FontId, Galley, Pos2, Rect, Sense, Stroke, Vec2};
+
+use crate::model::{Document, Schema};
+
+use super::app::{AnnotationKind, AnnotationRef, GlossApp};
+use super::theme;
+
+const MARGIN: f32 = 18.0;
+const PARAGRAPH_GAP: f32 = 6.0;
+
+/// One paragraph: its code-point range in the document.
+#[derive(Debug, Clone, Copy)]
+struct Paragraph {
+    start: usize,
+    end: usize,
+    byte_start: usize,
+    byte_end: usize,
+}
+
+/// A laid-out paragraph and what it was laid out for.
+struct CachedGalley {
+    signature: u64,
+    galley: Arc<Galley>,
+}
+
+/// Layout cache for the document shown.
+#[derive(Default)]
+pub struct ArticleView {
+    doc_key: Option<(String, u64)>,
+    paragraphs: Vec<Paragraph>,
+    /// Annotation spans per paragraph, rebuilt when the project changes.
+    spans_per_paragraph: Vec<Vec<StyledSpan>>,
+    galleys: Vec<Option<CachedGalley>>,
+    heights: Vec<f32>,
+    /// Prefix sums of `heights` (len + 1 entries).
+    tops: Vec<f32>,
+    tops_dirty: bool,
+    width: f32,
+    font_size: f32,
+    dark: bool,
+    generation: u64,
+    /// Scroll so that this code-point offset is visible next frame.
+    pub scroll_to: Option<usize>,
+    /// Where a mouse drag started (code points).
+    drag_anchor: Option<usize>,
+    /// Galleys laid out in the last frame (for benchmarks and tests).
+    pub last_layouts: usize,
+}
+
+/// A styled range inside one paragraph (offsets relative to the paragraph).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct StyledSpan {
+    start: usize,
+    end: usize,
+    kind: SpanKind,
+    id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum SpanKind {
+    Entity([u8; 3]),
+    Claim,
+    Cue,
+}
+
+fn split_paragraphs(text: &str) -> Vec<Paragraph> {
+    let mut paragraphs = Vec::new();
+    let (mut char_pos, mut byte_pos) = (0, 0);
+    for line in text.split('\n') {
+        let chars = line.chars().count();
+        paragraphs.push(Paragraph { start: char_pos, end: char_pos + chars, byte_start: byte_pos, byte_end: byte_pos + line.len() });
+        char_pos += chars + 1;
+        byte_pos += line.len() + 1;
+    }
+    paragraphs
+}
+
+impl ArticleView {
+    /// Rebuilds what depends on the document or its annotations.
+    fn sync(&mut self, doc: &Document, schema: &Schema, generation: u64, width: f32, font_size: f32, dark: bool) {
+        let key = (doc.id.clone(), doc.text.len() as u64);
+        if self.doc_key.as_ref() != Some(&key) {
+            self.doc_key = Some(key);
+            self.paragraphs = split_paragraphs(&doc.text);
+            self.galleys = (0..self.paragraphs.len()).map(|_| None).collect();
+            self.heights = self.paragraphs.iter().map(|p| estimate_height(p, width, font_size)).collect();
+            self.tops_dirty = true;
+            self.generation = u64::MAX;
+        }
+        if self.generation != generation {
+            self.generation = generation;
+            self.spans_per_paragraph = spans_per_paragraph(doc, schema, &self.paragraphs);
+        }
+        if (self.width - width).abs() > 0.5 || self.font_size != font_size || self.dark != dark {
+            self.width = width;
+            self.font_size = font_size;
+            self.dark = dark;
+            // Keep the galleys' heights as estimates until they are re-laid.
+            self.galleys.iter_mut().for_each(|g| *g = None);
+            self.heights = self.paragraphs.iter().map(|p| estimate_height(p, width, font_size)).collect();
+            self.tops_dirty = true;
+        }
+        if self.tops_dirty {
+            self.tops.clear();
+            self.tops.push(0.0);
+            let mut y = 0.0;
+            for h in &self.heights {
+                y += h + PARAGRAPH_GAP;
+                self.tops.push(y);
+            }
+            self.tops_dirty = false;
+        }
+    }
+
+    fn total_height(&self) -> f32 {
+        self.tops.last().copied().unwrap_or(0.0)
+    }
+
+    /// Index of the paragraph at `y` (content coordinates).
+    fn paragraph_at(&self, y: f32) -> usize {
+        self.tops.partition_point(|top| *top <= y).saturating_sub(1).min(self.paragraphs.len().saturating_sub(1))
+    }
+
+    fn paragraph_of_char(&self, offset: usize) -> usize {
+        self.paragraphs.partition_point(|p| p.end < offset).min(self.paragraphs.len().saturating_sub(1))
+    }
+}
+
+fn estimate_height(paragraph: &Paragraph, width: f32, font_size: f32) -> f32 {
+    let chars_per_row = (width / (font_size * 0.5)).max(10.0);
+    let rows = ((paragraph.end - paragraph.start) as f32 / chars_per_row).ceil().max(1.0);
+    rows * font_size * 1.35
+}
+
+fn spans_per_paragraph(doc: &Document, schema: &Schema, paragraphs: &[Paragraph]) -> Vec<Vec<StyledSpan>> {
+    let mut out: Vec<Vec<StyledSpan>> = vec![Vec::new(); paragraphs.len()];
+    let mut add = |start: usize, end: usize, kind: SpanKind, id: &str| {
+        let first = paragraphs.partition_point(|p| p.end < start);
+        for (index, p) in paragraphs.iter().enumerate().skip(first) {
+            if p.start >= end {
+                break;
+            }
+            let (s, e) = (start.max(p.start), end.min(p.end));
+            if s < e
+                && let Some(list) = out.get_mut(index)
+            {
+                list.push(StyledSpan { start: s - p.start, end: e - p.start, kind: kind.clone(), id: id.to_owned() });
+            }
+        }
+    };
+    for e in &doc.entities {
+        add(e.start, e.end, SpanKind::Entity(schema.color_of(&e.label).0), &e.id);
+    }
+    for c in &doc.claims {
+        add(c.start, c.end, SpanKind::Claim, &c.id);
+        if let Some(cue) = &c.cue {
+            add(cue.start, cue.end, SpanKind::Cue, &c.id);
+        }
+    }
+    out
+}
+
+/// What styles one paragraph besides its annotations.
+struct Overlay<'a> {
+    selection: Option<(usize, usize)>,
+    selected_id: Option<&'a str>,
+    hits: &'a [(usize, usize)],
+}
+
+fn signature(spans: &[StyledSpan], overlay: &Overlay) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    spans.hash(&mut hasher);
+    overlay.selection.hash(&mut hasher);
+    let selected_here = overlay.selected_id.filter(|id| spans.iter().any(|s| s.id == *id));
+    selected_here.hash(&mut hasher);
+    overlay.hits.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Lays out one paragraph: entity backgrounds (the innermost wins), claims
+/// underlined, cues in bold-ish colour, selection and find hits on top.
+fn layout_paragraph(
+    ui: &egui::Ui,
+    text: &str,
+    spans: &[StyledSpan],
+    overlay: &Overlay,
+    width: f32,
+    font_size: f32,
+    dark: bool,
+) -> Arc<Galley> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let len = chars.len();
+    // Cut points where any style changes.
+    let mut cuts = vec![0, len];
+    for s in spans {
+        cuts.push(s.start.min(len));
+        cuts.push(s.end.min(len));
+    }
+    for (s, e) in overlay.selection.iter().chain(overlay.hits.iter()) {
+        cuts.push((*s).min(len));
+        cuts.push((*e).min(len));
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    let text_color = ui.visuals().text_color();
+    let font = FontId::proportional(font_size);
+    let byte_at = |i: usize| chars.get(i).map_or(text.len(), |(b, _)| *b);
+    let mut job = LayoutJob { wrap: egui::text::TextWrapping::wrap_at_width(width), ..Default::default() };
+    for pair in cuts.windows(2) {
+        let (from, to) = (pair[0], pair[1]);
+        if from >= to {
+            continue;
+        }
+        let mut format = TextFormat { font_id: font.clone(), color: text_color, ..Default::default() };
+        let covering = spans.iter().filter(|s| s.start <= from && s.end >= to);
+        let innermost_entity = covering
+            .clone()
+            .filter_map(|s| match s.kind {
+                SpanKind::Entity(rgb) => Some((s.end - s.start, rgb, s.id.as_str())),
+                _ => None,
+            })
+            .min_by_key(|(length, _, _)| *length);
+        let nested = covering.clone().filter(|s| matches!(s.kind, SpanKind::Entity(_))).count() > 1;
+        if let Some((_, rgb, id)) = innermost_entity {
+            let strong = overlay.selected_id == Some(id);
+            format.background = theme::entity_background(crate::model::Rgb(rgb), dark, strong);
+            if dark {
+                format.color = Color32::WHITE;
+            }
+        }
+        if nested {
+            // The innermost entity paints the background; italics tell that
+            // an outer entity covers it too (the tooltip lists both).
+            format.italics = true;
+        }
+        if covering.clone().any(|s| s.kind == SpanKind::Claim) {
+            let selected = covering.clone().any(|s| s.kind == SpanKind::Claim && overlay.selected_id == Some(s.id.as_str()));
+            format.underline = Stroke::new(if selected { 3.0 } else { 1.5 }, theme::claim_color(dark));
+        }
+        if covering.clone().any(|s| s.kind == SpanKind::Cue) {
+            format.color = theme::claim_color(dark);
+        }
+        if overlay.hits.iter().any(|(s, e)| *s <= from && *e >= to) {
+            format.background = theme::find_hit_color(dark);
+        }
+        if let Some((s, e)) = overlay.selection
+            && s <= from
+            && e >= to
+        {
+            format.background = theme::selection_color(dark);
+        }
+        let piece = text.get(byte_at(from)..byte_at(to)).unwrap_or_default();
+        job.append(piece, 0.0, format);
+    }
+    if job.text.is_empty() {
+        job.append("", 0.0, TextFormat { font_id: font, color: text_color, ..Default::default() });
+    }
+    ui.fonts_mut(|fonts| fonts.layout_job(job))
+}
+
+/// Rectangles covering a code-point range of a galley, one per row.
+fn range_rects(galley: &Galley, start: usize, end: usize) -> Vec<Rect> {
+    let mut rects = Vec::new();
+    let mut row_start = 0;
+    for row in &galley.rows {
+        let count = row.char_count_excluding_newline().0;
+        let row_end = row_start + count;
+        let (s, e) = (start.max(row_start), end.min(row_end));
+        if s < e || (s == e && start == end && s >= row_start && s <= row_end) {
+            let x0 = row.pos.x + row.x_offset(egui::epaint::text::CharIndex(s - row_start));
+            let x1 = row.pos.x + row.x_offset(egui::epaint::text::CharIndex(e - row_start));
+            rects.push(Rect::from_min_max(Pos2::new(x0, row.min_y()), Pos2::new(x1, row.max_y())));
+        }
+        row_start = row_end + usize::from(row.ends_with_newline);
+    }
+    rects
+}
+
+/// Draws the article of the current document.
+pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
+    let Some(doc) = app.session.project.documents.get(app.current) else {
+        ui.centered_and_justified(|ui| {
+            ui.label("No documents yet. Import articles with File → Import articles (Ctrl+I) or drop files here.");
+        });
+        return;
+    };
+    ui.horizontal(|ui| {
+        ui.heading(&doc.title);
+    });
+    ui.separator();
+    let font_size = 16.0;
+    let dark = ui.visuals().dark_mode;
+    let width = (ui.available_width() - MARGIN - 16.0).max(100.0);
+    let generation = app.session.history.generation();
+    let view = &mut app.article_view;
+    view.sync(doc, &app.session.project.schema, generation, width, font_size, dark);
+    let selection = app.selection.map(|(a, b)| (a.min(b), a.max(b)));
+    let selected_id = app.selected.as_ref().map(|s| s.id.clone());
+    let hits = app.find.hits_in(&doc.id);
+
+    let mut scroll = egui::ScrollArea::vertical().id_salt("article").auto_shrink([false, false]);
+    if let Some(target) = view.scroll_to.take() {
+        let paragraph = view.paragraph_of_char(target);
+        let top = view.tops.get(paragraph).copied().unwrap_or(0.0);
+        scroll = scroll.vertical_scroll_offset((top - 40.0).max(0.0));
+    }
+    let mut clicked_at: Option<(usize, bool)> = None;
+    let mut drag_to: Option<usize> = None;
+    let mut hover: Option<usize> = None;
+    let mut released = false;
+    let mut heights_changed = false;
+    view.last_layouts = 0;
+    scroll.show_viewport(ui, |ui, viewport| {
+        let total = view.total_height();
+        let (content_rect, response) =
+            ui.allocate_exact_size(Vec2::new(width + MARGIN, total), Sense::click_and_drag());
+        let origin = content_rect.min;
+        let first = view.paragraph_at(viewport.min.y);
+        let last = view.paragraph_at(viewport.max.y);
+        let painter = ui.painter_at(content_rect.expand(4.0));
+        let pointer = response.hover_pos().or_else(|| ui.input(|i| i.pointer.interact_pos()));
+        for index in first..=last {
+            let Some(paragraph) = view.paragraphs.get(index).copied() else { break };
+            let text = doc.text.get(paragraph.byte_start..paragraph.byte_end).unwrap_or_default();
+            let spans = view.spans_per_paragraph.get(index).map(Vec::as_slice).unwrap_or_default();
+            let local = |(s, e): (usize, usize)| -> Option<(usize, usize)> {
+                let (s, e) = (s.max(paragraph.start), e.min(paragraph.end));
+                (s < e).then(|| (s - paragraph.start, e - paragraph.start))
+            };
+            let local_hits: Vec<(usize, usize)> = hits.iter().filter_map(|h| local(*h)).collect();
+            let overlay = Overlay { selection: selection.and_then(local), selected_id: selected_id.as_deref(), hits: &local_hits };
+            let sig = signature(spans, &overlay);
+            let cached = view.galleys.get(index).and_then(|g| g.as_ref()).filter(|g| g.signature == sig);
+            let galley = match cached {
+                Some(cached) => cached.galley.clone(),
+                None => {
+                    view.last_layouts += 1;
+                    let galley = layout_paragraph(ui, text, spans, &overlay, width, font_size, dark);
+                    let height = galley.size().y;
+                    if let Some(h) = view.heights.get_mut(index)
+                        && (*h - height).abs() > 0.5
+                    {
+                        *h = height;
+                        heights_changed = true;
+                    }
+                    if let Some(slot) = view.galleys.get_mut(index) {
+                        *slot = Some(CachedGalley { signature: sig, galley: galley.clone() });
+                    }
+                    galley
+                }
+            };
+            let top = view.tops.get(index).copied().unwrap_or(0.0);
+            let pos = origin + Vec2::new(MARGIN, top);
+            painter.galley(pos, galley.clone(), ui.visuals().text_color());
+            // Margin markers beside claims.
+            for span in spans.iter().filter(|s| s.kind == SpanKind::Claim) {
+                for rect in range_rects(&galley, span.start, span.end) {
+                    let y = rect.translate(pos.to_vec2());
+                    painter.line_segment(
+                        [Pos2::new(origin.x + 6.0, y.min.y), Pos2::new(origin.x + 6.0, y.max.y)],
+                        Stroke::new(4.0, theme::claim_color(dark)),
+                    );
+                }
+            }
+            // A frame around the selected annotation.
+            if let Some(id) = &selected_id {
+                for span in spans.iter().filter(|s| &s.id == id && s.kind != SpanKind::Cue) {
+                    for rect in range_rects(&galley, span.start, span.end) {
+                        painter.rect_stroke(
+                            rect.translate(pos.to_vec2()).expand(1.0),
+                            2.0,
+                            Stroke::new(1.5, ui.visuals().strong_text_color()),
+                            egui::StrokeKind::Outside,
+                        );
+                    }
+                }
+            }
+            if let Some(p) = pointer {
+                let galley_rect = Rect::from_min_size(pos, Vec2::new(width, galley.size().y + PARAGRAPH_GAP));
+                if galley_rect.contains(p) {
+                    let cursor: CCursor = galley.cursor_from_pos(p - pos);
+                    let offset = paragraph.start + cursor.index.0;
+                    let inside_text = galley.rect.translate(pos.to_vec2()).contains(p);
+                    if response.drag_started() || response.clicked() {
+                        clicked_at = Some((offset, inside_text));
+                    }
+                    if response.dragged() {
+                        drag_to = Some(offset);
+                    }
+                    if response.hovered() && inside_text {
+                        hover = Some(offset);
+                    }
+                }
+            }
+        }
+        if response.drag_stopped() {
+            released = true;
+        }
+        if let Some(offset) = hover {
+            let details = hover_details(&app.session.project, doc, offset);
+            if !details.is_empty() {
+                response.on_hover_ui_at_pointer(|ui| {
+                    for line in details {
+                        ui.label(line);
+                    }
+                });
+            }
+        }
+    });
+    if heights_changed {
+        view.tops_dirty = true;
+        ui.ctx().request_repaint();
+    }
+    // Mouse: a click selects the innermost annotation under it; a drag
+    // selects text.
+    if let Some((offset, _)) = clicked_at {
+        view.drag_anchor = Some(offset);
+        let under = annotation_at(doc, offset);
+        app.selection = None;
+        app.selected = under;
+    }
+    if let (Some(anchor), Some(offset)) = (view.drag_anchor, drag_to)
+        && anchor != offset
+    {
+        app.selection = Some((anchor, offset));
+        app.selected = None;
+    }
+    if released {
+        view.drag_anchor = None;
+        if let Some((a, b)) = app.selection
+            && let Some((s, e)) = crate::model::span::snap_selection(&doc.text, a.min(b), a.max(b), app.snap_to_words)
+        {
+            app.selection = Some((s, e));
+        }
+    }
+}
+
+/// The innermost entity or claim at `offset`.
+pub fn annotation_at(doc: &Document, offset: usize) -> Option<AnnotationRef> {
+    let entity = doc
+        .entities
+        .iter()
+        .filter(|e| e.start <= offset && offset < e.end)
+        .min_by_key(|e| e.end - e.start)
+        .map(|e| AnnotationRef { kind: AnnotationKind::Entity, id: e.id.clone() });
+    entity.or_else(|| {
+        doc.claims
+            .iter()
+            .filter(|c| c.start <= offset && offset < c.end)
+            .min_by_key(|c| c.end - c.start)
+            .map(|c| AnnotationRef { kind: AnnotationKind::Claim, id: c.id.clone() })
+    })
+}
+
+/// Tooltip lines for what is under the pointer: type, canonical entity, claimant.
+fn hover_details(project: &crate::model::Project, doc: &Document, offset: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    for e in doc.entities.iter().filter(|e| e.start <= offset && offset < e.end) {
+        let canonical = e
+            .canonical
+            .as_deref()
+            .map(|c| format!(" → {}", project.canonical(c).map_or(c, |k| k.name.as_str())))
+            .unwrap_or_default();
+        lines.push(format!("{} “{}”{canonical}", e.label, e.text));
+    }
+    for c in doc.claims.iter().filter(|c| c.start <= offset && offset < c.end) {
+        let who = c.claimant_name(doc).unwrap_or("unknown claimant");
+        lines.push(format!("Claim by {who} ({})", c.attribution.name()));
+    }
+    lines
+}

@@ -1,0 +1,67 @@
+//! Background journal: a few seconds after a change, a copy of the project is
+//! written to its recovery file on a worker thread, so a crash loses at most
+//! those seconds.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{channel, Receiver};
+use std::time::{Duration, Instant};
+
+use crate::edit::Session;
+
+/// How long after a change the journal is written.
+pub const INTERVAL: Duration = Duration::from_secs(3);
+
+/// Autosave state.
+#[derive(Default)]
+pub struct Autosave {
+    /// History generation last journalled (or found clean).
+    written_generation: u64,
+    /// When the first unjournalled change was seen.
+    dirty_since: Option<Instant>,
+    /// A write in flight.
+    in_flight: Option<Receiver<Result<(), String>>>,
+}
+
+impl Autosave {
+    /// Starts a journal write when one is due; returns a failure to report.
+    pub fn tick(&mut self, session: &Session, recovery: PathBuf) -> Option<String> {
+        if let Some(receiver) = &self.in_flight {
+            match receiver.try_recv() {
+                Ok(result) => {
+                    self.in_flight = None;
+                    if let Err(e) = result {
+                        return Some(e);
+                    }
+                }
+                Err(std::sync::mpsc::TryRecvError::Empty) => return None,
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => self.in_flight = None,
+            }
+        }
+        let generation = session.history.generation();
+        if generation == self.written_generation {
+            self.dirty_since = None;
+            return None;
+        }
+        if !session.is_dirty() {
+            // Back at the saved state (saved, or undone to it): nothing to journal.
+            self.written_generation = generation;
+            crate::store::recovery::remove(&recovery);
+            return None;
+        }
+        let since = *self.dirty_since.get_or_insert_with(Instant::now);
+        if since.elapsed() < INTERVAL {
+            return None;
+        }
+        // Clone on the UI thread (fast), serialise and write on a worker.
+        let project = session.project.clone();
+        let (sender, receiver) = channel();
+        std::thread::spawn(move || {
+            let result = crate::store::recovery::write(&recovery, &project).map_err(|e| format!("{}: {e}", recovery.display()));
+            let _ = sender.send(result);
+        });
+        self.in_flight = Some(receiver);
+        self.written_generation = generation;
+        self.dirty_since = None;
+        None
+    }
+}

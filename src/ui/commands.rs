@@ -1,0 +1,667 @@
+//! Where actions are handled: every change to the project goes through
+//! `self.session.apply` (the edit layer), so undo, dirty state and autosave
+//! see it.
+
+use std::path::{Path, PathBuf};
+
+use egui::{Key, Modifiers};
+
+use crate::edit::{Edit, Session};
+use crate::model::{span, Claim, Claimant, Entity, Project, Status};
+
+use super::actions::Action;
+use super::app::{AnnotationKind, AnnotationRef, GlossApp, SidePane};
+use super::claim_editor::ClaimEditor;
+use super::dialogs::AfterSave;
+use super::files::{PickKind, Picked};
+
+const RECENT_FILE: &str = "recent.ron";
+const RECENT_MAX: usize = 10;
+
+/// Recent project files remembered in `data_dir`.
+pub fn load_recent(data_dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_to_string(data_dir.join(RECENT_FILE))
+        .ok()
+        .and_then(|text| ron::from_str::<Vec<PathBuf>>(&text).ok())
+        .unwrap_or_default()
+}
+
+impl GlossApp {
+    /// Runs one action.
+    pub fn run(&mut self, action: Action, ctx: &egui::Context) {
+        match action {
+            Action::NewProject => self.guard_unsaved(AfterSave::New),
+            Action::OpenProject => self.guard_unsaved(AfterSave::Open),
+            Action::OpenProjectPath(path) => self.guard_unsaved(AfterSave::OpenPath(path)),
+            Action::ImportArticles => self.files.pick(PickKind::ImportArticles, ""),
+            Action::ImportArticlePaths(paths) => self.import_articles(&paths),
+            Action::ImportDataset => self.dialogs.open_dataset(true),
+            Action::ExportDataset => self.dialogs.open_dataset(false),
+            Action::Save => {
+                self.save(None);
+            }
+            Action::SaveAs => self.files.pick(PickKind::SaveProject, &self.suggested_file_name()),
+            Action::TypePath => self.dialogs.ask_path(PickKind::OpenProject),
+            Action::Undo => match self.session.undo() {
+                Ok(true) => self.after_history_move("undone"),
+                Ok(false) => self.notify("nothing to undo"),
+                Err(e) => self.notify(format!("cannot undo: {e}")),
+            },
+            Action::Redo => match self.session.redo() {
+                Ok(true) => self.after_history_move("redone"),
+                Ok(false) => self.notify("nothing to redo"),
+                Err(e) => self.notify(format!("cannot redo: {e}")),
+            },
+            Action::TagEntity(label) => self.tag_entity(&label),
+            Action::MakeClaim => self.make_claim(),
+            Action::EditClaim => self.edit_selected_claim(),
+            Action::DeleteSelected => self.delete_selected(),
+            Action::MoveBoundary { start, end } => self.move_boundary(start, end),
+            Action::SetStatus(status) => {
+                if let Some(doc) = self.document_id() {
+                    self.apply(Edit::SetStatus { doc, status });
+                }
+            }
+            Action::NextDocument => self.show_document(self.visible_neighbour(true)),
+            Action::PreviousDocument => self.show_document(self.visible_neighbour(false)),
+            Action::SelectDocument(index) => self.show_document(Some(index)),
+            Action::SelectAnnotation(annotation) => {
+                self.selection = None;
+                self.article_view.scroll_to = self.annotation_start(&annotation);
+                self.selected = Some(annotation);
+                self.side_pane = SidePane::Inspector;
+            }
+            Action::JumpTo { doc, start, end } => {
+                if let Some(index) = self.session.project.document_index(&doc) {
+                    self.show_document(Some(index));
+                    self.selection = Some((start, end));
+                    self.article_view.scroll_to = Some(start);
+                }
+            }
+            Action::Find => self.find.open(),
+            Action::AnnotateAll => self.open_annotate_all(),
+            Action::EditSchema => self.schema_editor = Some(super::schema_editor::SchemaEditor::default()),
+            Action::ToggleTheme => {
+                self.dark = !self.dark;
+                ctx.set_theme(if self.dark { egui::Theme::Dark } else { egui::Theme::Light });
+            }
+            Action::ZoomIn => egui::gui_zoom::zoom_in(ctx),
+            Action::ZoomOut => egui::gui_zoom::zoom_out(ctx),
+            Action::ToggleWordSnap => self.snap_to_words = !self.snap_to_words,
+            Action::Help => self.show_help = !self.show_help,
+            Action::Quit => {
+                if self.session.is_dirty() {
+                    self.dialogs.ask_unsaved(AfterSave::Quit);
+                } else {
+                    self.close_confirmed = true;
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            }
+            Action::Escape => {
+                if self.show_help {
+                    self.show_help = false;
+                } else if self.dialogs.is_open() {
+                    self.dialogs.close();
+                } else if self.claim_editor.is_some() {
+                    self.claim_editor = None;
+                } else if self.schema_editor.is_some() {
+                    self.schema_editor = None;
+                } else if self.find.visible {
+                    self.find.visible = false;
+                } else {
+                    self.selection = None;
+                    self.selected = None;
+                }
+            }
+        }
+    }
+
+    /// Applies an edit through the session; a refused edit becomes a message.
+    pub fn apply(&mut self, edit: Edit) -> bool {
+        match self.session.apply(edit) {
+            Ok(()) => true,
+            Err(e) => {
+                self.notify(format!("not done: {e}"));
+                false
+            }
+        }
+    }
+
+    fn after_history_move(&mut self, what: &str) {
+        self.current = self.current.min(self.session.project.documents.len().saturating_sub(1));
+        if let Some(selected) = &self.selected
+            && self.annotation_start(selected).is_none()
+            && selected.kind != AnnotationKind::Relation
+        {
+            self.selected = None;
+        }
+        self.notify(format!("{what} ({} steps left to undo)", self.session.history.undo_len()));
+    }
+
+    fn suggested_file_name(&self) -> String {
+        let stem: String = self
+            .session
+            .project
+            .name
+            .chars()
+            .map(|c| if c.is_alphanumeric() || c == '-' { c } else { '-' })
+            .collect();
+        format!("{}.gloss.ron", stem.trim_matches('-'))
+    }
+
+    /// Saves to `path` or the session's file; asks for a file when there is none.
+    pub fn save(&mut self, path: Option<&Path>) -> bool {
+        if path.is_none() && self.session.path.is_none() {
+            self.files.pick(PickKind::SaveProject, &self.suggested_file_name());
+            return false;
+        }
+        match self.session.save(path, &self.data_dir) {
+            Ok(saved) => {
+                self.remember_recent(&saved);
+                self.notify(format!("saved {}", saved.display()));
+                true
+            }
+            Err(e) => {
+                self.notify(e.to_string());
+                false
+            }
+        }
+    }
+
+    fn guard_unsaved(&mut self, then: AfterSave) {
+        if self.session.is_dirty() {
+            self.dialogs.ask_unsaved(then);
+        } else {
+            self.continue_after(then);
+        }
+    }
+
+    /// Carries on with what waited for the unsaved-changes question.
+    pub fn continue_after(&mut self, then: AfterSave) {
+        match then {
+            AfterSave::New => self.replace_session(Session::new(Project::new("Untitled"), None)),
+            AfterSave::Open => self.files.pick(PickKind::OpenProject, ""),
+            AfterSave::OpenPath(path) => self.open_project(&path),
+            AfterSave::Quit => self.close_confirmed = true,
+        }
+    }
+
+    /// Opens a project file, replacing the current one (already confirmed).
+    pub fn open_project(&mut self, path: &Path) {
+        match Session::open(path) {
+            Ok(session) => {
+                self.replace_session(session);
+                self.remember_recent(path);
+                self.notify(format!("opened {}", path.display()));
+                self.offer_recovery();
+            }
+            Err(e) => self.notify(e.to_string()),
+        }
+    }
+
+    fn replace_session(&mut self, session: Session) {
+        // The old project's journal is no longer needed: its changes were
+        // saved or the user chose to discard them.
+        crate::store::recovery::remove(&self.recovery_path());
+        self.session = session;
+        self.current = 0;
+        self.selection = None;
+        self.selected = None;
+        self.claim_editor = None;
+        self.schema_editor = None;
+        self.article_view = Default::default();
+        self.autosave = Default::default();
+    }
+
+    fn remember_recent(&mut self, path: &Path) {
+        let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+        self.recent.retain(|p| p != &path);
+        self.recent.insert(0, path);
+        self.recent.truncate(RECENT_MAX);
+        let text = ron::to_string(&self.recent).unwrap_or_default();
+        let _ = std::fs::create_dir_all(&self.data_dir);
+        let _ = crate::store::write_atomically(&self.data_dir.join(RECENT_FILE), text.as_bytes());
+    }
+
+    /// Offers to restore a recovery copy left by a crash.
+    pub fn offer_recovery(&mut self) {
+        let path = self.recovery_path();
+        if let Some(project) = crate::store::recovery::read(&path)
+            && project != self.session.project
+        {
+            self.dialogs.ask_recovery(project, path);
+        }
+    }
+
+    /// Restores a recovered project as unsaved changes of the current file.
+    pub fn restore(&mut self, project: Project) {
+        let path = self.session.path.clone();
+        self.session = Session::new(project, path);
+        self.session.history.mark_unsaved();
+        self.current = 0;
+        self.selection = None;
+        self.selected = None;
+        self.notify("restored unsaved work; save to keep it");
+    }
+
+    /// Imports article files as one undoable step.
+    pub fn import_articles(&mut self, paths: &[PathBuf]) {
+        let (edit, report) = crate::ingest::add_articles(&self.session.project, paths);
+        let first_new = self.session.project.documents.len();
+        if let Some(edit) = edit
+            && self.apply(edit)
+        {
+            self.show_document(Some(first_new));
+        }
+        let mut parts = Vec::new();
+        if !report.added.is_empty() {
+            parts.push(format!("imported {} article(s)", report.added.len()));
+        }
+        parts.extend(report.skipped.iter().cloned());
+        parts.extend(report.errors.iter().map(ToString::to_string));
+        if !parts.is_empty() {
+            self.notify(parts.join("; "));
+        }
+    }
+
+    /// Handles a dialog's answer.
+    pub fn on_picked(&mut self, picked: Picked) {
+        if picked.no_dialog {
+            self.notify("no file dialog is available here: type the path");
+            self.dialogs.ask_path(picked.kind);
+            return;
+        }
+        self.on_paths(picked.kind, picked.paths);
+    }
+
+    /// Handles paths from a dialog or the typed-path prompt.
+    pub fn on_paths(&mut self, kind: PickKind, paths: Vec<PathBuf>) {
+        let Some(first) = paths.first().cloned() else { return };
+        match kind {
+            PickKind::OpenProject => self.open_project(&first),
+            PickKind::SaveProject => {
+                let path = if first.extension().is_none() { first.with_extension("gloss.ron") } else { first };
+                self.save(Some(&path));
+            }
+            PickKind::ImportArticles => self.import_articles(&paths),
+            PickKind::ImportDataset => self.dialogs.dataset_paths(paths),
+            PickKind::ExportDataset => self.dialogs.dataset_paths(paths),
+        }
+    }
+
+    fn show_document(&mut self, index: Option<usize>) {
+        let Some(index) = index else { return };
+        if index < self.session.project.documents.len() && index != self.current {
+            self.current = index;
+            self.selection = None;
+            self.selected = None;
+            self.claim_editor = None;
+            self.article_view.scroll_to = Some(0);
+        }
+    }
+
+    /// The next or previous document that passes the list filter.
+    fn visible_neighbour(&self, forward: bool) -> Option<usize> {
+        let visible = super::document_list::visible_indices(self);
+        let position = visible.iter().position(|i| *i == self.current);
+        match (position, forward) {
+            (Some(p), true) => visible.get(p + 1).copied(),
+            (Some(p), false) => p.checked_sub(1).and_then(|p| visible.get(p).copied()),
+            (None, _) => visible.first().copied(),
+        }
+    }
+
+    /// Start offset of an annotation of the current document.
+    pub fn annotation_start(&self, annotation: &AnnotationRef) -> Option<usize> {
+        let doc = self.document()?;
+        match annotation.kind {
+            AnnotationKind::Entity => doc.entity(&annotation.id).map(|e| e.start),
+            AnnotationKind::Claim => doc.claim(&annotation.id).map(|c| c.start),
+            AnnotationKind::Relation => {
+                let relation = doc.relation(&annotation.id)?;
+                doc.entity(&relation.from).map(|e| e.start).or_else(|| doc.claim(&relation.from).map(|c| c.start))
+            }
+        }
+    }
+
+    /// The snapped selection, as the span an annotation would get.
+    pub fn annotation_span(&self) -> Option<(usize, usize, String)> {
+        let (start, end) = self.selection_range()?;
+        let doc = self.document()?;
+        let (start, end) = span::snap_selection(&doc.text, start, end, false)?;
+        doc.span(start, end)
+    }
+
+    fn tag_entity(&mut self, label: &str) {
+        let Some(doc) = self.document() else { return };
+        let doc_id = doc.id.clone();
+        if let Some((start, end, text)) = self.annotation_span() {
+            if let Some(existing) = doc.entities.iter().find(|e| e.start == start && e.end == end && e.label == label) {
+                let id = existing.id.clone();
+                self.notify(format!("{text:?} is already tagged {label}"));
+                self.selected = Some(AnnotationRef { kind: AnnotationKind::Entity, id });
+                return;
+            }
+            let id = doc.next_id("e");
+            let index = doc.entities.partition_point(|e| (e.start, e.end) <= (start, end));
+            let entity = Entity::new(id.clone(), label, start, end, text);
+            if self.apply(Edit::InsertEntity { doc: doc_id, index, entity }) {
+                self.selection = None;
+                self.selected = Some(AnnotationRef { kind: AnnotationKind::Entity, id });
+            }
+        } else if let Some(AnnotationRef { kind: AnnotationKind::Entity, id }) = &self.selected
+            && let Some(entity) = doc.entity(id)
+            && entity.label != label
+        {
+            let mut entity = entity.clone();
+            entity.label = label.to_owned();
+            self.apply(Edit::ReplaceEntity { doc: doc_id, entity });
+        } else {
+            self.notify("select some text first");
+        }
+    }
+
+    fn make_claim(&mut self) {
+        let Some(doc) = self.document() else { return };
+        let Some((start, end, text)) = self.annotation_span() else {
+            self.notify("select the claim's text first");
+            return;
+        };
+        let doc_id = doc.id.clone();
+        let id = doc.next_id("c");
+        let index = doc.claims.partition_point(|c| (c.start, c.end) <= (start, end));
+        let mut claim = Claim::new(id.clone(), start, end, text);
+        claim.claimant = guess_claimant(doc, start, end);
+        if self.apply(Edit::InsertClaim { doc: doc_id.clone(), index, claim: Box::new(claim.clone()) }) {
+            self.selection = None;
+            self.selected = Some(AnnotationRef { kind: AnnotationKind::Claim, id });
+            self.claim_editor = Some(ClaimEditor::new(doc_id, claim));
+        }
+    }
+
+    fn edit_selected_claim(&mut self) {
+        let Some(doc) = self.document() else { return };
+        if let Some(AnnotationRef { kind: AnnotationKind::Claim, id }) = &self.selected
+            && let Some(claim) = doc.claim(id)
+        {
+            self.claim_editor = Some(ClaimEditor::new(doc.id.clone(), claim.clone()));
+        }
+    }
+
+    /// Deletes the selected annotation, with whatever points at it (relations,
+    /// claimant links), as one undoable step.
+    fn delete_selected(&mut self) {
+        let (Some(doc), Some(selected)) = (self.document(), self.selected.clone()) else { return };
+        let doc_id = doc.id.clone();
+        let mut edits = Vec::new();
+        if selected.kind != AnnotationKind::Relation {
+            for r in doc.relations.iter().filter(|r| r.from == selected.id || r.to == selected.id) {
+                edits.push(Edit::RemoveRelation { doc: doc_id.clone(), id: r.id.clone() });
+            }
+        }
+        match selected.kind {
+            AnnotationKind::Entity => {
+                for c in doc.claims.iter().filter(|c| c.claimant == Some(Claimant::Entity(selected.id.clone()))) {
+                    let mut claim = c.clone();
+                    // Keep who claimed it as text so nothing is lost.
+                    claim.claimant = doc.entity(&selected.id).map(|e| Claimant::Text(e.text.clone()));
+                    edits.push(Edit::ReplaceClaim { doc: doc_id.clone(), claim: Box::new(claim) });
+                }
+                edits.push(Edit::RemoveEntity { doc: doc_id.clone(), id: selected.id.clone() });
+            }
+            AnnotationKind::Claim => edits.push(Edit::RemoveClaim { doc: doc_id.clone(), id: selected.id.clone() }),
+            AnnotationKind::Relation => edits.push(Edit::RemoveRelation { doc: doc_id.clone(), id: selected.id.clone() }),
+        }
+        let edit = if edits.len() == 1 { edits.remove(0) } else { Edit::Batch { label: "delete".into(), edits } };
+        if self.apply(edit) {
+            self.selected = None;
+            self.claim_editor = None;
+        }
+    }
+
+    /// Moves the selected entity's or claim's boundaries by whole words.
+    fn move_boundary(&mut self, start_delta: i32, end_delta: i32) {
+        let (Some(doc), Some(selected)) = (self.document(), self.selected.clone()) else { return };
+        let doc_id = doc.id.clone();
+        let (start, end) = match selected.kind {
+            AnnotationKind::Entity => match doc.entity(&selected.id) {
+                Some(e) => (e.start, e.end),
+                None => return,
+            },
+            AnnotationKind::Claim => match doc.claim(&selected.id) {
+                Some(c) => (c.start, c.end),
+                None => return,
+            },
+            AnnotationKind::Relation => return,
+        };
+        let step = |pos: usize, delta: i32| match delta.signum() {
+            1 => span::next_word_boundary(&doc.text, pos, true),
+            -1 => span::next_word_boundary(&doc.text, pos, false),
+            _ => pos,
+        };
+        let mut new_start = step(start, start_delta);
+        if start_delta > 0 {
+            // Moving a start forward lands on the next word's start.
+            new_start = span::snap_selection(&doc.text, new_start, end, false).map_or(start, |(s, _)| s);
+        }
+        let new_end = if end_delta < 0 {
+            let back = step(end, -1);
+            // Moving an end back leaves the previous word's end.
+            span::snap_selection(&doc.text, new_start, back, false).map_or(end, |(_, e)| e)
+        } else {
+            step(end, end_delta)
+        };
+        let Some((s, e, text)) = doc.span(new_start, new_end) else {
+            self.notify("the annotation cannot shrink further");
+            return;
+        };
+        let edit = match selected.kind {
+            AnnotationKind::Entity => doc.entity(&selected.id).map(|old| {
+                let mut entity = old.clone();
+                (entity.start, entity.end, entity.text) = (s, e, text);
+                Edit::ReplaceEntity { doc: doc_id, entity }
+            }),
+            _ => doc.claim(&selected.id).map(|old| {
+                let mut claim = old.clone();
+                (claim.start, claim.end, claim.text) = (s, e, text);
+                Edit::ReplaceClaim { doc: doc_id, claim: Box::new(claim) }
+            }),
+        };
+        if let Some(edit) = edit {
+            self.apply(edit);
+        }
+    }
+
+    fn open_annotate_all(&mut self) {
+        let text = match self.annotation_span() {
+            Some((_, _, text)) => text,
+            None => match &self.selected {
+                Some(AnnotationRef { kind: AnnotationKind::Entity, id }) => {
+                    self.document().and_then(|d| d.entity(id)).map(|e| e.text.clone()).unwrap_or_default()
+                }
+                _ => self.find.query.clone(),
+            },
+        };
+        let label = match &self.selected {
+            Some(AnnotationRef { kind: AnnotationKind::Entity, id }) => {
+                self.document().and_then(|d| d.entity(id)).map(|e| e.label.clone())
+            }
+            _ => None,
+        }
+        .or_else(|| self.session.project.schema.entity_types.first().map(|t| t.key.clone()))
+        .unwrap_or_default();
+        self.dialogs.open_annotate_all(text, label);
+    }
+
+    /// Selects the next (or previous) annotation in text order.
+    fn cycle_annotation(&mut self, forward: bool) {
+        let Some(doc) = self.document() else { return };
+        let mut all: Vec<(usize, usize, AnnotationRef)> = doc
+            .entities
+            .iter()
+            .map(|e| (e.start, e.end, AnnotationRef { kind: AnnotationKind::Entity, id: e.id.clone() }))
+            .chain(doc.claims.iter().map(|c| (c.start, c.end, AnnotationRef { kind: AnnotationKind::Claim, id: c.id.clone() })))
+            .collect();
+        if all.is_empty() {
+            return;
+        }
+        all.sort_by_key(|(s, e, _)| (*s, std::cmp::Reverse(*e)));
+        let position = self.selected.as_ref().and_then(|sel| all.iter().position(|(_, _, a)| a == sel));
+        let next = match (position, forward) {
+            (Some(p), true) => (p + 1) % all.len(),
+            (Some(p), false) => (p + all.len() - 1) % all.len(),
+            (None, true) => 0,
+            (None, false) => all.len() - 1,
+        };
+        if let Some((_, _, annotation)) = all.get(next).cloned() {
+            self.act(Action::SelectAnnotation(annotation));
+        }
+    }
+}
+
+/// The nearest person or organisation mentioned before a claim in the same
+/// paragraph is the likeliest claimant; the editor lets the user change it.
+fn guess_claimant(doc: &crate::model::Document, start: usize, end: usize) -> Option<Claimant> {
+    let near = |e: &&Entity| matches!(e.label.as_str(), "PER" | "ORG") && (e.end <= start || e.start >= end);
+    doc.entities
+        .iter()
+        .filter(near)
+        .min_by_key(|e| if e.end <= start { start - e.end } else { e.start - end })
+        .filter(|e| e.end.abs_diff(start).min(e.start.abs_diff(end)) < 200)
+        .map(|e| Claimant::Entity(e.id.clone()))
+}
+
+/// Single-key annotation commands, read only while no text field has focus.
+pub fn read_annotation_keys(app: &mut GlossApp, ctx: &egui::Context) {
+    let hotkeys: Vec<(char, String)> = app
+        .session
+        .project
+        .schema
+        .entity_types
+        .iter()
+        .filter_map(|t| Some((t.hotkey?, t.key.clone())))
+        .collect();
+    let digit_keys = [
+        (Key::Num1, '1'),
+        (Key::Num2, '2'),
+        (Key::Num3, '3'),
+        (Key::Num4, '4'),
+        (Key::Num5, '5'),
+        (Key::Num6, '6'),
+        (Key::Num7, '7'),
+        (Key::Num8, '8'),
+        (Key::Num9, '9'),
+    ];
+    let mut actions = Vec::new();
+    let mut selection_moves = Vec::new();
+    ctx.input(|i| {
+        let plain = i.modifiers.is_none();
+        let command = i.modifiers.command_only();
+        for (key, digit) in digit_keys {
+            if i.key_pressed(key) {
+                if plain {
+                    if let Some((_, label)) = hotkeys.iter().find(|(h, _)| *h == digit) {
+                        actions.push(Action::TagEntity(label.clone()));
+                    }
+                } else if command {
+                    let status = match digit {
+                        '1' => Some(Status::New),
+                        '2' => Some(Status::InProgress),
+                        '3' => Some(Status::Done),
+                        '4' => Some(Status::Reviewed),
+                        _ => None,
+                    };
+                    actions.extend(status.map(Action::SetStatus));
+                }
+            }
+        }
+        let pressed = |key| i.key_pressed(key);
+        if plain && pressed(Key::C) {
+            actions.push(Action::MakeClaim);
+        }
+        if plain && pressed(Key::E) {
+            actions.push(Action::EditClaim);
+        }
+        if plain && pressed(Key::A) {
+            actions.push(Action::AnnotateAll);
+        }
+        if plain && (pressed(Key::N)) || (i.modifiers.alt && pressed(Key::ArrowDown)) {
+            actions.push(Action::NextDocument);
+        }
+        if plain && (pressed(Key::P)) || (i.modifiers.alt && pressed(Key::ArrowUp)) {
+            actions.push(Action::PreviousDocument);
+        }
+        if plain && (pressed(Key::Delete) || pressed(Key::Backspace)) {
+            actions.push(Action::DeleteSelected);
+        }
+        if pressed(Key::Escape) {
+            actions.push(Action::Escape);
+        }
+        if i.modifiers.alt && !i.modifiers.shift && pressed(Key::ArrowLeft) {
+            actions.push(Action::MoveBoundary { start: -1, end: 0 });
+        }
+        if i.modifiers.alt && !i.modifiers.shift && pressed(Key::ArrowRight) {
+            actions.push(Action::MoveBoundary { start: 1, end: 0 });
+        }
+        if i.modifiers.alt && i.modifiers.shift && pressed(Key::ArrowLeft) {
+            actions.push(Action::MoveBoundary { start: 0, end: -1 });
+        }
+        if i.modifiers.alt && i.modifiers.shift && pressed(Key::ArrowRight) {
+            actions.push(Action::MoveBoundary { start: 0, end: 1 });
+        }
+        if i.modifiers.shift_only() || i.modifiers == (Modifiers::SHIFT | Modifiers::COMMAND) {
+            let by_word = i.modifiers.command;
+            if pressed(Key::ArrowLeft) {
+                selection_moves.push((false, by_word));
+            }
+            if pressed(Key::ArrowRight) {
+                selection_moves.push((true, by_word));
+            }
+        }
+        for event in &i.events {
+            if let egui::Event::Text(text) = event
+                && text == "?"
+            {
+                actions.push(Action::Help);
+            }
+        }
+    });
+    let tab = ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Tab));
+    let shift_tab = ctx.input_mut(|i| i.consume_key(Modifiers::SHIFT, Key::Tab));
+    if tab {
+        app.cycle_annotation(true);
+    }
+    if shift_tab {
+        app.cycle_annotation(false);
+    }
+    for (forward, by_word) in selection_moves {
+        extend_selection(app, forward, by_word);
+    }
+    for action in actions {
+        app.act(action);
+    }
+}
+
+/// Shift+arrows: grows or shrinks the selection's head by a character (or a
+/// word with Ctrl), starting from the selected annotation or the last click.
+fn extend_selection(app: &mut GlossApp, forward: bool, by_word: bool) {
+    let Some(doc) = app.document() else { return };
+    let len = doc.text.chars().count();
+    let (anchor, head) = match (app.selection, &app.selected) {
+        (Some(selection), _) => selection,
+        (None, Some(selected)) => match app.annotation_start(selected) {
+            Some(start) => (start, start),
+            None => return,
+        },
+        (None, None) => (0, 0),
+    };
+    let head = if by_word {
+        span::next_word_boundary(&doc.text, head, forward)
+    } else if forward {
+        (head + 1).min(len)
+    } else {
+        head.saturating_sub(1)
+    };
+    app.selection = Some((anchor, head));
+    app.selected = None;
+}

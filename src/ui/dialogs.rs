@@ -1,0 +1,487 @@
+//! Modal prompts: unsaved changes, typed paths, crash recovery, "annotate all
+//! occurrences", and dataset import/export.
+
+use std::path::PathBuf;
+
+use egui::{Id, Modal};
+
+use crate::edit::Edit;
+use crate::formats::{ExportOptions, Format};
+use crate::model::{Entity, Project};
+
+use super::app::GlossApp;
+use super::files::PickKind;
+
+/// What to do once unsaved changes are saved or discarded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AfterSave {
+    /// Start a new project.
+    New,
+    /// Show the open dialog.
+    Open,
+    /// Open this project file.
+    OpenPath(PathBuf),
+    /// Close the window.
+    Quit,
+}
+
+/// The prompt shown, if any.
+#[derive(Debug, Default)]
+pub enum Prompt {
+    /// Nothing.
+    #[default]
+    None,
+    /// Save / Discard / Cancel before `then`.
+    Unsaved(AfterSave),
+    /// Type a path because no dialog is available (or by choice).
+    Path { kind: PickKind, text: String },
+    /// A recovery copy was found.
+    Recovery { project: Box<Project>, path: PathBuf },
+    /// Annotate every occurrence of a text.
+    AnnotateAll { text: String, label: String, all_documents: bool },
+    /// Import or export a dataset.
+    Dataset(DatasetForm),
+}
+
+/// The dataset import/export form.
+#[derive(Debug, Clone)]
+pub struct DatasetForm {
+    /// Import (true) or export.
+    pub import: bool,
+    /// Format.
+    pub format: Format,
+    /// Source files/folder (import) or output path (export).
+    pub path: String,
+    /// Export only Done and Reviewed documents.
+    pub finished_only: bool,
+    /// Progress of a running job: (done, total) and the job's answer.
+    pub job: Option<DatasetJob>,
+}
+
+/// A dataset job running on a worker thread.
+#[derive(Debug)]
+pub struct DatasetJob {
+    /// Receives the result when done.
+    pub result: std::sync::mpsc::Receiver<Result<DatasetResult, String>>,
+    /// When it started.
+    pub started: std::time::Instant,
+}
+
+impl Clone for DatasetJob {
+    fn clone(&self) -> Self {
+        // A job belongs to one form; a copy shows no progress.
+        let (_, result) = std::sync::mpsc::channel();
+        Self { result, started: self.started }
+    }
+}
+
+/// What a finished dataset job produced.
+#[derive(Debug)]
+pub enum DatasetResult {
+    /// Files written, with warnings.
+    Exported { files: usize, warnings: Vec<String> },
+    /// A project read, to merge through the edit layer.
+    Imported { project: Box<Project>, warnings: Vec<String> },
+}
+
+/// The app's modal state.
+#[derive(Debug, Default)]
+pub struct Dialogs {
+    /// The prompt shown.
+    pub prompt: Prompt,
+}
+
+impl Dialogs {
+    /// Whether a prompt is shown.
+    pub fn is_open(&self) -> bool {
+        !matches!(self.prompt, Prompt::None)
+    }
+
+    /// Closes the prompt.
+    pub fn close(&mut self) {
+        self.prompt = Prompt::None;
+    }
+
+    /// Asks Save / Discard / Cancel.
+    pub fn ask_unsaved(&mut self, then: AfterSave) {
+        self.prompt = Prompt::Unsaved(then);
+    }
+
+    /// Asks for a typed path.
+    pub fn ask_path(&mut self, kind: PickKind) {
+        self.prompt = Prompt::Path { kind, text: String::new() };
+    }
+
+    /// Offers a recovery copy.
+    pub fn ask_recovery(&mut self, project: Project, path: PathBuf) {
+        self.prompt = Prompt::Recovery { project: Box::new(project), path };
+    }
+
+    /// Opens "annotate all occurrences".
+    pub fn open_annotate_all(&mut self, text: String, label: String) {
+        self.prompt = Prompt::AnnotateAll { text, label, all_documents: false };
+    }
+
+    /// Opens the dataset form.
+    pub fn open_dataset(&mut self, import: bool) {
+        let format = if import { Format::Brat } else { Format::Jsonl };
+        self.prompt = Prompt::Dataset(DatasetForm { import, format, path: String::new(), finished_only: false, job: None });
+    }
+
+    /// Fills the dataset form's path from a dialog.
+    pub fn dataset_paths(&mut self, paths: Vec<PathBuf>) {
+        if let Prompt::Dataset(form) = &mut self.prompt {
+            form.path = paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(";");
+        }
+    }
+}
+
+/// Every whole-word occurrence of `needle` in `text`, as code-point ranges.
+pub fn occurrences(text: &str, needle: &str) -> Vec<(usize, usize)> {
+    if needle.is_empty() {
+        return Vec::new();
+    }
+    let index = crate::model::span::CharIndex::new(text);
+    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let length = needle.chars().count();
+    text.match_indices(needle)
+        .filter(|(byte, _)| {
+            let before = text.get(..*byte).and_then(|t| t.chars().next_back());
+            let after = text.get(byte + needle.len()..).and_then(|t| t.chars().next());
+            !word(before) && !word(after)
+        })
+        .filter_map(|(byte, _)| index.char_of_byte(byte))
+        .map(|start| (start, start + length))
+        .collect()
+}
+
+/// The edit for "annotate all occurrences": every whole-word occurrence not
+/// already tagged with `label`, in one or all documents; `None` when there
+/// are none. Also returns the count.
+pub fn annotate_all_edit(app: &GlossApp, text: &str, label: &str, all_documents: bool) -> (Option<Edit>, usize) {
+    let project = &app.session.project;
+    let documents: Vec<&crate::model::Document> = if all_documents {
+        project.documents.iter().collect()
+    } else {
+        app.document().into_iter().collect()
+    };
+    let mut edits = Vec::new();
+    for doc in documents {
+        let mut scratch = doc.clone();
+        for (start, end) in occurrences(&doc.text, text) {
+            if scratch.entities.iter().any(|e| e.start == start && e.end == end && e.label == label) {
+                continue;
+            }
+            let id = scratch.next_id("e");
+            let index = scratch.entities.partition_point(|e| (e.start, e.end) <= (start, end));
+            let entity = Entity::new(id, label, start, end, text);
+            scratch.entities.insert(index, entity.clone());
+            edits.push(Edit::InsertEntity { doc: doc.id.clone(), index, entity });
+        }
+    }
+    let count = edits.len();
+    let edit = (!edits.is_empty()).then(|| Edit::Batch { label: format!("annotate all {text:?}"), edits });
+    (edit, count)
+}
+
+/// Draws the prompt, if any, and acts on its buttons.
+pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
+    let prompt = std::mem::take(&mut app.dialogs.prompt);
+    app.dialogs.prompt = match prompt {
+        Prompt::None => Prompt::None,
+        Prompt::Unsaved(then) => unsaved(app, ctx, then),
+        Prompt::Path { kind, text } => path(app, ctx, kind, text),
+        Prompt::Recovery { project, path } => recovery(app, ctx, project, path),
+        Prompt::AnnotateAll { text, label, all_documents } => annotate_all(app, ctx, text, label, all_documents),
+        Prompt::Dataset(form) => dataset(app, ctx, form),
+    };
+}
+
+fn unsaved(app: &mut GlossApp, ctx: &egui::Context, then: AfterSave) -> Prompt {
+    let mut choice = None;
+    Modal::new(Id::unique("unsaved")).show(ctx, |ui| {
+        ui.heading("Unsaved changes");
+        ui.label(format!("Save the changes to {} first?", app.session.display_name()));
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui.button("Save").clicked() {
+                choice = Some("save");
+            }
+            if ui.button("Discard").clicked() {
+                choice = Some("discard");
+            }
+            if ui.button("Cancel").clicked() {
+                choice = Some("cancel");
+            }
+        });
+    });
+    match choice {
+        Some("save") => {
+            if app.session.path.is_none() {
+                // Ask where to save; the user repeats the command afterwards.
+                app.act(super::Action::SaveAs);
+                Prompt::None
+            } else if app.save(None) {
+                app.continue_after(then);
+                Prompt::None
+            } else {
+                Prompt::Unsaved(then)
+            }
+        }
+        Some("discard") => {
+            crate::store::recovery::remove(&app.recovery_path());
+            app.session.history.mark_saved();
+            app.continue_after(then);
+            Prompt::None
+        }
+        Some(_) => Prompt::None,
+        None => Prompt::Unsaved(then),
+    }
+}
+
+fn path(app: &mut GlossApp, ctx: &egui::Context, kind: PickKind, mut text: String) -> Prompt {
+    let mut done = None;
+    Modal::new(Id::unique("type-path")).show(ctx, |ui| {
+        let what = match kind {
+            PickKind::OpenProject => "Open project",
+            PickKind::SaveProject => "Save project as",
+            PickKind::ImportArticles => "Import articles (separate several paths with ;)",
+            PickKind::ImportDataset => "Import dataset (files or a brat folder; separate with ;)",
+            PickKind::ExportDataset => "Export to",
+        };
+        ui.heading(what);
+        let edit = ui.add(egui::TextEdit::singleline(&mut text).hint_text("/path/to/file").desired_width(420.0));
+        edit.request_focus();
+        let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        ui.horizontal(|ui| {
+            if ui.button("OK").clicked() || enter {
+                done = Some(true);
+            }
+            if ui.button("Cancel").clicked() {
+                done = Some(false);
+            }
+        });
+    });
+    match done {
+        Some(true) => {
+            let paths: Vec<PathBuf> = text.split(';').map(str::trim).filter(|p| !p.is_empty()).map(PathBuf::from).collect();
+            app.on_paths(kind, paths);
+            if matches!(kind, PickKind::ImportDataset | PickKind::ExportDataset) {
+                // The dataset form stays open with the path filled in.
+                return std::mem::take(&mut app.dialogs.prompt);
+            }
+            std::mem::take(&mut app.dialogs.prompt)
+        }
+        Some(false) => Prompt::None,
+        None => Prompt::Path { kind, text },
+    }
+}
+
+fn recovery(app: &mut GlossApp, ctx: &egui::Context, project: Box<Project>, path: PathBuf) -> Prompt {
+    let mut choice = None;
+    Modal::new(Id::unique("recovery")).show(ctx, |ui| {
+        ui.heading("Restore unsaved work?");
+        ui.label(format!(
+            "Gloss found changes to {} that were not saved (the app did not close normally).",
+            app.session.display_name()
+        ));
+        ui.label(format!("{} documents, {} annotations.", project.documents.len(), project.annotation_count()));
+        ui.horizontal(|ui| {
+            if ui.button("Restore").clicked() {
+                choice = Some(true);
+            }
+            if ui.button("Discard").clicked() {
+                choice = Some(false);
+            }
+        });
+    });
+    match choice {
+        Some(true) => {
+            app.restore(*project);
+            Prompt::None
+        }
+        Some(false) => {
+            crate::store::recovery::remove(&path);
+            Prompt::None
+        }
+        None => Prompt::Recovery { project, path },
+    }
+}
+
+fn annotate_all(app: &mut GlossApp, ctx: &egui::Context, mut text: String, mut label: String, mut all: bool) -> Prompt {
+    let mut done = None;
+    Modal::new(Id::unique("annotate-all")).show(ctx, |ui| {
+        ui.heading("Annotate all occurrences");
+        ui.horizontal(|ui| {
+            ui.label("Text:");
+            ui.add(egui::TextEdit::singleline(&mut text).desired_width(260.0));
+        });
+        ui.horizontal(|ui| {
+            ui.label("Type:");
+            egui::ComboBox::from_id_salt("annotate-all-type").selected_text(label.clone()).show_ui(ui, |ui| {
+                for t in &app.session.project.schema.entity_types {
+                    ui.selectable_value(&mut label, t.key.clone(), format!("{} — {}", t.key, t.name));
+                }
+            });
+        });
+        ui.horizontal(|ui| {
+            ui.radio_value(&mut all, false, "This document");
+            ui.radio_value(&mut all, true, "All documents");
+        });
+        // The preview is counted only when the form changes.
+        let (_, count) = annotate_all_edit(app, &text, &label, all);
+        ui.label(format!("{count} new mention(s) will be tagged {label}."));
+        ui.horizontal(|ui| {
+            if ui.add_enabled(count > 0, egui::Button::new("Annotate all")).clicked() {
+                done = Some(true);
+            }
+            if ui.button("Cancel").clicked() {
+                done = Some(false);
+            }
+        });
+    });
+    match done {
+        Some(true) => {
+            let (edit, count) = annotate_all_edit(app, &text, &label, all);
+            if let Some(edit) = edit
+                && app.apply(edit)
+            {
+                app.notify(format!("tagged {count} mention(s) of {text:?} as {label} (one undo step)"));
+            }
+            Prompt::None
+        }
+        Some(false) => Prompt::None,
+        None => Prompt::AnnotateAll { text, label, all_documents: all },
+    }
+}
+
+fn dataset(app: &mut GlossApp, ctx: &egui::Context, mut form: DatasetForm) -> Prompt {
+    if let Some(job) = &form.job {
+        match job.result.try_recv() {
+            Ok(result) => {
+                form.job = None;
+                finish_dataset_job(app, result);
+                return Prompt::None;
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => ctx.request_repaint_after(std::time::Duration::from_millis(50)),
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                form.job = None;
+                app.notify("the dataset job stopped unexpectedly");
+            }
+        }
+    }
+    let mut done = None;
+    Modal::new(Id::unique("dataset")).show(ctx, |ui| {
+        ui.heading(if form.import { "Import dataset" } else { "Export dataset" });
+        egui::ComboBox::from_label("Format").selected_text(form.format.name()).show_ui(ui, |ui| {
+            for format in Format::ALL.into_iter().filter(|f| !form.import || f.can_import()) {
+                ui.selectable_value(&mut form.format, format, format.name());
+            }
+        });
+        ui.horizontal(|ui| {
+            ui.label(if form.import { "From:" } else { "To:" });
+            ui.add(egui::TextEdit::singleline(&mut form.path).desired_width(320.0));
+            if ui.button("Browse…").clicked() {
+                let kind = if form.import { PickKind::ImportDataset } else { PickKind::ExportDataset };
+                app.files.pick(kind, "");
+            }
+        });
+        if !form.import {
+            ui.checkbox(&mut form.finished_only, "Only documents marked Done or Reviewed");
+        }
+        if let Some(job) = &form.job {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(format!("working… {:.1} s", job.started.elapsed().as_secs_f32()));
+            });
+        }
+        ui.horizontal(|ui| {
+            let ready = !form.path.trim().is_empty() && form.job.is_none();
+            if ui.add_enabled(ready, egui::Button::new(if form.import { "Import" } else { "Export" })).clicked() {
+                done = Some(true);
+            }
+            if ui.button("Cancel").clicked() {
+                done = Some(false);
+            }
+        });
+    });
+    match done {
+        Some(true) => {
+            form.job = Some(start_dataset_job(app, &form));
+            Prompt::Dataset(form)
+        }
+        Some(false) => Prompt::None,
+        None => Prompt::Dataset(form),
+    }
+}
+
+/// Runs an import or export on a worker thread so the window stays fluid.
+fn start_dataset_job(app: &GlossApp, form: &DatasetForm) -> DatasetJob {
+    let (sender, result) = std::sync::mpsc::channel();
+    let paths: Vec<PathBuf> = form.path.split(';').map(str::trim).filter(|p| !p.is_empty()).map(PathBuf::from).collect();
+    let format = form.format;
+    if form.import {
+        std::thread::spawn(move || {
+            let sources: Vec<&std::path::Path> = paths.iter().map(PathBuf::as_path).collect();
+            let answer = crate::formats::import(format, &sources)
+                .map(|i| DatasetResult::Imported { project: Box::new(i.project), warnings: i.warnings })
+                .map_err(|e| e.to_string());
+            let _ = sender.send(answer);
+        });
+    } else {
+        let project = app.session.project.clone();
+        let options = ExportOptions {
+            statuses: if form.finished_only { vec![crate::model::Status::Done, crate::model::Status::Reviewed] } else { Vec::new() },
+            ..Default::default()
+        };
+        std::thread::spawn(move || {
+            let answer = (|| {
+                let target = paths.first().ok_or("no output path")?;
+                let exported = crate::formats::export(&project, format, &options).map_err(|e| e.to_string())?;
+                let warnings = exported.warnings.clone();
+                let files = exported.files.len();
+                write_export(exported, target)?;
+                Ok(DatasetResult::Exported { files, warnings })
+            })();
+            let _ = sender.send(answer);
+        });
+    }
+    DatasetJob { result, started: std::time::Instant::now() }
+}
+
+fn write_export(exported: crate::formats::Exported, target: &std::path::Path) -> Result<(), String> {
+    let single = exported.files.len() == 1 && exported.files.iter().all(|(p, _)| p.as_os_str().is_empty());
+    for (relative, bytes) in exported.files {
+        let path = if single { target.to_owned() } else { target.join(relative) };
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
+        crate::store::write_atomically(&path, &bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn finish_dataset_job(app: &mut GlossApp, result: Result<DatasetResult, String>) {
+    match result {
+        Ok(DatasetResult::Exported { files, warnings }) => {
+            let mut message = format!("exported {files} file(s)");
+            if !warnings.is_empty() {
+                message.push_str(&format!("; {}", warnings.join("; ")));
+            }
+            app.notify(message);
+        }
+        Ok(DatasetResult::Imported { project, warnings }) => {
+            let documents = project.documents.len();
+            if let Some(edit) = crate::formats::merge_edit(&app.session.project, *project)
+                && app.apply(edit)
+            {
+                let mut message = format!("imported {documents} document(s) (one undo step)");
+                if !warnings.is_empty() {
+                    message.push_str(&format!("; {}", warnings.join("; ")));
+                }
+                app.notify(message);
+            }
+        }
+        Err(e) => app.notify(format!("dataset: {e}")),
+    }
+}

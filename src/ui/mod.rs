@@ -1,0 +1,46 @@
+//! The eframe app. One panel or view per file; every user intent is an
+//! [`Action`] handled in `commands.rs`; every change to the project goes
+//! through the edit layer ([`crate::edit::Session`]).
+
+mod actions;
+mod app;
+mod article_view;
+mod autosave;
+mod claim_editor;
+mod commands;
+mod dialogs;
+mod document_list;
+mod entities_pane;
+pub mod files;
+mod find;
+mod help;
+mod inspector;
+mod menu_bar;
+mod schema_editor;
+mod status_bar;
+pub mod theme;
+
+pub use actions::Action;
+pub use app::{AnnotationRef, GlossApp, Startup};
+pub use files::{FilePicker, PickKind};
+
+/// Opens the native window on `startup` and runs until it closes.
+pub fn run(startup: Startup) -> eframe::Result {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Gloss")
+            .with_inner_size([1280.0, 820.0])
+            .with_min_inner_size([640.0, 400.0])
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "Gloss",
+        options,
+        Box::new(move |cc| {
+            theme::install(&cc.egui_ctx);
+            let app = GlossApp::new(startup, Box::new(files::RfdPicker::default()));
+            Ok(Box::new(app))
+        }),
+    )
+}

@@ -1,0 +1,42 @@
+//! The status bar: saved state, position, counts, messages.
+
+use super::app::GlossApp;
+
+/// Draws the bottom panel.
+pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
+    egui::Panel::bottom("status").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            if app.session.is_dirty() {
+                ui.colored_label(ui.visuals().warn_fg_color, "● Unsaved changes");
+            } else {
+                ui.label("✔ Saved");
+            }
+            ui.separator();
+            if let Some(doc) = app.document() {
+                ui.label(format!(
+                    "Document {} of {}",
+                    app.current + 1,
+                    app.session.project.documents.len()
+                ));
+                ui.separator();
+                match app.selection_range() {
+                    Some((s, e)) => ui.label(format!("Selection {s}–{e} ({} chars)", e - s)),
+                    None => ui.label("No selection"),
+                };
+                ui.separator();
+                ui.label(format!(
+                    "{} entities · {} claims · {} relations",
+                    doc.entities.len(),
+                    doc.claims.len(),
+                    doc.relations.len()
+                ));
+                ui.separator();
+                ui.label(if app.snap_to_words { "Snap: words" } else { "Snap: off" });
+            }
+            if let Some((message, _)) = &app.message {
+                ui.separator();
+                ui.label(message);
+            }
+        });
+    });
+}

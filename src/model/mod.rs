@@ -271,7 +271,8 @@ fn next_numbered_id<'a>(prefix: &str, ids: impl Iterator<Item = &'a str>) -> Str
 pub struct Entity {
     /// Id, unique among the document's annotations.
     pub id: String,
-    /// Entity type key (`PER`).
+    /// Entity type key (`PER`); format version 0 called it `type`.
+    #[serde(alias = "type")]
     pub label: String,
     /// Start, code points.
     pub start: usize,

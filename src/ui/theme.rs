@@ -8,8 +8,10 @@ use crate::model::Rgb;
 
 const DEJAVU_SANS: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
-/// Adds the bundled fonts as fallbacks after egui's own fonts.
+/// Adds the bundled fonts as fallbacks after egui's own fonts and starts in
+/// the light theme (View → Dark theme switches).
 pub fn install(ctx: &egui::Context) {
+    ctx.set_theme(egui::Theme::Light);
     let families = [FontFamily::Proportional, FontFamily::Monospace]
         .into_iter()
         .map(|family| InsertFontFamily { family, priority: egui::epaint::text::FontPriority::Lowest })

@@ -1,0 +1,275 @@
+//! The `gloss` command line, run as a user runs it: the real binary on real
+//! files.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{corpus, gloss, py_slice, stderr, stdout, temp_dir};
+use serde_json::Value;
+
+fn export_jsonl(project: &Path) -> Vec<Value> {
+    let out = gloss(&["export", project.to_str().unwrap(), "--format", "jsonl"]);
+    assert!(out.status.success(), "export failed: {}", stderr(&out));
+    stdout(&out).lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect()
+}
+
+fn new_project_from(dir: &Path, name: &str, article: &Path) -> std::path::PathBuf {
+    let project = dir.join(name);
+    let out = gloss(&["new", project.to_str().unwrap(), article.to_str().unwrap()]);
+    assert!(out.status.success(), "new failed: {}", stderr(&out));
+    project
+}
+
+#[test]
+fn utf8_utf16_and_windows_1256_articles_decode_to_the_same_text_and_title() {
+    let Some(corpus) = corpus() else { return };
+    let dir = temp_dir();
+    let mut seen = Vec::new();
+    for file in ["kim-putin-arms-meeting.txt", "kim-putin-arms-meeting.utf16.txt", "kim-putin-arms-meeting.cp1256.txt"] {
+        let project = new_project_from(dir.path(), &format!("{file}.ron"), &corpus.join("articles").join(file));
+        let docs = export_jsonl(&project);
+        assert_eq!(docs.len(), 1);
+        let doc = &docs[0];
+        seen.push((doc["title"].as_str().unwrap().to_owned(), doc["text"].as_str().unwrap().to_owned()));
+    }
+    let expected = fs::read_to_string(corpus.join("articles/kim-putin-arms-meeting.txt")).unwrap().replace("\r\n", "\n");
+    for (title, text) in &seen {
+        assert_eq!(title, "US says N.Korea’s Kim expects arms meeting with Putin");
+        assert_eq!(text, &expected, "the decoded text must be exactly the UTF-8 file's text");
+        assert!(text.contains("مشاركة"), "the Arabic footer survives decoding");
+    }
+}
+
+#[test]
+fn html_page_gives_the_article_without_boilerplate() {
+    let Some(corpus) = corpus() else { return };
+    let dir = temp_dir();
+    let project = new_project_from(dir.path(), "html.ron", &corpus.join("articles/kim-putin-arms-meeting.html"));
+    let docs = export_jsonl(&project);
+    let text = docs[0]["text"].as_str().unwrap();
+    assert_eq!(docs[0]["title"], "US says N.Korea’s Kim expects arms meeting with Putin");
+    assert!(text.starts_with("US says N.Korea’s Kim expects arms meeting with Putin\n\n"));
+    assert!(text.contains("North Korean leader Kim Jong Un expects to meet with President Vladimir Putin"));
+    assert!(text.contains("“new approaches” to face Russia’s offensive."));
+    for boilerplate in ["Home", "Advertisement", "dataLayer", "font-family", "Related", "Other story", "Example News", "مشاركة"] {
+        assert!(!text.contains(boilerplate), "{boilerplate:?} is boilerplate and must be dropped");
+    }
+    // Paragraphs are separated by blank lines.
+    assert!(text.split("\n\n").count() >= 3);
+}
+
+#[test]
+fn jsonl_batch_gives_six_documents_and_duplicates_are_skipped() {
+    let Some(corpus) = corpus() else { return };
+    let dir = temp_dir();
+    let batch = corpus.join("articles/efe-batch.jsonl");
+    let project = new_project_from(dir.path(), "batch.ron", &batch);
+    let stats = gloss(&["stats", project.to_str().unwrap(), "--json"]);
+    assert!(stats.status.success());
+    let stats: Value = serde_json::from_str(&stdout(&stats)).unwrap();
+    assert_eq!(stats["documents"], 6);
+    let docs = export_jsonl(&project);
+    assert_eq!(docs[0]["id"], "esp.train-doc-100");
+    assert_eq!(docs[0]["title"], "Por Viruca Atanes Madrid, 24 may (EFE).");
+
+    // Adding the same batch again adds nothing and says so.
+    let again = gloss(&["add", project.to_str().unwrap(), batch.to_str().unwrap()]);
+    assert!(again.status.success());
+    assert!(stderr(&again).contains("already in the project"), "{}", stderr(&again));
+    let stats: Value = serde_json::from_str(&stdout(&gloss(&["stats", project.to_str().unwrap(), "--json"]))).unwrap();
+    assert_eq!(stats["documents"], 6);
+}
+
+#[test]
+fn new_refuses_to_overwrite_without_force() {
+    let dir = temp_dir();
+    let project = dir.path().join("p.ron");
+    fs::write(&project, "precious").unwrap();
+    let out = gloss(&["new", project.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("already exists"));
+    assert!(stderr(&out).contains("p.ron"));
+    assert_eq!(fs::read_to_string(&project).unwrap(), "precious");
+    let forced = gloss(&["new", project.to_str().unwrap(), "--force", "--name", "Fresh"]);
+    assert!(forced.status.success());
+    assert!(fs::read_to_string(&project).unwrap().contains("name: \"Fresh\""));
+}
+
+#[test]
+fn unreadable_articles_get_an_error_naming_the_file() {
+    let dir = temp_dir();
+    let empty = dir.path().join("empty.txt");
+    fs::write(&empty, "  \n").unwrap();
+    let broken = dir.path().join("broken.jsonl");
+    fs::write(&broken, "{\"text\": \"ok\"}\n{not json\n").unwrap();
+    for (article, needle) in [(empty.as_path(), "empty"), (broken.as_path(), "line 2"), (Path::new("/no/such/article.txt"), "no such file")] {
+        let project = dir.path().join("x.ron");
+        let out = gloss(&["new", project.to_str().unwrap(), "--force", article.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let message = stderr(&out);
+        assert!(message.contains(article.to_str().unwrap()), "{message}");
+        assert!(message.contains(needle), "{message}");
+        assert_eq!(message.lines().count(), 1, "one line: {message}");
+    }
+}
+
+#[test]
+fn save_load_round_trip_is_exact_and_fmt_is_idempotent() {
+    let dir = temp_dir();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/sample/kim-putin.gloss.ron");
+    let copy = dir.path().join("sample.ron");
+    fs::copy(&sample, &copy).unwrap();
+    let original = fs::read(&copy).unwrap();
+    assert!(gloss(&["fmt", copy.to_str().unwrap()]).status.success());
+    assert_eq!(fs::read(&copy).unwrap(), original, "the sample is already canonical");
+    let out = dir.path().join("out.ron");
+    assert!(gloss(&["fmt", copy.to_str().unwrap(), "-o", out.to_str().unwrap()]).status.success());
+    assert!(gloss(&["fmt", out.to_str().unwrap()]).status.success());
+    assert_eq!(fs::read(&out).unwrap(), original);
+
+    // In the library: load → save → load is equal, saving twice gives the same bytes.
+    let project = gloss::store::load(&copy).unwrap();
+    let again = dir.path().join("again.ron");
+    gloss::store::save(&project, &again).unwrap();
+    let first = fs::read(&again).unwrap();
+    gloss::store::save(&project, &again).unwrap();
+    assert_eq!(fs::read(&again).unwrap(), first);
+    assert_eq!(gloss::store::load(&again).unwrap(), project);
+}
+
+/// Writes a broken variant of the sample and checks that `validate` and `fmt`
+/// refuse it with a one-line error naming the file, and leave it untouched.
+fn assert_refused(dir: &Path, name: &str, bytes: &[u8], expected_code: i32, needle: &str) {
+    let path = dir.join(name);
+    fs::write(&path, bytes).unwrap();
+    for command in ["validate", "fmt", "stats"] {
+        let out = gloss(&[command, path.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(expected_code), "{command} {name}: {}", stderr(&out));
+        let message = stderr(&out);
+        assert!(message.contains(name), "{command} {name}: the message names the file: {message}");
+        assert!(message.contains(needle), "{command} {name}: expected {needle:?} in {message}");
+        assert!(!message.contains("panicked"), "{message}");
+        assert_eq!(fs::read(&path).unwrap(), bytes, "{command} {name}: the file is untouched");
+    }
+}
+
+#[test]
+fn crafted_bad_projects_are_refused_with_clear_messages() {
+    let dir = temp_dir();
+    let sample = gloss::sample::SAMPLE_RON;
+    let replace_once = |from: &str, to: &str| {
+        assert!(sample.contains(from), "fixture text {from:?} is in the sample");
+        sample.replacen(from, to, 1).into_bytes()
+    };
+    // Span out of range.
+    assert_refused(dir.path(), "range.ron", &replace_once("start: 18, end: 21, text: \"Kim\"", "start: 18, end: 99999, text: \"Kim\""), 1, "out of range");
+    // Quote mismatch, located on its line.
+    let mismatch = replace_once("start: 18, end: 21, text: \"Kim\"", "start: 18, end: 21, text: \"Kym\"");
+    assert_refused(dir.path(), "quote.ron", &mismatch, 1, "quotes \"Kym\"");
+    let out = gloss(&["validate", dir.path().join("quote.ron").to_str().unwrap()]);
+    let line = sample.lines().position(|l| l.contains("text: \"Kim\"")).unwrap() + 1;
+    assert!(stderr(&out).contains(&format!("quote.ron:{line}:")), "{}", stderr(&out));
+    // Duplicate id.
+    assert_refused(dir.path(), "dup.ron", &replace_once("(id: \"e2\",", "(id: \"e1\","), 1, "used twice");
+    // Unknown type.
+    assert_refused(dir.path(), "type.ron", &replace_once("label: \"DATE\", start: 59", "label: \"WEAPON\", start: 59"), 1, "unknown entity type \"WEAPON\"");
+    // Newer version.
+    assert_refused(dir.path(), "newer.ron", &replace_once("version: 1,", "version: 7,"), 1, "newer than this Gloss supports");
+    // Truncated file: reports line and column.
+    let truncated = &sample.as_bytes()[..sample.len() / 2];
+    assert_refused(dir.path(), "truncated.ron", truncated, 1, "truncated.ron:");
+    // Invalid UTF-8.
+    let mut bad_utf8 = sample.as_bytes().to_vec();
+    bad_utf8.splice(200..200, [0xff, 0xfe, 0x80]);
+    assert_refused(dir.path(), "utf8.ron", &bad_utf8, 1, "not valid UTF-8");
+    // Empty file.
+    assert_refused(dir.path(), "empty.ron", b"", 1, "empty");
+    // Not RON at all.
+    assert_refused(dir.path(), "garbage.ron", b"{\"version\": 1}", 1, "garbage.ron:1:");
+
+    // A directory and a missing file: cannot read (exit 2).
+    let folder = dir.path().join("folder.ron");
+    fs::create_dir(&folder).unwrap();
+    for path in [folder.to_str().unwrap(), "/no/such/project.ron"] {
+        let out = gloss(&["validate", path]);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(stderr(&out).contains(path));
+        assert_eq!(stderr(&out).lines().count(), 1);
+    }
+    assert!(folder.is_dir());
+}
+
+#[test]
+fn validate_exit_codes() {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/sample/kim-putin.gloss.ron");
+    let out = gloss(&["validate", sample.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("valid (1 documents, 77 annotations)"));
+}
+
+#[test]
+fn version_0_projects_are_migrated_by_fmt() {
+    let dir = temp_dir();
+    // Version 0 called an entity's type `type`.
+    let old: String = gloss::sample::SAMPLE_RON
+        .replacen("version: 1,", "version: 0,", 1)
+        .lines()
+        .map(|l| if l.trim_start().starts_with("(id: \"e") { l.replace("label: \"", "type: \"") } else { l.to_owned() })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(old.contains("type: \"PER\""));
+    let path = dir.path().join("old.ron");
+    fs::write(&path, &old).unwrap();
+    let valid = gloss(&["validate", path.to_str().unwrap()]);
+    assert!(valid.status.success(), "{}", stderr(&valid));
+    let out = gloss(&["fmt", path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(fs::read_to_string(&path).unwrap(), gloss::sample::SAMPLE_RON);
+}
+
+#[test]
+fn offsets_with_emoji_and_arabic_slice_like_python() {
+    use gloss::model::{Document, Entity, Project};
+    let dir = temp_dir();
+    let text = "Launch 🚀🚀 by Ahmed 😀 in دمشق, said مصدر مطلع 👍🏽 today.";
+    let mut project = Project::new("offsets");
+    let mut doc = Document::new("d1", "offsets", text);
+    for (n, (needle, label)) in [("Ahmed", "PER"), ("دمشق", "GPE"), ("مصدر مطلع", "PER"), ("today", "DATE")].iter().enumerate() {
+        let byte = text.find(needle).unwrap();
+        let start = text[..byte].chars().count();
+        let end = start + needle.chars().count();
+        doc.entities.push(Entity::new(format!("e{}", n + 1), *label, start, end, *needle));
+    }
+    project.documents.push(doc);
+    let path = dir.path().join("offsets.ron");
+    gloss::store::save(&project, &path).unwrap();
+    let docs = export_jsonl(&path);
+    let exported_text = docs[0]["text"].as_str().unwrap();
+    let entities = docs[0]["entities"].as_array().unwrap();
+    assert_eq!(entities.len(), 4);
+    for e in entities {
+        let (start, end) = (e["start"].as_u64().unwrap() as usize, e["end"].as_u64().unwrap() as usize);
+        assert_eq!(py_slice(exported_text, start, end), e["text"].as_str().unwrap());
+    }
+    // "Ahmed" comes after two astral characters: UTF-16 offsets would be 2 higher.
+    assert_eq!(entities[0]["start"], 13);
+}
+
+#[test]
+fn export_filters_by_status_and_document() {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/sample/kim-putin.gloss.ron");
+    let s = sample.to_str().unwrap();
+    let done = gloss(&["export", s, "--format", "jsonl", "--status", "Done,Reviewed"]);
+    assert!(done.status.success());
+    assert_eq!(stdout(&done).lines().count(), 0, "the sample document is InProgress");
+    let in_progress = gloss(&["export", s, "--format", "jsonl", "--status", "InProgress", "--docs", "kim-putin-arms-meeting"]);
+    let line: Value = serde_json::from_str(stdout(&in_progress).trim()).unwrap();
+    assert_eq!(line["claims"][0]["claimant"]["text"], "Adrienne Watson");
+    assert_eq!(line["claims"][0]["cue"]["text"], "said");
+    assert_eq!(line["claims"][1]["checkworthiness"], "CheckWorthy");
+    let bad = gloss(&["export", s, "--format", "jsonl", "--status", "Finished"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("unknown status"));
+}

@@ -187,11 +187,21 @@ fn sentence_breaks(text: &str, tokens: &[(usize, usize)], kept: &[Kept<'_>]) -> 
         let (Some(&(a, _)), Some(&(b, _))) = (tokens.get(i.wrapping_sub(1)), tokens.get(i)) else { return false };
         kept.iter().any(|k| k.start <= a && b < k.end)
     };
-    joined
-        .split_sentence_bound_indices()
-        .filter_map(|(offset, _)| starts.binary_search(&offset).ok())
-        .filter(|&i| i > 0 && !inside_entity(i))
-        .collect()
+    let mut breaks = HashSet::new();
+    // unicode-segmentation 1.13's sentence iterator underflows in `size_hint`
+    // on an empty string, so it is neither called on one nor collected.
+    if joined.is_empty() {
+        return breaks;
+    }
+    for (offset, _) in joined.split_sentence_bound_indices() {
+        if let Ok(i) = starts.binary_search(&offset)
+            && i > 0
+            && !inside_entity(i)
+        {
+            breaks.insert(i);
+        }
+    }
+    breaks
 }
 
 /// Reads CoNLL files with BIO (IOB2), IOB1, BIOES or BILOU tags in the last

@@ -2,8 +2,8 @@
 
 use gloss::formats::{self, ExportOptions, Format};
 use gloss::model::{
-    Attribution, CanonicalEntity, CheckWorthiness, Claim, ClaimType, Claimant, Cue, Document, Entity, Evidence,
-    Project, Relation, Stance, Status, Verdict,
+    Attribution, CanonicalEntity, CheckWorthiness, Claim, ClaimType, Claimant, Cue, Document,
+    Entity, Evidence, Project, Relation, Stance, Status, Verdict,
 };
 use serde_json::Value;
 
@@ -28,12 +28,17 @@ fn project() -> Project {
     kirby.annotator = Some("ana".into());
     doc.entities.push(kirby);
     let (s, e) = at("North Korea");
-    doc.entities.push(Entity::new("e2", "GPE", s, e, "North Korea"));
+    doc.entities
+        .push(Entity::new("e2", "GPE", s, e, "North Korea"));
     let (s, e) = at("North Korea supplied rockets to Russia in 2022");
     let mut claim = Claim::new("c1", s, e, "North Korea supplied rockets to Russia in 2022");
     claim.claimant = Some(Claimant::Entity("e1".into()));
     let (cs, ce) = at("said");
-    claim.cue = Some(Cue { start: cs, end: ce, text: "said".into() });
+    claim.cue = Some(Cue {
+        start: cs,
+        end: ce,
+        text: "said".into(),
+    });
     claim.attribution = Attribution::IndirectQuote;
     claim.checkworthiness = Some(CheckWorthiness::CheckWorthy);
     claim.claim_type = Some(ClaimType::Quantity);
@@ -48,7 +53,12 @@ fn project() -> Project {
     warned.claimant = Some(Claimant::Text("The White House".into()));
     warned.claim_type = Some(ClaimType::Prediction);
     doc.claims.push(warned);
-    doc.relations.push(Relation { id: "r1".into(), label: "Mentions".into(), from: "c1".into(), to: "e2".into() });
+    doc.relations.push(Relation {
+        id: "r1".into(),
+        label: "Mentions".into(),
+        from: "c1".into(),
+        to: "e2".into(),
+    });
     let mut project = Project::new("claims");
     project.canonical_entities.push(CanonicalEntity {
         id: "k1".into(),
@@ -65,16 +75,35 @@ fn project() -> Project {
 fn csv_has_one_row_per_claim_with_every_column() {
     let exported = formats::export(&project(), Format::Csv, &ExportOptions::default()).unwrap();
     let mut reader = csv::Reader::from_reader(exported.files[0].1.as_slice());
-    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
     assert_eq!(
         header,
         [
-            "document", "claim_id", "claim", "claimant", "cue", "attribution", "checkworthiness", "claim_type",
-            "stance", "verdict", "rating", "summary", "start", "end"
+            "document",
+            "claim_id",
+            "claim",
+            "claimant",
+            "cue",
+            "attribution",
+            "checkworthiness",
+            "claim_type",
+            "stance",
+            "verdict",
+            "rating",
+            "summary",
+            "start",
+            "end"
         ]
     );
-    let rows: Vec<Vec<String>> =
-        reader.records().map(|r| r.unwrap().iter().map(str::to_owned).collect()).collect();
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
     let (s, e) = at("North Korea supplied rockets to Russia in 2022");
     assert_eq!(
         rows[0],
@@ -99,17 +128,37 @@ fn csv_has_one_row_per_claim_with_every_column() {
     assert_eq!(
         rows[1],
         [
-            "kirby", "c2", "it would grow", "The White House", "", "IndirectQuote", "", "Prediction", "", "", "", "",
-            &s.to_string(), &e.to_string()
+            "kirby",
+            "c2",
+            "it would grow",
+            "The White House",
+            "",
+            "IndirectQuote",
+            "",
+            "Prediction",
+            "",
+            "",
+            "",
+            "",
+            &s.to_string(),
+            &e.to_string()
         ]
     );
     assert_eq!(rows.len(), 2);
-    assert!(exported.warnings.iter().any(|w| w.contains("1 claim evidence item(s) left out")), "{:?}", exported.warnings);
+    assert!(
+        exported
+            .warnings
+            .iter()
+            .any(|w| w.contains("1 claim evidence item(s) left out")),
+        "{:?}",
+        exported.warnings
+    );
 }
 
 #[test]
 fn claimreview_covers_claims_with_a_verdict() {
-    let exported = formats::export(&project(), Format::ClaimReview, &ExportOptions::default()).unwrap();
+    let exported =
+        formats::export(&project(), Format::ClaimReview, &ExportOptions::default()).unwrap();
     let reviews: Value = serde_json::from_slice(&exported.files[0].1).unwrap();
     let reviews = reviews.as_array().unwrap();
     assert_eq!(reviews.len(), 1);
@@ -119,13 +168,22 @@ fn claimreview_covers_claims_with_a_verdict() {
     assert_eq!(review["claimReviewed"], "North Korea armed Russia in 2022");
     let item = &review["itemReviewed"];
     assert_eq!(item["@type"], "Claim");
-    assert_eq!(item["author"], serde_json::json!({"@type": "Person", "name": "John Kirby"}));
+    assert_eq!(
+        item["author"],
+        serde_json::json!({"@type": "Person", "name": "John Kirby"})
+    );
     assert_eq!(item["appearance"]["url"], "https://example.org/kirby");
     assert_eq!(item["firstAppearance"]["url"], "https://example.org/kirby");
     assert_eq!(item["datePublished"], "2023-09-04");
-    assert_eq!(review["reviewRating"], serde_json::json!({"@type": "Rating", "alternateName": "Mostly true"}));
+    assert_eq!(
+        review["reviewRating"],
+        serde_json::json!({"@type": "Rating", "alternateName": "Mostly true"})
+    );
     assert!(
-        exported.warnings.iter().any(|w| w.contains("1 claim(s) without a verdict left out (kirby c2)")),
+        exported
+            .warnings
+            .iter()
+            .any(|w| w.contains("1 claim(s) without a verdict left out (kirby c2)")),
         "{:?}",
         exported.warnings
     );
@@ -141,21 +199,47 @@ fn jsonl_import_reads_back_every_field() {
     let imported = formats::import(Format::Jsonl, &[&path]).unwrap();
     assert!(imported.warnings.is_empty(), "{:?}", imported.warnings);
     assert_eq!(imported.project.documents, original.documents);
-    assert_eq!(imported.project.canonical_entities, original.canonical_entities);
+    assert_eq!(
+        imported.project.canonical_entities,
+        original.canonical_entities
+    );
     assert_eq!(imported.project.schema, original.schema);
     assert_eq!(gloss::model::validate::validate(&imported.project), []);
 
     // Merging into a project that has another canonical entity "k1" renames
     // the imported one and its mentions.
     let mut target = Project::new("target");
-    target.canonical_entities.push(CanonicalEntity { id: "k1".into(), name: "Other".into(), label: "ORG".into(), note: None });
+    target.canonical_entities.push(CanonicalEntity {
+        id: "k1".into(),
+        name: "Other".into(),
+        label: "ORG".into(),
+        note: None,
+    });
     formats::merge_into(&mut target, imported.project).unwrap();
-    assert_eq!(target.canonical("k2").map(|c| c.name.as_str()), Some("John F. Kirby"));
-    assert_eq!(target.documents[0].entities[0].canonical.as_deref(), Some("k2"));
+    assert_eq!(
+        target.canonical("k2").map(|c| c.name.as_str()),
+        Some("John F. Kirby")
+    );
+    assert_eq!(
+        target.documents[0].entities[0].canonical.as_deref(),
+        Some("k2")
+    );
     assert_eq!(gloss::model::validate::validate(&target), []);
 
     // Malformed lines name the file and line.
-    std::fs::write(&path, format!("{}{{\"id\": \"x\"}}\n", String::from_utf8(exported.files[0].1.clone()).unwrap())).unwrap();
-    let error = formats::import(Format::Jsonl, &[&path]).unwrap_err().to_string();
-    assert!(error.contains("claims.jsonl:2:") && error.contains("\"text\" is missing"), "{error}");
+    std::fs::write(
+        &path,
+        format!(
+            "{}{{\"id\": \"x\"}}\n",
+            String::from_utf8(exported.files[0].1.clone()).unwrap()
+        ),
+    )
+    .unwrap();
+    let error = formats::import(Format::Jsonl, &[&path])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("claims.jsonl:2:") && error.contains("\"text\" is missing"),
+        "{error}"
+    );
 }

@@ -52,7 +52,8 @@ fn parse_bio(conll: &str) -> Vec<Vec<(String, Vec<String>)>> {
 fn conll_export_of_conll2002_rebuilds_every_entity() {
     let Some(corpus) = corpus() else { return };
     let imported = formats::import(Format::Brat, &[&corpus.join("brat/conll2002-esp")]).unwrap();
-    let exported = formats::export(&imported.project, Format::Conll, &ExportOptions::default()).unwrap();
+    let exported =
+        formats::export(&imported.project, Format::Conll, &ExportOptions::default()).unwrap();
     assert!(exported.warnings.is_empty(), "{:?}", exported.warnings);
     let conll = String::from_utf8(exported.files[0].1.clone()).unwrap();
     let documents = parse_bio(&conll);
@@ -71,8 +72,16 @@ fn conll_export_of_conll2002_rebuilds_every_entity() {
     }
     assert!(total > 100, "{total} entities");
     // Spanish accents survive and sentences are split.
-    assert!(conll.contains("Viruca\tB-PER\nAtanes\tI-PER\n"), "{}", &conll[..400]);
-    assert!(conll.contains("(\tO\nEFE\tB-ORG\n)\tO\n.\tO\n\n"), "{}", &conll[..400]);
+    assert!(
+        conll.contains("Viruca\tB-PER\nAtanes\tI-PER\n"),
+        "{}",
+        &conll[..400]
+    );
+    assert!(
+        conll.contains("(\tO\nEFE\tB-ORG\n)\tO\n.\tO\n\n"),
+        "{}",
+        &conll[..400]
+    );
 
     // Reading the CoNLL back gives the same entities, and exporting again
     // gives the same file.
@@ -90,10 +99,14 @@ fn conll_export_of_conll2002_rebuilds_every_entity() {
 fn nested() -> Project {
     let text = "The Bank of England in London said so.";
     let mut doc = Document::new("nested", "Nested", text);
-    doc.entities.push(Entity::new("e1", "ORG", 4, 19, "Bank of England"));
-    doc.entities.push(Entity::new("e2", "GPE", 12, 19, "England"));
-    doc.entities.push(Entity::new("e3", "GPE", 23, 29, "London"));
-    doc.entities.push(Entity::new("e4", "LOC", 20, 29, "in London"));
+    doc.entities
+        .push(Entity::new("e1", "ORG", 4, 19, "Bank of England"));
+    doc.entities
+        .push(Entity::new("e2", "GPE", 12, 19, "England"));
+    doc.entities
+        .push(Entity::new("e3", "GPE", 23, 29, "London"));
+    doc.entities
+        .push(Entity::new("e4", "LOC", 20, 29, "in London"));
     let mut project = Project::new("nested");
     project.documents.push(doc);
     project
@@ -108,13 +121,28 @@ fn nested_entities_keep_the_outermost_and_warn_or_fail_when_strict() {
         conll,
         "-DOCSTART-\tO\n\nThe\tO\nBank\tB-ORG\nof\tI-ORG\nEngland\tI-ORG\nin\tB-LOC\nLondon\tI-LOC\nsaid\tO\nso\tO\n.\tO\n\n"
     );
-    let warning = exported.warnings.iter().find(|w| w.contains("overlapping")).expect("an overlap warning");
+    let warning = exported
+        .warnings
+        .iter()
+        .find(|w| w.contains("overlapping"))
+        .expect("an overlap warning");
     assert!(warning.starts_with("conll: 2 overlapping"), "{warning}");
-    assert!(warning.contains("nested GPE 12..19") && warning.contains("nested GPE 23..29"), "{warning}");
+    assert!(
+        warning.contains("nested GPE 12..19") && warning.contains("nested GPE 23..29"),
+        "{warning}"
+    );
 
-    let strict = ExportOptions { strict: true, ..ExportOptions::default() };
-    let error = formats::export(&project, Format::Conll, &strict).unwrap_err().to_string();
-    assert!(error.contains("2 overlapping") && error.contains("nested GPE 12..19"), "{error}");
+    let strict = ExportOptions {
+        strict: true,
+        ..ExportOptions::default()
+    };
+    let error = formats::export(&project, Format::Conll, &strict)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("2 overlapping") && error.contains("nested GPE 12..19"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -123,7 +151,8 @@ fn entity_boundaries_inside_words_split_tokens() {
     let mut doc = Document::new("d", "D", text);
     doc.entities.push(Entity::new("e1", "PER", 0, 3, "Kim"));
     doc.entities.push(Entity::new("e2", "GPE", 12, 17, "Seoul"));
-    doc.entities.push(Entity::new("e3", "MISC", 28, 39, "s.\nSecond l"));
+    doc.entities
+        .push(Entity::new("e3", "MISC", 28, 39, "s.\nSecond l"));
     let mut project = Project::new("p");
     project.documents.push(doc);
     let exported = formats::export(&project, Format::Conll, &ExportOptions::default()).unwrap();
@@ -147,14 +176,45 @@ fn import_reads_iob1_bioes_and_columns() {
     let imported = formats::import(Format::Conll, &[&path]).unwrap();
     let docs = &imported.project.documents;
     assert_eq!(docs.len(), 2);
-    assert_eq!((docs[0].id.as_str(), docs[0].text.as_str()), ("mixed-1", "EU rejects German call\nPeter Blackburn"));
-    let found: Vec<(&str, &str)> = docs[0].entities.iter().map(|e| (e.label.as_str(), e.text.as_str())).collect();
-    assert_eq!(found, [("ORG", "EU"), ("MISC", "German"), ("PER", "Peter Blackburn")]);
-    let found: Vec<(&str, &str)> = docs[1].entities.iter().map(|e| (e.label.as_str(), e.text.as_str())).collect();
-    assert_eq!(found, [("LOC", "New York"), ("LOC", "Paris"), ("PER", "Kim"), ("PER", "Jong Un")]);
+    assert_eq!(
+        (docs[0].id.as_str(), docs[0].text.as_str()),
+        ("mixed-1", "EU rejects German call\nPeter Blackburn")
+    );
+    let found: Vec<(&str, &str)> = docs[0]
+        .entities
+        .iter()
+        .map(|e| (e.label.as_str(), e.text.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("ORG", "EU"),
+            ("MISC", "German"),
+            ("PER", "Peter Blackburn")
+        ]
+    );
+    let found: Vec<(&str, &str)> = docs[1]
+        .entities
+        .iter()
+        .map(|e| (e.label.as_str(), e.text.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("LOC", "New York"),
+            ("LOC", "Paris"),
+            ("PER", "Kim"),
+            ("PER", "Jong Un")
+        ]
+    );
     assert!(gloss::model::validate::validate(&imported.project).is_empty());
 
     std::fs::write(&path, "EU\tB-ORG\nrejects\tX-FOO\n").unwrap();
-    let error = formats::import(Format::Conll, &[&path]).unwrap_err().to_string();
-    assert!(error.contains("mixed.txt:2:") && error.contains("X-FOO"), "{error}");
+    let error = formats::import(Format::Conll, &[&path])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("mixed.txt:2:") && error.contains("X-FOO"),
+        "{error}"
+    );
 }

@@ -17,7 +17,11 @@ fn corpus() -> Option<PathBuf> {
 }
 
 fn lines(bytes: &[u8]) -> Vec<Value> {
-    std::str::from_utf8(bytes).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    std::str::from_utf8(bytes)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }
 
 #[test]
@@ -27,7 +31,12 @@ fn sequence_labeling_round_trip_is_identical() {
     let imported = formats::import(Format::Doccano, &[&source]).unwrap();
     assert!(imported.warnings.is_empty(), "{:?}", imported.warnings);
     assert!(gloss::model::validate::validate(&imported.project).is_empty());
-    let exported = formats::export(&imported.project, Format::Doccano, &ExportOptions::default()).unwrap();
+    let exported = formats::export(
+        &imported.project,
+        Format::Doccano,
+        &ExportOptions::default(),
+    )
+    .unwrap();
     assert!(exported.warnings.is_empty(), "{:?}", exported.warnings);
     let original = lines(&std::fs::read(&source).unwrap());
     let written = lines(&exported.files[0].1);
@@ -37,7 +46,10 @@ fn sequence_labeling_round_trip_is_identical() {
         // and writes that id; everything else is exactly the source line.
         assert!(original.get("id").is_none());
         let id = written.as_object_mut().unwrap().remove("id");
-        assert_eq!(id, Some(Value::from(format!("sequence_labeling-{}", n + 1))));
+        assert_eq!(
+            id,
+            Some(Value::from(format!("sequence_labeling-{}", n + 1)))
+        );
         assert_eq!(written, original, "line {}", n + 1);
     }
     // Written ids are read back as the document ids: a second round trip is
@@ -46,7 +58,8 @@ fn sequence_labeling_round_trip_is_identical() {
     let path = dir.path().join("again.jsonl");
     std::fs::write(&path, &exported.files[0].1).unwrap();
     let again = formats::import(Format::Doccano, &[&path]).unwrap();
-    let twice = formats::export(&again.project, Format::Doccano, &ExportOptions::default()).unwrap();
+    let twice =
+        formats::export(&again.project, Format::Doccano, &ExportOptions::default()).unwrap();
     assert_eq!(twice.files[0].1, exported.files[0].1);
 }
 
@@ -59,8 +72,11 @@ fn relation_extraction_import_keeps_relations() {
     assert!(gloss::model::validate::validate(project).is_empty());
     let doc = project.document("relation_extraction-1").unwrap();
     let text = |id: &str| doc.entity(id).unwrap().text.as_str();
-    let found: Vec<(&str, &str, &str)> =
-        doc.relations.iter().map(|r| (text(&r.from), r.label.as_str(), text(&r.to))).collect();
+    let found: Vec<(&str, &str, &str)> = doc
+        .relations
+        .iter()
+        .map(|r| (text(&r.from), r.label.as_str(), text(&r.to)))
+        .collect();
     assert_eq!(
         found,
         [
@@ -73,9 +89,24 @@ fn relation_extraction_import_keeps_relations() {
     assert!(project.schema.relation_type("foundedBy").is_some());
     // The label shape has no relations: exporting says so.
     let exported = formats::export(project, Format::Doccano, &ExportOptions::default()).unwrap();
-    assert!(exported.warnings.iter().any(|w| w.contains("3 relation(s) left out")), "{:?}", exported.warnings);
+    assert!(
+        exported
+            .warnings
+            .iter()
+            .any(|w| w.contains("3 relation(s) left out")),
+        "{:?}",
+        exported.warnings
+    );
     let line = &lines(&exported.files[0].1)[0];
-    assert_eq!(line["label"], serde_json::json!([[0, 6, "ORG"], [22, 39, "DATE"], [44, 54, "PERSON"], [59, 70, "PERSON"]]));
+    assert_eq!(
+        line["label"],
+        serde_json::json!([
+            [0, 6, "ORG"],
+            [22, 39, "DATE"],
+            [44, 54, "PERSON"],
+            [59, 70, "PERSON"]
+        ])
+    );
 }
 
 #[test]
@@ -90,16 +121,35 @@ fn claims_are_counted_and_bad_lines_name_the_line() {
         std::str::from_utf8(&exported.files[0].1).unwrap(),
         "{\"id\":7,\"text\":\"Kim said it works.\",\"label\":[[0,3,\"PER\"]]}\n"
     );
-    assert!(exported.warnings.iter().any(|w| w.contains("1 claim(s) left out")), "{:?}", exported.warnings);
+    assert!(
+        exported
+            .warnings
+            .iter()
+            .any(|w| w.contains("1 claim(s) left out")),
+        "{:?}",
+        exported.warnings
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bad.jsonl");
     std::fs::write(&path, "{\"text\": \"abc\", \"label\": [[0, 2, \"X\"]]}\n{\"text\": \"abc\", \"label\": [[1, 9, \"X\"]]}\n").unwrap();
-    let error = formats::import(Format::Doccano, &[&path]).unwrap_err().to_string();
-    assert!(error.contains("bad.jsonl:2:") && error.contains("out of range"), "{error}");
+    let error = formats::import(Format::Doccano, &[&path])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("bad.jsonl:2:") && error.contains("out of range"),
+        "{error}"
+    );
     std::fs::write(&path, "{\"text\": \"abc\", \"label\": [[0, 2]]}\n").unwrap();
-    let error = formats::import(Format::Doccano, &[&path]).unwrap_err().to_string();
+    let error = formats::import(Format::Doccano, &[&path])
+        .unwrap_err()
+        .to_string();
     assert!(error.contains("bad.jsonl:1:"), "{error}");
     std::fs::write(&path, "not json\n").unwrap();
-    assert!(formats::import(Format::Doccano, &[&path]).unwrap_err().to_string().contains("bad.jsonl:1:"));
+    assert!(
+        formats::import(Format::Doccano, &[&path])
+            .unwrap_err()
+            .to_string()
+            .contains("bad.jsonl:1:")
+    );
 }

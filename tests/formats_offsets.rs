@@ -15,15 +15,26 @@ const TEXT: &str = "😀 Kim 👨‍👩‍👧 met محمد بن سلمان in 
 /// Entities over emoji, Arabic and astral letters, located by substring.
 fn project() -> Project {
     let mut doc = Document::new("emoji", "Emoji", TEXT);
-    for (i, (needle, label)) in
-        [("Kim", "PER"), ("محمد بن سلمان", "PER"), ("𝔏ondon", "GPE"), ("🇫🇷 Paris", "GPE"), ("👨‍👩‍👧", "MISC")]
-            .iter()
-            .enumerate()
+    for (i, (needle, label)) in [
+        ("Kim", "PER"),
+        ("محمد بن سلمان", "PER"),
+        ("𝔏ondon", "GPE"),
+        ("🇫🇷 Paris", "GPE"),
+        ("👨‍👩‍👧", "MISC"),
+    ]
+    .iter()
+    .enumerate()
     {
         let byte = TEXT.find(needle).unwrap();
         let start = TEXT[..byte].chars().count();
         let end = start + needle.chars().count();
-        doc.entities.push(Entity::new(format!("e{}", i + 1), *label, start, end, *needle));
+        doc.entities.push(Entity::new(
+            format!("e{}", i + 1),
+            *label,
+            start,
+            end,
+            *needle,
+        ));
     }
     let byte = TEXT.find("إن").unwrap();
     let start = TEXT[..byte].chars().count();
@@ -34,7 +45,11 @@ fn project() -> Project {
 }
 
 fn expected() -> Vec<(usize, usize, String)> {
-    project().documents[0].entities.iter().map(|e| (e.start, e.end, e.text.clone())).collect()
+    project().documents[0]
+        .entities
+        .iter()
+        .map(|e| (e.start, e.end, e.text.clone()))
+        .collect()
 }
 
 #[test]
@@ -52,14 +67,21 @@ fn jsonl_offsets_slice_like_python() {
     let exported = formats::export(&project(), Format::Jsonl, &ExportOptions::default()).unwrap();
     let line: Value = serde_json::from_slice(&exported.files[0].1).unwrap();
     let text = line["text"].as_str().unwrap();
-    for (entity, (start, end, quote)) in line["entities"].as_array().unwrap().iter().zip(expected()) {
-        let (s, e) = (entity["start"].as_u64().unwrap() as usize, entity["end"].as_u64().unwrap() as usize);
+    for (entity, (start, end, quote)) in line["entities"].as_array().unwrap().iter().zip(expected())
+    {
+        let (s, e) = (
+            entity["start"].as_u64().unwrap() as usize,
+            entity["end"].as_u64().unwrap() as usize,
+        );
         assert_eq!((s, e), (start, end));
         assert_eq!(py_slice(text, s, e), quote);
         assert_eq!(entity["text"], quote.as_str());
     }
     let claim = &line["claims"][0];
-    let (s, e) = (claim["start"].as_u64().unwrap() as usize, claim["end"].as_u64().unwrap() as usize);
+    let (s, e) = (
+        claim["start"].as_u64().unwrap() as usize,
+        claim["end"].as_u64().unwrap() as usize,
+    );
     assert_eq!(py_slice(text, s, e), "إن");
 }
 
@@ -71,7 +93,10 @@ fn doccano_offsets_slice_like_python() {
     let labels = line["label"].as_array().unwrap();
     assert_eq!(labels.len(), 5);
     for (label, (start, end, quote)) in labels.iter().zip(expected()) {
-        let (s, e) = (label[0].as_u64().unwrap() as usize, label[1].as_u64().unwrap() as usize);
+        let (s, e) = (
+            label[0].as_u64().unwrap() as usize,
+            label[1].as_u64().unwrap() as usize,
+        );
         assert_eq!((s, e), (start, end));
         assert_eq!(py_slice(text, s, e), quote);
     }
@@ -81,7 +106,13 @@ fn doccano_offsets_slice_like_python() {
 fn brat_offsets_slice_like_python() {
     let exported = formats::export(&project(), Format::Brat, &ExportOptions::default()).unwrap();
     let file = |name: &str| {
-        let bytes = exported.files.iter().find(|(p, _)| p.to_str() == Some(name)).unwrap().1.clone();
+        let bytes = exported
+            .files
+            .iter()
+            .find(|(p, _)| p.to_str() == Some(name))
+            .unwrap()
+            .1
+            .clone();
         String::from_utf8(bytes).unwrap()
     };
     let text = file("emoji.txt");
@@ -90,7 +121,11 @@ fn brat_offsets_slice_like_python() {
     let mut spans = 0;
     for line in ann.lines().filter(|l| l.starts_with('T')) {
         let fields: Vec<&str> = line.split('\t').collect();
-        let offsets: Vec<usize> = fields[1].split(' ').skip(1).map(|n| n.parse().unwrap()).collect();
+        let offsets: Vec<usize> = fields[1]
+            .split(' ')
+            .skip(1)
+            .map(|n| n.parse().unwrap())
+            .collect();
         let (s, e) = (offsets[0], offsets[1]);
         assert_eq!(py_slice(&text, s, e), fields[2], "{line}");
         spans += 1;
@@ -102,8 +137,11 @@ fn brat_offsets_slice_like_python() {
         std::fs::write(dir.path().join(path), bytes).unwrap();
     }
     let imported = formats::import(Format::Brat, &[dir.path()]).unwrap();
-    let back: Vec<(usize, usize, String)> =
-        imported.project.documents[0].entities.iter().map(|e| (e.start, e.end, e.text.clone())).collect();
+    let back: Vec<(usize, usize, String)> = imported.project.documents[0]
+        .entities
+        .iter()
+        .map(|e| (e.start, e.end, e.text.clone()))
+        .collect();
     assert_eq!(back, expected());
 }
 
@@ -111,7 +149,10 @@ fn brat_offsets_slice_like_python() {
 fn conll_tokens_keep_emoji_and_arabic_whole() {
     let exported = formats::export(&project(), Format::Conll, &ExportOptions::default()).unwrap();
     let conll = String::from_utf8(exported.files[0].1.clone()).unwrap();
-    assert!(conll.contains("محمد\tB-PER\nبن\tI-PER\nسلمان\tI-PER\n"), "{conll}");
+    assert!(
+        conll.contains("محمد\tB-PER\nبن\tI-PER\nسلمان\tI-PER\n"),
+        "{conll}"
+    );
     assert!(conll.contains("👨‍👩‍👧\tB-MISC\n"), "{conll}");
     assert!(conll.contains("🇫🇷\tB-GPE\nParis\tI-GPE\n"), "{conll}");
 }

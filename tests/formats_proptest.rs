@@ -9,9 +9,45 @@ use gloss::model::{Document, Entity, Project, Schema};
 use proptest::prelude::*;
 
 const PIECES: &[&str] = &[
-    "Kim", "Jong", "Un", "said", "a", "B", "3.14", "U.S.", "2022", "محمد", "بن", "سلمان", "قال", "😀", "👨‍👩‍👧", "🇫🇷", "👍🏽",
-    "𝔏ondon", "e\u{301}", "日本", ".", ",", "!", "?", "'", "\"", "(", ")", "-", "—", "«", "»", " ", " ", " ", "  ", "\n",
-    "\n\n", "\t",
+    "Kim",
+    "Jong",
+    "Un",
+    "said",
+    "a",
+    "B",
+    "3.14",
+    "U.S.",
+    "2022",
+    "محمد",
+    "بن",
+    "سلمان",
+    "قال",
+    "😀",
+    "👨‍👩‍👧",
+    "🇫🇷",
+    "👍🏽",
+    "𝔏ondon",
+    "e\u{301}",
+    "日本",
+    ".",
+    ",",
+    "!",
+    "?",
+    "'",
+    "\"",
+    "(",
+    ")",
+    "-",
+    "—",
+    "«",
+    "»",
+    " ",
+    " ",
+    " ",
+    "  ",
+    "\n",
+    "\n\n",
+    "\t",
 ];
 
 /// A document from random pieces and random spans, made non-overlapping.
@@ -22,7 +58,11 @@ fn document(id: usize, pieces: Vec<usize>, spans: Vec<(usize, usize, usize)>) ->
     if len == 0 {
         return doc;
     }
-    let labels: Vec<String> = Schema::default().entity_types.into_iter().map(|t| t.key).collect();
+    let labels: Vec<String> = Schema::default()
+        .entity_types
+        .into_iter()
+        .map(|t| t.key)
+        .collect();
     let mut taken: Vec<(usize, usize)> = Vec::new();
     for (start, width, label) in spans {
         let start = start % len;
@@ -33,14 +73,23 @@ fn document(id: usize, pieces: Vec<usize>, spans: Vec<(usize, usize, usize)>) ->
         taken.push((start, end));
         let quote: String = text.chars().skip(start).take(end - start).collect();
         let id = format!("e{}", doc.entities.len() + 1);
-        doc.entities.push(Entity::new(id, labels[label % labels.len()].clone(), start, end, quote));
+        doc.entities.push(Entity::new(
+            id,
+            labels[label % labels.len()].clone(),
+            start,
+            end,
+            quote,
+        ));
     }
     doc.entities.sort_by_key(|e| e.start);
     doc
 }
 
 fn project_strategy() -> impl Strategy<Value = Project> {
-    let doc = (prop::collection::vec(0..PIECES.len(), 0..40), prop::collection::vec((0..1000usize, 0..30usize, 0..7usize), 0..10));
+    let doc = (
+        prop::collection::vec(0..PIECES.len(), 0..40),
+        prop::collection::vec((0..1000usize, 0..30usize, 0..7usize), 0..10),
+    );
     prop::collection::vec(doc, 1..4).prop_map(|docs| {
         let mut project = Project::new("random");
         for (i, (pieces, spans)) in docs.into_iter().enumerate() {
@@ -52,7 +101,11 @@ fn project_strategy() -> impl Strategy<Value = Project> {
 
 fn write(exported: &Exported, dir: &Path, single: &str) {
     for (path, bytes) in &exported.files {
-        let target = if path.as_os_str().is_empty() { dir.join(single) } else { dir.join(path) };
+        let target = if path.as_os_str().is_empty() {
+            dir.join(single)
+        } else {
+            dir.join(path)
+        };
         std::fs::write(target, bytes).unwrap();
     }
 }
@@ -63,7 +116,11 @@ fn stable(project: &Project, format: Format) -> Result<(), TestCaseError> {
     let dir = tempfile::tempdir().unwrap();
     let single = format!("export.{}", format.name());
     write(&first, dir.path(), &single);
-    let source = if format == Format::Brat { dir.path().to_path_buf() } else { dir.path().join(&single) };
+    let source = if format == Format::Brat {
+        dir.path().to_path_buf()
+    } else {
+        dir.path().join(&single)
+    };
     let imported = formats::import(format, &[&source]).unwrap();
     let problems = gloss::model::validate::validate(&imported.project);
     prop_assert!(problems.is_empty(), "{:?}: {:?}", format, problems);
@@ -71,7 +128,13 @@ fn stable(project: &Project, format: Format) -> Result<(), TestCaseError> {
     prop_assert_eq!(first.files.len(), second.files.len());
     for ((p1, b1), (p2, b2)) in first.files.iter().zip(&second.files) {
         prop_assert_eq!(p1, p2);
-        prop_assert_eq!(String::from_utf8_lossy(b1), String::from_utf8_lossy(b2), "{:?} {}", format, p1.display());
+        prop_assert_eq!(
+            String::from_utf8_lossy(b1),
+            String::from_utf8_lossy(b2),
+            "{:?} {}",
+            format,
+            p1.display()
+        );
     }
     Ok(())
 }

@@ -27,8 +27,8 @@ use std::path::{Path, PathBuf};
 use super::{ExportOptions, Exported, FormatError, Imported, Tally};
 use crate::model::span::CharIndex;
 use crate::model::{
-    Attribution, CanonicalEntity, CheckWorthiness, Claim, ClaimType, Claimant, Cue, Document, Entity, Project,
-    Relation, Rgb, Stance, Verdict,
+    Attribution, CanonicalEntity, CheckWorthiness, Claim, ClaimType, Claimant, Cue, Document,
+    Entity, Project, Relation, Rgb, Stance, Verdict,
 };
 
 /// Entity type of claim spans.
@@ -42,7 +42,13 @@ const EQUIV: &str = "Equiv";
 /// The prefix of note lines that stand for brat attributes.
 const ATTRIBUTE_NOTE: &str = "brat:";
 /// Claim fields written as attributes, with their values.
-const CLAIM_ATTRIBUTES: [&str; 5] = ["Attribution", "CheckWorthiness", "ClaimType", "Stance", "Verdict"];
+const CLAIM_ATTRIBUTES: [&str; 5] = [
+    "Attribution",
+    "CheckWorthiness",
+    "ClaimType",
+    "Stance",
+    "Verdict",
+];
 
 fn claim_attribute_values(name: &str) -> Vec<&'static str> {
     match name {
@@ -81,22 +87,45 @@ pub fn export(project: &Project, options: &ExportOptions) -> Result<Exported, Fo
     for doc in options.select(project) {
         let name = file_name(&doc.id, &mut names);
         if name != doc.id {
-            tally.add("document(s) written under a file-safe name", format!("{} → {name}", doc.id));
+            tally.add(
+                "document(s) written under a file-safe name",
+                format!("{} → {name}", doc.id),
+            );
         }
         let ann = write_ann(project, doc, &mut tally, &mut attributes);
-        files.push((PathBuf::from(format!("{name}.txt")), doc.text.clone().into_bytes()));
+        files.push((
+            PathBuf::from(format!("{name}.txt")),
+            doc.text.clone().into_bytes(),
+        ));
         files.push((PathBuf::from(format!("{name}.ann")), ann.into_bytes()));
     }
-    files.push((PathBuf::from("annotation.conf"), annotation_conf(project, &attributes, &mut tally).into_bytes()));
-    files.push((PathBuf::from("visual.conf"), visual_conf(project).into_bytes()));
-    Ok(Exported { files, warnings: tally.warnings("brat: ") })
+    files.push((
+        PathBuf::from("annotation.conf"),
+        annotation_conf(project, &attributes, &mut tally).into_bytes(),
+    ));
+    files.push((
+        PathBuf::from("visual.conf"),
+        visual_conf(project).into_bytes(),
+    ));
+    Ok(Exported {
+        files,
+        warnings: tally.warnings("brat: "),
+    })
 }
 
 /// A file name for a document id: letters, digits, `-`, `_` and `.` kept,
 /// anything else `_`; unique (ignoring case) among `taken`.
 fn file_name(id: &str, taken: &mut HashSet<String>) -> String {
-    let mut name: String =
-        id.chars().map(|c| if c.is_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect();
+    let mut name: String = id
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     if name.is_empty() || name.starts_with('.') {
         name.insert_str(0, "doc");
     }
@@ -112,7 +141,9 @@ fn file_name(id: &str, taken: &mut HashSet<String>) -> String {
 
 /// A type key as brat can write it: no whitespace.
 fn brat_type(key: &str) -> String {
-    key.chars().map(|c| if c.is_whitespace() { '_' } else { c }).collect()
+    key.chars()
+        .map(|c| if c.is_whitespace() { '_' } else { c })
+        .collect()
 }
 
 /// Whether `id` is a brat id with `prefix` (`T12`).
@@ -146,7 +177,11 @@ impl Ids {
                 highest = highest.max(n);
             }
         }
-        let mut this = Self { prefix, of, next: highest + 1 };
+        let mut this = Self {
+            prefix,
+            of,
+            next: highest + 1,
+        };
         for id in ids {
             if !this.of.contains_key(id) {
                 let fresh = this.fresh();
@@ -170,7 +205,9 @@ impl Ids {
 /// Code-point fragments of `start..end` without line breaks, as brat writes
 /// spans that cross lines.
 fn fragments(index: &CharIndex, text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
-    let Some(slice) = index.slice(text, start, end) else { return Vec::new() };
+    let Some(slice) = index.slice(text, start, end) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     let mut open: Option<usize> = None;
     for (i, c) in slice.chars().enumerate() {
@@ -191,13 +228,30 @@ fn fragments(index: &CharIndex, text: &str, start: usize, end: usize) -> Vec<(us
 
 /// One `T` line (without the id), or `None` when the span holds nothing
 /// but line breaks.
-fn span_line(index: &CharIndex, text: &str, label: &str, start: usize, end: usize) -> Option<(String, bool)> {
+fn span_line(
+    index: &CharIndex,
+    text: &str,
+    label: &str,
+    start: usize,
+    end: usize,
+) -> Option<(String, bool)> {
     let frags = fragments(index, text, start, end);
     let (first, last) = (frags.first()?, frags.last()?);
     let trimmed = first.0 != start || last.1 != end;
     let offsets: Vec<String> = frags.iter().map(|(s, e)| format!("{s} {e}")).collect();
-    let quotes: Vec<&str> = frags.iter().filter_map(|(s, e)| index.slice(text, *s, *e)).collect();
-    Some((format!("{} {}\t{}", brat_type(label), offsets.join(";"), quotes.join(" ")), trimmed))
+    let quotes: Vec<&str> = frags
+        .iter()
+        .filter_map(|(s, e)| index.slice(text, *s, *e))
+        .collect();
+    Some((
+        format!(
+            "{} {}\t{}",
+            brat_type(label),
+            offsets.join(";"),
+            quotes.join(" ")
+        ),
+        trimmed,
+    ))
 }
 
 /// Splits a note into brat attributes (`brat:NAME[=VALUE]` lines) and note lines.
@@ -211,7 +265,8 @@ fn split_note(note: &str) -> (Vec<(String, Option<String>)>, Vec<&str>) {
                 None => (rest, None),
             };
             let word = |s: &str| !s.is_empty() && !s.chars().any(char::is_whitespace);
-            (word(name) && value.is_none_or(word)).then(|| (name.to_owned(), value.map(str::to_owned)))
+            (word(name) && value.is_none_or(word))
+                .then(|| (name.to_owned(), value.map(str::to_owned)))
         });
         match attribute {
             Some(a) => attributes.push(a),
@@ -224,7 +279,9 @@ fn split_note(note: &str) -> (Vec<(String, Option<String>)>, Vec<&str>) {
 /// Whether a canonical entity's note is a normalization reference (`DB:ID`).
 fn is_reference(note: &str) -> bool {
     !note.chars().any(char::is_whitespace)
-        && note.split_once(':').is_some_and(|(db, id)| !db.is_empty() && !id.is_empty())
+        && note
+            .split_once(':')
+            .is_some_and(|(db, id)| !db.is_empty() && !id.is_empty())
 }
 
 /// Writes a note: `brat:` lines as `A` lines (remembering the attribute for
@@ -246,7 +303,10 @@ fn write_note_lines(
             Some(v) => writeln!(extras, "A{a}\t{name} {id} {v}"),
             None => writeln!(extras, "A{a}\t{name} {id}"),
         };
-        attributes.entry((name, applies_to)).or_default().extend(value);
+        attributes
+            .entry((name, applies_to))
+            .or_default()
+            .extend(value);
     }
     for line in lines {
         write_note(extras, id, line);
@@ -261,8 +321,13 @@ fn write_ann(
 ) -> String {
     let index = CharIndex::new(&doc.text);
     let text = doc.text.as_str();
-    let mut t_ids =
-        Ids::new('T', doc.entities.iter().map(|e| e.id.as_str()).chain(doc.claims.iter().map(|c| c.id.as_str())));
+    let mut t_ids = Ids::new(
+        'T',
+        doc.entities
+            .iter()
+            .map(|e| e.id.as_str())
+            .chain(doc.claims.iter().map(|c| c.id.as_str())),
+    );
     let mut r_ids = Ids::new('R', doc.relations.iter().map(|r| r.id.as_str()));
     let mut spans = String::new();
     let mut links = String::new();
@@ -274,33 +339,49 @@ fn write_ann(
         notes += 1;
         let _ = writeln!(extras, "#{notes}\tAnnotatorNotes {target}\t{line}");
     };
-    let write_span = |spans: &mut String, tally: &mut Tally, id: &str, label: &str, start: usize, end: usize| {
-        match span_line(&index, text, label, start, end) {
-            Some((line, trimmed)) => {
-                if trimmed {
-                    tally.add("span(s) written without their leading or trailing line breaks", place(id));
+    let write_span =
+        |spans: &mut String, tally: &mut Tally, id: &str, label: &str, start: usize, end: usize| {
+            match span_line(&index, text, label, start, end) {
+                Some((line, trimmed)) => {
+                    if trimmed {
+                        tally.add(
+                            "span(s) written without their leading or trailing line breaks",
+                            place(id),
+                        );
+                    }
+                    let _ = writeln!(spans, "{id}\t{line}");
+                    true
                 }
-                let _ = writeln!(spans, "{id}\t{line}");
-                true
+                None => {
+                    tally.add("span(s) of line breaks only left out", place(id));
+                    false
+                }
             }
-            None => {
-                tally.add("span(s) of line breaks only left out", place(id));
-                false
-            }
-        }
-    };
+        };
     for e in &doc.entities {
-        let Some(id) = t_ids.get(&e.id).map(str::to_owned) else { continue };
+        let Some(id) = t_ids.get(&e.id).map(str::to_owned) else {
+            continue;
+        };
         if !write_span(&mut spans, tally, &id, &e.label, e.start, e.end) {
             continue;
         }
         written.insert(e.id.clone());
         if let Some(note) = &e.note {
-            write_note_lines(&mut extras, &mut a, &mut write_note, attributes, &id, note, "<ENTITY>");
+            write_note_lines(
+                &mut extras,
+                &mut a,
+                &mut write_note,
+                attributes,
+                &id,
+                note,
+                "<ENTITY>",
+            );
         }
     }
     for c in &doc.claims {
-        let Some(id) = t_ids.get(&c.id).map(str::to_owned) else { continue };
+        let Some(id) = t_ids.get(&c.id).map(str::to_owned) else {
+            continue;
+        };
         if !write_span(&mut spans, tally, &id, CLAIM, c.start, c.end) {
             continue;
         }
@@ -319,12 +400,18 @@ fn write_ann(
             }
         }
         match &c.claimant {
-            Some(Claimant::Entity(entity)) => match t_ids.get(entity).filter(|_| doc.entity(entity).is_some()) {
-                Some(target) => {
-                    let _ = writeln!(links, "{}\t{CLAIMANT} Arg1:{id} Arg2:{target}", r_ids.fresh());
+            Some(Claimant::Entity(entity)) => {
+                match t_ids.get(entity).filter(|_| doc.entity(entity).is_some()) {
+                    Some(target) => {
+                        let _ = writeln!(
+                            links,
+                            "{}\t{CLAIMANT} Arg1:{id} Arg2:{target}",
+                            r_ids.fresh()
+                        );
+                    }
+                    None => tally.add("claimant(s) naming a missing entity left out", place(&c.id)),
                 }
-                None => tally.add("claimant(s) naming a missing entity left out", place(&c.id)),
-            },
+            }
             Some(Claimant::Text(_)) => tally.add("free-text claimant(s) left out", place(&c.id)),
             None => {}
         }
@@ -335,14 +422,25 @@ fn write_ann(
             }
         }
         if let Some(note) = &c.note {
-            write_note_lines(&mut extras, &mut a, &mut write_note, attributes, &id, note, CLAIM);
+            write_note_lines(
+                &mut extras,
+                &mut a,
+                &mut write_note,
+                attributes,
+                &id,
+                note,
+                CLAIM,
+            );
         }
         for (what, lost) in [
             ("claim rating(s) left out", c.rating.is_some()),
             ("claim summary(ies) left out", c.summary.is_some()),
             ("claim evidence item(s) left out", !c.evidence.is_empty()),
             ("annotator name(s) left out", c.annotator.is_some()),
-            ("review state(s) left out", c.review != crate::model::Review::Unreviewed),
+            (
+                "review state(s) left out",
+                c.review != crate::model::Review::Unreviewed,
+            ),
         ] {
             if lost {
                 tally.add(what, place(&c.id));
@@ -350,19 +448,27 @@ fn write_ann(
         }
     }
     for r in &doc.relations {
-        let ends = (t_ids.get(&r.from).filter(|_| written.contains(&r.from)), t_ids.get(&r.to).filter(|_| written.contains(&r.to)));
+        let ends = (
+            t_ids.get(&r.from).filter(|_| written.contains(&r.from)),
+            t_ids.get(&r.to).filter(|_| written.contains(&r.to)),
+        );
         match (r_ids.get(&r.id), ends) {
             (Some(id), (Some(from), Some(to))) => {
                 let _ = writeln!(links, "{id}\t{} Arg1:{from} Arg2:{to}", brat_type(&r.label));
             }
-            _ => tally.add("relation(s) whose ends were not written left out", place(&r.id)),
+            _ => tally.add(
+                "relation(s) whose ends were not written left out",
+                place(&r.id),
+            ),
         }
     }
     // Canonical entities: an equivalence per group of mentions, and a
     // normalization line per mention when the note is a `DB:ID` reference.
     let mut groups: Vec<(&str, Vec<&Entity>)> = Vec::new();
     for e in doc.entities.iter().filter(|e| written.contains(&e.id)) {
-        let Some(canonical) = e.canonical.as_deref() else { continue };
+        let Some(canonical) = e.canonical.as_deref() else {
+            continue;
+        };
         match groups.iter_mut().find(|(id, _)| *id == canonical) {
             Some((_, members)) => members.push(e),
             None => groups.push((canonical, vec![e])),
@@ -374,7 +480,12 @@ fn write_ann(
             let _ = writeln!(links, "*\t{EQUIV} {}", ids.join(" "));
         }
         let found = project.canonical(canonical);
-        match found.and_then(|c| c.note.as_deref().filter(|note| is_reference(note)).map(|r| (c, r))) {
+        match found.and_then(|c| {
+            c.note
+                .as_deref()
+                .filter(|note| is_reference(note))
+                .map(|r| (c, r))
+        }) {
             Some((c, reference)) => {
                 for id in &ids {
                     n += 1;
@@ -383,10 +494,15 @@ fn write_ann(
             }
             None => {
                 let named = found.is_some_and(|c| {
-                    c.note.is_none() && members.len() > 1 && members.first().is_some_and(|e| e.text == c.name)
+                    c.note.is_none()
+                        && members.len() > 1
+                        && members.first().is_some_and(|e| e.text == c.name)
                 });
                 if !named {
-                    tally.add("canonical entity name(s) or note(s) left out", format!("{} {canonical}", doc.id));
+                    tally.add(
+                        "canonical entity name(s) or note(s) left out",
+                        format!("{} {canonical}", doc.id),
+                    );
                 }
             }
         }
@@ -407,12 +523,17 @@ fn annotation_conf(
     attributes: &BTreeMap<(String, &'static str), BTreeSet<String>>,
     tally: &mut Tally,
 ) -> String {
-    let mut out = String::from("# brat annotation configuration, written by Gloss from the project schema.\n\n[entities]\n\n");
+    let mut out = String::from(
+        "# brat annotation configuration, written by Gloss from the project schema.\n\n[entities]\n\n",
+    );
     let mut seen = HashSet::new();
     for t in &project.schema.entity_types {
         let key = brat_type(&t.key);
         if key != t.key {
-            tally.add("type name(s) with whitespace written with underscores", t.key.clone());
+            tally.add(
+                "type name(s) with whitespace written with underscores",
+                t.key.clone(),
+            );
         }
         if key != CLAIM && key != CUE && seen.insert(key.clone()) {
             let _ = writeln!(out, "{key}");
@@ -422,7 +543,10 @@ fn annotation_conf(
     for t in &project.schema.relation_types {
         let key = brat_type(&t.key);
         if key != t.key {
-            tally.add("type name(s) with whitespace written with underscores", t.key.clone());
+            tally.add(
+                "type name(s) with whitespace written with underscores",
+                t.key.clone(),
+            );
         }
         if ![CLAIMANT, CUE, EQUIV].contains(&key.as_str()) {
             let _ = writeln!(out, "{key}\tArg1:<ANY>, Arg2:<ANY>");
@@ -430,10 +554,17 @@ fn annotation_conf(
     }
     let _ = writeln!(out, "{CLAIMANT}\tArg1:{CLAIM}, Arg2:<ENTITY>");
     let _ = writeln!(out, "{CUE}\tArg1:{CLAIM}, Arg2:{CUE}");
-    let _ = writeln!(out, "{EQUIV}\tArg1:<ENTITY>, Arg2:<ENTITY>, <REL-TYPE>:symmetric-transitive");
+    let _ = writeln!(
+        out,
+        "{EQUIV}\tArg1:<ENTITY>, Arg2:<ENTITY>, <REL-TYPE>:symmetric-transitive"
+    );
     out.push_str("\n[events]\n\n[attributes]\n\n");
     for name in CLAIM_ATTRIBUTES {
-        let _ = writeln!(out, "{name}\tArg:{CLAIM}, Value:{}", claim_attribute_values(name).join("|"));
+        let _ = writeln!(
+            out,
+            "{name}\tArg:{CLAIM}, Value:{}",
+            claim_attribute_values(name).join("|")
+        );
     }
     for ((name, applies_to), values) in attributes {
         if values.is_empty() {
@@ -447,7 +578,9 @@ fn annotation_conf(
 }
 
 fn visual_conf(project: &Project) -> String {
-    let mut out = String::from("# brat visual configuration, written by Gloss from the project schema.\n\n[labels]\n\n");
+    let mut out = String::from(
+        "# brat visual configuration, written by Gloss from the project schema.\n\n[labels]\n\n",
+    );
     for t in &project.schema.entity_types {
         let _ = writeln!(out, "{} | {}", brat_type(&t.key), t.name);
     }
@@ -489,14 +622,19 @@ fn read_conf(dir: &Path, root: &Path) -> Result<Conf, FormatError> {
                 section = name.trim().to_owned();
                 continue;
             }
-            let Some(first) = line.split_whitespace().next() else { continue };
+            let Some(first) = line.split_whitespace().next() else {
+                continue;
+            };
             let key = first.trim_start_matches('!');
             if key.is_empty() || key.starts_with('<') || key.contains('=') {
                 continue;
             }
             match section.as_str() {
                 "entities" if key != CLAIM && key != CUE => conf.entities.push(key.to_owned()),
-                "relations" if ![CLAIMANT, CUE, EQUIV].contains(&key) && !line.contains("symmetric-transitive") => {
+                "relations"
+                    if ![CLAIMANT, CUE, EQUIV].contains(&key)
+                        && !line.contains("symmetric-transitive") =>
+                {
                     conf.relations.push(key.to_owned());
                 }
                 _ => {}
@@ -524,7 +662,9 @@ fn read_conf(dir: &Path, root: &Path) -> Result<Conf, FormatError> {
                     }
                 }
                 "drawing" => {
-                    let Some((key, settings)) = line.split_once(char::is_whitespace) else { continue };
+                    let Some((key, settings)) = line.split_once(char::is_whitespace) else {
+                        continue;
+                    };
                     for setting in settings.split(',') {
                         if let Some((name, value)) = setting.trim().split_once(':')
                             && name.trim() == "bgColor"
@@ -605,11 +745,16 @@ fn documents_of(source: &Path) -> Result<(PathBuf, Vec<PathBuf>, Vec<PathBuf>), 
         let mut orphans = Vec::new();
         let mut stack = vec![source.to_path_buf()];
         while let Some(dir) = stack.pop() {
-            let entries = std::fs::read_dir(&dir)
-                .map_err(|e| FormatError(format!("{}: cannot read the folder: {e}", dir.display())))?;
+            let entries = std::fs::read_dir(&dir).map_err(|e| {
+                FormatError(format!("{}: cannot read the folder: {e}", dir.display()))
+            })?;
             for entry in entries {
-                let path = entry.map_err(|e| FormatError(format!("{}: {e}", dir.display())))?.path();
-                let hidden = path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
+                let path = entry
+                    .map_err(|e| FormatError(format!("{}: {e}", dir.display())))?
+                    .path();
+                let hidden = path
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'));
                 if hidden {
                     continue;
                 }
@@ -617,7 +762,9 @@ fn documents_of(source: &Path) -> Result<(PathBuf, Vec<PathBuf>, Vec<PathBuf>), 
                     stack.push(path);
                 } else if path.extension().is_some_and(|e| e == "txt") {
                     texts.push(path);
-                } else if path.extension().is_some_and(|e| e == "ann") && !path.with_extension("txt").is_file() {
+                } else if path.extension().is_some_and(|e| e == "ann")
+                    && !path.with_extension("txt").is_file()
+                {
                     orphans.push(path);
                 }
             }
@@ -628,9 +775,15 @@ fn documents_of(source: &Path) -> Result<(PathBuf, Vec<PathBuf>, Vec<PathBuf>), 
     } else {
         let txt = source.with_extension("txt");
         if !txt.is_file() {
-            return Err(FormatError(format!("{}: no such brat document (needs {})", source.display(), txt.display())));
+            return Err(FormatError(format!(
+                "{}: no such brat document (needs {})",
+                source.display(),
+                txt.display()
+            )));
         }
-        let root = source.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let root = source
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
         Ok((root, vec![txt], Vec::new()))
     }
 }
@@ -648,7 +801,10 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
         let mut tally = Tally::default();
         let (root, texts, orphans) = documents_of(source)?;
         for orphan in orphans {
-            tally.add("annotation file(s) without a .txt left out", orphan.display().to_string());
+            tally.add(
+                "annotation file(s) without a .txt left out",
+                orphan.display().to_string(),
+            );
         }
         let mut confs: HashMap<PathBuf, Conf> = HashMap::new();
         for txt in texts {
@@ -656,10 +812,19 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
             if !confs.contains_key(&dir) {
                 let conf = read_conf(&dir, &root)?;
                 for key in &conf.entities {
-                    super::ensure_entity_type(&mut project.schema, key, conf.names.get(key).map(String::as_str), conf.colors.get(key).copied());
+                    super::ensure_entity_type(
+                        &mut project.schema,
+                        key,
+                        conf.names.get(key).map(String::as_str),
+                        conf.colors.get(key).copied(),
+                    );
                 }
                 for key in &conf.relations {
-                    super::ensure_relation_type(&mut project.schema, key, conf.names.get(key).map(String::as_str));
+                    super::ensure_relation_type(
+                        &mut project.schema,
+                        key,
+                        conf.names.get(key).map(String::as_str),
+                    );
                 }
                 confs.insert(dir.clone(), conf);
             }
@@ -667,7 +832,10 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
             let stem = super::file_stem(&txt);
             let id = super::unique_id(&mut doc_ids, &stem);
             if id != stem {
-                tally.add("duplicate document name(s) renamed", format!("{} → {id}", txt.display()));
+                tally.add(
+                    "duplicate document name(s) renamed",
+                    format!("{} → {id}", txt.display()),
+                );
             }
             let text = read_exact(&txt)?;
             let mut doc = super::imported_document(id, text, Some(&txt));
@@ -676,7 +844,14 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
             if ann.is_file() {
                 let content = read_exact(&ann)?;
                 let parsed = parse_ann(&content, &ann, &doc, &mut tally)?;
-                build(parsed, &mut doc, &mut project, &mut by_reference, &ann, &mut tally);
+                build(
+                    parsed,
+                    &mut doc,
+                    &mut project,
+                    &mut by_reference,
+                    &ann,
+                    &mut tally,
+                );
             }
             for e in &doc.entities {
                 let name = conf.and_then(|c| c.names.get(&e.label)).map(String::as_str);
@@ -689,7 +864,10 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
             }
             project.documents.push(doc);
         }
-        let name = source.file_name().map_or_else(|| source.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let name = source.file_name().map_or_else(
+            || source.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
         warnings.extend(tally.warnings(&format!("{name}: ")));
     }
     super::complete_schema(&mut project);
@@ -698,8 +876,10 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
 
 /// A UTF-8 file byte for byte (a byte-order mark stays: brat counts it).
 fn read_exact(path: &Path) -> Result<String, FormatError> {
-    let bytes = std::fs::read(path).map_err(|e| FormatError(format!("{}: cannot read: {e}", path.display())))?;
-    String::from_utf8(bytes).map_err(|e| FormatError(format!("{}: not UTF-8 text ({e})", path.display())))
+    let bytes = std::fs::read(path)
+        .map_err(|e| FormatError(format!("{}: cannot read: {e}", path.display())))?;
+    String::from_utf8(bytes)
+        .map_err(|e| FormatError(format!("{}: not UTF-8 text ({e})", path.display())))
 }
 
 /// A text-bound (`T`) line.
@@ -727,8 +907,16 @@ struct Ann {
     notes: Vec<(String, String, String)>,
 }
 
-fn parse_ann(content: &str, path: &Path, doc: &Document, tally: &mut Tally) -> Result<Ann, FormatError> {
-    let file = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+fn parse_ann(
+    content: &str,
+    path: &Path,
+    doc: &Document,
+    tally: &mut Tally,
+) -> Result<Ann, FormatError> {
+    let file = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let index = CharIndex::new(&doc.text);
     let mut ann = Ann::default();
     let mut ids = HashSet::new();
@@ -746,19 +934,26 @@ fn parse_ann(content: &str, path: &Path, doc: &Document, tally: &mut Tally) -> R
         let rest = fields.next();
         let words: Vec<&str> = body.split_whitespace().collect();
         let mut new_id = |id: &str| -> Result<(), FormatError> {
-            if ids.insert(id.to_owned()) { Ok(()) } else { Err(err(format!("id {id:?} is used twice"))) }
+            if ids.insert(id.to_owned()) {
+                Ok(())
+            } else {
+                Err(err(format!("id {id:?} is used twice")))
+            }
         };
         match id.chars().next() {
             Some('T') => {
                 new_id(id)?;
-                let (label, offsets) = body
-                    .split_once(' ')
-                    .ok_or_else(|| err("expected \"T<id><TAB>TYPE START END<TAB>TEXT\"".to_owned()))?;
+                let (label, offsets) = body.split_once(' ').ok_or_else(|| {
+                    err("expected \"T<id><TAB>TYPE START END<TAB>TEXT\"".to_owned())
+                })?;
                 let mut frags = Vec::new();
                 for frag in offsets.split(';') {
                     let numbers: Vec<usize> = frag
                         .split_whitespace()
-                        .map(|s| s.parse().map_err(|_| err(format!("offset {s:?} is not a number"))))
+                        .map(|s| {
+                            s.parse()
+                                .map_err(|_| err(format!("offset {s:?} is not a number")))
+                        })
                         .collect::<Result<_, _>>()?;
                     let [start, end] = numbers.as_slice() else {
                         return Err(err(format!("expected START END, found {frag:?}")));
@@ -775,30 +970,57 @@ fn parse_ann(content: &str, path: &Path, doc: &Document, tally: &mut Tally) -> R
                 let start = frags.iter().map(|f| f.0).min().unwrap_or(0);
                 let end = frags.iter().map(|f| f.1).max().unwrap_or(0);
                 let text = super::span_text(&index, &doc.text, start, end).map_err(err)?;
-                let quotes: Vec<&str> = frags.iter().filter_map(|(s, e)| index.slice(&doc.text, *s, *e)).collect();
+                let quotes: Vec<&str> = frags
+                    .iter()
+                    .filter_map(|(s, e)| index.slice(&doc.text, *s, *e))
+                    .collect();
                 if let Some(quote) = rest
                     && quote != quotes.join(" ")
                 {
-                    tally.add("T line text(s) that differ from the .txt (the .txt is kept)", place.clone());
+                    tally.add(
+                        "T line text(s) that differ from the .txt (the .txt is kept)",
+                        place.clone(),
+                    );
                 }
                 let mut sorted = frags.clone();
                 sorted.sort_unstable();
                 let gap_text = sorted.windows(2).any(|w| match w {
-                    [a, b] => index.slice(&doc.text, a.1.min(b.0), b.0).is_some_and(|g| !g.trim().is_empty()),
+                    [a, b] => index
+                        .slice(&doc.text, a.1.min(b.0), b.0)
+                        .is_some_and(|g| !g.trim().is_empty()),
                     _ => false,
                 });
                 if gap_text {
-                    tally.add("discontinuous span(s) read as their covering span", place.clone());
+                    tally.add(
+                        "discontinuous span(s) read as their covering span",
+                        place.clone(),
+                    );
                 }
-                ann.spans.push(TextBound { id: id.to_owned(), label: label.to_owned(), start, end, text });
+                ann.spans.push(TextBound {
+                    id: id.to_owned(),
+                    label: label.to_owned(),
+                    start,
+                    end,
+                    text,
+                });
             }
             Some('R') => {
                 new_id(id)?;
-                let args: Vec<&str> = words.iter().skip(1).filter_map(|w| w.split_once(':').map(|(_, v)| v)).collect();
+                let args: Vec<&str> = words
+                    .iter()
+                    .skip(1)
+                    .filter_map(|w| w.split_once(':').map(|(_, v)| v))
+                    .collect();
                 let (Some(label), [from, to, ..]) = (words.first(), args.as_slice()) else {
                     return Err(err("expected \"R<id><TAB>TYPE Arg1:ID Arg2:ID\"".to_owned()));
                 };
-                ann.relations.push((id.to_owned(), (*label).to_owned(), (*from).to_owned(), (*to).to_owned(), place));
+                ann.relations.push((
+                    id.to_owned(),
+                    (*label).to_owned(),
+                    (*from).to_owned(),
+                    (*to).to_owned(),
+                    place,
+                ));
             }
             Some('*') => {
                 let Some((label, members)) = words.split_first() else {
@@ -816,21 +1038,38 @@ fn parse_ann(content: &str, path: &Path, doc: &Document, tally: &mut Tally) -> R
                     return Err(err("expected \"A<id><TAB>NAME TARGET [VALUE]\"".to_owned()));
                 };
                 let value = (!value.is_empty()).then(|| value.join(" "));
-                ann.attributes.push(((*name).to_owned(), (*target).to_owned(), value, place));
+                ann.attributes
+                    .push(((*name).to_owned(), (*target).to_owned(), value, place));
             }
             Some('N') => {
                 new_id(id)?;
                 let [_, target, reference, ..] = words.as_slice() else {
-                    return Err(err("expected \"N<id><TAB>Reference TARGET DB:ID<TAB>NAME\"".to_owned()));
+                    return Err(err(
+                        "expected \"N<id><TAB>Reference TARGET DB:ID<TAB>NAME\"".to_owned(),
+                    ));
                 };
-                let name = rest.map(str::trim).filter(|n| !n.is_empty()).unwrap_or(reference);
-                ann.references.push(((*target).to_owned(), (*reference).to_owned(), name.to_owned(), place));
+                let name = rest
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or(reference);
+                ann.references.push((
+                    (*target).to_owned(),
+                    (*reference).to_owned(),
+                    name.to_owned(),
+                    place,
+                ));
             }
             Some('#') => {
                 let [_, target, ..] = words.as_slice() else {
-                    return Err(err("expected \"#<id><TAB>AnnotatorNotes TARGET<TAB>NOTE\"".to_owned()));
+                    return Err(err(
+                        "expected \"#<id><TAB>AnnotatorNotes TARGET<TAB>NOTE\"".to_owned()
+                    ));
                 };
-                ann.notes.push(((*target).to_owned(), rest.unwrap_or_default().to_owned(), place));
+                ann.notes.push((
+                    (*target).to_owned(),
+                    rest.unwrap_or_default().to_owned(),
+                    place,
+                ));
             }
             Some('E') => tally.add("event (E) line(s) left out", file.clone()),
             _ => tally.add("unknown line(s) left out", place),
@@ -847,21 +1086,46 @@ fn build(
     path: &Path,
     tally: &mut Tally,
 ) {
-    let file = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-    let claim_ids: HashSet<&str> = ann.spans.iter().filter(|s| s.label == CLAIM).map(|s| s.id.as_str()).collect();
-    let cue_spans: HashMap<&str, &TextBound> =
-        ann.spans.iter().filter(|s| s.label == CUE).map(|s| (s.id.as_str(), s)).collect();
+    let file = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let claim_ids: HashSet<&str> = ann
+        .spans
+        .iter()
+        .filter(|s| s.label == CLAIM)
+        .map(|s| s.id.as_str())
+        .collect();
+    let cue_spans: HashMap<&str, &TextBound> = ann
+        .spans
+        .iter()
+        .filter(|s| s.label == CUE)
+        .map(|s| (s.id.as_str(), s))
+        .collect();
     let cues: HashSet<&str> = ann
         .relations
         .iter()
-        .filter(|(_, label, from, to, _)| label == CUE && claim_ids.contains(from.as_str()) && cue_spans.contains_key(to.as_str()))
+        .filter(|(_, label, from, to, _)| {
+            label == CUE && claim_ids.contains(from.as_str()) && cue_spans.contains_key(to.as_str())
+        })
         .map(|(_, _, _, to, _)| to.as_str())
         .collect();
     for span in &ann.spans {
         if span.label == CLAIM {
-            doc.claims.push(Claim::new(span.id.clone(), span.start, span.end, span.text.clone()));
+            doc.claims.push(Claim::new(
+                span.id.clone(),
+                span.start,
+                span.end,
+                span.text.clone(),
+            ));
         } else if !cues.contains(span.id.as_str()) {
-            doc.entities.push(Entity::new(span.id.clone(), span.label.clone(), span.start, span.end, span.text.clone()));
+            doc.entities.push(Entity::new(
+                span.id.clone(),
+                span.label.clone(),
+                span.start,
+                span.end,
+                span.text.clone(),
+            ));
         }
     }
     for (id, label, from, to, place) in &ann.relations {
@@ -871,20 +1135,38 @@ fn build(
                 claim.claimant = Some(Claimant::Entity(to.clone()));
             }
         } else if label == CUE && cues.contains(to.as_str()) && claim_ids.contains(from.as_str()) {
-            if let (Some(claim), Some(span)) = (doc.claims.iter_mut().find(|c| &c.id == from), cue_spans.get(to.as_str())) {
-                claim.cue = Some(Cue { start: span.start, end: span.end, text: span.text.clone() });
+            if let (Some(claim), Some(span)) = (
+                doc.claims.iter_mut().find(|c| &c.id == from),
+                cue_spans.get(to.as_str()),
+            ) {
+                claim.cue = Some(Cue {
+                    start: span.start,
+                    end: span.end,
+                    text: span.text.clone(),
+                });
             }
         } else if doc.has_span_annotation(from) && doc.has_span_annotation(to) {
-            doc.relations.push(Relation { id: id.clone(), label: label.clone(), from: from.clone(), to: to.clone() });
+            doc.relations.push(Relation {
+                id: id.clone(),
+                label: label.clone(),
+                from: from.clone(),
+                to: to.clone(),
+            });
         } else {
-            tally.add("relation(s) with an end that is an event or missing left out", place.clone());
+            tally.add(
+                "relation(s) with an end that is an event or missing left out",
+                place.clone(),
+            );
         }
     }
     // Normalizations first: they name the canonical entity and link
     // documents; equivalences then group mentions within the document.
     for (target, reference, name, place) in &ann.references {
         let Some(entity) = doc.entities.iter_mut().find(|e| &e.id == target) else {
-            tally.add("normalization (N) line(s) on events, relations or missing ids left out", place.clone());
+            tally.add(
+                "normalization (N) line(s) on events, relations or missing ids left out",
+                place.clone(),
+            );
             continue;
         };
         let id = match by_reference.get(reference) {
@@ -902,7 +1184,10 @@ fn build(
             }
         };
         if entity.canonical.as_ref().is_some_and(|c| *c != id) {
-            tally.add("extra normalization (N) line(s) on an already linked entity left out", place.clone());
+            tally.add(
+                "extra normalization (N) line(s) on an already linked entity left out",
+                place.clone(),
+            );
         } else {
             entity.canonical = Some(id);
         }
@@ -910,9 +1195,14 @@ fn build(
     for (label, members, place) in &ann.equivalences {
         let entities: Vec<&Entity> = members.iter().filter_map(|m| doc.entity(m)).collect();
         if entities.len() < members.len() {
-            tally.add("equivalence member(s) that are not entities left out", place.clone());
+            tally.add(
+                "equivalence member(s) that are not entities left out",
+                place.clone(),
+            );
         }
-        let Some(first) = entities.first() else { continue };
+        let Some(first) = entities.first() else {
+            continue;
+        };
         let id = match entities.iter().find_map(|e| e.canonical.clone()) {
             Some(id) => id,
             None => {
@@ -926,11 +1216,17 @@ fn build(
                 id
             }
         };
-        tally.add("equivalence (*) line(s) read as canonical entities", format!("{file} {label}"));
+        tally.add(
+            "equivalence (*) line(s) read as canonical entities",
+            format!("{file} {label}"),
+        );
         for member in members {
             if let Some(entity) = doc.entities.iter_mut().find(|e| &e.id == member) {
                 if entity.canonical.as_ref().is_some_and(|c| *c != id) {
-                    tally.add("equivalence member(s) already linked elsewhere kept their link", place.clone());
+                    tally.add(
+                        "equivalence member(s) already linked elsewhere kept their link",
+                        place.clone(),
+                    );
                 } else {
                     entity.canonical = Some(id.clone());
                 }
@@ -942,7 +1238,10 @@ fn build(
             match set_claim_attribute(claim, name, value.as_deref().unwrap_or_default()) {
                 Ok(true) => continue,
                 Err(()) => {
-                    tally.add("claim attribute(s) with an unknown value left out", place.clone());
+                    tally.add(
+                        "claim attribute(s) with an unknown value left out",
+                        place.clone(),
+                    );
                     continue;
                 }
                 Ok(false) => {}
@@ -954,24 +1253,43 @@ fn build(
         };
         if let Some(note) = note_of(doc, target) {
             append_line(note, &line);
-            tally.add("attribute (A) line(s) on entities kept as `brat:` note lines", file.clone());
+            tally.add(
+                "attribute (A) line(s) on entities kept as `brat:` note lines",
+                file.clone(),
+            );
         } else {
-            tally.add("attribute (A) line(s) on events, relations or missing ids left out", place.clone());
+            tally.add(
+                "attribute (A) line(s) on events, relations or missing ids left out",
+                place.clone(),
+            );
         }
     }
     for (target, text, place) in &ann.notes {
         match note_of(doc, target) {
             Some(note) => append_line(note, text),
-            None => tally.add("note (#) line(s) on events, relations or missing ids left out", place.clone()),
+            None => tally.add(
+                "note (#) line(s) on events, relations or missing ids left out",
+                place.clone(),
+            ),
         }
     }
     // Attribute note lines go after the notes, as export splits them.
-    let notes = doc.entities.iter_mut().map(|e| &mut e.note).chain(doc.claims.iter_mut().map(|c| &mut c.note));
+    let notes = doc
+        .entities
+        .iter_mut()
+        .map(|e| &mut e.note)
+        .chain(doc.claims.iter_mut().map(|c| &mut c.note));
     for note in notes {
         if let Some(text) = note.take() {
             let (attributes, lines): (Vec<&str>, Vec<&str>) =
                 text.lines().partition(|l| split_note(l).0.len() == 1);
-            *note = Some(lines.into_iter().chain(attributes).collect::<Vec<_>>().join("\n"));
+            *note = Some(
+                lines
+                    .into_iter()
+                    .chain(attributes)
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            );
         }
     }
 }
@@ -981,7 +1299,10 @@ fn note_of<'d>(doc: &'d mut Document, id: &str) -> Option<&'d mut Option<String>
     if let Some(e) = doc.entities.iter_mut().find(|e| e.id == id) {
         return Some(&mut e.note);
     }
-    doc.claims.iter_mut().find(|c| c.id == id).map(|c| &mut c.note)
+    doc.claims
+        .iter_mut()
+        .find(|c| c.id == id)
+        .map(|c| &mut c.note)
 }
 
 fn append_line(note: &mut Option<String>, line: &str) {

@@ -1,7 +1,7 @@
 //! schema.org ClaimReview JSON-LD: a JSON array with one `ClaimReview` per
 //! claim that has a verdict.
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 use super::{ExportOptions, Exported, FormatError, Tally};
 use crate::model::{Claim, Claimant, Document, Project};
@@ -22,7 +22,10 @@ pub fn export(project: &Project, options: &ExportOptions) -> Result<Exported, Fo
             for (what, lost) in [
                 ("claim note(s) left out", claim.note.is_some()),
                 ("annotator name(s) left out", claim.annotator.is_some()),
-                ("review state(s) left out", claim.review != crate::model::Review::Unreviewed),
+                (
+                    "review state(s) left out",
+                    claim.review != crate::model::Review::Unreviewed,
+                ),
             ] {
                 if lost {
                     tally.add(what, place.clone());
@@ -30,14 +33,21 @@ pub fn export(project: &Project, options: &ExportOptions) -> Result<Exported, Fo
             }
         }
     }
-    let mut bytes = serde_json::to_vec_pretty(&Value::Array(reviews)).map_err(|e| FormatError(format!("claimreview: {e}")))?;
+    let mut bytes = serde_json::to_vec_pretty(&Value::Array(reviews))
+        .map_err(|e| FormatError(format!("claimreview: {e}")))?;
     bytes.push(b'\n');
-    Ok(Exported { files: vec![(Default::default(), bytes)], warnings: tally.warnings("claimreview: ") })
+    Ok(Exported {
+        files: vec![(Default::default(), bytes)],
+        warnings: tally.warnings("claimreview: "),
+    })
 }
 
 /// Whether an entity type names people rather than organisations.
 fn is_person(label: &str) -> bool {
-    matches!(label.to_ascii_uppercase().as_str(), "PER" | "PERSON" | "PEOPLE")
+    matches!(
+        label.to_ascii_uppercase().as_str(),
+        "PER" | "PERSON" | "PEOPLE"
+    )
 }
 
 /// One ClaimReview object.
@@ -74,12 +84,21 @@ fn claim_review(doc: &Document, claim: &Claim) -> Value {
     let verdict = claim.verdict.map(|v| v.name()).unwrap_or_default();
     let mut rating = Map::new();
     rating.insert("@type".into(), json!("Rating"));
-    rating.insert("alternateName".into(), json!(claim.rating.as_deref().unwrap_or(verdict)));
+    rating.insert(
+        "alternateName".into(),
+        json!(claim.rating.as_deref().unwrap_or(verdict)),
+    );
     let mut review = Map::new();
     review.insert("@context".into(), json!("https://schema.org"));
     review.insert("@type".into(), json!("ClaimReview"));
-    review.insert("identifier".into(), json!(format!("{}#{}", doc.id, claim.id)));
-    review.insert("claimReviewed".into(), json!(claim.summary.as_deref().unwrap_or(&claim.text)));
+    review.insert(
+        "identifier".into(),
+        json!(format!("{}#{}", doc.id, claim.id)),
+    );
+    review.insert(
+        "claimReviewed".into(),
+        json!(claim.summary.as_deref().unwrap_or(&claim.text)),
+    );
     review.insert("itemReviewed".into(), Value::Object(item));
     review.insert("reviewRating".into(), Value::Object(rating));
     let citations: Vec<Value> = claim

@@ -40,17 +40,31 @@ pub fn export(project: &Project, options: &ExportOptions) -> Result<Exported, Fo
             let warnings = tally.warnings("conll: ");
             return Err(FormatError(format!(
                 "CoNLL cannot hold overlapping entities: {}",
-                warnings.iter().find(|w| w.contains(OVERLAP)).map_or("", String::as_str)
+                warnings
+                    .iter()
+                    .find(|w| w.contains(OVERLAP))
+                    .map_or("", String::as_str)
             )));
         }
         out.push_str(DOCSTART);
         out.push_str("\tO\n\n");
         write_document(doc, &kept, &mut out, &mut tally);
-        tally.add_many("claim(s) left out (CoNLL holds entities only)", doc.claims.len(), doc.id.clone());
-        tally.add_many("relation(s) left out (CoNLL holds entities only)", doc.relations.len(), doc.id.clone());
+        tally.add_many(
+            "claim(s) left out (CoNLL holds entities only)",
+            doc.claims.len(),
+            doc.id.clone(),
+        );
+        tally.add_many(
+            "relation(s) left out (CoNLL holds entities only)",
+            doc.relations.len(),
+            doc.id.clone(),
+        );
         super::tally_entity_extras(doc, &mut tally, false, false);
     }
-    Ok(Exported { files: vec![(Default::default(), out.into_bytes())], warnings: tally.warnings("conll: ") })
+    Ok(Exported {
+        files: vec![(Default::default(), out.into_bytes())],
+        warnings: tally.warnings("conll: "),
+    })
 }
 
 const OVERLAP: &str = "overlapping entity(ies) left out (the outermost one is kept)";
@@ -63,19 +77,34 @@ fn keep_outermost<'d>(doc: &'d Document, tally: &mut Tally) -> Vec<Kept<'d>> {
     let mut kept: Vec<(usize, usize, &Entity)> = Vec::new();
     for e in order {
         let (Some(start), Some(end)) = (index.byte(e.start), index.byte(e.end)) else {
-            tally.add("entity(ies) out of the text's range left out", format!("{} {}..{}", doc.id, e.start, e.end));
+            tally.add(
+                "entity(ies) out of the text's range left out",
+                format!("{} {}..{}", doc.id, e.start, e.end),
+            );
             continue;
         };
         if start >= end {
-            tally.add("empty entity(ies) left out", format!("{} {}..{}", doc.id, e.start, e.end));
+            tally.add(
+                "empty entity(ies) left out",
+                format!("{} {}..{}", doc.id, e.start, e.end),
+            );
         } else if kept.iter().any(|(s, t, _)| start < *t && *s < end) {
-            tally.add(OVERLAP, format!("{} {} {}..{}", doc.id, e.label, e.start, e.end));
+            tally.add(
+                OVERLAP,
+                format!("{} {} {}..{}", doc.id, e.label, e.start, e.end),
+            );
         } else {
             kept.push((start, end, e));
         }
     }
     kept.sort_by_key(|(start, _, _)| *start);
-    kept.into_iter().map(|(start, end, e)| Kept { start, end, label: &e.label }).collect()
+    kept.into_iter()
+        .map(|(start, end, e)| Kept {
+            start,
+            end,
+            label: &e.label,
+        })
+        .collect()
 }
 
 /// Whether a character ends a paragraph for Unicode sentence segmentation.
@@ -126,8 +155,14 @@ fn write_document(doc: &Document, kept: &[Kept<'_>], out: &mut String, tally: &m
     for (k, tagged) in kept.iter().zip(tagged) {
         if !tagged {
             let place = CharIndex::new(text);
-            let (s, e) = (place.char_of_byte(k.start).unwrap_or(0), place.char_of_byte(k.end).unwrap_or(0));
-            tally.add("entity(ies) of whitespace only left out (no token)", format!("{} {s}..{e}", doc.id));
+            let (s, e) = (
+                place.char_of_byte(k.start).unwrap_or(0),
+                place.char_of_byte(k.end).unwrap_or(0),
+            );
+            tally.add(
+                "entity(ies) of whitespace only left out (no token)",
+                format!("{} {s}..{e}", doc.id),
+            );
         }
     }
 }
@@ -138,12 +173,15 @@ fn tokenize(text: &str, cuts: &[usize]) -> Vec<(usize, usize)> {
     let mut tokens = Vec::new();
     for (offset, piece) in text.split_word_bound_indices() {
         let mut start = None;
-        for (i, c) in piece.char_indices().chain(std::iter::once((piece.len(), ' '))) {
+        for (i, c) in piece
+            .char_indices()
+            .chain(std::iter::once((piece.len(), ' ')))
+        {
             let at = offset + i;
-            if c.is_whitespace() || cuts.binary_search(&at).is_ok() {
-                if let Some(s) = start.take() {
-                    refine(text, s, at, &mut tokens);
-                }
+            if (c.is_whitespace() || cuts.binary_search(&at).is_ok())
+                && let Some(s) = start.take()
+            {
+                refine(text, s, at, &mut tokens);
             }
             if !c.is_whitespace() && start.is_none() && i < piece.len() {
                 start = Some(at);
@@ -156,7 +194,9 @@ fn tokenize(text: &str, cuts: &[usize]) -> Vec<(usize, usize)> {
 /// Pushes `start..end`, split the way word segmentation splits it when it
 /// stands alone (as it does in an imported text, between spaces).
 fn refine(text: &str, start: usize, end: usize, tokens: &mut Vec<(usize, usize)>) {
-    let Some(token) = text.get(start..end) else { return };
+    let Some(token) = text.get(start..end) else {
+        return;
+    };
     let pieces: Vec<(usize, &str)> = token.split_word_bound_indices().collect();
     if pieces.len() <= 1 {
         tokens.push((start, end));
@@ -177,14 +217,20 @@ fn sentence_breaks(text: &str, tokens: &[(usize, usize)], kept: &[Kept<'_>]) -> 
     for &(start, end) in tokens {
         if let Some(previous) = previous_end {
             let gap = text.get(previous..start).unwrap_or_default();
-            joined.push(if gap.chars().any(is_paragraph_break) { '\n' } else { ' ' });
+            joined.push(if gap.chars().any(is_paragraph_break) {
+                '\n'
+            } else {
+                ' '
+            });
         }
         starts.push(joined.len());
         joined.push_str(text.get(start..end).unwrap_or_default());
         previous_end = Some(end);
     }
     let inside_entity = |i: usize| {
-        let (Some(&(a, _)), Some(&(b, _))) = (tokens.get(i.wrapping_sub(1)), tokens.get(i)) else { return false };
+        let (Some(&(a, _)), Some(&(b, _))) = (tokens.get(i.wrapping_sub(1)), tokens.get(i)) else {
+            return false;
+        };
         kept.iter().any(|k| k.start <= a && b < k.end)
     };
     let mut breaks = HashSet::new();
@@ -215,16 +261,25 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
     for path in sources {
         let content = super::read_text(path)?;
         let stem = super::file_stem(path);
-        let has_docstart = content.lines().any(|l| l.split_whitespace().next() == Some(DOCSTART));
+        let has_docstart = content
+            .lines()
+            .any(|l| l.split_whitespace().next() == Some(DOCSTART));
         let mut builder: Option<Builder> = (!has_docstart).then(Builder::default);
         let mut count = 0;
         let mut finish = |builder: Option<Builder>, project: &mut Project, count: &mut usize| {
             let Some(builder) = builder else { return };
             *count += 1;
-            let wanted = if has_docstart { format!("{stem}-{count}") } else { stem.clone() };
+            let wanted = if has_docstart {
+                format!("{stem}-{count}")
+            } else {
+                stem.clone()
+            };
             let id = super::unique_id(&mut doc_ids, &wanted);
             if id != wanted {
-                tally.add("duplicate document id(s) renamed", format!("{} {wanted} → {id}", path.display()));
+                tally.add(
+                    "duplicate document id(s) renamed",
+                    format!("{} {wanted} → {id}", path.display()),
+                );
             }
             project.documents.push(builder.finish(id, path));
         };
@@ -236,9 +291,14 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
                 }
                 continue;
             }
-            let columns: Vec<&str> =
-                if line.contains('\t') { line.split('\t').collect() } else { line.split_whitespace().collect() };
-            let (Some(&token), Some(&tag)) = (columns.first(), columns.last()) else { continue };
+            let columns: Vec<&str> = if line.contains('\t') {
+                line.split('\t').collect()
+            } else {
+                line.split_whitespace().collect()
+            };
+            let (Some(&token), Some(&tag)) = (columns.first(), columns.last()) else {
+                continue;
+            };
             if token.trim() == DOCSTART {
                 finish(builder.take(), &mut project, &mut count);
                 builder = Some(Builder::default());
@@ -247,13 +307,19 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
             if columns.len() < 2 || token.is_empty() {
                 return Err(super::error_at(path, n + 1, "expected a token and a tag"));
             }
-            let tag = parse_tag(tag.trim()).ok_or_else(|| super::error_at(path, n + 1, format!("unknown tag {tag:?}")))?;
-            builder.get_or_insert_with(Builder::default).token(token, tag);
+            let tag = parse_tag(tag.trim())
+                .ok_or_else(|| super::error_at(path, n + 1, format!("unknown tag {tag:?}")))?;
+            builder
+                .get_or_insert_with(Builder::default)
+                .token(token, tag);
         }
         finish(builder.take(), &mut project, &mut count);
     }
     super::complete_schema(&mut project);
-    Ok(Imported { project, warnings: tally.warnings("conll: ") })
+    Ok(Imported {
+        project,
+        warnings: tally.warnings("conll: "),
+    })
 }
 
 /// A tag: `O`, or a prefix (`B`, `I`, `E`, `S`, and BILOU's `L`, `U`) and a type.
@@ -368,7 +434,10 @@ impl Builder {
         let mut doc = super::imported_document(id, std::mem::take(&mut self.text), Some(path));
         let index = CharIndex::new(&doc.text);
         for (label, start, end) in self.entities {
-            let text = index.slice(&doc.text, start, end).unwrap_or_default().to_owned();
+            let text = index
+                .slice(&doc.text, start, end)
+                .unwrap_or_default()
+                .to_owned();
             let id = format!("e{}", doc.entities.len() + 1);
             doc.entities.push(Entity::new(id, label, start, end, text));
         }

@@ -50,20 +50,40 @@ pub fn export(project: &Project, options: &ExportOptions) -> Result<Exported, Fo
             ];
             writer.write_record(record).map_err(failed)?;
             let place = format!("{} {}", doc.id, c.id);
-            tally.add_many("claim evidence item(s) left out", c.evidence.len(), place.clone());
+            tally.add_many(
+                "claim evidence item(s) left out",
+                c.evidence.len(),
+                place.clone(),
+            );
             for (what, lost) in [
                 ("claim note(s) left out", c.note.is_some()),
                 ("annotator name(s) left out", c.annotator.is_some()),
-                ("review state(s) left out", c.review != crate::model::Review::Unreviewed),
+                (
+                    "review state(s) left out",
+                    c.review != crate::model::Review::Unreviewed,
+                ),
             ] {
                 if lost {
                     tally.add(what, place.clone());
                 }
             }
         }
-        tally.add_many("entity(ies) not part of the claims table", doc.entities.len(), doc.id.clone());
-        tally.add_many("relation(s) not part of the claims table", doc.relations.len(), doc.id.clone());
+        tally.add_many(
+            "entity(ies) not part of the claims table",
+            doc.entities.len(),
+            doc.id.clone(),
+        );
+        tally.add_many(
+            "relation(s) not part of the claims table",
+            doc.relations.len(),
+            doc.id.clone(),
+        );
     }
-    let bytes = writer.into_inner().map_err(|e| FormatError(format!("csv: {e}")))?;
-    Ok(Exported { files: vec![(Default::default(), bytes)], warnings: tally.warnings("csv: ") })
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| FormatError(format!("csv: {e}")))?;
+    Ok(Exported {
+        files: vec![(Default::default(), bytes)],
+        warnings: tally.warnings("csv: "),
+    })
 }

@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use super::{ExportOptions, Exported, Fields, FormatError, Imported, Tally};
 use crate::model::span::CharIndex;
@@ -20,28 +20,53 @@ pub fn export(project: &Project, options: &ExportOptions) -> Result<Exported, Fo
     let mut out = String::new();
     let mut tally = Tally::default();
     for doc in options.select(project) {
-        let label: Vec<Value> = doc.entities.iter().map(|e| json!([e.start, e.end, e.label])).collect();
+        let label: Vec<Value> = doc
+            .entities
+            .iter()
+            .map(|e| json!([e.start, e.end, e.label]))
+            .collect();
         let line = json!({"id": id_value(&doc.id), "text": doc.text, "label": label});
         out.push_str(&line.to_string());
         out.push('\n');
-        tally.add_many("claim(s) left out (doccano labels hold entities only)", doc.claims.len(), doc.id.clone());
-        tally.add_many("relation(s) left out (the label shape has none)", doc.relations.len(), doc.id.clone());
+        tally.add_many(
+            "claim(s) left out (doccano labels hold entities only)",
+            doc.claims.len(),
+            doc.id.clone(),
+        );
+        tally.add_many(
+            "relation(s) left out (the label shape has none)",
+            doc.relations.len(),
+            doc.id.clone(),
+        );
         super::tally_entity_extras(doc, &mut tally, false, false);
     }
-    Ok(Exported { files: vec![(Default::default(), out.into_bytes())], warnings: tally.warnings("doccano: ") })
+    Ok(Exported {
+        files: vec![(Default::default(), out.into_bytes())],
+        warnings: tally.warnings("doccano: "),
+    })
 }
 
 /// doccano ids are integers: a document id written as a plain decimal number
 /// goes out as a JSON number, anything else as a string.
 fn id_value(id: &str) -> Value {
-    let plain = !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) && (id == "0" || !id.starts_with('0'));
+    let plain = !id.is_empty()
+        && id.bytes().all(|b| b.is_ascii_digit())
+        && (id == "0" || !id.starts_with('0'));
     match id.parse::<u64>() {
         Ok(n) if plain => Value::from(n),
         _ => Value::from(id),
     }
 }
 
-const KNOWN_KEYS: &[&str] = &["id", "text", "data", "label", "labels", "entities", "relations"];
+const KNOWN_KEYS: &[&str] = &[
+    "id",
+    "text",
+    "data",
+    "label",
+    "labels",
+    "entities",
+    "relations",
+];
 
 /// Reads doccano JSONL files. A line's `id` becomes the document id; lines
 /// without one get `STEM-LINE` (file stem and line number).
@@ -56,8 +81,8 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
             if line.trim().is_empty() {
                 continue;
             }
-            let value: Value =
-                serde_json::from_str(line).map_err(|e| super::error_at(path, n + 1, format!("not JSON: {e}")))?;
+            let value: Value = serde_json::from_str(line)
+                .map_err(|e| super::error_at(path, n + 1, format!("not JSON: {e}")))?;
             let f = Fields::new(&value, path, n + 1, "line")?;
             for key in f.unknown_keys(KNOWN_KEYS) {
                 tally.add("field(s) left out", format!("{} {key:?}", f.place()));
@@ -70,11 +95,16 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
             };
             let id = super::unique_id(&mut doc_ids, &wanted);
             if id != wanted {
-                tally.add("duplicate document id(s) renamed", format!("{} {wanted} → {id}", f.place()));
+                tally.add(
+                    "duplicate document id(s) renamed",
+                    format!("{} {wanted} → {id}", f.place()),
+                );
             }
             let text = match f.string("text")? {
                 Some(text) => text,
-                None => f.string("data")?.ok_or_else(|| f.error("\"text\" is missing"))?,
+                None => f
+                    .string("data")?
+                    .ok_or_else(|| f.error("\"text\" is missing"))?,
             };
             let mut doc = super::imported_document(id, text, Some(path));
             let index = CharIndex::new(&doc.text);
@@ -95,7 +125,10 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
                         doc.entities.push(Entity::new(id, label, start, end, text));
                     }
                     Value::String(category) => {
-                        tally.add("document category label(s) left out", format!("{} {category:?}", f.place()));
+                        tally.add(
+                            "document category label(s) left out",
+                            format!("{} {category:?}", f.place()),
+                        );
                     }
                     _ => return Err(f.error(format!("{what} is not [start, end, \"TYPE\"]"))),
                 }
@@ -103,9 +136,13 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
             let mut entity_ids: HashMap<String, String> = HashMap::new();
             for (i, item) in f.array("entities")?.iter().enumerate() {
                 let e = Fields::new(item, path, n + 1, format!("entity {}", i + 1))?;
-                let (start, end) = (e.required_offset("start_offset")?, e.required_offset("end_offset")?);
+                let (start, end) = (
+                    e.required_offset("start_offset")?,
+                    e.required_offset("end_offset")?,
+                );
                 let label = e.required_string("label")?;
-                let text = super::span_text(&index, &doc.text, start, end).map_err(|m| e.error(m))?;
+                let text =
+                    super::span_text(&index, &doc.text, start, end).map_err(|m| e.error(m))?;
                 let id = doc.next_id("e");
                 if let Some(source_id) = e.get("id") {
                     entity_ids.insert(source_id.to_string(), id.clone());
@@ -114,25 +151,42 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
             }
             for (i, item) in f.array("relations")?.iter().enumerate() {
                 let r = Fields::new(item, path, n + 1, format!("relation {}", i + 1))?;
-                let end_id = |key: &str| r.get(key).and_then(|v| entity_ids.get(&v.to_string())).cloned();
+                let end_id = |key: &str| {
+                    r.get(key)
+                        .and_then(|v| entity_ids.get(&v.to_string()))
+                        .cloned()
+                };
                 let (Some(from), Some(to)) = (end_id("from_id"), end_id("to_id")) else {
-                    tally.add("relation(s) left out: an end names no entity of the line", r.place());
+                    tally.add(
+                        "relation(s) left out: an end names no entity of the line",
+                        r.place(),
+                    );
                     continue;
                 };
                 let label = r.required_string("type")?;
                 let id = doc.next_id("r");
-                doc.relations.push(Relation { id, label, from, to });
+                doc.relations.push(Relation {
+                    id,
+                    label,
+                    from,
+                    to,
+                });
             }
             project.documents.push(doc);
         }
     }
     super::complete_schema(&mut project);
-    Ok(Imported { project, warnings: tally.warnings("doccano: ") })
+    Ok(Imported {
+        project,
+        warnings: tally.warnings("doccano: "),
+    })
 }
 
 /// `[start, end, "TYPE"]` → its parts.
 fn triple_parts(triple: &[Value]) -> Option<(usize, usize, String)> {
-    let [start, end, label] = triple else { return None };
+    let [start, end, label] = triple else {
+        return None;
+    };
     let start = usize::try_from(start.as_u64()?).ok()?;
     let end = usize::try_from(end.as_u64()?).ok()?;
     Some((start, end, label.as_str()?.to_owned()))

@@ -4,13 +4,13 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use super::{ExportOptions, Exported, Fields, FormatError, Imported, Tally};
 use crate::model::span::CharIndex;
 use crate::model::{
-    Attribution, CanonicalEntity, CheckWorthiness, Claim, ClaimType, Claimant, Cue, Document, Entity, Evidence,
-    Project, Relation, Review, Stance, Status, Verdict,
+    Attribution, CanonicalEntity, CheckWorthiness, Claim, ClaimType, Claimant, Cue, Document,
+    Entity, Evidence, Project, Relation, Review, Stance, Status, Verdict,
 };
 
 /// One JSON object for a document.
@@ -55,14 +55,21 @@ pub fn document_json(project: &Project, doc: &Document) -> Value {
 
 fn claim_json(doc: &Document, c: &Claim) -> Value {
     let claimant = c.claimant.as_ref().map(|claimant| match claimant {
-        Claimant::Entity(id) => json!({"entity": id, "text": doc.entity(id).map(|e| e.text.as_str())}),
+        Claimant::Entity(id) => {
+            json!({"entity": id, "text": doc.entity(id).map(|e| e.text.as_str())})
+        }
         Claimant::Text(text) => json!({"text": text}),
     });
     let evidence: Vec<Value> = c
         .evidence
         .iter()
         .map(|e| match e {
-            Evidence::Span { doc, start, end, text } => {
+            Evidence::Span {
+                doc,
+                start,
+                end,
+                text,
+            } => {
                 json!({"doc": doc, "start": start, "end": end, "text": text})
             }
             Evidence::Url(url) => json!({"url": url}),
@@ -95,12 +102,35 @@ pub fn export(project: &Project, options: &ExportOptions) -> Result<Exported, Fo
         out.push_str(&document_json(project, doc).to_string());
         out.push('\n');
     }
-    Ok(Exported { files: vec![(Default::default(), out.into_bytes())], warnings: Vec::new() })
+    Ok(Exported {
+        files: vec![(Default::default(), out.into_bytes())],
+        warnings: Vec::new(),
+    })
 }
 
-const DOCUMENT_KEYS: &[&str] =
-    &["id", "title", "source", "date", "status", "text", "entities", "claims", "relations", "content_hash"];
-const ENTITY_KEYS: &[&str] = &["id", "start", "end", "label", "text", "canonical", "note", "annotator", "review"];
+const DOCUMENT_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "source",
+    "date",
+    "status",
+    "text",
+    "entities",
+    "claims",
+    "relations",
+    "content_hash",
+];
+const ENTITY_KEYS: &[&str] = &[
+    "id",
+    "start",
+    "end",
+    "label",
+    "text",
+    "canonical",
+    "note",
+    "annotator",
+    "review",
+];
 const CLAIM_KEYS: &[&str] = &[
     "id",
     "start",
@@ -137,12 +167,22 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
             if line.trim().is_empty() {
                 continue;
             }
-            let value: Value =
-                serde_json::from_str(line).map_err(|e| super::error_at(path, n + 1, format!("not JSON: {e}")))?;
-            let mut doc = read_document(&value, path, n + 1, &mut project, &mut canonical, &mut tally)?;
+            let value: Value = serde_json::from_str(line)
+                .map_err(|e| super::error_at(path, n + 1, format!("not JSON: {e}")))?;
+            let mut doc = read_document(
+                &value,
+                path,
+                n + 1,
+                &mut project,
+                &mut canonical,
+                &mut tally,
+            )?;
             let id = super::unique_id(&mut doc_ids, &doc.id);
             if id != doc.id {
-                tally.add("duplicate document id(s) renamed", format!("{}:{} {} → {id}", path.display(), n + 1, doc.id));
+                tally.add(
+                    "duplicate document id(s) renamed",
+                    format!("{}:{} {} → {id}", path.display(), n + 1, doc.id),
+                );
                 doc.id = id;
             }
             project.documents.push(doc);
@@ -150,13 +190,20 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
     }
     check_evidence(&mut project, &mut tally);
     super::complete_schema(&mut project);
-    Ok(Imported { project, warnings: tally.warnings("jsonl: ") })
+    Ok(Imported {
+        project,
+        warnings: tally.warnings("jsonl: "),
+    })
 }
 
 /// Drops evidence spans that point to a document outside the import or do
 /// not quote its text (reported), so that the imported project is valid.
 fn check_evidence(project: &mut Project, tally: &mut Tally) {
-    let texts: HashMap<String, String> = project.documents.iter().map(|d| (d.id.clone(), d.text.clone())).collect();
+    let texts: HashMap<String, String> = project
+        .documents
+        .iter()
+        .map(|d| (d.id.clone(), d.text.clone()))
+        .collect();
     for doc in &mut project.documents {
         for claim in &mut doc.claims {
             let place = format!("{} {}", doc.id, claim.id);
@@ -187,7 +234,10 @@ fn read_document(
 ) -> Result<Document, FormatError> {
     let fields = Fields::new(value, path, line, "document")?;
     for key in fields.unknown_keys(DOCUMENT_KEYS) {
-        tally.add("unknown field(s) left out", format!("{} {key:?}", fields.place()));
+        tally.add(
+            "unknown field(s) left out",
+            format!("{} {key:?}", fields.place()),
+        );
     }
     let id = fields.required_string("id")?;
     let text = fields.required_string("text")?;
@@ -195,28 +245,50 @@ fn read_document(
     doc.source = fields.string("source")?;
     doc.date = fields.string("date")?;
     if let Some(status) = fields.string("status")? {
-        doc.status = Status::parse(&status).ok_or_else(|| fields.error(format!("unknown status {status:?}")))?;
+        doc.status = Status::parse(&status)
+            .ok_or_else(|| fields.error(format!("unknown status {status:?}")))?;
     }
     let index = CharIndex::new(&doc.text);
     let mut ids = HashSet::new();
     for (i, value) in fields.array("entities")?.iter().enumerate() {
-        let entity = read_entity(value, path, line, i + 1, &doc, &index, project, canonical, tally)?;
+        let entity = read_entity(
+            value,
+            path,
+            line,
+            i + 1,
+            &doc,
+            &index,
+            project,
+            canonical,
+            tally,
+        )?;
         if !ids.insert(entity.id.clone()) {
-            return Err(super::error_at(path, line, format!("annotation id {:?} is used twice", entity.id)));
+            return Err(super::error_at(
+                path,
+                line,
+                format!("annotation id {:?} is used twice", entity.id),
+            ));
         }
         doc.entities.push(entity);
     }
     for (i, value) in fields.array("claims")?.iter().enumerate() {
         let claim = read_claim(value, path, line, i + 1, &doc, &index, tally)?;
         if !ids.insert(claim.id.clone()) {
-            return Err(super::error_at(path, line, format!("annotation id {:?} is used twice", claim.id)));
+            return Err(super::error_at(
+                path,
+                line,
+                format!("annotation id {:?} is used twice", claim.id),
+            ));
         }
         doc.claims.push(claim);
     }
     for (i, value) in fields.array("relations")?.iter().enumerate() {
         let f = Fields::new(value, path, line, format!("relation {}", i + 1))?;
         for key in f.unknown_keys(RELATION_KEYS) {
-            tally.add("unknown field(s) left out", format!("{} {key:?}", f.place()));
+            tally.add(
+                "unknown field(s) left out",
+                format!("{} {key:?}", f.place()),
+            );
         }
         let relation = Relation {
             id: f.required_string("id")?,
@@ -225,11 +297,18 @@ fn read_document(
             to: f.required_string("to")?,
         };
         if !doc.has_span_annotation(&relation.from) || !doc.has_span_annotation(&relation.to) {
-            tally.add("relation(s) left out: an end is not an entity or claim of the document", format!("{} {}", doc.id, relation.id));
+            tally.add(
+                "relation(s) left out: an end is not an entity or claim of the document",
+                format!("{} {}", doc.id, relation.id),
+            );
             continue;
         }
         if !ids.insert(relation.id.clone()) {
-            return Err(super::error_at(path, line, format!("annotation id {:?} is used twice", relation.id)));
+            return Err(super::error_at(
+                path,
+                line,
+                format!("annotation id {:?} is used twice", relation.id),
+            ));
         }
         doc.relations.push(relation);
     }
@@ -237,12 +316,19 @@ fn read_document(
 }
 
 /// Checks that `start..end` quotes `quote` (when given) and returns the quoted text.
-fn quoted(f: &Fields<'_>, doc: &Document, index: &CharIndex, start: usize, end: usize, quote: Option<String>) -> Result<String, FormatError> {
+fn quoted(
+    f: &Fields<'_>,
+    doc: &Document,
+    index: &CharIndex,
+    start: usize,
+    end: usize,
+    quote: Option<String>,
+) -> Result<String, FormatError> {
     let actual = super::span_text(index, &doc.text, start, end).map_err(|e| f.error(e))?;
     match quote {
-        Some(quote) if quote != actual => {
-            Err(f.error(format!("quotes {quote:?} but the text at {start}..{end} is {actual:?}")))
-        }
+        Some(quote) if quote != actual => Err(f.error(format!(
+            "quotes {quote:?} but the text at {start}..{end} is {actual:?}"
+        ))),
         _ => Ok(actual),
     }
 }
@@ -270,11 +356,20 @@ fn read_entity(
 ) -> Result<Entity, FormatError> {
     let f = Fields::new(value, path, line, format!("entity {n}"))?;
     for key in f.unknown_keys(ENTITY_KEYS) {
-        tally.add("unknown field(s) left out", format!("{} {key:?}", f.place()));
+        tally.add(
+            "unknown field(s) left out",
+            format!("{} {key:?}", f.place()),
+        );
     }
     let (start, end) = (f.required_offset("start")?, f.required_offset("end")?);
     let text = quoted(&f, doc, index, start, end, f.string("text")?)?;
-    let mut entity = Entity::new(f.required_string("id")?, f.required_string("label")?, start, end, text);
+    let mut entity = Entity::new(
+        f.required_string("id")?,
+        f.required_string("label")?,
+        start,
+        end,
+        text,
+    );
     entity.note = f.string("note")?;
     entity.annotator = f.string("annotator")?;
     entity.review = read_review(&f)?;
@@ -296,10 +391,16 @@ fn read_entity(
     Ok(entity)
 }
 
-fn parse_value<T>(f: &Fields<'_>, key: &str, parse: fn(&str) -> Option<T>) -> Result<Option<T>, FormatError> {
+fn parse_value<T>(
+    f: &Fields<'_>,
+    key: &str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<Option<T>, FormatError> {
     match f.string(key)? {
         None => Ok(None),
-        Some(name) => parse(&name).map(Some).ok_or_else(|| f.error(format!("unknown {key} {name:?}"))),
+        Some(name) => parse(&name)
+            .map(Some)
+            .ok_or_else(|| f.error(format!("unknown {key} {name:?}"))),
     }
 }
 
@@ -314,7 +415,10 @@ fn read_claim(
 ) -> Result<Claim, FormatError> {
     let f = Fields::new(value, path, line, format!("claim {n}"))?;
     for key in f.unknown_keys(CLAIM_KEYS) {
-        tally.add("unknown field(s) left out", format!("{} {key:?}", f.place()));
+        tally.add(
+            "unknown field(s) left out",
+            format!("{} {key:?}", f.place()),
+        );
     }
     let (start, end) = (f.required_offset("start")?, f.required_offset("end")?);
     let text = quoted(&f, doc, index, start, end, f.string("text")?)?;
@@ -324,7 +428,10 @@ fn read_claim(
         claim.claimant = match (c.string("entity")?, c.string("text")?) {
             (Some(id), _) if doc.entity(&id).is_some() => Some(Claimant::Entity(id)),
             (Some(id), text) => {
-                tally.add("claimant(s) that name a missing entity kept as free text", format!("{} {} {id}", doc.id, claim.id));
+                tally.add(
+                    "claimant(s) that name a missing entity kept as free text",
+                    format!("{} {} {id}", doc.id, claim.id),
+                );
                 Some(Claimant::Text(text.unwrap_or(id)))
             }
             (None, Some(text)) => Some(Claimant::Text(text)),

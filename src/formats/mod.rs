@@ -72,8 +72,14 @@ pub enum Format {
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 6] =
-        [Format::Jsonl, Format::Doccano, Format::Conll, Format::Brat, Format::Csv, Format::ClaimReview];
+    pub const ALL: [Format; 6] = [
+        Format::Jsonl,
+        Format::Doccano,
+        Format::Conll,
+        Format::Brat,
+        Format::Csv,
+        Format::ClaimReview,
+    ];
 
     /// The name used on the command line.
     pub fn name(self) -> &'static str {
@@ -92,17 +98,28 @@ impl Format {
         Self::ALL
             .into_iter()
             .find(|f| f.name().eq_ignore_ascii_case(name))
-            .ok_or_else(|| format!("unknown format {name:?}; one of jsonl, doccano, conll, brat, csv, claimreview"))
+            .ok_or_else(|| {
+                format!(
+                    "unknown format {name:?}; one of jsonl, doccano, conll, brat, csv, claimreview"
+                )
+            })
     }
 
     /// Whether [`import`] reads this format.
     pub fn can_import(self) -> bool {
-        matches!(self, Format::Jsonl | Format::Doccano | Format::Conll | Format::Brat)
+        matches!(
+            self,
+            Format::Jsonl | Format::Doccano | Format::Conll | Format::Brat
+        )
     }
 }
 
 /// Exports `project` in `format`.
-pub fn export(project: &Project, format: Format, options: &ExportOptions) -> Result<Exported, FormatError> {
+pub fn export(
+    project: &Project,
+    format: Format,
+    options: &ExportOptions,
+) -> Result<Exported, FormatError> {
     match format {
         Format::Jsonl => jsonl::export(project, options),
         Format::Doccano => doccano::export(project, options),
@@ -126,16 +143,20 @@ pub struct Imported {
 /// Imports `sources` (files, or folders for brat) in `format`.
 pub fn import(format: Format, sources: &[&Path]) -> Result<Imported, FormatError> {
     if sources.is_empty() {
-        return Err(FormatError(format!("import from {}: no files given", format.name())));
+        return Err(FormatError(format!(
+            "import from {}: no files given",
+            format.name()
+        )));
     }
     match format {
         Format::Jsonl => jsonl::import(sources),
         Format::Doccano => doccano::import(sources),
         Format::Conll => conll::import(sources),
         Format::Brat => brat::import(sources),
-        Format::Csv | Format::ClaimReview => {
-            Err(FormatError(format!("{} is an export-only format", format.name())))
-        }
+        Format::Csv | Format::ClaimReview => Err(FormatError(format!(
+            "{} is an export-only format",
+            format.name()
+        ))),
     }
 }
 
@@ -167,23 +188,34 @@ pub fn merge_edit(project: &Project, imported: Project) -> Option<crate::edit::E
     for t in imported.schema.entity_types {
         if project.schema.entity_type(&t.key).is_none() {
             let mut t = t;
-            if t.hotkey.is_some_and(|h| project.schema.entity_type_for_hotkey(h).is_some()) {
+            if t.hotkey
+                .is_some_and(|h| project.schema.entity_type_for_hotkey(h).is_some())
+            {
                 t.hotkey = None;
             }
-            edits.push(Edit::InsertEntityType { index: types, entity_type: t });
+            edits.push(Edit::InsertEntityType {
+                index: types,
+                entity_type: t,
+            });
             types += 1;
         }
     }
     let mut relation_types = project.schema.relation_types.len();
     for t in imported.schema.relation_types {
         if project.schema.relation_type(&t.key).is_none() {
-            edits.push(Edit::InsertRelationType { index: relation_types, relation_type: t });
+            edits.push(Edit::InsertRelationType {
+                index: relation_types,
+                relation_type: t,
+            });
             relation_types += 1;
         }
     }
     let mut canonical_ids: HashMap<String, String> = HashMap::new();
-    let mut canonical_taken: HashSet<String> =
-        project.canonical_entities.iter().map(|c| c.id.clone()).collect();
+    let mut canonical_taken: HashSet<String> = project
+        .canonical_entities
+        .iter()
+        .map(|c| c.id.clone())
+        .collect();
     let mut canonical_index = project.canonical_entities.len();
     for mut canonical in imported.canonical_entities {
         if project
@@ -202,7 +234,10 @@ pub fn merge_edit(project: &Project, imported: Project) -> Option<crate::edit::E
         }
         canonical_taken.insert(canonical.id.clone());
         canonical_ids.insert(old, canonical.id.clone());
-        edits.push(Edit::InsertCanonical { index: canonical_index, canonical });
+        edits.push(Edit::InsertCanonical {
+            index: canonical_index,
+            canonical,
+        });
         canonical_index += 1;
     }
     let mut taken: HashSet<String> = project.documents.iter().map(|d| d.id.clone()).collect();
@@ -210,13 +245,15 @@ pub fn merge_edit(project: &Project, imported: Project) -> Option<crate::edit::E
     for document in &imported.documents {
         let mut id = document.id.clone();
         if taken.contains(&id) {
-            id = (2..).map(|n| format!("{}-{n}", document.id)).find(|id| !taken.contains(id)).unwrap_or(id);
+            id = (2..)
+                .map(|n| format!("{}-{n}", document.id))
+                .find(|id| !taken.contains(id))
+                .unwrap_or(id);
         }
         taken.insert(id.clone());
         document_ids.insert(document.id.clone(), id);
     }
-    let mut index = project.documents.len();
-    for mut document in imported.documents {
+    for (index, mut document) in (project.documents.len()..).zip(imported.documents) {
         if let Some(id) = document_ids.get(&document.id) {
             document.id.clone_from(id);
         }
@@ -234,10 +271,15 @@ pub fn merge_edit(project: &Project, imported: Project) -> Option<crate::edit::E
                 }
             }
         }
-        edits.push(Edit::InsertDocument { index, document: Box::new(document) });
-        index += 1;
+        edits.push(Edit::InsertDocument {
+            index,
+            document: Box::new(document),
+        });
     }
-    (!edits.is_empty()).then(|| Edit::Batch { label: "import dataset".to_owned(), edits })
+    (!edits.is_empty()).then(|| Edit::Batch {
+        label: "import dataset".to_owned(),
+        edits,
+    })
 }
 
 // Helpers shared by the format files.
@@ -250,7 +292,8 @@ pub(crate) fn error_at(path: &Path, line: usize, message: impl std::fmt::Display
 /// Reads a UTF-8 text file (a leading byte-order mark is dropped), with
 /// errors that name the file.
 pub(crate) fn read_text(path: &Path) -> Result<String, FormatError> {
-    let bytes = std::fs::read(path).map_err(|e| FormatError(format!("{}: cannot read: {e}", path.display())))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| FormatError(format!("{}: cannot read: {e}", path.display())))?;
     let text = String::from_utf8(bytes)
         .map_err(|e| FormatError(format!("{}: not UTF-8 text ({e})", path.display())))?;
     Ok(match text.strip_prefix('\u{feff}') {
@@ -261,14 +304,19 @@ pub(crate) fn read_text(path: &Path) -> Result<String, FormatError> {
 
 /// The file name without its last extension, for document ids.
 pub(crate) fn file_stem(path: &Path) -> String {
-    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "doc".to_owned())
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "doc".to_owned())
 }
 
 /// `wanted`, or `wanted-2`, `wanted-3`… when `taken` has it; the result is
 /// added to `taken`.
 pub(crate) fn unique_id(taken: &mut HashSet<String>, wanted: &str) -> String {
     let id = if taken.contains(wanted) {
-        (2..).map(|n| format!("{wanted}-{n}")).find(|id| !taken.contains(id)).unwrap_or_else(|| wanted.to_owned())
+        (2..)
+            .map(|n| format!("{wanted}-{n}"))
+            .find(|id| !taken.contains(id))
+            .unwrap_or_else(|| wanted.to_owned())
     } else {
         wanted.to_owned()
     };
@@ -309,7 +357,9 @@ impl Tally {
             Some(entry) => entry,
             None => {
                 self.entries.push((what.to_owned(), 0, Vec::new()));
-                let Some(entry) = self.entries.last_mut() else { return };
+                let Some(entry) = self.entries.last_mut() else {
+                    return;
+                };
                 entry
             }
         };
@@ -321,7 +371,10 @@ impl Tally {
 
     /// How many of `what` were counted.
     pub(crate) fn count(&self, what: &str) -> usize {
-        self.entries.iter().find(|(w, _, _)| w == what).map_or(0, |(_, n, _)| *n)
+        self.entries
+            .iter()
+            .find(|(w, _, _)| w == what)
+            .map_or(0, |(_, n, _)| *n)
     }
 
     /// One line per kind: `prefix` + `"12 event (E) line(s) left out (a, b, … and 3 more places)"`.
@@ -331,7 +384,8 @@ impl Tally {
             .map(|(what, n, places)| {
                 let mut line = format!("{prefix}{n} {what}");
                 if !places.is_empty() {
-                    let shown: Vec<&str> = places.iter().take(EXAMPLES).map(String::as_str).collect();
+                    let shown: Vec<&str> =
+                        places.iter().take(EXAMPLES).map(String::as_str).collect();
                     line.push_str(" (");
                     line.push_str(&shown.join(", "));
                     if places.len() > EXAMPLES {
@@ -348,7 +402,12 @@ impl Tally {
 /// Counts, for a format that holds entity spans and types only, what else a
 /// document has: notes, canonical links, annotators and review states of its
 /// entities (claims and relations are counted by the caller, which may hold some).
-pub(crate) fn tally_entity_extras(doc: &Document, tally: &mut Tally, holds_notes: bool, holds_canonical: bool) {
+pub(crate) fn tally_entity_extras(
+    doc: &Document,
+    tally: &mut Tally,
+    holds_notes: bool,
+    holds_canonical: bool,
+) {
     for e in &doc.entities {
         let place = format!("{} {}", doc.id, e.id);
         if !holds_notes && e.note.is_some() {
@@ -419,7 +478,12 @@ fn hsv_pastel(hue: f32) -> Rgb {
 /// Adds entity type `key` to `schema` unless it is there, with `name` (the
 /// key when `None`), `color` (a distinct one when `None`) and the next free
 /// digit hotkey.
-pub(crate) fn ensure_entity_type(schema: &mut Schema, key: &str, name: Option<&str>, color: Option<Rgb>) {
+pub(crate) fn ensure_entity_type(
+    schema: &mut Schema,
+    key: &str,
+    name: Option<&str>,
+    color: Option<Rgb>,
+) {
     if schema.entity_type(key).is_some() {
         return;
     }
@@ -436,16 +500,23 @@ pub(crate) fn ensure_entity_type(schema: &mut Schema, key: &str, name: Option<&s
 /// Adds relation type `key` to `schema` unless it is there.
 pub(crate) fn ensure_relation_type(schema: &mut Schema, key: &str, name: Option<&str>) {
     if schema.relation_type(key).is_none() {
-        schema
-            .relation_types
-            .push(RelationType { key: key.to_owned(), name: name.unwrap_or(key).to_owned() });
+        schema.relation_types.push(RelationType {
+            key: key.to_owned(),
+            name: name.unwrap_or(key).to_owned(),
+        });
     }
 }
 
 /// Adds every entity and relation type that `project`'s documents and
 /// canonical entities use but its schema lacks.
 pub(crate) fn complete_schema(project: &mut Project) {
-    let mut schema = std::mem::replace(&mut project.schema, Schema { entity_types: Vec::new(), relation_types: Vec::new() });
+    let mut schema = std::mem::replace(
+        &mut project.schema,
+        Schema {
+            entity_types: Vec::new(),
+            relation_types: Vec::new(),
+        },
+    );
     for doc in &project.documents {
         for e in &doc.entities {
             ensure_entity_type(&mut schema, &e.label, None, None);
@@ -471,10 +542,20 @@ pub(crate) struct Fields<'a> {
 
 impl<'a> Fields<'a> {
     /// The object `value`, or an error when it is not one.
-    pub(crate) fn new(value: &'a serde_json::Value, path: &'a Path, line: usize, what: impl Into<String>) -> Result<Self, FormatError> {
+    pub(crate) fn new(
+        value: &'a serde_json::Value,
+        path: &'a Path,
+        line: usize,
+        what: impl Into<String>,
+    ) -> Result<Self, FormatError> {
         let what = what.into();
         match value.as_object() {
-            Some(map) => Ok(Self { map, path, line, what }),
+            Some(map) => Ok(Self {
+                map,
+                path,
+                line,
+                what,
+            }),
             None => Err(error_at(path, line, format!("{what} is not a JSON object"))),
         }
     }
@@ -500,7 +581,8 @@ impl<'a> Fields<'a> {
 
     /// A string field that must be there.
     pub(crate) fn required_string(&self, key: &str) -> Result<String, FormatError> {
-        self.string(key)?.ok_or_else(|| self.error(format!("{key:?} is missing")))
+        self.string(key)?
+            .ok_or_else(|| self.error(format!("{key:?} is missing")))
     }
 
     /// A non-negative integer field (an offset).
@@ -517,7 +599,8 @@ impl<'a> Fields<'a> {
 
     /// An offset that must be there.
     pub(crate) fn required_offset(&self, key: &str) -> Result<usize, FormatError> {
-        self.offset(key)?.ok_or_else(|| self.error(format!("{key:?} is missing")))
+        self.offset(key)?
+            .ok_or_else(|| self.error(format!("{key:?} is missing")))
     }
 
     /// An array field; empty when absent.
@@ -558,5 +641,10 @@ pub(crate) fn span_text(
     index
         .slice(text, start, end)
         .map(str::to_owned)
-        .ok_or_else(|| format!("span {start}..{end} is out of range (the text has {} characters)", index.char_len()))
+        .ok_or_else(|| {
+            format!(
+                "span {start}..{end} is out of range (the text has {} characters)",
+                index.char_len()
+            )
+        })
 }

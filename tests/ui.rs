@@ -1,0 +1,476 @@
+//! GUI tests: each drives the real app ([`GlossApp`]) through egui_kittest
+//! like a user would (keys, clicks, drags, dropped files, dialogs answered by
+//! a [`ScriptedPicker`]) and checks the project model afterwards.
+//!
+//! Every app keeps its recent-files list and recovery copies in a temporary
+//! folder, so the tests never touch the user's data folder. Snapshots live in
+//! `tests/snapshots/`; create or update them with
+//! `UPDATE_SNAPSHOTS=1 cargo test --test ui`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use egui::{Key, Modifiers, Pos2, Vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use gloss::model::{Claimant, Document, Entity, Project};
+use gloss::ui::files::ScriptedPicker;
+use gloss::ui::{AnnotationKind, AnnotationRef, GlossApp, Startup};
+
+/// The sample article's title, as shown in the heading and the document list.
+const SAMPLE_TITLE: &str = "US says N.Korea’s Kim expects arms meeting with Putin";
+
+/// Left margin of the article view before the text (see `article_view.rs`).
+const ARTICLE_MARGIN: f32 = 18.0;
+
+/// A temporary folder, the app's data folder inside it, and the harness.
+struct Session {
+    harness: Harness<'static, GlossApp>,
+    dir: tempfile::TempDir,
+}
+
+impl Session {
+    /// The built-in sample project; file dialogs answer with `answers`.
+    fn sample(answers: Vec<Vec<PathBuf>>) -> Self {
+        Self::start(Startup::Sample, answers)
+    }
+
+    fn start(startup: Startup, answers: Vec<Vec<PathBuf>>) -> Self {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let app = GlossApp::new_in(startup, Box::new(ScriptedPicker::new(answers)), dir.path().join("data"));
+        let mut harness = Harness::builder()
+            .with_size(Vec2::new(1280.0, 820.0))
+            .with_theme(egui::Theme::Light)
+            .with_max_steps(12)
+            .with_context_setup(|ctx| gloss::ui::theme::install(ctx))
+            .build_ui_state(|ui, app: &mut GlossApp| app.frame(ui), app);
+        harness.run();
+        Self { harness, dir }
+    }
+
+    fn app(&self) -> &GlossApp {
+        self.harness.state()
+    }
+
+    fn app_mut(&mut self) -> &mut GlossApp {
+        self.harness.state_mut()
+    }
+
+    fn doc(&self) -> &Document {
+        self.app().document().expect("a document is shown")
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Presses and releases `key`, then lets the ui settle.
+    fn press(&mut self, key: Key) {
+        self.harness.key_press(key);
+        self.harness.run();
+    }
+
+    /// Presses `key` with `modifiers` held, then lets the ui settle.
+    fn press_with(&mut self, modifiers: Modifiers, key: Key) {
+        self.harness.key_press_modifiers(modifiers, key);
+        self.harness.run();
+    }
+
+    /// Clicks the widget labelled exactly `label`.
+    fn click(&mut self, label: &str) {
+        self.harness.get_by_label(label).click();
+        self.harness.run();
+    }
+
+    /// Selects text as a drag would leave it: (anchor, head) in code points.
+    fn select(&mut self, start: usize, end: usize) {
+        self.app_mut().selection = Some((start, end));
+        self.app_mut().selected = None;
+        self.harness.run();
+    }
+
+    /// Selects an entity as a click on it would.
+    fn select_entity(&mut self, id: &str) {
+        self.app_mut().selection = None;
+        self.app_mut().selected = Some(AnnotationRef { kind: AnnotationKind::Entity, id: id.to_owned() });
+        self.harness.run();
+    }
+
+    /// Where the article's text starts on screen (its first character).
+    fn article_origin(&self) -> Pos2 {
+        let article = self.harness.get_by_label_contains("North Korean leader Kim Jong Un expects");
+        article.rect().min + Vec2::new(ARTICLE_MARGIN, 0.0)
+    }
+
+    /// A mouse click at `pos` (press and release without moving).
+    fn click_at(&mut self, pos: Pos2) {
+        self.harness.hover_at(pos);
+        self.harness.drag_at(pos);
+        self.harness.drop_at(pos);
+        self.harness.run();
+    }
+}
+
+/// Code-point range of the `nth` (0-based) occurrence of `needle` in `text`.
+fn find(text: &str, needle: &str, nth: usize) -> (usize, usize) {
+    let (byte, _) = text.match_indices(needle).nth(nth).unwrap_or_else(|| panic!("{needle:?} #{nth} is in the text"));
+    let start = text[..byte].chars().count();
+    (start, start + needle.chars().count())
+}
+
+/// The entity of `doc` with exactly this span and type.
+fn entity_at<'a>(doc: &'a Document, start: usize, end: usize, label: &str) -> Option<&'a Entity> {
+    doc.entities.iter().find(|e| e.start == start && e.end == end && e.label == label)
+}
+
+/// A dropped file, as a windowing backend would hand it to egui.
+#[derive(Debug)]
+struct DroppedPath(PathBuf);
+
+impl egui::DroppedFile for DroppedPath {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn opening_the_sample_shows_its_article_and_annotations() {
+    let s = Session::sample(vec![]);
+    // The document list has the article, with its counts.
+    let short_title: String = SAMPLE_TITLE.chars().take(20).collect();
+    s.harness.get_by(move |node| {
+        node.value().or_else(|| node.label()).is_some_and(|l| l.contains(&short_title) && l.contains("72 entities · 3 claims"))
+    });
+    // The article view shows the title as a heading and the text itself.
+    s.harness.get_by_label(SAMPLE_TITLE);
+    s.harness.get_by_label_contains("North Korean leader Kim Jong Un expects to meet with President Vladimir Putin");
+    s.harness.get_by_label("✔ Saved");
+    s.harness.get_by_label("Document 1 of 1");
+    let project = &s.app().session.project;
+    assert_eq!(project.documents.len(), 1);
+    assert_eq!(project.documents[0].title, SAMPLE_TITLE);
+    assert_eq!(project.documents[0].entities.len(), 72);
+    assert_eq!(project.documents[0].claims.len(), 3);
+    assert!(!s.app().session.is_dirty());
+}
+
+#[test]
+fn selecting_kim_jong_un_and_pressing_1_tags_a_person() {
+    let mut s = Session::sample(vec![]);
+    let (start, end) = find(&s.doc().text, "Kim Jong Un", 0);
+    // The sample already tags it; delete that mention first, as a user would.
+    let existing = entity_at(s.doc(), start, end, "PER").expect("the sample tags the first Kim Jong Un").id.clone();
+    s.select_entity(&existing);
+    s.press(Key::Delete);
+    assert!(entity_at(s.doc(), start, end, "PER").is_none(), "Delete removed the mention");
+    assert_eq!(s.doc().entities.len(), 71);
+
+    s.select(start, end);
+    s.harness.get_by_label(&format!("Selection {start}–{end} (11 chars)"));
+    s.press(Key::Num1);
+    let doc = s.doc();
+    let tagged: Vec<&Entity> = doc.entities.iter().filter(|e| e.start == start && e.end == end).collect();
+    assert_eq!(tagged.len(), 1, "exactly one entity on the span: {tagged:?}");
+    let entity = tagged[0];
+    assert_eq!((entity.label.as_str(), entity.text.as_str()), ("PER", "Kim Jong Un"));
+    assert_eq!(doc.entities.len(), 72);
+    assert!(doc.entities.windows(2).all(|w| (w[0].start, w[0].end) <= (w[1].start, w[1].end)), "entities stay sorted");
+    let selected = s.app().selected.clone().expect("the new entity is selected");
+    assert_eq!(selected.id, entity.id);
+    assert!(s.app().selection.is_none());
+    assert!(s.app().session.is_dirty());
+    s.harness.get_by_label("● Unsaved changes");
+}
+
+#[test]
+fn pressing_1_on_an_untagged_project_tags_exactly_the_selection() {
+    let mut project = gloss::sample::sample_project().expect("the sample loads");
+    let (start, end) = find(&project.documents[0].text, "Kim Jong Un", 0);
+    project.documents[0].entities.retain(|e| !(e.start == start && e.end == end));
+    project.documents[0].relations.clear();
+    let mut s = Session::start(Startup::InMemory(Box::new(project), None), vec![]);
+    let before = s.doc().entities.len();
+    s.select(start, end);
+    s.press(Key::Num1);
+    let entity = entity_at(s.doc(), start, end, "PER").expect("a PER entity on the span");
+    assert_eq!(entity.text, "Kim Jong Un");
+    assert_eq!(s.doc().entities.len(), before + 1);
+    // Pressing 1 on the same span again adds nothing: it is already tagged.
+    s.select(start, end);
+    s.press(Key::Num1);
+    assert_eq!(s.doc().entities.len(), before + 1);
+    s.harness.get_by_label_contains("is already tagged PER");
+}
+
+#[test]
+fn selecting_with_the_mouse_and_keyboard_then_tagging() {
+    let mut s = Session::sample(vec![]);
+    // A click on the first letter of the article (the title line "US says …")
+    // puts the caret there; Shift+Ctrl+→ grows the selection a word at a time.
+    let origin = s.article_origin();
+    s.click_at(origin + Vec2::new(1.0, 8.0));
+    assert_eq!(s.app().selected, None, "no annotation under the click");
+    s.press_with(Modifiers::SHIFT | Modifiers::COMMAND, Key::ArrowRight);
+    assert_eq!(s.app().selection_range(), Some((0, 2)), "Shift+Ctrl+→ selects the word \"US\"");
+    s.press_with(Modifiers::SHIFT, Key::ArrowRight);
+    s.press_with(Modifiers::SHIFT, Key::ArrowRight);
+    s.press_with(Modifiers::SHIFT, Key::ArrowLeft);
+    s.press_with(Modifiers::SHIFT, Key::ArrowLeft);
+    assert_eq!(s.app().selection_range(), Some((0, 2)));
+    s.harness.get_by_label("Selection 0–2 (2 chars)");
+    s.press(Key::Num3);
+    let entity = entity_at(s.doc(), 0, 2, "GPE").expect("\"US\" tagged GPE");
+    assert_eq!(entity.text, "US");
+
+    // A mouse drag across the first words selects them, snapped to whole words.
+    s.press(Key::Escape);
+    s.press(Key::Escape);
+    let from = origin + Vec2::new(1.0, 8.0);
+    s.harness.hover_at(from);
+    s.harness.drag_at(from);
+    for dx in [10.0, 30.0, 50.0, 70.0] {
+        s.harness.hover_at(from + Vec2::new(dx, 0.0));
+    }
+    s.harness.drop_at(from + Vec2::new(70.0, 0.0));
+    s.harness.run();
+    let (start, end) = s.app().selection_range().expect("the drag selected text");
+    let text: String = s.doc().text.chars().skip(start).take(end - start).collect();
+    assert_eq!(start, 0, "the selection starts where the drag started: {text:?}");
+    assert!(end > 2 && end < 30, "the drag covered a few words: {text:?}");
+    assert!(SAMPLE_TITLE.starts_with(&text), "{text:?}");
+    let next = s.doc().text.chars().nth(end);
+    assert!(next.is_none_or(|c| !c.is_alphanumeric()), "the end snapped to a word's end: {text:?}");
+}
+
+#[test]
+fn making_a_claim_with_adrienne_watson_as_claimant() {
+    let mut s = Session::sample(vec![]);
+    let watson = s.doc().entities.iter().find(|e| e.text == "Adrienne Watson").expect("Watson is tagged").clone();
+    let (start, end) = find(&s.doc().text, "Kim could even travel to Moscow", 0);
+    s.select(start, end);
+    s.press(Key::C);
+    let claim_id = {
+        let editor = s.app().claim_editor.as_ref().expect("C opens the claim editor");
+        assert_eq!((editor.draft.start, editor.draft.end), (start, end));
+        editor.draft.id.clone()
+    };
+    assert_eq!(s.doc().claims.len(), 4, "C made the claim");
+    s.harness.get_by_label("“Kim could even travel to Moscow”");
+    // The guess is the nearest organisation before it, The New York Times.
+    assert_ne!(s.doc().claim(&claim_id).and_then(|c| c.claimant.clone()), Some(Claimant::Entity(watson.id.clone())));
+
+    s.harness.get_by_role_and_label(egui::Role::ComboBox, "Claimant").click();
+    s.harness.run();
+    s.click(&format!("Adrienne Watson (PER) @{}", watson.start));
+    s.click("Apply");
+    assert!(s.app().claim_editor.is_none(), "Apply closes the editor");
+    let claim = s.doc().claim(&claim_id).expect("the claim exists");
+    assert_eq!((claim.start, claim.end, claim.text.as_str()), (start, end, "Kim could even travel to Moscow"));
+    assert_eq!(claim.claimant, Some(Claimant::Entity(watson.id.clone())));
+    assert_eq!(claim.claimant_name(s.doc()), Some("Adrienne Watson"));
+    assert_eq!(s.doc().claims.len(), 4);
+}
+
+#[test]
+fn changing_a_type_with_undo_and_redo() {
+    let mut s = Session::sample(vec![]);
+    let (start, end) = find(&s.doc().text, "Kim Jong Un", 0);
+    let id = entity_at(s.doc(), start, end, "PER").expect("the first Kim Jong Un is PER").id.clone();
+    // Tab walks the annotations in text order; the first Kim Jong Un is the eighth.
+    for _ in 0..8 {
+        s.press(Key::Tab);
+    }
+    assert_eq!(s.app().selected.as_ref().map(|a| a.id.as_str()), Some(id.as_str()), "Tab selected it");
+    s.harness.get_by_label(&format!("Entity {id}"));
+    let label = |s: &Session| s.doc().entity(&id).expect("the entity exists").label.clone();
+    s.press(Key::Num2);
+    assert_eq!(label(&s), "ORG");
+    s.press_with(Modifiers::COMMAND, Key::Z);
+    assert_eq!(label(&s), "PER");
+    s.press_with(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    assert_eq!(label(&s), "ORG");
+    s.press_with(Modifiers::COMMAND, Key::Z);
+    s.press_with(Modifiers::COMMAND, Key::Y);
+    assert_eq!(label(&s), "ORG");
+    assert_eq!(s.doc().entities.len(), 72);
+}
+
+#[test]
+fn deleting_with_undo_and_both_redo_keys() {
+    let mut s = Session::sample(vec![]);
+    let original = s.app().session.project.clone();
+    let watson = s.doc().entities.iter().find(|e| e.text == "Adrienne Watson").expect("Watson is tagged").clone();
+    s.select_entity(&watson.id);
+    s.press(Key::Delete);
+    let gone = |s: &Session| s.doc().entity(&watson.id).is_none();
+    assert!(gone(&s));
+    assert_eq!(s.doc().entities.len(), 71);
+    assert!(s.app().selected.is_none());
+    // Her claim keeps her as text, and the relation from her is removed with her.
+    let c1 = s.doc().claim("c1").expect("c1");
+    assert_eq!(c1.claimant, Some(Claimant::Text("Adrienne Watson".into())));
+    assert!(s.doc().relations.iter().all(|r| r.from != watson.id && r.to != watson.id));
+
+    s.press_with(Modifiers::COMMAND, Key::Z);
+    assert_eq!(s.app().session.project, original, "one undo restores everything exactly");
+    assert!(!s.app().session.is_dirty());
+    s.press_with(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    assert!(gone(&s), "Ctrl+Shift+Z redoes");
+    s.press_with(Modifiers::COMMAND, Key::Z);
+    assert_eq!(s.app().session.project, original);
+    s.press_with(Modifiers::COMMAND, Key::Y);
+    assert!(gone(&s), "Ctrl+Y redoes");
+    assert_eq!(s.doc().entities.len(), 71);
+}
+
+#[test]
+fn saving_to_a_file_and_reopening_it() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let target = dir.path().join("saved.gloss.ron");
+    let mut s = Session::sample(vec![vec![target.clone()]]);
+    // Change something so there is work to save.
+    let (start, end) = find(&s.doc().text, "Russian", 0);
+    s.select(start, end);
+    s.press(Key::Num7);
+    assert!(entity_at(s.doc(), start, end, "MISC").is_some());
+    s.harness.get_by_label("● Unsaved changes");
+
+    // The sample has no file yet, so Ctrl+S asks where (the scripted dialog answers).
+    s.press_with(Modifiers::COMMAND, Key::S);
+    s.harness.run();
+    assert!(target.is_file(), "Ctrl+S wrote {}", target.display());
+    assert_eq!(s.app().session.path.as_deref(), Some(target.as_path()));
+    assert!(!s.app().session.is_dirty());
+    s.harness.get_by_label("✔ Saved");
+    s.harness.get_by_label_contains("saved ");
+
+    let reopened: Project = gloss::store::load(&target).expect("the saved file loads");
+    assert_eq!(reopened, s.app().session.project);
+    assert!(entity_at(&reopened.documents[0], start, end, "MISC").is_some());
+    // The file is also in the recent list, kept in the test's data folder.
+    assert_eq!(s.app().recent.len(), 1);
+    assert!(s.path("data").join("recent.ron").is_file());
+}
+
+#[test]
+fn closing_with_unsaved_changes_asks_first() {
+    let mut s = Session::sample(vec![]);
+    let (start, end) = find(&s.doc().text, "Russian", 0);
+    s.select(start, end);
+    s.press(Key::Num7);
+    assert!(s.app().session.is_dirty());
+
+    // Ctrl+Q asks; Cancel keeps the app open with the changes.
+    s.press_with(Modifiers::COMMAND, Key::Q);
+    s.harness.get_by_label("Unsaved changes");
+    s.click("Cancel");
+    assert!(s.harness.query_by_label("Unsaved changes").is_none(), "Cancel closes the prompt");
+    assert!(!s.app().close_confirmed);
+    assert!(s.app().session.is_dirty());
+
+    // Closing the window asks too (and cancels the close).
+    s.harness
+        .input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    s.harness.step();
+    let cancelled = s
+        .harness
+        .output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .is_some_and(|v| v.commands.contains(&egui::ViewportCommand::CancelClose));
+    assert!(cancelled, "the window stays open");
+    s.harness.run();
+    s.harness.get_by_label("Unsaved changes");
+    assert!(!s.app().close_confirmed);
+
+    // Discard lets it close.
+    s.click("Discard");
+    assert!(s.app().close_confirmed);
+    assert!(s.harness.query_by_label("Unsaved changes").is_none());
+}
+
+#[test]
+fn dropping_an_article_imports_it() {
+    let mut s = Session::sample(vec![]);
+    let article = s.path("ceasefire.txt");
+    std::fs::write(&article, "Ceasefire talks resume in Geneva\n\nDiplomats from both sides met on Tuesday.\n")
+        .expect("the article is written");
+    let before = s.app().session.project.documents.len();
+    s.harness.input_mut().dropped_files.push(Arc::new(DroppedPath(article)));
+    s.harness.run();
+    let project = &s.app().session.project;
+    assert_eq!(project.documents.len(), before + 1);
+    let doc = project.documents.last().expect("the new document");
+    assert_eq!(doc.title, "Ceasefire talks resume in Geneva");
+    assert!(doc.text.contains("Diplomats from both sides met on Tuesday."));
+    assert_eq!(s.app().current, before, "the new document is shown");
+    s.harness.get_by_label("Ceasefire talks resume in Geneva");
+    s.harness.get_by_label("Document 2 of 2");
+    // One undo step removes it again.
+    s.press_with(Modifiers::COMMAND, Key::Z);
+    assert_eq!(s.app().session.project.documents.len(), before);
+}
+
+#[test]
+fn annotating_all_occurrences_is_one_undo_step() {
+    let mut s = Session::sample(vec![]);
+    let occurrences = s.doc().text.match_indices("Russian").count();
+    assert_eq!(occurrences, 2);
+    let before = s.app().session.project.clone();
+    let (start, end) = find(&s.doc().text, "Russian", 0);
+    s.select(start, end);
+    // A opens the dialog for the selected text; pick the type, then confirm.
+    s.press(Key::A);
+    s.harness.get_by_label("Annotate all occurrences");
+    s.harness.get_by_role_and_label(egui::Role::ComboBox, "Type:").click();
+    s.harness.run();
+    s.click("MISC — Miscellaneous");
+    s.harness.get_by_label("2 new mention(s) will be tagged MISC.");
+    s.click("Annotate all");
+    assert!(s.harness.query_by_label("Annotate all occurrences").is_none(), "the dialog closed");
+    let tagged: Vec<(usize, usize)> =
+        s.doc().entities.iter().filter(|e| e.text == "Russian" && e.label == "MISC").map(|e| (e.start, e.end)).collect();
+    assert_eq!(tagged, vec![find(&s.doc().text, "Russian", 0), find(&s.doc().text, "Russian", 1)]);
+    assert_eq!(s.doc().entities.len(), 74);
+
+    s.press_with(Modifiers::COMMAND, Key::Z);
+    assert_eq!(s.app().session.project, before, "one undo removes all of them");
+    s.press_with(Modifiers::COMMAND, Key::Y);
+    assert_eq!(s.doc().entities.len(), 74);
+}
+
+#[test]
+fn snapshot_main_window() {
+    let mut s = Session::sample(vec![]);
+    s.harness.snapshot("main_window");
+}
+
+#[test]
+fn snapshot_claim_editor() {
+    let mut s = Session::sample(vec![]);
+    let (start, end) = find(&s.doc().text, "Kim could even travel to Moscow", 0);
+    s.select(start, end);
+    s.press(Key::C);
+    assert!(s.app().claim_editor.is_some());
+    s.harness.snapshot("claim_editor");
+}
+
+#[test]
+fn snapshot_help_overlay() {
+    let mut s = Session::sample(vec![]);
+    s.press(Key::F1);
+    assert!(s.app().show_help);
+    s.harness.get_by_label("Keyboard shortcuts");
+    s.harness.snapshot("help_overlay");
+    s.press(Key::Escape);
+    assert!(!s.app().show_help, "Esc closes the help");
+}

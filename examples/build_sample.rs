@@ -9,7 +9,10 @@ fn main() -> std::process::ExitCode {
         }
         return std::process::ExitCode::FAILURE;
     }
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/sample/kim-putin.gloss.ron");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/sample/kim-putin.gloss.ron"
+    );
     match gloss::store::save(&project, std::path::Path::new(path)) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

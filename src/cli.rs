@@ -111,15 +111,30 @@ const CANNOT_READ: u8 = 2;
 /// Runs a subcommand and returns the process exit code.
 pub fn run(command: Command) -> ExitCode {
     match command {
-        Command::New { project, articles, name, force } => new(&project, &articles, name, force),
+        Command::New {
+            project,
+            articles,
+            name,
+            force,
+        } => new(&project, &articles, name, force),
         Command::Add { project, articles } => add(&project, &articles),
         Command::Validate { project } => validate(&project),
         Command::Stats { project, json } => stats(&project, json),
         Command::Fmt { project, output } => fmt(&project, output.as_deref()),
-        Command::Export { project, format, output, status, docs, strict } => {
-            export(&project, format, output.as_deref(), &status, docs, strict)
-        }
-        Command::Import { format, sources, output, into } => import(format, &sources, &output, into),
+        Command::Export {
+            project,
+            format,
+            output,
+            status,
+            docs,
+            strict,
+        } => export(&project, format, output.as_deref(), &status, docs, strict),
+        Command::Import {
+            format,
+            sources,
+            output,
+            into,
+        } => import(format, &sources, &output, into),
     }
 }
 
@@ -130,7 +145,11 @@ fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
 
 fn load(path: &Path) -> Result<Project, ExitCode> {
     store::load(path).map_err(|e| {
-        let code = if matches!(e, store::LoadError::Io { .. }) { CANNOT_READ } else { INVALID };
+        let code = if matches!(e, store::LoadError::Io { .. }) {
+            CANNOT_READ
+        } else {
+            INVALID
+        };
         fail(code, e)
     })
 }
@@ -152,20 +171,33 @@ fn add_to(project: &mut Project, articles: &[PathBuf]) -> bool {
         eprintln!("gloss: {error}");
     }
     if !report.added.is_empty() {
-        eprintln!("gloss: added {} document(s): {}", report.added.len(), report.added.join(", "));
+        eprintln!(
+            "gloss: added {} document(s): {}",
+            report.added.len(),
+            report.added.join(", ")
+        );
     }
     report.errors.is_empty()
 }
 
 fn new(path: &Path, articles: &[PathBuf], name: Option<String>, force: bool) -> ExitCode {
     if path.exists() && !force {
-        return fail(INVALID, format!("{}: already exists; use --force to overwrite it", path.display()));
+        return fail(
+            INVALID,
+            format!(
+                "{}: already exists; use --force to overwrite it",
+                path.display()
+            ),
+        );
     }
     if path.is_dir() {
         return fail(INVALID, format!("{}: is a directory", path.display()));
     }
     let name = name.unwrap_or_else(|| {
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("Untitled");
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("Untitled");
         stem.trim_end_matches(".gloss").to_owned()
     });
     let mut project = Project::new(name);
@@ -193,7 +225,11 @@ fn add(path: &Path, articles: &[PathBuf]) -> ExitCode {
             return fail(CANNOT_READ, e);
         }
     }
-    if all_read { ExitCode::SUCCESS } else { ExitCode::from(INVALID) }
+    if all_read {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(INVALID)
+    }
 }
 
 fn validate(path: &Path) -> ExitCode {
@@ -251,11 +287,20 @@ fn export(
     doc_ids: Vec<String>,
     strict: bool,
 ) -> ExitCode {
-    let mut options = ExportOptions { statuses: Vec::new(), doc_ids, strict };
+    let mut options = ExportOptions {
+        statuses: Vec::new(),
+        doc_ids,
+        strict,
+    };
     for name in statuses {
         match Status::parse(name) {
             Some(status) => options.statuses.push(status),
-            None => return fail(INVALID, format!("unknown status {name:?} (use New, InProgress, Done, Reviewed)")),
+            None => {
+                return fail(
+                    INVALID,
+                    format!("unknown status {name:?} (use New, InProgress, Done, Reviewed)"),
+                );
+            }
         }
     }
     let project = match load(path) {
@@ -277,7 +322,13 @@ fn import(format: Format, sources: &[PathBuf], output: &Path, into: bool) -> Exi
         return fail(INVALID, format!("{} cannot be imported", format.name()));
     }
     if output.exists() && !into {
-        return fail(INVALID, format!("{}: already exists; use --into to add to it", output.display()));
+        return fail(
+            INVALID,
+            format!(
+                "{}: already exists; use --into to add to it",
+                output.display()
+            ),
+        );
     }
     let sources: Vec<&Path> = sources.iter().map(PathBuf::as_path).collect();
     let imported = match formats::import(format, &sources) {
@@ -301,14 +352,25 @@ fn import(format: Format, sources: &[PathBuf], output: &Path, into: bool) -> Exi
     } else {
         let mut project = imported.project;
         if project.name.is_empty() {
-            project.name = output.file_stem().and_then(|s| s.to_str()).unwrap_or("Imported").trim_end_matches(".gloss").to_owned();
+            project.name = output
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("Imported")
+                .trim_end_matches(".gloss")
+                .to_owned();
         }
         project.created = Some(now());
         project
     };
     let problems = crate::model::validate::validate(&project);
     if let Some(problem) = problems.first() {
-        return fail(INVALID, format!("{}: the imported project is inconsistent: {problem}", output.display()));
+        return fail(
+            INVALID,
+            format!(
+                "{}: the imported project is inconsistent: {problem}",
+                output.display()
+            ),
+        );
     }
     match store::save(&project, output) {
         Ok(()) => ExitCode::SUCCESS,
@@ -320,21 +382,37 @@ fn import(format: Format, sources: &[PathBuf], output: &Path, into: bool) -> Exi
 /// `output` folder.
 pub fn write_exported(exported: formats::Exported, output: Option<&Path>) -> ExitCode {
     use std::io::Write;
-    let single = exported.files.len() == 1 && exported.files.iter().all(|(p, _)| p.as_os_str().is_empty());
+    let single =
+        exported.files.len() == 1 && exported.files.iter().all(|(p, _)| p.as_os_str().is_empty());
     match (single, output) {
         (true, None) => {
-            let bytes = exported.files.into_iter().next().map(|(_, b)| b).unwrap_or_default();
+            let bytes = exported
+                .files
+                .into_iter()
+                .next()
+                .map(|(_, b)| b)
+                .unwrap_or_default();
             if let Err(e) = std::io::stdout().write_all(&bytes) {
                 return fail(CANNOT_READ, format!("stdout: {e}"));
             }
         }
         (true, Some(out)) => {
-            let bytes = exported.files.into_iter().next().map(|(_, b)| b).unwrap_or_default();
+            let bytes = exported
+                .files
+                .into_iter()
+                .next()
+                .map(|(_, b)| b)
+                .unwrap_or_default();
             if let Err(e) = store::write_atomically(out, &bytes) {
                 return fail(CANNOT_READ, format!("{}: {e}", out.display()));
             }
         }
-        (false, None) => return fail(INVALID, "this format writes several files: give a folder with -o"),
+        (false, None) => {
+            return fail(
+                INVALID,
+                "this format writes several files: give a folder with -o",
+            );
+        }
         (false, Some(dir)) => {
             for (relative, bytes) in exported.files {
                 let target = dir.join(relative);

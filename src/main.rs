@@ -14,7 +14,11 @@ fn main() -> ExitCode {
     }
     let startup = match cli.paths.as_slice() {
         [] => Startup::Sample,
-        [one] if one.extension().is_some_and(|e| e.eq_ignore_ascii_case("ron")) => {
+        [one]
+            if one
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("ron")) =>
+        {
             // Check the project before a window opens, so a bad path is a
             // one-line error on the terminal.
             if let Err(e) = gloss::store::load(one) {

@@ -16,7 +16,10 @@ pub const SAMPLE_ARTICLE: &str = include_str!("../assets/sample/kim-putin-arms-m
 
 /// The sample project, parsed and validated.
 pub fn sample_project() -> Result<Project, crate::store::LoadError> {
-    crate::store::parse(std::path::Path::new("<built-in sample>"), SAMPLE_RON.as_bytes())
+    crate::store::parse(
+        std::path::Path::new("<built-in sample>"),
+        SAMPLE_RON.as_bytes(),
+    )
 }
 
 /// Mentions to tag: text, type, canonical entity (if any).
@@ -79,7 +82,9 @@ fn occurrences(text: &str, needle: &str) -> Vec<(usize, usize)> {
     let mut found = Vec::new();
     for (byte, _) in text.match_indices(needle) {
         let before = text.get(..byte).and_then(|t| t.chars().next_back());
-        let after = text.get(byte + needle.len()..).and_then(|t| t.chars().next());
+        let after = text
+            .get(byte + needle.len()..)
+            .and_then(|t| t.chars().next());
         if !is_word_char(before) && !is_word_char(after) {
             let start = text.get(..byte).map_or(0, |t| t.chars().count());
             found.push((start, start + needle.chars().count()));
@@ -126,22 +131,43 @@ pub fn build_sample(article: &str) -> Project {
     }
 
     let find = |needle: &str, from: usize| -> (usize, usize) {
-        occurrences(article, needle).into_iter().find(|(s, _)| *s >= from).unwrap_or((0, 0))
+        occurrences(article, needle)
+            .into_iter()
+            .find(|(s, _)| *s >= from)
+            .unwrap_or((0, 0))
     };
-    let entity_at = |doc: &Document, start: usize| doc.entities.iter().find(|e| e.start == start).map(|e| e.id.clone());
-    let cue = |start: usize, end: usize| Cue { start, end, text: "said".to_owned() };
+    let entity_at = |doc: &Document, start: usize| {
+        doc.entities
+            .iter()
+            .find(|e| e.start == start)
+            .map(|e| e.id.clone())
+    };
+    let cue = |start: usize, end: usize| Cue {
+        start,
+        end,
+        text: "said".to_owned(),
+    };
 
     // Adrienne Watson's quote.
-    let (q1, q1_end) = find("arms negotiations between Russia and the DPRK are actively advancing", 0);
+    let (q1, q1_end) = find(
+        "arms negotiations between Russia and the DPRK are actively advancing",
+        0,
+    );
     let (watson, _) = find("Adrienne Watson", q1);
     let (said1, said1_end) = find("said", watson);
-    let mut claim = Claim::new(doc.next_id("c"), q1, q1_end, "arms negotiations between Russia and the DPRK are actively advancing");
+    let mut claim = Claim::new(
+        doc.next_id("c"),
+        q1,
+        q1_end,
+        "arms negotiations between Russia and the DPRK are actively advancing",
+    );
     claim.claimant = entity_at(&doc, watson).map(Claimant::Entity);
     claim.cue = Some(cue(said1, said1_end));
     claim.attribution = Attribution::DirectQuote;
     claim.checkworthiness = Some(CheckWorthiness::CheckWorthy);
     claim.claim_type = Some(ClaimType::Other);
-    claim.summary = Some("Russia and North Korea are actively negotiating an arms deal.".to_owned());
+    claim.summary =
+        Some("Russia and North Korea are actively negotiating an arms deal.".to_owned());
     doc.claims.push(claim);
 
     // John Kirby's statement.
@@ -176,12 +202,96 @@ pub fn build_sample(article: &str) -> Project {
     let russia = entity_at(&doc, find("Russia", find("Vladivostok", 0).0).0);
     if let (Some(w), Some(n)) = (entity_at(&doc, watson), nsc) {
         let id = doc.next_id("r");
-        doc.relations.push(Relation { id, label: "MemberOf".to_owned(), from: w, to: n });
+        doc.relations.push(Relation {
+            id,
+            label: "MemberOf".to_owned(),
+            from: w,
+            to: n,
+        });
     }
     if let (Some(v), Some(r)) = (vladivostok, russia) {
         let id = doc.next_id("r");
-        doc.relations.push(Relation { id, label: "Located".to_owned(), from: v, to: r });
+        doc.relations.push(Relation {
+            id,
+            label: "Located".to_owned(),
+            from: v,
+            to: r,
+        });
     }
     project.documents.push(doc);
+    project
+}
+
+/// A generated project for benchmarks and stress tests: `documents` articles
+/// of about `characters` characters each (with emoji and Arabic), each with an
+/// entity every ~40 characters, three claims and a relation.
+pub fn large_project(documents: usize, characters: usize) -> Project {
+    const WORDS: &[&str] = &[
+        "Kim",
+        "said",
+        "talks",
+        "Moscow",
+        "😀",
+        "on",
+        "Monday",
+        "the",
+        "دمشق",
+        "arms",
+        "negotiations",
+        "are",
+        "advancing",
+        "Putin",
+        "officials",
+        "🚀",
+        "Pyongyang",
+        "and",
+    ];
+    let mut project = Project::new("Large generated project");
+    for n in 0..documents {
+        let mut text = format!("Generated article {n}\n\n");
+        let mut word = n;
+        while text.chars().count() < characters {
+            for _ in 0..60 {
+                text.push_str(WORDS[word % WORDS.len()]);
+                text.push(' ');
+                word = word.wrapping_mul(31).wrapping_add(7) % 1_000_003;
+            }
+            text.push_str(".\n\n");
+        }
+        let mut doc = Document::new(
+            format!("doc-{n:05}"),
+            format!("Generated article {n}"),
+            text,
+        );
+        let length = doc.text.chars().count();
+        let mut start = 20;
+        while start + 8 < length {
+            if let Some((s, e, quote)) = doc.span(start, start + 5) {
+                let label = ["PER", "ORG", "GPE", "DATE"][start % 4];
+                let id = doc.next_id("e");
+                doc.entities.push(Entity::new(id, label, s, e, quote));
+            }
+            start += 40;
+        }
+        for k in 0..3 {
+            let claim_start = 30 + k * 500;
+            if let Some((s, e, quote)) = doc.span(claim_start, claim_start + 120) {
+                let mut claim = Claim::new(doc.next_id("c"), s, e, quote);
+                claim.claimant = doc.entities.first().map(|e| Claimant::Entity(e.id.clone()));
+                claim.checkworthiness = Some(CheckWorthiness::CheckWorthy);
+                doc.claims.push(claim);
+            }
+        }
+        if let (Some(a), Some(b)) = (doc.entities.first(), doc.entities.get(1)) {
+            let relation = Relation {
+                id: doc.next_id("r"),
+                label: "Alias".to_owned(),
+                from: a.id.clone(),
+                to: b.id.clone(),
+            };
+            doc.relations.push(relation);
+        }
+        project.documents.push(doc);
+    }
     project
 }

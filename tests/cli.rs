@@ -12,7 +12,10 @@ use serde_json::Value;
 fn export_jsonl(project: &Path) -> Vec<Value> {
     let out = gloss(&["export", project.to_str().unwrap(), "--format", "jsonl"]);
     assert!(out.status.success(), "export failed: {}", stderr(&out));
-    stdout(&out).lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect()
+    stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect()
 }
 
 fn new_project_from(dir: &Path, name: &str, article: &Path) -> std::path::PathBuf {
@@ -27,18 +30,40 @@ fn utf8_utf16_and_windows_1256_articles_decode_to_the_same_text_and_title() {
     let Some(corpus) = corpus() else { return };
     let dir = temp_dir();
     let mut seen = Vec::new();
-    for file in ["kim-putin-arms-meeting.txt", "kim-putin-arms-meeting.utf16.txt", "kim-putin-arms-meeting.cp1256.txt"] {
-        let project = new_project_from(dir.path(), &format!("{file}.ron"), &corpus.join("articles").join(file));
+    for file in [
+        "kim-putin-arms-meeting.txt",
+        "kim-putin-arms-meeting.utf16.txt",
+        "kim-putin-arms-meeting.cp1256.txt",
+    ] {
+        let project = new_project_from(
+            dir.path(),
+            &format!("{file}.ron"),
+            &corpus.join("articles").join(file),
+        );
         let docs = export_jsonl(&project);
         assert_eq!(docs.len(), 1);
         let doc = &docs[0];
-        seen.push((doc["title"].as_str().unwrap().to_owned(), doc["text"].as_str().unwrap().to_owned()));
+        seen.push((
+            doc["title"].as_str().unwrap().to_owned(),
+            doc["text"].as_str().unwrap().to_owned(),
+        ));
     }
-    let expected = fs::read_to_string(corpus.join("articles/kim-putin-arms-meeting.txt")).unwrap().replace("\r\n", "\n");
+    let expected = fs::read_to_string(corpus.join("articles/kim-putin-arms-meeting.txt"))
+        .unwrap()
+        .replace("\r\n", "\n");
     for (title, text) in &seen {
-        assert_eq!(title, "US says N.Korea’s Kim expects arms meeting with Putin");
-        assert_eq!(text, &expected, "the decoded text must be exactly the UTF-8 file's text");
-        assert!(text.contains("مشاركة"), "the Arabic footer survives decoding");
+        assert_eq!(
+            title,
+            "US says N.Korea’s Kim expects arms meeting with Putin"
+        );
+        assert_eq!(
+            text, &expected,
+            "the decoded text must be exactly the UTF-8 file's text"
+        );
+        assert!(
+            text.contains("مشاركة"),
+            "the Arabic footer survives decoding"
+        );
     }
 }
 
@@ -46,15 +71,38 @@ fn utf8_utf16_and_windows_1256_articles_decode_to_the_same_text_and_title() {
 fn html_page_gives_the_article_without_boilerplate() {
     let Some(corpus) = corpus() else { return };
     let dir = temp_dir();
-    let project = new_project_from(dir.path(), "html.ron", &corpus.join("articles/kim-putin-arms-meeting.html"));
+    let project = new_project_from(
+        dir.path(),
+        "html.ron",
+        &corpus.join("articles/kim-putin-arms-meeting.html"),
+    );
     let docs = export_jsonl(&project);
     let text = docs[0]["text"].as_str().unwrap();
-    assert_eq!(docs[0]["title"], "US says N.Korea’s Kim expects arms meeting with Putin");
+    assert_eq!(
+        docs[0]["title"],
+        "US says N.Korea’s Kim expects arms meeting with Putin"
+    );
     assert!(text.starts_with("US says N.Korea’s Kim expects arms meeting with Putin\n\n"));
-    assert!(text.contains("North Korean leader Kim Jong Un expects to meet with President Vladimir Putin"));
+    assert!(
+        text.contains(
+            "North Korean leader Kim Jong Un expects to meet with President Vladimir Putin"
+        )
+    );
     assert!(text.contains("“new approaches” to face Russia’s offensive."));
-    for boilerplate in ["Home", "Advertisement", "dataLayer", "font-family", "Related", "Other story", "Example News", "مشاركة"] {
-        assert!(!text.contains(boilerplate), "{boilerplate:?} is boilerplate and must be dropped");
+    for boilerplate in [
+        "Home",
+        "Advertisement",
+        "dataLayer",
+        "font-family",
+        "Related",
+        "Other story",
+        "Example News",
+        "مشاركة",
+    ] {
+        assert!(
+            !text.contains(boilerplate),
+            "{boilerplate:?} is boilerplate and must be dropped"
+        );
     }
     // Paragraphs are separated by blank lines.
     assert!(text.split("\n\n").count() >= 3);
@@ -77,8 +125,17 @@ fn jsonl_batch_gives_six_documents_and_duplicates_are_skipped() {
     // Adding the same batch again adds nothing and says so.
     let again = gloss(&["add", project.to_str().unwrap(), batch.to_str().unwrap()]);
     assert!(again.status.success());
-    assert!(stderr(&again).contains("already in the project"), "{}", stderr(&again));
-    let stats: Value = serde_json::from_str(&stdout(&gloss(&["stats", project.to_str().unwrap(), "--json"]))).unwrap();
+    assert!(
+        stderr(&again).contains("already in the project"),
+        "{}",
+        stderr(&again)
+    );
+    let stats: Value = serde_json::from_str(&stdout(&gloss(&[
+        "stats",
+        project.to_str().unwrap(),
+        "--json",
+    ])))
+    .unwrap();
     assert_eq!(stats["documents"], 6);
 }
 
@@ -92,9 +149,19 @@ fn new_refuses_to_overwrite_without_force() {
     assert!(stderr(&out).contains("already exists"));
     assert!(stderr(&out).contains("p.ron"));
     assert_eq!(fs::read_to_string(&project).unwrap(), "precious");
-    let forced = gloss(&["new", project.to_str().unwrap(), "--force", "--name", "Fresh"]);
+    let forced = gloss(&[
+        "new",
+        project.to_str().unwrap(),
+        "--force",
+        "--name",
+        "Fresh",
+    ]);
     assert!(forced.status.success());
-    assert!(fs::read_to_string(&project).unwrap().contains("name: \"Fresh\""));
+    assert!(
+        fs::read_to_string(&project)
+            .unwrap()
+            .contains("name: \"Fresh\"")
+    );
 }
 
 #[test]
@@ -104,9 +171,18 @@ fn unreadable_articles_get_an_error_naming_the_file() {
     fs::write(&empty, "  \n").unwrap();
     let broken = dir.path().join("broken.jsonl");
     fs::write(&broken, "{\"text\": \"ok\"}\n{not json\n").unwrap();
-    for (article, needle) in [(empty.as_path(), "empty"), (broken.as_path(), "line 2"), (Path::new("/no/such/article.txt"), "no such file")] {
+    for (article, needle) in [
+        (empty.as_path(), "empty"),
+        (broken.as_path(), "line 2"),
+        (Path::new("/no/such/article.txt"), "no such file"),
+    ] {
         let project = dir.path().join("x.ron");
-        let out = gloss(&["new", project.to_str().unwrap(), "--force", article.to_str().unwrap()]);
+        let out = gloss(&[
+            "new",
+            project.to_str().unwrap(),
+            "--force",
+            article.to_str().unwrap(),
+        ]);
         assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
         let message = stderr(&out);
         assert!(message.contains(article.to_str().unwrap()), "{message}");
@@ -123,9 +199,17 @@ fn save_load_round_trip_is_exact_and_fmt_is_idempotent() {
     fs::copy(&sample, &copy).unwrap();
     let original = fs::read(&copy).unwrap();
     assert!(gloss(&["fmt", copy.to_str().unwrap()]).status.success());
-    assert_eq!(fs::read(&copy).unwrap(), original, "the sample is already canonical");
+    assert_eq!(
+        fs::read(&copy).unwrap(),
+        original,
+        "the sample is already canonical"
+    );
     let out = dir.path().join("out.ron");
-    assert!(gloss(&["fmt", copy.to_str().unwrap(), "-o", out.to_str().unwrap()]).status.success());
+    assert!(
+        gloss(&["fmt", copy.to_str().unwrap(), "-o", out.to_str().unwrap()])
+            .status
+            .success()
+    );
     assert!(gloss(&["fmt", out.to_str().unwrap()]).status.success());
     assert_eq!(fs::read(&out).unwrap(), original);
 
@@ -146,12 +230,27 @@ fn assert_refused(dir: &Path, name: &str, bytes: &[u8], expected_code: i32, need
     fs::write(&path, bytes).unwrap();
     for command in ["validate", "fmt", "stats"] {
         let out = gloss(&[command, path.to_str().unwrap()]);
-        assert_eq!(out.status.code(), Some(expected_code), "{command} {name}: {}", stderr(&out));
+        assert_eq!(
+            out.status.code(),
+            Some(expected_code),
+            "{command} {name}: {}",
+            stderr(&out)
+        );
         let message = stderr(&out);
-        assert!(message.contains(name), "{command} {name}: the message names the file: {message}");
-        assert!(message.contains(needle), "{command} {name}: expected {needle:?} in {message}");
+        assert!(
+            message.contains(name),
+            "{command} {name}: the message names the file: {message}"
+        );
+        assert!(
+            message.contains(needle),
+            "{command} {name}: expected {needle:?} in {message}"
+        );
         assert!(!message.contains("panicked"), "{message}");
-        assert_eq!(fs::read(&path).unwrap(), bytes, "{command} {name}: the file is untouched");
+        assert_eq!(
+            fs::read(&path).unwrap(),
+            bytes,
+            "{command} {name}: the file is untouched"
+        );
     }
 }
 
@@ -160,23 +259,64 @@ fn crafted_bad_projects_are_refused_with_clear_messages() {
     let dir = temp_dir();
     let sample = gloss::sample::SAMPLE_RON;
     let replace_once = |from: &str, to: &str| {
-        assert!(sample.contains(from), "fixture text {from:?} is in the sample");
+        assert!(
+            sample.contains(from),
+            "fixture text {from:?} is in the sample"
+        );
         sample.replacen(from, to, 1).into_bytes()
     };
     // Span out of range.
-    assert_refused(dir.path(), "range.ron", &replace_once("start: 18, end: 21, text: \"Kim\"", "start: 18, end: 99999, text: \"Kim\""), 1, "out of range");
+    assert_refused(
+        dir.path(),
+        "range.ron",
+        &replace_once(
+            "start: 18, end: 21, text: \"Kim\"",
+            "start: 18, end: 99999, text: \"Kim\"",
+        ),
+        1,
+        "out of range",
+    );
     // Quote mismatch, located on its line.
-    let mismatch = replace_once("start: 18, end: 21, text: \"Kim\"", "start: 18, end: 21, text: \"Kym\"");
+    let mismatch = replace_once(
+        "start: 18, end: 21, text: \"Kim\"",
+        "start: 18, end: 21, text: \"Kym\"",
+    );
     assert_refused(dir.path(), "quote.ron", &mismatch, 1, "quotes \"Kym\"");
     let out = gloss(&["validate", dir.path().join("quote.ron").to_str().unwrap()]);
-    let line = sample.lines().position(|l| l.contains("text: \"Kim\"")).unwrap() + 1;
-    assert!(stderr(&out).contains(&format!("quote.ron:{line}:")), "{}", stderr(&out));
+    let line = sample
+        .lines()
+        .position(|l| l.contains("text: \"Kim\""))
+        .unwrap()
+        + 1;
+    assert!(
+        stderr(&out).contains(&format!("quote.ron:{line}:")),
+        "{}",
+        stderr(&out)
+    );
     // Duplicate id.
-    assert_refused(dir.path(), "dup.ron", &replace_once("(id: \"e2\",", "(id: \"e1\","), 1, "used twice");
+    assert_refused(
+        dir.path(),
+        "dup.ron",
+        &replace_once("(id: \"e2\",", "(id: \"e1\","),
+        1,
+        "used twice",
+    );
     // Unknown type.
-    assert_refused(dir.path(), "type.ron", &replace_once("label: \"DATE\", start: 59", "label: \"WEAPON\", start: 59"), 1, "unknown entity type \"WEAPON\"");
+    assert_refused(
+        dir.path(),
+        "type.ron",
+        &replace_once("label: \"DATE\", start: 59", "label: \"WEAPON\", start: 59"),
+        1,
+        "unknown entity type \"WEAPON\"",
+    );
     // Newer version.
-    assert_refused(dir.path(), "newer.ron", &replace_once("version: 1,", "version: 7,"), 1, "newer than this Gloss supports");
+    assert_refused(
+        dir.path(),
+        "newer.ron",
+        &replace_once("version: 1,", "version: 7,"),
+        1,
+        "newer than this Gloss supports",
+    );
     // Truncated file: reports line and column.
     let truncated = &sample.as_bytes()[..sample.len() / 2];
     assert_refused(dir.path(), "truncated.ron", truncated, 1, "truncated.ron:");
@@ -187,7 +327,13 @@ fn crafted_bad_projects_are_refused_with_clear_messages() {
     // Empty file.
     assert_refused(dir.path(), "empty.ron", b"", 1, "empty");
     // Not RON at all.
-    assert_refused(dir.path(), "garbage.ron", b"{\"version\": 1}", 1, "garbage.ron:1:");
+    assert_refused(
+        dir.path(),
+        "garbage.ron",
+        b"{\"version\": 1}",
+        1,
+        "garbage.ron:1:",
+    );
 
     // A directory and a missing file: cannot read (exit 2).
     let folder = dir.path().join("folder.ron");
@@ -216,7 +362,13 @@ fn version_0_projects_are_migrated_by_fmt() {
     let old: String = gloss::sample::SAMPLE_RON
         .replacen("version: 1,", "version: 0,", 1)
         .lines()
-        .map(|l| if l.trim_start().starts_with("(id: \"e") { l.replace("label: \"", "type: \"") } else { l.to_owned() })
+        .map(|l| {
+            if l.trim_start().starts_with("(id: \"e") {
+                l.replace("label: \"", "type: \"")
+            } else {
+                l.to_owned()
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n");
     assert!(old.contains("type: \"PER\""));
@@ -226,7 +378,10 @@ fn version_0_projects_are_migrated_by_fmt() {
     assert!(valid.status.success(), "{}", stderr(&valid));
     let out = gloss(&["fmt", path.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(fs::read_to_string(&path).unwrap(), gloss::sample::SAMPLE_RON);
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        gloss::sample::SAMPLE_RON
+    );
 }
 
 #[test]
@@ -236,11 +391,25 @@ fn offsets_with_emoji_and_arabic_slice_like_python() {
     let text = "Launch 🚀🚀 by Ahmed 😀 in دمشق, said مصدر مطلع 👍🏽 today.";
     let mut project = Project::new("offsets");
     let mut doc = Document::new("d1", "offsets", text);
-    for (n, (needle, label)) in [("Ahmed", "PER"), ("دمشق", "GPE"), ("مصدر مطلع", "PER"), ("today", "DATE")].iter().enumerate() {
+    for (n, (needle, label)) in [
+        ("Ahmed", "PER"),
+        ("دمشق", "GPE"),
+        ("مصدر مطلع", "PER"),
+        ("today", "DATE"),
+    ]
+    .iter()
+    .enumerate()
+    {
         let byte = text.find(needle).unwrap();
         let start = text[..byte].chars().count();
         let end = start + needle.chars().count();
-        doc.entities.push(Entity::new(format!("e{}", n + 1), *label, start, end, *needle));
+        doc.entities.push(Entity::new(
+            format!("e{}", n + 1),
+            *label,
+            start,
+            end,
+            *needle,
+        ));
     }
     project.documents.push(doc);
     let path = dir.path().join("offsets.ron");
@@ -250,8 +419,14 @@ fn offsets_with_emoji_and_arabic_slice_like_python() {
     let entities = docs[0]["entities"].as_array().unwrap();
     assert_eq!(entities.len(), 4);
     for e in entities {
-        let (start, end) = (e["start"].as_u64().unwrap() as usize, e["end"].as_u64().unwrap() as usize);
-        assert_eq!(py_slice(exported_text, start, end), e["text"].as_str().unwrap());
+        let (start, end) = (
+            e["start"].as_u64().unwrap() as usize,
+            e["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(
+            py_slice(exported_text, start, end),
+            e["text"].as_str().unwrap()
+        );
     }
     // "Ahmed" comes after two astral characters: UTF-16 offsets would be 2 higher.
     assert_eq!(entities[0]["start"], 13);
@@ -261,10 +436,30 @@ fn offsets_with_emoji_and_arabic_slice_like_python() {
 fn export_filters_by_status_and_document() {
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/sample/kim-putin.gloss.ron");
     let s = sample.to_str().unwrap();
-    let done = gloss(&["export", s, "--format", "jsonl", "--status", "Done,Reviewed"]);
+    let done = gloss(&[
+        "export",
+        s,
+        "--format",
+        "jsonl",
+        "--status",
+        "Done,Reviewed",
+    ]);
     assert!(done.status.success());
-    assert_eq!(stdout(&done).lines().count(), 0, "the sample document is InProgress");
-    let in_progress = gloss(&["export", s, "--format", "jsonl", "--status", "InProgress", "--docs", "kim-putin-arms-meeting"]);
+    assert_eq!(
+        stdout(&done).lines().count(),
+        0,
+        "the sample document is InProgress"
+    );
+    let in_progress = gloss(&[
+        "export",
+        s,
+        "--format",
+        "jsonl",
+        "--status",
+        "InProgress",
+        "--docs",
+        "kim-putin-arms-meeting",
+    ]);
     let line: Value = serde_json::from_str(stdout(&in_progress).trim()).unwrap();
     assert_eq!(line["claims"][0]["claimant"]["text"], "Adrienne Watson");
     assert_eq!(line["claims"][0]["cue"]["text"], "said");

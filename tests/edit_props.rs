@@ -6,7 +6,20 @@ use gloss::edit::{Edit, History};
 use gloss::model::{Claim, Claimant, Document, Entity, EntityType, Project, Relation, Rgb, Status};
 use proptest::prelude::*;
 
-const WORDS: &[&str] = &["Kim", "said", "😀", "دمشق", "Putin", "🚀🚀", "the", "مصدر", "Moscow", "—", "“quote”", "e\u{301}"];
+const WORDS: &[&str] = &[
+    "Kim",
+    "said",
+    "😀",
+    "دمشق",
+    "Putin",
+    "🚀🚀",
+    "the",
+    "مصدر",
+    "Moscow",
+    "—",
+    "“quote”",
+    "e\u{301}",
+];
 
 fn text_strategy() -> impl Strategy<Value = String> {
     prop::collection::vec(prop::sample::select(WORDS), 3..40).prop_map(|words| words.join(" "))
@@ -15,7 +28,9 @@ fn text_strategy() -> impl Strategy<Value = String> {
 fn base_project(texts: Vec<String>) -> Project {
     let mut project = Project::new("props");
     for (n, text) in texts.into_iter().enumerate() {
-        project.documents.push(Document::new(format!("d{n}"), format!("Doc {n}"), text));
+        project
+            .documents
+            .push(Document::new(format!("d{n}"), format!("Doc {n}"), text));
     }
     project
 }
@@ -23,15 +38,43 @@ fn base_project(texts: Vec<String>) -> Project {
 /// A random edit request, resolved against the current project when applied.
 #[derive(Debug, Clone)]
 enum Op {
-    AddEntity { doc: usize, a: usize, b: usize, label: usize },
-    AddClaim { doc: usize, a: usize, b: usize, claimant: bool },
-    AddRelation { doc: usize, from: usize, to: usize },
-    RemoveEntity { doc: usize, which: usize },
-    Retype { doc: usize, which: usize, label: usize },
-    SetStatus { doc: usize, status: usize },
-    RenameType { from: usize },
+    AddEntity {
+        doc: usize,
+        a: usize,
+        b: usize,
+        label: usize,
+    },
+    AddClaim {
+        doc: usize,
+        a: usize,
+        b: usize,
+        claimant: bool,
+    },
+    AddRelation {
+        doc: usize,
+        from: usize,
+        to: usize,
+    },
+    RemoveEntity {
+        doc: usize,
+        which: usize,
+    },
+    Retype {
+        doc: usize,
+        which: usize,
+        label: usize,
+    },
+    SetStatus {
+        doc: usize,
+        status: usize,
+    },
+    RenameType {
+        from: usize,
+    },
     AddType,
-    RemoveDocument { doc: usize },
+    RemoveDocument {
+        doc: usize,
+    },
     Batch(Vec<(usize, usize, usize)>),
 }
 
@@ -50,67 +93,151 @@ fn op_strategy() -> impl Strategy<Value = Op> {
     ]
 }
 
-fn entity_edit(project: &Project, doc_index: usize, a: usize, b: usize, label: usize, scratch_ids: usize) -> Option<Edit> {
-    let doc = project.documents.get(doc_index % project.documents.len().max(1))?;
+fn entity_edit(
+    project: &Project,
+    doc_index: usize,
+    a: usize,
+    b: usize,
+    label: usize,
+    scratch_ids: usize,
+) -> Option<Edit> {
+    let doc = project
+        .documents
+        .get(doc_index % project.documents.len().max(1))?;
     let len = doc.text.chars().count();
     let (start, end) = (a.min(b) % len.max(1), (a.max(b) % len.max(1)) + 1);
     let (start, end, text) = doc.span(start, end.min(len))?;
-    let label = project.schema.entity_types.get(label % project.schema.entity_types.len().max(1))?.key.clone();
-    let id = format!("{}{}", doc.next_id("e"), if scratch_ids > 0 { format!("x{scratch_ids}") } else { String::new() });
-    Some(Edit::InsertEntity { doc: doc.id.clone(), index: doc.entities.len(), entity: Entity::new(id, label, start, end, text) })
+    let label = project
+        .schema
+        .entity_types
+        .get(label % project.schema.entity_types.len().max(1))?
+        .key
+        .clone();
+    let id = format!(
+        "{}{}",
+        doc.next_id("e"),
+        if scratch_ids > 0 {
+            format!("x{scratch_ids}")
+        } else {
+            String::new()
+        }
+    );
+    Some(Edit::InsertEntity {
+        doc: doc.id.clone(),
+        index: doc.entities.len(),
+        entity: Entity::new(id, label, start, end, text),
+    })
 }
 
 fn resolve(project: &Project, op: &Op) -> Option<Edit> {
     let doc_at = |i: usize| project.documents.get(i % project.documents.len().max(1));
     match op {
         Op::AddEntity { doc, a, b, label } => entity_edit(project, *doc, *a, *b, *label, 0),
-        Op::AddClaim { doc, a, b, claimant } => {
+        Op::AddClaim {
+            doc,
+            a,
+            b,
+            claimant,
+        } => {
             let d = doc_at(*doc)?;
             let len = d.text.chars().count();
-            let (start, end, text) = d.span(a.min(b) % len.max(1), (a.max(b) % len.max(1) + 1).min(len))?;
+            let (start, end, text) =
+                d.span(a.min(b) % len.max(1), (a.max(b) % len.max(1) + 1).min(len))?;
             let mut claim = Claim::new(d.next_id("c"), start, end, text);
-            claim.claimant = if *claimant { d.entities.first().map(|e| Claimant::Entity(e.id.clone())) } else { Some(Claimant::Text("someone".into())) };
-            Some(Edit::InsertClaim { doc: d.id.clone(), index: 0, claim: Box::new(claim) })
+            claim.claimant = if *claimant {
+                d.entities.first().map(|e| Claimant::Entity(e.id.clone()))
+            } else {
+                Some(Claimant::Text("someone".into()))
+            };
+            Some(Edit::InsertClaim {
+                doc: d.id.clone(),
+                index: 0,
+                claim: Box::new(claim),
+            })
         }
         Op::AddRelation { doc, from, to } => {
             let d = doc_at(*doc)?;
             let from = d.entities.get(from % d.entities.len().max(1))?.id.clone();
             let to = d.entities.get(to % d.entities.len().max(1))?.id.clone();
-            let relation = Relation { id: d.next_id("r"), label: "Alias".into(), from, to };
-            Some(Edit::InsertRelation { doc: d.id.clone(), index: d.relations.len(), relation })
+            let relation = Relation {
+                id: d.next_id("r"),
+                label: "Alias".into(),
+                from,
+                to,
+            };
+            Some(Edit::InsertRelation {
+                doc: d.id.clone(),
+                index: d.relations.len(),
+                relation,
+            })
         }
         Op::RemoveEntity { doc, which } => {
             let d = doc_at(*doc)?;
             let e = d.entities.get(which % d.entities.len().max(1))?;
-            Some(Edit::RemoveEntity { doc: d.id.clone(), id: e.id.clone() })
+            Some(Edit::RemoveEntity {
+                doc: d.id.clone(),
+                id: e.id.clone(),
+            })
         }
         Op::Retype { doc, which, label } => {
             let d = doc_at(*doc)?;
             let mut e = d.entities.get(which % d.entities.len().max(1))?.clone();
-            e.label = project.schema.entity_types.get(label % project.schema.entity_types.len().max(1))?.key.clone();
-            Some(Edit::ReplaceEntity { doc: d.id.clone(), entity: e })
+            e.label = project
+                .schema
+                .entity_types
+                .get(label % project.schema.entity_types.len().max(1))?
+                .key
+                .clone();
+            Some(Edit::ReplaceEntity {
+                doc: d.id.clone(),
+                entity: e,
+            })
         }
-        Op::SetStatus { doc, status } => {
-            Some(Edit::SetStatus { doc: doc_at(*doc)?.id.clone(), status: Status::ALL[status % 4] })
-        }
+        Op::SetStatus { doc, status } => Some(Edit::SetStatus {
+            doc: doc_at(*doc)?.id.clone(),
+            status: Status::ALL[status % 4],
+        }),
         Op::RenameType { from } => {
-            let t = project.schema.entity_types.get(from % project.schema.entity_types.len().max(1))?.clone();
-            let renamed = EntityType { key: format!("{}_R", t.key), ..t.clone() };
-            Some(Edit::ReplaceEntityType { key: t.key, entity_type: renamed })
+            let t = project
+                .schema
+                .entity_types
+                .get(from % project.schema.entity_types.len().max(1))?
+                .clone();
+            let renamed = EntityType {
+                key: format!("{}_R", t.key),
+                ..t.clone()
+            };
+            Some(Edit::ReplaceEntityType {
+                key: t.key,
+                entity_type: renamed,
+            })
         }
         Op::AddType => {
             let n = project.schema.entity_types.len();
-            let entity_type = EntityType { key: format!("NEW{n}"), name: "New".into(), color: Rgb([1, 2, 3]), hotkey: None };
-            Some(Edit::InsertEntityType { index: n, entity_type })
+            let entity_type = EntityType {
+                key: format!("NEW{n}"),
+                name: "New".into(),
+                color: Rgb([1, 2, 3]),
+                hotkey: None,
+            };
+            Some(Edit::InsertEntityType {
+                index: n,
+                entity_type,
+            })
         }
-        Op::RemoveDocument { doc } => Some(Edit::RemoveDocument { id: doc_at(*doc)?.id.clone() }),
+        Op::RemoveDocument { doc } => Some(Edit::RemoveDocument {
+            id: doc_at(*doc)?.id.clone(),
+        }),
         Op::Batch(items) => {
             let edits: Vec<Edit> = items
                 .iter()
                 .enumerate()
                 .filter_map(|(n, (a, b, label))| entity_edit(project, 0, *a, *b, *label, n + 1))
                 .collect();
-            Some(Edit::Batch { label: "batch".into(), edits })
+            Some(Edit::Batch {
+                label: "batch".into(),
+                edits,
+            })
         }
     }
 }
@@ -182,7 +309,11 @@ fn a_failed_save_leaves_the_previous_file_intact() {
     assert!(folder.is_dir());
     assert_eq!(std::fs::read(&path).unwrap(), before);
     // No temporary files are left behind.
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().contains(".gloss-save-")).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains(".gloss-save-"))
+        .collect();
     assert!(leftovers.is_empty());
 }
 
@@ -195,33 +326,78 @@ fn adding_one_entity_is_a_one_line_diff() {
     let (start, end, text) = doc.span(0, 2).unwrap();
     let entity = Entity::new(doc.next_id("e"), "MISC", start, end, text);
     let doc_id = doc.id.clone();
-    gloss::edit::apply(&mut after_project, Edit::InsertEntity { doc: doc_id, index: 0, entity }).unwrap();
+    gloss::edit::apply(
+        &mut after_project,
+        Edit::InsertEntity {
+            doc: doc_id,
+            index: 0,
+            entity,
+        },
+    )
+    .unwrap();
     let after = gloss::store::to_ron(&after_project);
     let before_lines: Vec<&str> = before.lines().collect();
     let after_lines: Vec<&str> = after.lines().collect();
     assert_eq!(after_lines.len(), before_lines.len() + 1);
-    let changed = after_lines.iter().filter(|l| !before_lines.contains(l)).count();
+    let changed = after_lines
+        .iter()
+        .filter(|l| !before_lines.contains(l))
+        .count();
     assert_eq!(changed, 1);
 }
 
 #[test]
 fn the_sample_project_is_what_the_generator_builds() {
     let built = gloss::sample::build_sample(gloss::sample::SAMPLE_ARTICLE);
-    assert_eq!(gloss::store::to_ron(&built), gloss::sample::SAMPLE_RON, "run `cargo run --example build_sample`");
+    assert_eq!(
+        gloss::store::to_ron(&built),
+        gloss::sample::SAMPLE_RON,
+        "run `cargo run --example build_sample`"
+    );
     let sample = gloss::sample::sample_project().unwrap();
     let doc = &sample.documents[0];
     // The claims and claimants of DESIGN.md.
-    let claimants: Vec<(&str, &str)> = doc.claims.iter().map(|c| (c.text.as_str(), c.claimant_name(doc).unwrap())).collect();
-    assert_eq!(claimants, [
-        ("arms negotiations between Russia and the DPRK are actively advancing", "Adrienne Watson"),
-        ("North Korea supplied infantry rockets and missiles to Russia in 2022", "John Kirby"),
-        ("It is a failure", "Putin"),
-    ]);
-    let kim: Vec<&str> = doc.entities.iter().filter(|e| e.canonical.as_deref() == Some("kim")).map(|e| e.text.as_str()).collect();
+    let claimants: Vec<(&str, &str)> = doc
+        .claims
+        .iter()
+        .map(|c| (c.text.as_str(), c.claimant_name(doc).unwrap()))
+        .collect();
+    assert_eq!(
+        claimants,
+        [
+            (
+                "arms negotiations between Russia and the DPRK are actively advancing",
+                "Adrienne Watson"
+            ),
+            (
+                "North Korea supplied infantry rockets and missiles to Russia in 2022",
+                "John Kirby"
+            ),
+            ("It is a failure", "Putin"),
+        ]
+    );
+    let kim: Vec<&str> = doc
+        .entities
+        .iter()
+        .filter(|e| e.canonical.as_deref() == Some("kim"))
+        .map(|e| e.text.as_str())
+        .collect();
     for mention in ["Kim", "Kim Jong Un", "North Korean leader"] {
         assert!(kim.contains(&mention), "{mention} points to Kim Jong Un");
     }
-    for (text, label) in [("Vladivostok", "GPE"), ("National Security Council", "ORG"), ("The New York Times", "ORG"), ("9/4/2023", "DATE"), ("Volodymyr Zelensky", "PER"), ("Wagner", "ORG")] {
-        assert!(doc.entities.iter().any(|e| e.text == text && e.label == label), "{text} is tagged {label}");
+    for (text, label) in [
+        ("Vladivostok", "GPE"),
+        ("National Security Council", "ORG"),
+        ("The New York Times", "ORG"),
+        ("9/4/2023", "DATE"),
+        ("Volodymyr Zelensky", "PER"),
+        ("Wagner", "ORG"),
+    ] {
+        assert!(
+            doc.entities
+                .iter()
+                .any(|e| e.text == text && e.label == label),
+            "{text} is tagged {label}"
+        );
     }
 }

@@ -37,12 +37,16 @@ impl Session {
 
     fn start(startup: Startup, answers: Vec<Vec<PathBuf>>) -> Self {
         let dir = tempfile::tempdir().expect("a temporary folder");
-        let app = GlossApp::new_in(startup, Box::new(ScriptedPicker::new(answers)), dir.path().join("data"));
+        let app = GlossApp::new_in(
+            startup,
+            Box::new(ScriptedPicker::new(answers)),
+            dir.path().join("data"),
+        );
         let mut harness = Harness::builder()
             .with_size(Vec2::new(1280.0, 820.0))
             .with_theme(egui::Theme::Light)
             .with_max_steps(12)
-            .with_context_setup(|ctx| gloss::ui::theme::install(ctx))
+            .with_context_setup(gloss::ui::theme::install)
             .build_ui_state(|ui, app: &mut GlossApp| app.frame(ui), app);
         harness.run();
         Self { harness, dir }
@@ -92,13 +96,18 @@ impl Session {
     /// Selects an entity as a click on it would.
     fn select_entity(&mut self, id: &str) {
         self.app_mut().selection = None;
-        self.app_mut().selected = Some(AnnotationRef { kind: AnnotationKind::Entity, id: id.to_owned() });
+        self.app_mut().selected = Some(AnnotationRef {
+            kind: AnnotationKind::Entity,
+            id: id.to_owned(),
+        });
         self.harness.run();
     }
 
     /// Where the article's text starts on screen (its first character).
     fn article_origin(&self) -> Pos2 {
-        let article = self.harness.get_by_label_contains("North Korean leader Kim Jong Un expects");
+        let article = self
+            .harness
+            .get_by_label_contains("North Korean leader Kim Jong Un expects");
         article.rect().min + Vec2::new(ARTICLE_MARGIN, 0.0)
     }
 
@@ -113,14 +122,19 @@ impl Session {
 
 /// Code-point range of the `nth` (0-based) occurrence of `needle` in `text`.
 fn find(text: &str, needle: &str, nth: usize) -> (usize, usize) {
-    let (byte, _) = text.match_indices(needle).nth(nth).unwrap_or_else(|| panic!("{needle:?} #{nth} is in the text"));
+    let (byte, _) = text
+        .match_indices(needle)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("{needle:?} #{nth} is in the text"));
     let start = text[..byte].chars().count();
     (start, start + needle.chars().count())
 }
 
 /// The entity of `doc` with exactly this span and type.
 fn entity_at<'a>(doc: &'a Document, start: usize, end: usize, label: &str) -> Option<&'a Entity> {
-    doc.entities.iter().find(|e| e.start == start && e.end == end && e.label == label)
+    doc.entities
+        .iter()
+        .find(|e| e.start == start && e.end == end && e.label == label)
 }
 
 /// A dropped file, as a windowing backend would hand it to egui.
@@ -143,11 +157,15 @@ fn opening_the_sample_shows_its_article_and_annotations() {
     // The document list has the article, with its counts.
     let short_title: String = SAMPLE_TITLE.chars().take(20).collect();
     s.harness.get_by(move |node| {
-        node.value().or_else(|| node.label()).is_some_and(|l| l.contains(&short_title) && l.contains("72 entities · 3 claims"))
+        node.value()
+            .or_else(|| node.label())
+            .is_some_and(|l| l.contains(&short_title) && l.contains("72 entities · 3 claims"))
     });
     // The article view shows the title as a heading and the text itself.
     s.harness.get_by_label(SAMPLE_TITLE);
-    s.harness.get_by_label_contains("North Korean leader Kim Jong Un expects to meet with President Vladimir Putin");
+    s.harness.get_by_label_contains(
+        "North Korean leader Kim Jong Un expects to meet with President Vladimir Putin",
+    );
     s.harness.get_by_label("✔ Saved");
     s.harness.get_by_label("Document 1 of 1");
     let project = &s.app().session.project;
@@ -163,23 +181,50 @@ fn selecting_kim_jong_un_and_pressing_1_tags_a_person() {
     let mut s = Session::sample(vec![]);
     let (start, end) = find(&s.doc().text, "Kim Jong Un", 0);
     // The sample already tags it; delete that mention first, as a user would.
-    let existing = entity_at(s.doc(), start, end, "PER").expect("the sample tags the first Kim Jong Un").id.clone();
+    let existing = entity_at(s.doc(), start, end, "PER")
+        .expect("the sample tags the first Kim Jong Un")
+        .id
+        .clone();
     s.select_entity(&existing);
     s.press(Key::Delete);
-    assert!(entity_at(s.doc(), start, end, "PER").is_none(), "Delete removed the mention");
+    assert!(
+        entity_at(s.doc(), start, end, "PER").is_none(),
+        "Delete removed the mention"
+    );
     assert_eq!(s.doc().entities.len(), 71);
 
     s.select(start, end);
-    s.harness.get_by_label(&format!("Selection {start}–{end} (11 chars)"));
+    s.harness
+        .get_by_label(&format!("Selection {start}–{end} (11 chars)"));
     s.press(Key::Num1);
     let doc = s.doc();
-    let tagged: Vec<&Entity> = doc.entities.iter().filter(|e| e.start == start && e.end == end).collect();
-    assert_eq!(tagged.len(), 1, "exactly one entity on the span: {tagged:?}");
+    let tagged: Vec<&Entity> = doc
+        .entities
+        .iter()
+        .filter(|e| e.start == start && e.end == end)
+        .collect();
+    assert_eq!(
+        tagged.len(),
+        1,
+        "exactly one entity on the span: {tagged:?}"
+    );
     let entity = tagged[0];
-    assert_eq!((entity.label.as_str(), entity.text.as_str()), ("PER", "Kim Jong Un"));
+    assert_eq!(
+        (entity.label.as_str(), entity.text.as_str()),
+        ("PER", "Kim Jong Un")
+    );
     assert_eq!(doc.entities.len(), 72);
-    assert!(doc.entities.windows(2).all(|w| (w[0].start, w[0].end) <= (w[1].start, w[1].end)), "entities stay sorted");
-    let selected = s.app().selected.clone().expect("the new entity is selected");
+    assert!(
+        doc.entities
+            .windows(2)
+            .all(|w| (w[0].start, w[0].end) <= (w[1].start, w[1].end)),
+        "entities stay sorted"
+    );
+    let selected = s
+        .app()
+        .selected
+        .clone()
+        .expect("the new entity is selected");
     assert_eq!(selected.id, entity.id);
     assert!(s.app().selection.is_none());
     assert!(s.app().session.is_dirty());
@@ -190,7 +235,9 @@ fn selecting_kim_jong_un_and_pressing_1_tags_a_person() {
 fn pressing_1_on_an_untagged_project_tags_exactly_the_selection() {
     let mut project = gloss::sample::sample_project().expect("the sample loads");
     let (start, end) = find(&project.documents[0].text, "Kim Jong Un", 0);
-    project.documents[0].entities.retain(|e| !(e.start == start && e.end == end));
+    project.documents[0]
+        .entities
+        .retain(|e| !(e.start == start && e.end == end));
     project.documents[0].relations.clear();
     let mut s = Session::start(Startup::InMemory(Box::new(project), None), vec![]);
     let before = s.doc().entities.len();
@@ -207,17 +254,28 @@ fn pressing_1_on_an_untagged_project_tags_exactly_the_selection() {
 }
 
 #[test]
-fn selecting_with_the_mouse_and_keyboard_then_tagging() {
+fn selecting_with_the_keyboard_from_a_click_then_tagging() {
     let mut s = Session::sample(vec![]);
-    // A click on the first letter of the article (the title line "US says …")
-    // puts the caret there; Shift+Ctrl+→ grows the selection a word at a time.
+    // The article starts with its title line, "US says N.Korea’s Kim …".
     let origin = s.article_origin();
+    // A click on plain text leaves a caret there…
     s.click_at(origin + Vec2::new(1.0, 8.0));
     assert_eq!(s.app().selected, None, "no annotation under the click");
+    assert_eq!(
+        s.app().selection,
+        Some((0, 0)),
+        "the caret is before the first letter"
+    );
+    // …and Shift+Ctrl+→ grows the selection from it a word at a time.
     s.press_with(Modifiers::SHIFT | Modifiers::COMMAND, Key::ArrowRight);
-    assert_eq!(s.app().selection_range(), Some((0, 2)), "Shift+Ctrl+→ selects the word \"US\"");
+    assert_eq!(
+        s.app().selection_range(),
+        Some((0, 2)),
+        "Shift+Ctrl+→ selects the word \"US\""
+    );
     s.press_with(Modifiers::SHIFT, Key::ArrowRight);
     s.press_with(Modifiers::SHIFT, Key::ArrowRight);
+    assert_eq!(s.app().selection_range(), Some((0, 4)));
     s.press_with(Modifiers::SHIFT, Key::ArrowLeft);
     s.press_with(Modifiers::SHIFT, Key::ArrowLeft);
     assert_eq!(s.app().selection_range(), Some((0, 2)));
@@ -226,50 +284,154 @@ fn selecting_with_the_mouse_and_keyboard_then_tagging() {
     let entity = entity_at(s.doc(), 0, 2, "GPE").expect("\"US\" tagged GPE");
     assert_eq!(entity.text, "US");
 
-    // A mouse drag across the first words selects them, snapped to whole words.
+    // A click further along the line starts the selection there, not at the
+    // start of the text.
     s.press(Key::Escape);
-    s.press(Key::Escape);
-    let from = origin + Vec2::new(1.0, 8.0);
-    s.harness.hover_at(from);
-    s.harness.drag_at(from);
-    for dx in [10.0, 30.0, 50.0, 70.0] {
-        s.harness.hover_at(from + Vec2::new(dx, 0.0));
+    s.click_at(origin + Vec2::new(100.0, 8.0));
+    let (caret, head) = s.app().selection.expect("a caret where the click was");
+    assert_eq!(caret, head);
+    assert!(
+        (5..30).contains(&caret),
+        "the caret is some way into the title: {caret}"
+    );
+    s.press_with(Modifiers::SHIFT | Modifiers::COMMAND, Key::ArrowRight);
+    let (start, end) = s.app().selection_range().expect("a selection");
+    assert_eq!(start, caret, "the selection grows from the caret");
+    let chars: Vec<char> = s.doc().text.chars().collect();
+    assert!(
+        chars[end - 1].is_alphanumeric() && !chars[end].is_alphanumeric(),
+        "it ends at a word's end"
+    );
+    s.press(Key::Num7);
+    let text: String = chars[start..end].iter().collect();
+    assert_eq!(
+        entity_at(s.doc(), start, end, "MISC").map(|e| e.text.clone()),
+        Some(text)
+    );
+}
+
+/// Drags the mouse along the article's first line, from `from` to `to`
+/// pixels right of its start, and returns the selection it leaves.
+fn drag_along_first_line(s: &mut Session, from: f32, to: f32) -> (usize, usize) {
+    let origin = s.article_origin() + Vec2::new(0.0, 8.0);
+    s.harness.hover_at(origin + Vec2::new(from, 0.0));
+    s.harness.drag_at(origin + Vec2::new(from, 0.0));
+    let steps = 6;
+    for n in 1..=steps {
+        s.harness
+            .hover_at(origin + Vec2::new(from + (to - from) * n as f32 / steps as f32, 0.0));
     }
-    s.harness.drop_at(from + Vec2::new(70.0, 0.0));
+    s.harness.drop_at(origin + Vec2::new(to, 0.0));
     s.harness.run();
-    let (start, end) = s.app().selection_range().expect("the drag selected text");
-    let text: String = s.doc().text.chars().skip(start).take(end - start).collect();
-    assert_eq!(start, 0, "the selection starts where the drag started: {text:?}");
-    assert!(end > 2 && end < 30, "the drag covered a few words: {text:?}");
-    assert!(SAMPLE_TITLE.starts_with(&text), "{text:?}");
-    let next = s.doc().text.chars().nth(end);
-    assert!(next.is_none_or(|c| !c.is_alphanumeric()), "the end snapped to a word's end: {text:?}");
+    s.app().selection_range().expect("the drag selected text")
+}
+
+#[test]
+fn selecting_with_a_mouse_drag() {
+    let mut s = Session::sample(vec![]);
+    // Where clicks at a few points of the first line put the caret.
+    let origin = s.article_origin() + Vec2::new(0.0, 8.0);
+    let mut caret_at = |x: f32| {
+        s.click_at(origin + Vec2::new(x, 0.0));
+        s.app().selection.expect("a caret").0
+    };
+    let (c30, c75) = (caret_at(30.0), caret_at(75.0));
+    assert!(0 < c30 && c30 < c75, "carets at {c30} and {c75}");
+    let chars: Vec<char> = s.doc().text.chars().collect();
+    // Both points are inside words (a selection's spaces are trimmed).
+    assert!(
+        !chars[c30].is_whitespace() && !chars[c75 - 1].is_whitespace(),
+        "carets at {c30} and {c75}"
+    );
+
+    // Without snapping, a drag selects exactly from where it started to
+    // where it ended, both ways.
+    s.harness.get_by_label("View").click();
+    s.harness.run();
+    s.click("Don't snap selections to words");
+    assert!(!s.app().snap_to_words);
+    assert_eq!(drag_along_first_line(&mut s, 30.0, 75.0), (c30, c75));
+    assert_eq!(drag_along_first_line(&mut s, 75.0, 30.0), (c30, c75));
+
+    // With snapping, the same drag grows to whole words.
+    s.harness.get_by_label("View").click();
+    s.harness.run();
+    s.click("Snap selections to words");
+    assert!(s.app().snap_to_words);
+    let (start, end) = drag_along_first_line(&mut s, 30.0, 75.0);
+    let inside_word = |i: usize| {
+        i > 0 && chars[i - 1].is_alphanumeric() && chars.get(i).is_some_and(|c| c.is_alphanumeric())
+    };
+    assert!(
+        start <= c30 && end >= c75,
+        "({start}, {end}) covers ({c30}, {c75})"
+    );
+    assert!(
+        !inside_word(start) && !inside_word(end),
+        "({start}, {end}) does not cut a word"
+    );
+    let text: String = chars[start..end].iter().collect();
+    assert!(SAMPLE_TITLE.contains(&text), "{text:?}");
+    // Tag what the drag selected.
+    s.press(Key::Num7);
+    assert_eq!(
+        entity_at(s.doc(), start, end, "MISC").map(|e| e.text.clone()),
+        Some(text)
+    );
 }
 
 #[test]
 fn making_a_claim_with_adrienne_watson_as_claimant() {
     let mut s = Session::sample(vec![]);
-    let watson = s.doc().entities.iter().find(|e| e.text == "Adrienne Watson").expect("Watson is tagged").clone();
+    let watson = s
+        .doc()
+        .entities
+        .iter()
+        .find(|e| e.text == "Adrienne Watson")
+        .expect("Watson is tagged")
+        .clone();
     let (start, end) = find(&s.doc().text, "Kim could even travel to Moscow", 0);
     s.select(start, end);
     s.press(Key::C);
     let claim_id = {
-        let editor = s.app().claim_editor.as_ref().expect("C opens the claim editor");
+        let editor = s
+            .app()
+            .claim_editor
+            .as_ref()
+            .expect("C opens the claim editor");
         assert_eq!((editor.draft.start, editor.draft.end), (start, end));
         editor.draft.id.clone()
     };
     assert_eq!(s.doc().claims.len(), 4, "C made the claim");
-    s.harness.get_by_label("“Kim could even travel to Moscow”");
+    // The editor quotes the claim (the inspector beside it does too).
+    assert_eq!(
+        s.harness
+            .query_all_by_label("“Kim could even travel to Moscow”")
+            .count(),
+        2
+    );
     // The guess is the nearest organisation before it, The New York Times.
-    assert_ne!(s.doc().claim(&claim_id).and_then(|c| c.claimant.clone()), Some(Claimant::Entity(watson.id.clone())));
+    assert_ne!(
+        s.doc().claim(&claim_id).and_then(|c| c.claimant.clone()),
+        Some(Claimant::Entity(watson.id.clone()))
+    );
 
-    s.harness.get_by_role_and_label(egui::Role::ComboBox, "Claimant").click();
+    s.harness
+        .get_by_role_and_label(egui::Role::ComboBox, "Claimant")
+        .click();
     s.harness.run();
-    s.click(&format!("Adrienne Watson (PER) @{}", watson.start));
+    // The list scrolls to the guessed claimant; scroll to Watson, then pick her.
+    let item = format!("Adrienne Watson (PER) @{}", watson.start);
+    s.harness.get_by_label(&item).scroll_to_me();
+    s.harness.run();
+    s.click(&item);
     s.click("Apply");
     assert!(s.app().claim_editor.is_none(), "Apply closes the editor");
     let claim = s.doc().claim(&claim_id).expect("the claim exists");
-    assert_eq!((claim.start, claim.end, claim.text.as_str()), (start, end, "Kim could even travel to Moscow"));
+    assert_eq!(
+        (claim.start, claim.end, claim.text.as_str()),
+        (start, end, "Kim could even travel to Moscow")
+    );
     assert_eq!(claim.claimant, Some(Claimant::Entity(watson.id.clone())));
     assert_eq!(claim.claimant_name(s.doc()), Some("Adrienne Watson"));
     assert_eq!(s.doc().claims.len(), 4);
@@ -279,14 +441,27 @@ fn making_a_claim_with_adrienne_watson_as_claimant() {
 fn changing_a_type_with_undo_and_redo() {
     let mut s = Session::sample(vec![]);
     let (start, end) = find(&s.doc().text, "Kim Jong Un", 0);
-    let id = entity_at(s.doc(), start, end, "PER").expect("the first Kim Jong Un is PER").id.clone();
+    let id = entity_at(s.doc(), start, end, "PER")
+        .expect("the first Kim Jong Un is PER")
+        .id
+        .clone();
     // Tab walks the annotations in text order; the first Kim Jong Un is the eighth.
     for _ in 0..8 {
         s.press(Key::Tab);
     }
-    assert_eq!(s.app().selected.as_ref().map(|a| a.id.as_str()), Some(id.as_str()), "Tab selected it");
+    assert_eq!(
+        s.app().selected.as_ref().map(|a| a.id.as_str()),
+        Some(id.as_str()),
+        "Tab selected it"
+    );
     s.harness.get_by_label(&format!("Entity {id}"));
-    let label = |s: &Session| s.doc().entity(&id).expect("the entity exists").label.clone();
+    let label = |s: &Session| {
+        s.doc()
+            .entity(&id)
+            .expect("the entity exists")
+            .label
+            .clone()
+    };
     s.press(Key::Num2);
     assert_eq!(label(&s), "ORG");
     s.press_with(Modifiers::COMMAND, Key::Z);
@@ -303,7 +478,13 @@ fn changing_a_type_with_undo_and_redo() {
 fn deleting_with_undo_and_both_redo_keys() {
     let mut s = Session::sample(vec![]);
     let original = s.app().session.project.clone();
-    let watson = s.doc().entities.iter().find(|e| e.text == "Adrienne Watson").expect("Watson is tagged").clone();
+    let watson = s
+        .doc()
+        .entities
+        .iter()
+        .find(|e| e.text == "Adrienne Watson")
+        .expect("Watson is tagged")
+        .clone();
     s.select_entity(&watson.id);
     s.press(Key::Delete);
     let gone = |s: &Session| s.doc().entity(&watson.id).is_none();
@@ -313,10 +494,19 @@ fn deleting_with_undo_and_both_redo_keys() {
     // Her claim keeps her as text, and the relation from her is removed with her.
     let c1 = s.doc().claim("c1").expect("c1");
     assert_eq!(c1.claimant, Some(Claimant::Text("Adrienne Watson".into())));
-    assert!(s.doc().relations.iter().all(|r| r.from != watson.id && r.to != watson.id));
+    assert!(
+        s.doc()
+            .relations
+            .iter()
+            .all(|r| r.from != watson.id && r.to != watson.id)
+    );
 
     s.press_with(Modifiers::COMMAND, Key::Z);
-    assert_eq!(s.app().session.project, original, "one undo restores everything exactly");
+    assert_eq!(
+        s.app().session.project,
+        original,
+        "one undo restores everything exactly"
+    );
     assert!(!s.app().session.is_dirty());
     s.press_with(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
     assert!(gone(&s), "Ctrl+Shift+Z redoes");
@@ -368,7 +558,10 @@ fn closing_with_unsaved_changes_asks_first() {
     s.press_with(Modifiers::COMMAND, Key::Q);
     s.harness.get_by_label("Unsaved changes");
     s.click("Cancel");
-    assert!(s.harness.query_by_label("Unsaved changes").is_none(), "Cancel closes the prompt");
+    assert!(
+        s.harness.query_by_label("Unsaved changes").is_none(),
+        "Cancel closes the prompt"
+    );
     assert!(!s.app().close_confirmed);
     assert!(s.app().session.is_dirty());
 
@@ -402,16 +595,25 @@ fn closing_with_unsaved_changes_asks_first() {
 fn dropping_an_article_imports_it() {
     let mut s = Session::sample(vec![]);
     let article = s.path("ceasefire.txt");
-    std::fs::write(&article, "Ceasefire talks resume in Geneva\n\nDiplomats from both sides met on Tuesday.\n")
-        .expect("the article is written");
+    std::fs::write(
+        &article,
+        "Ceasefire talks resume in Geneva\n\nDiplomats from both sides met on Tuesday.\n",
+    )
+    .expect("the article is written");
     let before = s.app().session.project.documents.len();
-    s.harness.input_mut().dropped_files.push(Arc::new(DroppedPath(article)));
+    s.harness
+        .input_mut()
+        .dropped_files
+        .push(Arc::new(DroppedPath(article)));
     s.harness.run();
     let project = &s.app().session.project;
     assert_eq!(project.documents.len(), before + 1);
     let doc = project.documents.last().expect("the new document");
     assert_eq!(doc.title, "Ceasefire talks resume in Geneva");
-    assert!(doc.text.contains("Diplomats from both sides met on Tuesday."));
+    assert!(
+        doc.text
+            .contains("Diplomats from both sides met on Tuesday.")
+    );
     assert_eq!(s.app().current, before, "the new document is shown");
     s.harness.get_by_label("Ceasefire talks resume in Geneva");
     s.harness.get_by_label("Document 2 of 2");
@@ -431,19 +633,42 @@ fn annotating_all_occurrences_is_one_undo_step() {
     // A opens the dialog for the selected text; pick the type, then confirm.
     s.press(Key::A);
     s.harness.get_by_label("Annotate all occurrences");
-    s.harness.get_by_role_and_label(egui::Role::ComboBox, "Type:").click();
+    s.harness
+        .get_by_role_and_label(egui::Role::ComboBox, "Type:")
+        .click();
     s.harness.run();
     s.click("MISC — Miscellaneous");
-    s.harness.get_by_label("2 new mention(s) will be tagged MISC.");
+    s.harness
+        .get_by_label("2 new mention(s) will be tagged MISC.");
     s.click("Annotate all");
-    assert!(s.harness.query_by_label("Annotate all occurrences").is_none(), "the dialog closed");
-    let tagged: Vec<(usize, usize)> =
-        s.doc().entities.iter().filter(|e| e.text == "Russian" && e.label == "MISC").map(|e| (e.start, e.end)).collect();
-    assert_eq!(tagged, vec![find(&s.doc().text, "Russian", 0), find(&s.doc().text, "Russian", 1)]);
+    assert!(
+        s.harness
+            .query_by_label("Annotate all occurrences")
+            .is_none(),
+        "the dialog closed"
+    );
+    let tagged: Vec<(usize, usize)> = s
+        .doc()
+        .entities
+        .iter()
+        .filter(|e| e.text == "Russian" && e.label == "MISC")
+        .map(|e| (e.start, e.end))
+        .collect();
+    assert_eq!(
+        tagged,
+        vec![
+            find(&s.doc().text, "Russian", 0),
+            find(&s.doc().text, "Russian", 1)
+        ]
+    );
     assert_eq!(s.doc().entities.len(), 74);
 
     s.press_with(Modifiers::COMMAND, Key::Z);
-    assert_eq!(s.app().session.project, before, "one undo removes all of them");
+    assert_eq!(
+        s.app().session.project,
+        before,
+        "one undo removes all of them"
+    );
     s.press_with(Modifiers::COMMAND, Key::Y);
     assert_eq!(s.doc().entities.len(), 74);
 }

@@ -1,6 +1,6 @@
 //! Undo/redo history and the dirty flag.
 
-use super::{apply, Edit, EditError};
+use super::{Edit, EditError, apply};
 use crate::model::Project;
 
 /// A project together with its undo and redo stacks. Every change made
@@ -29,7 +29,14 @@ impl Default for History {
 impl History {
     /// An empty history for a project that is saved as it is.
     pub fn new() -> Self {
-        Self { undo: Vec::new(), redo: Vec::new(), revision: 0, next_revision: 1, saved_revision: 0, generation: 0 }
+        Self {
+            undo: Vec::new(),
+            redo: Vec::new(),
+            revision: 0,
+            next_revision: 1,
+            saved_revision: 0,
+            generation: 0,
+        }
     }
 
     /// Applies `edit`, records its inverse and clears the redo stack.
@@ -45,7 +52,9 @@ impl History {
 
     /// Undoes the last edit; `false` when there is nothing to undo.
     pub fn undo(&mut self, project: &mut Project) -> Result<bool, EditError> {
-        let Some((inverse, previous)) = self.undo.pop() else { return Ok(false) };
+        let Some((inverse, previous)) = self.undo.pop() else {
+            return Ok(false);
+        };
         match apply(project, inverse.clone()) {
             Ok(redo) => {
                 self.redo.push((redo, self.revision));
@@ -62,7 +71,9 @@ impl History {
 
     /// Redoes the last undone edit; `false` when there is nothing to redo.
     pub fn redo(&mut self, project: &mut Project) -> Result<bool, EditError> {
-        let Some((edit, next)) = self.redo.pop() else { return Ok(false) };
+        let Some((edit, next)) = self.redo.pop() else {
+            return Ok(false);
+        };
         match apply(project, edit.clone()) {
             Ok(inverse) => {
                 self.undo.push((inverse, self.revision));

@@ -19,40 +19,67 @@ use crate::model::{
 #[derive(Debug, Clone, PartialEq)]
 pub enum Edit {
     /// Inserts an entity at `index` of document `doc`'s entities.
-    InsertEntity { doc: String, index: usize, entity: Entity },
+    InsertEntity {
+        doc: String,
+        index: usize,
+        entity: Entity,
+    },
     /// Removes the entity `id`.
     RemoveEntity { doc: String, id: String },
     /// Replaces the entity with the same id (type, bounds, canonical link, note…).
     ReplaceEntity { doc: String, entity: Entity },
     /// Inserts a claim.
-    InsertClaim { doc: String, index: usize, claim: Box<Claim> },
+    InsertClaim {
+        doc: String,
+        index: usize,
+        claim: Box<Claim>,
+    },
     /// Removes the claim `id`.
     RemoveClaim { doc: String, id: String },
     /// Replaces the claim with the same id.
     ReplaceClaim { doc: String, claim: Box<Claim> },
     /// Inserts a relation.
-    InsertRelation { doc: String, index: usize, relation: Relation },
+    InsertRelation {
+        doc: String,
+        index: usize,
+        relation: Relation,
+    },
     /// Removes the relation `id`.
     RemoveRelation { doc: String, id: String },
     /// Sets a document's workflow status.
     SetStatus { doc: String, status: Status },
     /// Inserts a document at `index`.
-    InsertDocument { index: usize, document: Box<Document> },
+    InsertDocument {
+        index: usize,
+        document: Box<Document>,
+    },
     /// Removes the document `id`.
     RemoveDocument { id: String },
     /// Inserts an entity type at `index`.
-    InsertEntityType { index: usize, entity_type: EntityType },
+    InsertEntityType {
+        index: usize,
+        entity_type: EntityType,
+    },
     /// Removes the entity type `key` (refused while annotations use it).
     RemoveEntityType { key: String },
     /// Replaces the entity type `key` (name, colour, hotkey; a new key renames
     /// it and every annotation and canonical entity that uses it).
-    ReplaceEntityType { key: String, entity_type: EntityType },
+    ReplaceEntityType {
+        key: String,
+        entity_type: EntityType,
+    },
     /// Inserts a relation type at `index`.
-    InsertRelationType { index: usize, relation_type: RelationType },
+    InsertRelationType {
+        index: usize,
+        relation_type: RelationType,
+    },
     /// Removes the relation type `key` (refused while relations use it).
     RemoveRelationType { key: String },
     /// Inserts a canonical entity.
-    InsertCanonical { index: usize, canonical: CanonicalEntity },
+    InsertCanonical {
+        index: usize,
+        canonical: CanonicalEntity,
+    },
     /// Removes a canonical entity (refused while mentions point to it).
     RemoveCanonical { id: String },
     /// Renames the project.
@@ -76,7 +103,12 @@ pub enum EditError {
     DuplicateId(String),
     /// A span does not fit the text or does not quote it.
     #[error("span {start}..{end} does not quote {quote:?} in document {doc:?}")]
-    BadSpan { doc: String, start: usize, end: usize, quote: String },
+    BadSpan {
+        doc: String,
+        start: usize,
+        end: usize,
+        quote: String,
+    },
     /// An index is past the end.
     #[error("index {0} is out of range")]
     BadIndex(usize),
@@ -96,7 +128,12 @@ fn doc_mut<'p>(project: &'p mut Project, id: &str) -> Result<&'p mut Document, E
 fn check_span(doc: &Document, start: usize, end: usize, quote: &str) -> Result<(), EditError> {
     match crate::model::span::char_slice(&doc.text, start, end) {
         Some(actual) if start < end && actual == quote => Ok(()),
-        _ => Err(EditError::BadSpan { doc: doc.id.clone(), start, end, quote: quote.to_owned() }),
+        _ => Err(EditError::BadSpan {
+            doc: doc.id.clone(),
+            start,
+            end,
+            quote: quote.to_owned(),
+        }),
     }
 }
 
@@ -108,7 +145,12 @@ fn check_free_id(doc: &Document, id: &str) -> Result<(), EditError> {
     }
 }
 
-fn position<T>(items: &[T], doc: &str, id: &str, id_of: impl Fn(&T) -> &str) -> Result<usize, EditError> {
+fn position<T>(
+    items: &[T],
+    doc: &str,
+    id: &str,
+    id_of: impl Fn(&T) -> &str,
+) -> Result<usize, EditError> {
     items
         .iter()
         .position(|item| id_of(item) == id)
@@ -121,7 +163,10 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
     Ok(match edit {
         Edit::InsertEntity { doc, index, entity } => {
             if project.schema.entity_type(&entity.label).is_none() {
-                return Err(EditError::Schema(format!("unknown entity type {:?}", entity.label)));
+                return Err(EditError::Schema(format!(
+                    "unknown entity type {:?}",
+                    entity.label
+                )));
             }
             let d = doc_mut(project, &doc)?;
             check_free_id(d, &entity.id)?;
@@ -136,7 +181,10 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
         Edit::RemoveEntity { doc, id } => {
             let d = doc_mut(project, &doc)?;
             let index = position(&d.entities, &doc, &id, |e| &e.id)?;
-            let used_by_claim = d.claims.iter().any(|c| c.claimant == Some(crate::model::Claimant::Entity(id.clone())));
+            let used_by_claim = d
+                .claims
+                .iter()
+                .any(|c| c.claimant == Some(crate::model::Claimant::Entity(id.clone())));
             let used_by_relation = d.relations.iter().any(|r| r.from == id || r.to == id);
             if used_by_claim || used_by_relation {
                 return Err(EditError::Schema(format!(
@@ -148,7 +196,10 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
         }
         Edit::ReplaceEntity { doc, entity } => {
             if project.schema.entity_type(&entity.label).is_none() {
-                return Err(EditError::Schema(format!("unknown entity type {:?}", entity.label)));
+                return Err(EditError::Schema(format!(
+                    "unknown entity type {:?}",
+                    entity.label
+                )));
             }
             let d = doc_mut(project, &doc)?;
             let index = position(&d.entities, &doc, &entity.id, |e| &e.id)?;
@@ -171,7 +222,9 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             let d = doc_mut(project, &doc)?;
             let index = position(&d.claims, &doc, &id, |c| &c.id)?;
             if d.relations.iter().any(|r| r.from == id || r.to == id) {
-                return Err(EditError::Schema(format!("claim {id:?} is still a relation end; remove the relation first")));
+                return Err(EditError::Schema(format!(
+                    "claim {id:?} is still a relation end; remove the relation first"
+                )));
             }
             let claim = Box::new(d.claims.remove(index));
             Edit::InsertClaim { doc, index, claim }
@@ -184,11 +237,21 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
                 check_span(d, cue.start, cue.end, &cue.text)?;
             }
             let old = std::mem::replace(&mut d.claims[index], *claim);
-            Edit::ReplaceClaim { doc, claim: Box::new(old) }
+            Edit::ReplaceClaim {
+                doc,
+                claim: Box::new(old),
+            }
         }
-        Edit::InsertRelation { doc, index, relation } => {
+        Edit::InsertRelation {
+            doc,
+            index,
+            relation,
+        } => {
             if project.schema.relation_type(&relation.label).is_none() {
-                return Err(EditError::Schema(format!("unknown relation type {:?}", relation.label)));
+                return Err(EditError::Schema(format!(
+                    "unknown relation type {:?}",
+                    relation.label
+                )));
             }
             let d = doc_mut(project, &doc)?;
             check_free_id(d, &relation.id)?;
@@ -208,7 +271,11 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             let d = doc_mut(project, &doc)?;
             let index = position(&d.relations, &doc, &id, |r| &r.id)?;
             let relation = d.relations.remove(index);
-            Edit::InsertRelation { doc, index, relation }
+            Edit::InsertRelation {
+                doc,
+                index,
+                relation,
+            }
         }
         Edit::SetStatus { doc, status } => {
             let d = doc_mut(project, &doc)?;
@@ -227,7 +294,9 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             Edit::RemoveDocument { id }
         }
         Edit::RemoveDocument { id } => {
-            let index = project.document_index(&id).ok_or_else(|| EditError::NoDocument(id.clone()))?;
+            let index = project
+                .document_index(&id)
+                .ok_or_else(|| EditError::NoDocument(id.clone()))?;
             let document = Box::new(project.documents.remove(index));
             Edit::InsertDocument { index, document }
         }
@@ -243,10 +312,15 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             Edit::RemoveEntityType { key }
         }
         Edit::RemoveEntityType { key } => {
-            let in_use = project.documents.iter().any(|d| d.entities.iter().any(|e| e.label == key))
+            let in_use = project
+                .documents
+                .iter()
+                .any(|d| d.entities.iter().any(|e| e.label == key))
                 || project.canonical_entities.iter().any(|c| c.label == key);
             if in_use {
-                return Err(EditError::Schema(format!("entity type {key:?} is still used by annotations")));
+                return Err(EditError::Schema(format!(
+                    "entity type {key:?} is still used by annotations"
+                )));
             }
             let index = project
                 .schema
@@ -272,9 +346,15 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
                 return Err(EditError::Schema("an entity type needs a key".to_owned()));
             }
             if let Some(hotkey) = entity_type.hotkey
-                && project.schema.entity_types.iter().any(|t| t.key != key && t.hotkey == Some(hotkey))
+                && project
+                    .schema
+                    .entity_types
+                    .iter()
+                    .any(|t| t.key != key && t.hotkey == Some(hotkey))
             {
-                return Err(EditError::Schema(format!("hotkey {hotkey:?} is already bound")));
+                return Err(EditError::Schema(format!(
+                    "hotkey {hotkey:?} is already bound"
+                )));
             }
             let old = std::mem::replace(&mut project.schema.entity_types[index], entity_type);
             if new_key != key {
@@ -283,13 +363,23 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
                         e.label.clone_from(&new_key);
                     }
                 }
-                for c in project.canonical_entities.iter_mut().filter(|c| c.label == key) {
+                for c in project
+                    .canonical_entities
+                    .iter_mut()
+                    .filter(|c| c.label == key)
+                {
                     c.label.clone_from(&new_key);
                 }
             }
-            Edit::ReplaceEntityType { key: new_key, entity_type: old }
+            Edit::ReplaceEntityType {
+                key: new_key,
+                entity_type: old,
+            }
         }
-        Edit::InsertRelationType { index, relation_type } => {
+        Edit::InsertRelationType {
+            index,
+            relation_type,
+        } => {
             if project.schema.relation_type(&relation_type.key).is_some() {
                 return Err(EditError::DuplicateId(relation_type.key.clone()));
             }
@@ -301,8 +391,14 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             Edit::RemoveRelationType { key }
         }
         Edit::RemoveRelationType { key } => {
-            if project.documents.iter().any(|d| d.relations.iter().any(|r| r.label == key)) {
-                return Err(EditError::Schema(format!("relation type {key:?} is still used")));
+            if project
+                .documents
+                .iter()
+                .any(|d| d.relations.iter().any(|r| r.label == key))
+            {
+                return Err(EditError::Schema(format!(
+                    "relation type {key:?} is still used"
+                )));
             }
             let index = project
                 .schema
@@ -311,7 +407,10 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
                 .position(|t| t.key == key)
                 .ok_or_else(|| EditError::Schema(format!("unknown relation type {key:?}")))?;
             let relation_type = project.schema.relation_types.remove(index);
-            Edit::InsertRelationType { index, relation_type }
+            Edit::InsertRelationType {
+                index,
+                relation_type,
+            }
         }
         Edit::InsertCanonical { index, canonical } => {
             if project.canonical(&canonical.id).is_some() {
@@ -325,8 +424,14 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             Edit::RemoveCanonical { id }
         }
         Edit::RemoveCanonical { id } => {
-            if project.documents.iter().any(|d| d.entities.iter().any(|e| e.canonical.as_deref() == Some(&id))) {
-                return Err(EditError::Schema(format!("canonical entity {id:?} still has mentions")));
+            if project.documents.iter().any(|d| {
+                d.entities
+                    .iter()
+                    .any(|e| e.canonical.as_deref() == Some(&id))
+            }) {
+                return Err(EditError::Schema(format!(
+                    "canonical entity {id:?} still has mentions"
+                )));
             }
             let index = project
                 .canonical_entities
@@ -355,7 +460,10 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
                 }
             }
             inverses.reverse();
-            Edit::Batch { label, edits: inverses }
+            Edit::Batch {
+                label,
+                edits: inverses,
+            }
         }
     })
 }

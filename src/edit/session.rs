@@ -22,7 +22,11 @@ pub struct Session {
 impl Session {
     /// A session over a project that matches what is at `path`.
     pub fn new(project: Project, path: Option<PathBuf>) -> Self {
-        Self { project, history: History::new(), path }
+        Self {
+            project,
+            history: History::new(),
+            path,
+        }
     }
 
     /// Opens the project file at `path`.
@@ -52,9 +56,16 @@ impl Session {
 
     /// Saves to `path` (the session's own path when `None`), atomically, and
     /// remembers the path. The recovery copy is removed after a good save.
-    pub fn save(&mut self, path: Option<&Path>, data_dir: &Path) -> Result<PathBuf, store::SaveError> {
+    pub fn save(
+        &mut self,
+        path: Option<&Path>,
+        data_dir: &Path,
+    ) -> Result<PathBuf, store::SaveError> {
         let Some(target) = path.map(Path::to_owned).or_else(|| self.path.clone()) else {
-            return Err(store::SaveError { path: String::new(), message: "no file chosen".to_owned() });
+            return Err(store::SaveError {
+                path: String::new(),
+                message: "no file chosen".to_owned(),
+            });
         };
         if self.is_dirty() || self.path.as_deref() != Some(target.as_path()) {
             self.project.modified = Some(crate::cli::now());
@@ -70,7 +81,10 @@ impl Session {
     /// The file name shown in the title bar.
     pub fn display_name(&self) -> String {
         match &self.path {
-            Some(path) => path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned()),
+            Some(path) => path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
             None => format!("{} (not saved)", self.project.name),
         }
     }

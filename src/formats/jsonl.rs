@@ -382,8 +382,10 @@ fn read_entity(
             project.canonical_entities.push(CanonicalEntity {
                 id: id.clone(),
                 name,
-                label: entity.label.clone(),
-                note: None,
+                // The export writes `{id, name}`; `label` and `note` are read
+                // when present, else the first mention's type stands in.
+                label: c.string("label")?.unwrap_or_else(|| entity.label.clone()),
+                note: c.string("note")?,
             });
         }
         entity.canonical = Some(id);

@@ -24,12 +24,17 @@ pub fn decode(bytes: &[u8]) -> String {
 
 /// UTF-16 without a BOM shows as a NUL in every other byte of ASCII text.
 fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
-    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let sample = &bytes[..bytes.len().min(512)];
     let zeros_even = sample.iter().step_by(2).filter(|b| **b == 0).count();
-    let zeros_odd = sample.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
+    let zeros_odd = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|b| **b == 0)
+        .count();
     let half = sample.len() / 2;
     if zeros_odd * 10 >= half * 6 && zeros_even == 0 {
         Some(encoding_rs::UTF_16LE)
@@ -57,6 +62,9 @@ mod tests {
         assert_eq!(decode(b"\xef\xbb\xbfhi\r\nthere"), "hi\nthere");
         assert_eq!(decode(&[0xff, 0xfe, b'h', 0, b'i', 0]), "hi");
         assert_eq!(decode(&[0xfe, 0xff, 0, b'h', 0, b'i']), "hi");
-        assert_eq!(decode(b"caf\xe9 cr\xe8me br\xfbl\xe9e, d\xe9j\xe0 vu"), "café crème brûlée, déjà vu");
+        assert_eq!(
+            decode(b"caf\xe9 cr\xe8me br\xfbl\xe9e, d\xe9j\xe0 vu"),
+            "café crème brûlée, déjà vu"
+        );
     }
 }

@@ -14,15 +14,56 @@ const SKIPPED_TAGS: &[&str] = &[
 
 /// Class or id words that mark boilerplate blocks.
 const BOILERPLATE_WORDS: &[&str] = &[
-    "ad", "ads", "advert", "advertisement", "banner", "related", "share", "sharing", "social",
-    "promo", "newsletter", "comments", "comment", "cookie", "cookies", "sidebar", "breadcrumb",
-    "breadcrumbs", "subscribe", "popup", "sponsored",
+    "ad",
+    "ads",
+    "advert",
+    "advertisement",
+    "banner",
+    "related",
+    "share",
+    "sharing",
+    "social",
+    "promo",
+    "newsletter",
+    "comments",
+    "comment",
+    "cookie",
+    "cookies",
+    "sidebar",
+    "breadcrumb",
+    "breadcrumbs",
+    "subscribe",
+    "popup",
+    "sponsored",
 ];
 
 /// Elements that start a new paragraph.
 const BLOCK_TAGS: &[&str] = &[
-    "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
-    "blockquote", "pre", "table", "tr", "dl", "dt", "dd", "figcaption", "header", "address", "hr",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "blockquote",
+    "pre",
+    "table",
+    "tr",
+    "dl",
+    "dt",
+    "dd",
+    "figcaption",
+    "header",
+    "address",
+    "hr",
 ];
 
 /// Reads the main article of an HTML page.
@@ -47,9 +88,19 @@ pub fn read(html: &str, source: Option<String>) -> Article {
     let date = Selector::parse("meta[property='article:published_time'], time[datetime]")
         .ok()
         .and_then(|s| page.select(&s).next())
-        .and_then(|e| e.value().attr("content").or_else(|| e.value().attr("datetime")))
+        .and_then(|e| {
+            e.value()
+                .attr("content")
+                .or_else(|| e.value().attr("datetime"))
+        })
         .map(str::to_owned);
-    Article { id: None, title, text, source, date }
+    Article {
+        id: None,
+        title,
+        text,
+        source,
+        date,
+    }
 }
 
 fn first_text(page: &Html, css: &str) -> Option<String> {
@@ -61,7 +112,10 @@ fn first_text(page: &Html, css: &str) -> Option<String> {
 
 fn is_boilerplate(element: &ElementRef) -> bool {
     let value = element.value();
-    if SKIPPED_TAGS.contains(&value.name()) || value.attr("hidden").is_some() || value.attr("aria-hidden") == Some("true") {
+    if SKIPPED_TAGS.contains(&value.name())
+        || value.attr("hidden").is_some()
+        || value.attr("aria-hidden") == Some("true")
+    {
         return true;
     }
     let words = value.classes().chain(value.id());
@@ -75,7 +129,9 @@ fn collect(element: ElementRef, paragraphs: &mut Vec<String>, current: &mut Stri
         match child.value() {
             Node::Text(text) => current.push_str(text),
             Node::Element(e) => {
-                let Some(child_element) = ElementRef::wrap(child) else { continue };
+                let Some(child_element) = ElementRef::wrap(child) else {
+                    continue;
+                };
                 if is_boilerplate(&child_element) {
                     continue;
                 }

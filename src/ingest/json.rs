@@ -3,12 +3,17 @@
 
 use serde_json::Value;
 
-use super::{decode::normalize_line_ends, text_article, Article};
+use super::{Article, decode::normalize_line_ends, text_article};
 
 /// Reads a `.json` file: one article object or an array of them.
 pub fn read_json(text: &str) -> Result<Vec<Article>, String> {
-    let value: Value = serde_json::from_str(text)
-        .map_err(|e| format!("line {}, column {}: invalid JSON: {e}", e.line(), e.column()))?;
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        format!(
+            "line {}, column {}: invalid JSON: {e}",
+            e.line(),
+            e.column()
+        )
+    })?;
     match value {
         Value::Array(items) => items
             .iter()
@@ -35,14 +40,19 @@ pub fn read_jsonl(text: &str) -> Result<Vec<Article>, String> {
 }
 
 fn article(value: &Value) -> Result<Article, String> {
-    let Value::Object(map) = value else { return Err("expected a JSON object".to_owned()) };
+    let Value::Object(map) = value else {
+        return Err("expected a JSON object".to_owned());
+    };
     let field = |name: &str| match map.get(name) {
         Some(Value::String(s)) => Some(s.clone()),
         Some(Value::Number(n)) => Some(n.to_string()),
         _ => None,
     };
     let text = field("text").ok_or("no \"text\" string")?;
-    let mut article = text_article(normalize_line_ends(&text), field("source").or_else(|| field("url")));
+    let mut article = text_article(
+        normalize_line_ends(&text),
+        field("source").or_else(|| field("url")),
+    );
     if let Some(title) = field("title").filter(|t| !t.trim().is_empty()) {
         article.title = title;
     }

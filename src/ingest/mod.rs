@@ -8,7 +8,7 @@ mod json;
 use std::path::{Path, PathBuf};
 
 use crate::edit::Edit;
-use crate::model::{content_hash, Document, Project};
+use crate::model::{Document, Project, content_hash};
 
 pub use decode::decode;
 
@@ -39,7 +39,10 @@ pub struct IngestError {
 
 impl IngestError {
     fn new(path: &Path, message: impl Into<String>) -> Self {
-        Self { path: path.display().to_string(), message: message.into() }
+        Self {
+            path: path.display().to_string(),
+            message: message.into(),
+        }
     }
 }
 
@@ -54,12 +57,18 @@ pub fn read_articles(path: &Path) -> Result<Vec<Article>, IngestError> {
         };
         IngestError::new(path, message)
     })?;
-    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     let source = Some(path.display().to_string());
     let articles = match extension.as_str() {
         "html" | "htm" | "xhtml" => vec![html::read(&decode(&bytes), source)],
         "json" => json::read_json(&decode(&bytes)).map_err(|m| IngestError::new(path, m))?,
-        "jsonl" | "ndjson" => json::read_jsonl(&decode(&bytes)).map_err(|m| IngestError::new(path, m))?,
+        "jsonl" | "ndjson" => {
+            json::read_jsonl(&decode(&bytes)).map_err(|m| IngestError::new(path, m))?
+        }
         _ => vec![text_article(decode(&bytes), source)],
     };
     if articles.is_empty() {
@@ -67,7 +76,11 @@ pub fn read_articles(path: &Path) -> Result<Vec<Article>, IngestError> {
     }
     for (n, article) in articles.iter().enumerate() {
         if article.text.trim().is_empty() {
-            let which = if articles.len() > 1 { format!("article {} is empty", n + 1) } else { "the article is empty".to_owned() };
+            let which = if articles.len() > 1 {
+                format!("article {} is empty", n + 1)
+            } else {
+                "the article is empty".to_owned()
+            };
             return Err(IngestError::new(path, which));
         }
     }
@@ -78,7 +91,13 @@ pub fn read_articles(path: &Path) -> Result<Vec<Article>, IngestError> {
 /// non-empty line (without Markdown heading marks).
 pub fn text_article(text: String, source: Option<String>) -> Article {
     let title = first_line_title(&text);
-    Article { id: None, title, text, source, date: None }
+    Article {
+        id: None,
+        title,
+        text,
+        source,
+        date: None,
+    }
 }
 
 fn first_line_title(text: &str) -> String {
@@ -117,12 +136,22 @@ pub fn add_articles(project: &Project, paths: &[PathBuf]) -> (Option<Edit>, AddR
 }
 
 /// Turns articles already read into one edit that adds the new ones.
-pub fn add_read_articles(project: &Project, articles: Vec<(PathBuf, Article)>, report: &mut AddReport) -> Option<Edit> {
+pub fn add_read_articles(
+    project: &Project,
+    articles: Vec<(PathBuf, Article)>,
+    report: &mut AddReport,
+) -> Option<Edit> {
     // Work on a scratch copy of the ids and hashes so that duplicates inside
     // one batch are caught too.
-    let mut scratch = Project { documents: Vec::new(), ..Project::new("") };
-    let mut hashes: std::collections::HashMap<String, String> =
-        project.documents.iter().map(|d| (d.content_hash.clone(), d.id.clone())).collect();
+    let mut scratch = Project {
+        documents: Vec::new(),
+        ..Project::new("")
+    };
+    let mut hashes: std::collections::HashMap<String, String> = project
+        .documents
+        .iter()
+        .map(|d| (d.content_hash.clone(), d.id.clone()))
+        .collect();
     let mut edits = Vec::new();
     for (path, article) in articles {
         let hash = content_hash(&article.text);
@@ -135,7 +164,10 @@ pub fn add_read_articles(project: &Project, articles: Vec<(PathBuf, Article)>, r
             continue;
         }
         let wanted = article.id.clone().unwrap_or_else(|| {
-            path.file_stem().and_then(|s| s.to_str()).unwrap_or("doc").to_owned()
+            path.file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("doc")
+                .to_owned()
         });
         let mut id = project.unique_document_id(&wanted);
         if scratch.document(&id).is_some() {
@@ -149,8 +181,14 @@ pub fn add_read_articles(project: &Project, articles: Vec<(PathBuf, Article)>, r
         document.date = article.date;
         hashes.insert(hash, id.clone());
         scratch.documents.push(Document::new(id.clone(), "", ""));
-        edits.push(Edit::InsertDocument { index: project.documents.len() + edits.len(), document: Box::new(document) });
+        edits.push(Edit::InsertDocument {
+            index: project.documents.len() + edits.len(),
+            document: Box::new(document),
+        });
         report.added.push(id);
     }
-    (!edits.is_empty()).then(|| Edit::Batch { label: format!("import {} articles", edits.len()), edits })
+    (!edits.is_empty()).then(|| Edit::Batch {
+        label: format!("import {} articles", edits.len()),
+        edits,
+    })
 }

@@ -78,9 +78,19 @@ impl Project {
     pub fn unique_document_id(&self, wanted: &str) -> String {
         let base: String = wanted
             .chars()
-            .map(|c| if c.is_alphanumeric() || "-_.".contains(c) { c } else { '-' })
+            .map(|c| {
+                if c.is_alphanumeric() || "-_.".contains(c) {
+                    c
+                } else {
+                    '-'
+                }
+            })
             .collect();
-        let base = if base.is_empty() { "doc".to_owned() } else { base };
+        let base = if base.is_empty() {
+            "doc".to_owned()
+        } else {
+            base
+        };
         if self.document(&base).is_none() {
             return base;
         }
@@ -117,7 +127,12 @@ pub enum Status {
 
 impl Status {
     /// Every status, in workflow order.
-    pub const ALL: [Status; 4] = [Status::New, Status::InProgress, Status::Done, Status::Reviewed];
+    pub const ALL: [Status; 4] = [
+        Status::New,
+        Status::InProgress,
+        Status::Done,
+        Status::Reviewed,
+    ];
 
     /// The name used in files and exports.
     pub fn name(self) -> &'static str {
@@ -131,7 +146,9 @@ impl Status {
 
     /// Parses a name written by [`Status::name`] (case-insensitive).
     pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.name().eq_ignore_ascii_case(name.trim()))
+        Self::ALL
+            .into_iter()
+            .find(|s| s.name().eq_ignore_ascii_case(name.trim()))
     }
 }
 
@@ -296,7 +313,13 @@ pub struct Entity {
 
 impl Entity {
     /// A new entity with no canonical link, note or annotator.
-    pub fn new(id: impl Into<String>, label: impl Into<String>, start: usize, end: usize, text: impl Into<String>) -> Self {
+    pub fn new(
+        id: impl Into<String>,
+        label: impl Into<String>,
+        start: usize,
+        end: usize,
+        text: impl Into<String>,
+    ) -> Self {
         Self {
             id: id.into(),
             label: label.into(),

@@ -89,7 +89,8 @@ impl Schema {
 
     /// Colour for an entity label; a neutral grey for labels the schema lacks.
     pub fn color_of(&self, key: &str) -> Rgb {
-        self.entity_type(key).map_or(Rgb([0xbb, 0xbb, 0xbb]), |t| t.color)
+        self.entity_type(key)
+            .map_or(Rgb([0xbb, 0xbb, 0xbb]), |t| t.color)
     }
 }
 
@@ -122,8 +123,14 @@ impl Default for Schema {
             ("Mentions", "Mentions"),
         ]
         .iter()
-        .map(|(key, name)| RelationType { key: (*key).to_owned(), name: (*name).to_owned() })
+        .map(|(key, name)| RelationType {
+            key: (*key).to_owned(),
+            name: (*name).to_owned(),
+        })
         .collect();
-        Self { entity_types, relation_types }
+        Self {
+            entity_types,
+            relation_types,
+        }
     }
 }

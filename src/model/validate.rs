@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::fmt;
 
 use super::span::CharIndex;
-use super::{Claimant, Document, Evidence, Project, FORMAT_VERSION};
+use super::{Claimant, Document, Evidence, FORMAT_VERSION, Project};
 
 /// One thing wrong with a project, located by document and annotation id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,9 +46,15 @@ impl Collector {
 
 /// Every problem in `project`; empty when it is valid.
 pub fn validate(project: &Project) -> Vec<Problem> {
-    let mut out = Collector { problems: Vec::new(), document: None };
+    let mut out = Collector {
+        problems: Vec::new(),
+        document: None,
+    };
     if project.version != FORMAT_VERSION {
-        out.report(None, format!("version {} is not {FORMAT_VERSION}", project.version));
+        out.report(
+            None,
+            format!("version {} is not {FORMAT_VERSION}", project.version),
+        );
     }
     let mut keys = HashSet::new();
     for t in &project.schema.entity_types {
@@ -64,7 +70,10 @@ pub fn validate(project: &Project) -> Vec<Problem> {
         if let Some(key) = t.hotkey
             && !hotkeys.insert(key)
         {
-            out.report(None, format!("hotkey {key:?} is bound to more than one entity type"));
+            out.report(
+                None,
+                format!("hotkey {key:?} is bound to more than one entity type"),
+            );
         }
     }
     let mut relation_keys = HashSet::new();
@@ -100,20 +109,30 @@ fn validate_document(
     out: &mut Collector,
 ) {
     let index = CharIndex::new(&doc.text);
-    let check_span = |out: &mut Collector, id: &str, what: &str, start: usize, end: usize, quote: &str| {
-        if start >= end {
-            out.report(Some(id), format!("{what} {start}..{end} is empty or reversed"));
-        } else if end > index.char_len() {
-            out.report(
-                Some(id),
-                format!("{what} {start}..{end} is out of range (the text has {} characters)", index.char_len()),
-            );
-        } else if let Some(actual) = index.slice(&doc.text, start, end)
-            && actual != quote
-        {
-            out.report(Some(id), format!("{what} quotes {quote:?} but the text at {start}..{end} is {actual:?}"));
-        }
-    };
+    let check_span =
+        |out: &mut Collector, id: &str, what: &str, start: usize, end: usize, quote: &str| {
+            if start >= end {
+                out.report(
+                    Some(id),
+                    format!("{what} {start}..{end} is empty or reversed"),
+                );
+            } else if end > index.char_len() {
+                out.report(
+                    Some(id),
+                    format!(
+                        "{what} {start}..{end} is out of range (the text has {} characters)",
+                        index.char_len()
+                    ),
+                );
+            } else if let Some(actual) = index.slice(&doc.text, start, end)
+                && actual != quote
+            {
+                out.report(
+                    Some(id),
+                    format!("{what} quotes {quote:?} but the text at {start}..{end} is {actual:?}"),
+                );
+            }
+        };
     let mut ids = HashSet::new();
     for e in &doc.entities {
         if !ids.insert(e.id.as_str()) {
@@ -140,17 +159,31 @@ fn validate_document(
         if let Some(Claimant::Entity(id)) = &c.claimant
             && doc.entity(id).is_none()
         {
-            out.report(Some(&c.id), format!("claimant {id:?} is not an entity of this document"));
+            out.report(
+                Some(&c.id),
+                format!("claimant {id:?} is not an entity of this document"),
+            );
         }
         for evidence in &c.evidence {
-            if let Evidence::Span { doc: target, start, end, text } = evidence {
+            if let Evidence::Span {
+                doc: target,
+                start,
+                end,
+                text,
+            } = evidence
+            {
                 match project.document(target) {
-                    None => out.report(Some(&c.id), format!("evidence names unknown document {target:?}")),
+                    None => out.report(
+                        Some(&c.id),
+                        format!("evidence names unknown document {target:?}"),
+                    ),
                     Some(other) => match super::span::char_slice(&other.text, *start, *end) {
                         Some(actual) if actual == text && start < end => {}
                         _ => out.report(
                             Some(&c.id),
-                            format!("evidence {start}..{end} in {target:?} does not quote {text:?}"),
+                            format!(
+                                "evidence {start}..{end} in {target:?} does not quote {text:?}"
+                            ),
                         ),
                     },
                 }
@@ -166,7 +199,10 @@ fn validate_document(
         }
         for end in [&r.from, &r.to] {
             if !doc.has_span_annotation(end) {
-                out.report(Some(&r.id), format!("relation end {end:?} is not an entity or claim of this document"));
+                out.report(
+                    Some(&r.id),
+                    format!("relation end {end:?} is not an entity or claim of this document"),
+                );
             }
         }
     }

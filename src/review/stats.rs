@@ -34,7 +34,12 @@ impl Stats {
     pub fn of(project: &Project) -> Self {
         let by_status = Status::ALL
             .iter()
-            .map(|s| (*s, project.documents.iter().filter(|d| d.status == *s).count()))
+            .map(|s| {
+                (
+                    *s,
+                    project.documents.iter().filter(|d| d.status == *s).count(),
+                )
+            })
             .collect();
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
         for e in project.documents.iter().flat_map(|d| &d.entities) {
@@ -49,7 +54,9 @@ impl Stats {
         entities_by_type.extend(counts.into_iter().map(|(k, n)| (k.to_owned(), n)));
         let mut claims_by_attribution = BTreeMap::new();
         for c in project.documents.iter().flat_map(|d| &d.claims) {
-            *claims_by_attribution.entry(c.attribution.name().to_owned()).or_default() += 1;
+            *claims_by_attribution
+                .entry(c.attribution.name().to_owned())
+                .or_default() += 1;
         }
         Self {
             name: project.name.clone(),
@@ -60,7 +67,11 @@ impl Stats {
             claims_by_attribution,
             relations: project.documents.iter().map(|d| d.relations.len()).sum(),
             canonical_entities: project.canonical_entities.len(),
-            characters: project.documents.iter().map(|d| d.text.chars().count()).sum(),
+            characters: project
+                .documents
+                .iter()
+                .map(|d| d.text.chars().count())
+                .sum(),
         }
     }
 
@@ -71,10 +82,16 @@ impl Stats {
 
     /// JSON for scripts; has a `documents` count.
     pub fn to_json(&self) -> serde_json::Value {
-        let status: serde_json::Map<String, serde_json::Value> =
-            self.by_status.iter().map(|(s, n)| (s.name().to_owned(), json!(n))).collect();
-        let types: serde_json::Map<String, serde_json::Value> =
-            self.entities_by_type.iter().map(|(k, n)| (k.clone(), json!(n))).collect();
+        let status: serde_json::Map<String, serde_json::Value> = self
+            .by_status
+            .iter()
+            .map(|(s, n)| (s.name().to_owned(), json!(n)))
+            .collect();
+        let types: serde_json::Map<String, serde_json::Value> = self
+            .entities_by_type
+            .iter()
+            .map(|(k, n)| (k.clone(), json!(n)))
+            .collect();
         json!({
             "name": self.name,
             "documents": self.documents,
@@ -103,7 +120,10 @@ impl Stats {
         for (name, n) in &self.claims_by_attribution {
             out.push_str(&format!("    {name:<16}{n:>2}\n"));
         }
-        out.push_str(&format!("  relations  {:>7}\n  canonical  {:>7}\n", self.relations, self.canonical_entities));
+        out.push_str(&format!(
+            "  relations  {:>7}\n  canonical  {:>7}\n",
+            self.relations, self.canonical_entities
+        ));
         out
     }
 }

@@ -7,7 +7,7 @@
 
 use ron::error::SpannedError;
 
-use crate::model::{Project, FORMAT_VERSION};
+use crate::model::{FORMAT_VERSION, Project};
 
 /// Upgrades the project text written with format `version` to the current model.
 pub fn migrate(text: &str, version: u32) -> Result<Project, SpannedError> {

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::model::validate::{validate, Problem};
-use crate::model::{Project, FORMAT_VERSION};
+use crate::model::validate::{Problem, validate};
+use crate::model::{FORMAT_VERSION, Project};
 
 pub use atomic::write_atomically;
 
@@ -22,12 +22,20 @@ pub enum LoadError {
     /// The file could not be read (missing, a directory, no permission).
     Io { path: PathBuf, message: String },
     /// The file is not a project file: bad UTF-8, bad RON, wrong shape.
-    Syntax { path: PathBuf, line: usize, column: usize, message: String },
+    Syntax {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     /// The file was written by a newer Gloss.
     TooNew { path: PathBuf, version: u32 },
     /// The file parses but is inconsistent; every problem found, each with a
     /// line where it could be located.
-    Invalid { path: PathBuf, problems: Vec<(Option<usize>, Problem)> },
+    Invalid {
+        path: PathBuf,
+        problems: Vec<(Option<usize>, Problem)>,
+    },
 }
 
 impl LoadError {
@@ -50,7 +58,12 @@ impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             LoadError::Io { path, message } => write!(f, "{}: {message}", path.display()),
-            LoadError::Syntax { path, line, column, message } => {
+            LoadError::Syntax {
+                path,
+                line,
+                column,
+                message,
+            } => {
                 write!(f, "{}:{line}:{column}: {message}", path.display())
             }
             LoadError::TooNew { path, version } => write!(
@@ -63,7 +76,11 @@ impl fmt::Display for LoadError {
                 match problems.first() {
                     Some((line, first)) => {
                         let at = line.map(|l| format!(":{l}")).unwrap_or_default();
-                        let more = if count > 1 { format!(" (and {} more problems)", count - 1) } else { String::new() };
+                        let more = if count > 1 {
+                            format!(" (and {} more problems)", count - 1)
+                        } else {
+                            String::new()
+                        };
                         write!(f, "{}{at}: {first}{more}", path.display())
                     }
                     None => write!(f, "{}: invalid project", path.display()),
@@ -77,29 +94,48 @@ impl std::error::Error for LoadError {}
 
 /// Reads, migrates and validates the project at `path`.
 pub fn load(path: &Path) -> Result<Project, LoadError> {
-    let bytes = std::fs::read(path).map_err(|e| LoadError::Io { path: path.to_owned(), message: io_message(&e) })?;
+    let bytes = std::fs::read(path).map_err(|e| LoadError::Io {
+        path: path.to_owned(),
+        message: io_message(&e),
+    })?;
     parse(path, &bytes)
 }
 
 /// Parses, migrates and validates project file contents; `path` is only used
 /// in messages.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Project, LoadError> {
-    let syntax = |line: usize, column: usize, message: String| LoadError::Syntax { path: path.to_owned(), line, column, message };
+    let syntax = |line: usize, column: usize, message: String| LoadError::Syntax {
+        path: path.to_owned(),
+        line,
+        column,
+        message,
+    };
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
             let valid = bytes.get(..e.valid_up_to()).unwrap_or_default();
             let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
             let column = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
-            return Err(syntax(line, column, "the file is not valid UTF-8 text".to_owned()));
+            return Err(syntax(
+                line,
+                column,
+                "the file is not valid UTF-8 text".to_owned(),
+            ));
         }
     };
     if text.trim().is_empty() {
-        return Err(syntax(1, 1, "the file is empty, not a Gloss project".to_owned()));
+        return Err(syntax(
+            1,
+            1,
+            "the file is empty, not a Gloss project".to_owned(),
+        ));
     }
     let version = read_version(text).map_err(|e| spanned(path, e))?;
     if version > FORMAT_VERSION {
-        return Err(LoadError::TooNew { path: path.to_owned(), version });
+        return Err(LoadError::TooNew {
+            path: path.to_owned(),
+            version,
+        });
     }
     let project = if version < FORMAT_VERSION {
         migrate::migrate(text, version).map_err(|e| spanned(path, e))?
@@ -110,8 +146,14 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Project, LoadError> {
     if problems.is_empty() {
         Ok(project)
     } else {
-        let located = problems.into_iter().map(|p| (locate(text, &p), p)).collect();
-        Err(LoadError::Invalid { path: path.to_owned(), problems: located })
+        let located = problems
+            .into_iter()
+            .map(|p| (locate(text, &p), p))
+            .collect();
+        Err(LoadError::Invalid {
+            path: path.to_owned(),
+            problems: located,
+        })
     }
 }
 
@@ -140,16 +182,22 @@ fn locate(text: &str, problem: &Problem) -> Option<usize> {
     let mut lines = text.lines().enumerate();
     if let Some(doc) = &problem.document {
         let needle = format!("id: {doc:?}");
-        lines.find(|(_, line)| line.trim_start().starts_with(&needle) || line.contains(&format!("({needle}")))?;
+        lines.find(|(_, line)| {
+            line.trim_start().starts_with(&needle) || line.contains(&format!("({needle}"))
+        })?;
     }
     let Some(item) = &problem.item else {
         return problem.document.as_ref().and_then(|doc| {
             let needle = format!("id: {doc:?}");
-            text.lines().position(|l| l.contains(&needle)).map(|i| i + 1)
+            text.lines()
+                .position(|l| l.contains(&needle))
+                .map(|i| i + 1)
         });
     };
     let needle = format!("id: {item:?}");
-    lines.find(|(_, line)| line.contains(&needle)).map(|(i, _)| i + 1)
+    lines
+        .find(|(_, line)| line.contains(&needle))
+        .map(|(i, _)| i + 1)
 }
 
 fn io_message(error: &std::io::Error) -> String {
@@ -167,7 +215,9 @@ fn io_message(error: &std::io::Error) -> String {
 /// entity, claim, relation) is written on one line, so adding an annotation
 /// shows as a one-line `git diff`.
 pub fn to_ron(project: &Project) -> String {
-    let mut out = String::from("// Gloss project file, format version 1: see docs/format.md.\n#![enable(implicit_some)]\n(\n");
+    let mut out = String::from(
+        "// Gloss project file, format version 1: see docs/format.md.\n#![enable(implicit_some)]\n(\n",
+    );
     field(&mut out, 1, "version", &project.version);
     field(&mut out, 1, "name", &project.name);
     optional(&mut out, 1, "created", &project.created);
@@ -177,10 +227,20 @@ pub fn to_ron(project: &Project) -> String {
     }
     out.push_str("  schema: (\n");
     list(&mut out, 2, "entity_types", &project.schema.entity_types);
-    list(&mut out, 2, "relation_types", &project.schema.relation_types);
+    list(
+        &mut out,
+        2,
+        "relation_types",
+        &project.schema.relation_types,
+    );
     out.push_str("  ),\n");
     if !project.canonical_entities.is_empty() {
-        list(&mut out, 1, "canonical_entities", &project.canonical_entities);
+        list(
+            &mut out,
+            1,
+            "canonical_entities",
+            &project.canonical_entities,
+        );
     }
     out.push_str("  documents: [\n");
     for doc in &project.documents {
@@ -203,9 +263,12 @@ pub fn to_ron(project: &Project) -> String {
 
 /// One value in RON on a single line.
 fn compact<T: serde::Serialize + ?Sized>(value: &T) -> String {
-    let config = ron::ser::PrettyConfig::new().depth_limit(0).struct_names(false);
+    let config = ron::ser::PrettyConfig::new()
+        .depth_limit(0)
+        .struct_names(false);
     // The file header enables implicit_some once; items must not repeat it.
-    let options = ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+    let options =
+        ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
     match options.to_string_pretty(value, config) {
         Ok(text) => text,
         // The model holds only strings, numbers and enums, which RON can
@@ -257,6 +320,8 @@ pub struct SaveError {
 /// Writes `project` to `path` atomically: a temporary file in the same
 /// folder, flushed to disk, then renamed over the old file.
 pub fn save(project: &Project, path: &Path) -> Result<(), SaveError> {
-    write_atomically(path, to_ron(project).as_bytes())
-        .map_err(|e| SaveError { path: path.display().to_string(), message: e.to_string() })
+    write_atomically(path, to_ron(project).as_bytes()).map_err(|e| SaveError {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })
 }

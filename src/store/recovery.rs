@@ -10,7 +10,10 @@ use crate::model::Project;
 pub fn recovery_path(project_path: Option<&Path>, data_dir: &Path) -> PathBuf {
     match project_path {
         Some(path) => {
-            let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+            let mut name = path
+                .file_name()
+                .map(|n| n.to_os_string())
+                .unwrap_or_default();
             name.push(".recovery");
             path.with_file_name(name)
         }
@@ -20,7 +23,9 @@ pub fn recovery_path(project_path: Option<&Path>, data_dir: &Path) -> PathBuf {
 
 /// Gloss's folder for per-user state (recent projects, recovery of unsaved work).
 pub fn data_dir() -> PathBuf {
-    dirs::data_local_dir().unwrap_or_else(std::env::temp_dir).join("gloss")
+    dirs::data_local_dir()
+        .unwrap_or_else(std::env::temp_dir)
+        .join("gloss")
 }
 
 /// Writes the recovery copy atomically.

@@ -53,7 +53,11 @@ pub enum Action {
     /// Select an annotation of the current document.
     SelectAnnotation(crate::ui::AnnotationRef),
     /// Show a document and select a span in it.
-    JumpTo { doc: String, start: usize, end: usize },
+    JumpTo {
+        doc: String,
+        start: usize,
+        end: usize,
+    },
     /// Open the find bar.
     Find,
     /// "Annotate all occurrences" of the selection or find text.
@@ -91,26 +95,44 @@ pub fn global_shortcuts() -> Vec<(KeyboardShortcut, Action)> {
         (KeyboardShortcut::new(cmd, Key::Z), Action::Undo),
         (KeyboardShortcut::new(cmd, Key::F), Action::Find),
         (KeyboardShortcut::new(cmd, Key::Q), Action::Quit),
-        (KeyboardShortcut::new(Modifiers::NONE, Key::F1), Action::Help),
+        (
+            KeyboardShortcut::new(Modifiers::NONE, Key::F1),
+            Action::Help,
+        ),
     ]
 }
 
 /// Rows of the help overlay: keys and what they do.
 pub const HELP_ROWS: &[(&str, &str)] = &[
-    ("Mouse drag / Shift+←→", "select text (snaps to words; toggle in View)"),
-    ("1 – 9", "tag the selection with an entity type, or retype the selected entity"),
+    (
+        "Mouse drag / Shift+←→",
+        "select text (snaps to words; toggle in View)",
+    ),
+    (
+        "1 – 9",
+        "tag the selection with an entity type, or retype the selected entity",
+    ),
     ("C", "make a claim from the selection and edit it"),
     ("E", "edit the selected claim"),
     ("A", "annotate all occurrences of the selection"),
     ("Delete / Backspace", "delete the selected annotation"),
     ("Alt+←/→", "move the selected annotation's start by a word"),
-    ("Alt+Shift+←/→", "move the selected annotation's end by a word"),
+    (
+        "Alt+Shift+←/→",
+        "move the selected annotation's end by a word",
+    ),
     ("Tab / Shift+Tab", "select the next / previous annotation"),
     ("N / P, Alt+↓/↑", "next / previous document"),
-    ("Ctrl+1 … Ctrl+4", "status New / In progress / Done / Reviewed"),
+    (
+        "Ctrl+1 … Ctrl+4",
+        "status New / In progress / Done / Reviewed",
+    ),
     ("Ctrl+Z, Ctrl+Shift+Z, Ctrl+Y", "undo, redo"),
     ("Ctrl+S, Ctrl+Shift+S", "save, save as"),
-    ("Ctrl+O, Ctrl+N, Ctrl+I", "open project, new project, import articles"),
+    (
+        "Ctrl+O, Ctrl+N, Ctrl+I",
+        "open project, new project, import articles",
+    ),
     ("Ctrl+F", "find in the article and across the project"),
     ("Ctrl + / Ctrl −", "zoom"),
     ("F1 or ?", "this help"),

@@ -99,7 +99,7 @@ pub struct GlossApp {
     /// Actions collected this frame.
     pub(crate) pending: Vec<Action>,
     /// The user confirmed closing (after saving or discarding).
-    pub(crate) close_confirmed: bool,
+    pub close_confirmed: bool,
     /// Recently opened project files, newest first.
     pub recent: Vec<PathBuf>,
     /// Folder for recent files and the recovery copy of unsaved projects.
@@ -236,7 +236,13 @@ impl GlossApp {
             if self.session.is_dirty() { "● " } else { "" },
             self.session.display_name()
         );
-        ctx.send_viewport_cmd(egui::ViewportCommand::Title(title));
+        // Every viewport command requests a repaint: send the title only when
+        // it changes, or the app would repaint forever while idle.
+        let title_id = egui::Id::unique("gloss-window-title");
+        if ctx.data(|d| d.get_temp::<String>(title_id)).as_ref() != Some(&title) {
+            ctx.data_mut(|d| d.insert_temp(title_id, title.clone()));
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title));
+        }
     }
 
     fn logic(&mut self, ctx: &egui::Context) {
@@ -279,12 +285,19 @@ impl GlossApp {
     }
 
     fn handle_dropped_files(&mut self, ctx: &egui::Context) {
-        let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_owned()).collect());
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_owned())
+                .collect()
+        });
         if dropped.is_empty() {
             return;
         }
-        let (projects, articles): (Vec<PathBuf>, Vec<PathBuf>) =
-            dropped.into_iter().partition(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("ron")));
+        let (projects, articles): (Vec<PathBuf>, Vec<PathBuf>) = dropped
+            .into_iter()
+            .partition(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("ron")));
         if let Some(project) = projects.into_iter().next() {
             self.act(Action::OpenProjectPath(project));
         }
@@ -299,7 +312,8 @@ impl GlossApp {
                 self.act(action);
             }
         }
-        let modal_open = self.dialogs.is_open() || self.claim_editor.is_some() || self.schema_editor.is_some();
+        let modal_open =
+            self.dialogs.is_open() || self.claim_editor.is_some() || self.schema_editor.is_some();
         if ctx.egui_wants_keyboard_input() || modal_open {
             if ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
                 self.act(Action::Escape);

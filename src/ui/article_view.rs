@@ -82,7 +82,12 @@ fn split_paragraphs(text: &str) -> Vec<Paragraph> {
     let (mut char_pos, mut byte_pos) = (0, 0);
     for line in text.split('\n') {
         let chars = line.chars().count();
-        paragraphs.push(Paragraph { start: char_pos, end: char_pos + chars, byte_start: byte_pos, byte_end: byte_pos + line.len() });
+        paragraphs.push(Paragraph {
+            start: char_pos,
+            end: char_pos + chars,
+            byte_start: byte_pos,
+            byte_end: byte_pos + line.len(),
+        });
         char_pos += chars + 1;
         byte_pos += line.len() + 1;
     }
@@ -91,13 +96,25 @@ fn split_paragraphs(text: &str) -> Vec<Paragraph> {
 
 impl ArticleView {
     /// Rebuilds what depends on the document or its annotations.
-    fn sync(&mut self, doc: &Document, schema: &Schema, generation: u64, width: f32, font_size: f32, dark: bool) {
+    fn sync(
+        &mut self,
+        doc: &Document,
+        schema: &Schema,
+        generation: u64,
+        width: f32,
+        font_size: f32,
+        dark: bool,
+    ) {
         let key = (doc.id.clone(), doc.text.len() as u64);
         if self.doc_key.as_ref() != Some(&key) {
             self.doc_key = Some(key);
             self.paragraphs = split_paragraphs(&doc.text);
             self.galleys = (0..self.paragraphs.len()).map(|_| None).collect();
-            self.heights = self.paragraphs.iter().map(|p| estimate_height(p, width, font_size)).collect();
+            self.heights = self
+                .paragraphs
+                .iter()
+                .map(|p| estimate_height(p, width, font_size))
+                .collect();
             self.tops_dirty = true;
             self.generation = u64::MAX;
         }
@@ -111,7 +128,11 @@ impl ArticleView {
             self.dark = dark;
             // Keep the galleys' heights as estimates until they are re-laid.
             self.galleys.iter_mut().for_each(|g| *g = None);
-            self.heights = self.paragraphs.iter().map(|p| estimate_height(p, width, font_size)).collect();
+            self.heights = self
+                .paragraphs
+                .iter()
+                .map(|p| estimate_height(p, width, font_size))
+                .collect();
             self.tops_dirty = true;
         }
         if self.tops_dirty {
@@ -132,21 +153,32 @@ impl ArticleView {
 
     /// Index of the paragraph at `y` (content coordinates).
     fn paragraph_at(&self, y: f32) -> usize {
-        self.tops.partition_point(|top| *top <= y).saturating_sub(1).min(self.paragraphs.len().saturating_sub(1))
+        self.tops
+            .partition_point(|top| *top <= y)
+            .saturating_sub(1)
+            .min(self.paragraphs.len().saturating_sub(1))
     }
 
     fn paragraph_of_char(&self, offset: usize) -> usize {
-        self.paragraphs.partition_point(|p| p.end < offset).min(self.paragraphs.len().saturating_sub(1))
+        self.paragraphs
+            .partition_point(|p| p.end < offset)
+            .min(self.paragraphs.len().saturating_sub(1))
     }
 }
 
 fn estimate_height(paragraph: &Paragraph, width: f32, font_size: f32) -> f32 {
     let chars_per_row = (width / (font_size * 0.5)).max(10.0);
-    let rows = ((paragraph.end - paragraph.start) as f32 / chars_per_row).ceil().max(1.0);
+    let rows = ((paragraph.end - paragraph.start) as f32 / chars_per_row)
+        .ceil()
+        .max(1.0);
     rows * font_size * 1.35
 }
 
-fn spans_per_paragraph(doc: &Document, schema: &Schema, paragraphs: &[Paragraph]) -> Vec<Vec<StyledSpan>> {
+fn spans_per_paragraph(
+    doc: &Document,
+    schema: &Schema,
+    paragraphs: &[Paragraph],
+) -> Vec<Vec<StyledSpan>> {
     let mut out: Vec<Vec<StyledSpan>> = vec![Vec::new(); paragraphs.len()];
     let mut add = |start: usize, end: usize, kind: SpanKind, id: &str| {
         let first = paragraphs.partition_point(|p| p.end < start);
@@ -158,12 +190,22 @@ fn spans_per_paragraph(doc: &Document, schema: &Schema, paragraphs: &[Paragraph]
             if s < e
                 && let Some(list) = out.get_mut(index)
             {
-                list.push(StyledSpan { start: s - p.start, end: e - p.start, kind: kind.clone(), id: id.to_owned() });
+                list.push(StyledSpan {
+                    start: s - p.start,
+                    end: e - p.start,
+                    kind: kind.clone(),
+                    id: id.to_owned(),
+                });
             }
         }
     };
     for e in &doc.entities {
-        add(e.start, e.end, SpanKind::Entity(schema.color_of(&e.label).0), &e.id);
+        add(
+            e.start,
+            e.end,
+            SpanKind::Entity(schema.color_of(&e.label).0),
+            &e.id,
+        );
     }
     for c in &doc.claims {
         add(c.start, c.end, SpanKind::Claim, &c.id);
@@ -185,7 +227,9 @@ fn signature(spans: &[StyledSpan], overlay: &Overlay) -> u64 {
     let mut hasher = DefaultHasher::new();
     spans.hash(&mut hasher);
     overlay.selection.hash(&mut hasher);
-    let selected_here = overlay.selected_id.filter(|id| spans.iter().any(|s| s.id == *id));
+    let selected_here = overlay
+        .selected_id
+        .filter(|id| spans.iter().any(|s| s.id == *id));
     selected_here.hash(&mut hasher);
     overlay.hits.hash(&mut hasher);
     hasher.finish()
@@ -219,13 +263,20 @@ fn layout_paragraph(
     let text_color = ui.visuals().text_color();
     let font = FontId::proportional(font_size);
     let byte_at = |i: usize| chars.get(i).map_or(text.len(), |(b, _)| *b);
-    let mut job = LayoutJob { wrap: egui::text::TextWrapping::wrap_at_width(width), ..Default::default() };
+    let mut job = LayoutJob {
+        wrap: egui::text::TextWrapping::wrap_at_width(width),
+        ..Default::default()
+    };
     for pair in cuts.windows(2) {
         let (from, to) = (pair[0], pair[1]);
         if from >= to {
             continue;
         }
-        let mut format = TextFormat { font_id: font.clone(), color: text_color, ..Default::default() };
+        let mut format = TextFormat {
+            font_id: font.clone(),
+            color: text_color,
+            ..Default::default()
+        };
         let covering = spans.iter().filter(|s| s.start <= from && s.end >= to);
         let innermost_entity = covering
             .clone()
@@ -234,7 +285,11 @@ fn layout_paragraph(
                 _ => None,
             })
             .min_by_key(|(length, _, _)| *length);
-        let nested = covering.clone().filter(|s| matches!(s.kind, SpanKind::Entity(_))).count() > 1;
+        let nested = covering
+            .clone()
+            .filter(|s| matches!(s.kind, SpanKind::Entity(_)))
+            .count()
+            > 1;
         if let Some((_, rgb, id)) = innermost_entity {
             let strong = overlay.selected_id == Some(id);
             format.background = theme::entity_background(crate::model::Rgb(rgb), dark, strong);
@@ -248,8 +303,11 @@ fn layout_paragraph(
             format.italics = true;
         }
         if covering.clone().any(|s| s.kind == SpanKind::Claim) {
-            let selected = covering.clone().any(|s| s.kind == SpanKind::Claim && overlay.selected_id == Some(s.id.as_str()));
-            format.underline = Stroke::new(if selected { 3.0 } else { 1.5 }, theme::claim_color(dark));
+            let selected = covering
+                .clone()
+                .any(|s| s.kind == SpanKind::Claim && overlay.selected_id == Some(s.id.as_str()));
+            format.underline =
+                Stroke::new(if selected { 3.0 } else { 1.5 }, theme::claim_color(dark));
         }
         if covering.clone().any(|s| s.kind == SpanKind::Cue) {
             format.color = theme::claim_color(dark);
@@ -267,7 +325,15 @@ fn layout_paragraph(
         job.append(piece, 0.0, format);
     }
     if job.text.is_empty() {
-        job.append("", 0.0, TextFormat { font_id: font, color: text_color, ..Default::default() });
+        job.append(
+            "",
+            0.0,
+            TextFormat {
+                font_id: font,
+                color: text_color,
+                ..Default::default()
+            },
+        );
     }
     ui.fonts_mut(|fonts| fonts.layout_job(job))
 }
@@ -283,7 +349,10 @@ fn range_rects(galley: &Galley, start: usize, end: usize) -> Vec<Rect> {
         if s < e || (s == e && start == end && s >= row_start && s <= row_end) {
             let x0 = row.pos.x + row.x_offset(egui::epaint::text::CharIndex(s - row_start));
             let x1 = row.pos.x + row.x_offset(egui::epaint::text::CharIndex(e - row_start));
-            rects.push(Rect::from_min_max(Pos2::new(x0, row.min_y()), Pos2::new(x1, row.max_y())));
+            rects.push(Rect::from_min_max(
+                Pos2::new(x0, row.min_y()),
+                Pos2::new(x1, row.max_y()),
+            ));
         }
         row_start = row_end + usize::from(row.ends_with_newline);
     }
@@ -307,12 +376,21 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
     let width = (ui.available_width() - MARGIN - 16.0).max(100.0);
     let generation = app.session.history.generation();
     let view = &mut app.article_view;
-    view.sync(doc, &app.session.project.schema, generation, width, font_size, dark);
+    view.sync(
+        doc,
+        &app.session.project.schema,
+        generation,
+        width,
+        font_size,
+        dark,
+    );
     let selection = app.selection.map(|(a, b)| (a.min(b), a.max(b)));
     let selected_id = app.selected.as_ref().map(|s| s.id.clone());
     let hits = app.find.hits_in(&doc.id);
 
-    let mut scroll = egui::ScrollArea::vertical().id_salt("article").auto_shrink([false, false]);
+    let mut scroll = egui::ScrollArea::vertical()
+        .id_salt("article")
+        .auto_shrink([false, false]);
     if let Some(target) = view.scroll_to.take() {
         let paragraph = view.paragraph_of_char(target);
         let top = view.tops.get(paragraph).copied().unwrap_or(0.0);
@@ -332,24 +410,50 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
         let first = view.paragraph_at(viewport.min.y);
         let last = view.paragraph_at(viewport.max.y);
         let painter = ui.painter_at(content_rect.expand(4.0));
-        let pointer = response.hover_pos().or_else(|| ui.input(|i| i.pointer.interact_pos()));
+        let pointer = response
+            .hover_pos()
+            .or_else(|| ui.input(|i| i.pointer.interact_pos()));
+        // A drag starts where the button went down, not where egui noticed the drag.
+        let pointer = if response.drag_started() {
+            ui.input(|i| i.pointer.press_origin()).or(pointer)
+        } else {
+            pointer
+        };
         for index in first..=last {
-            let Some(paragraph) = view.paragraphs.get(index).copied() else { break };
-            let text = doc.text.get(paragraph.byte_start..paragraph.byte_end).unwrap_or_default();
-            let spans = view.spans_per_paragraph.get(index).map(Vec::as_slice).unwrap_or_default();
+            let Some(paragraph) = view.paragraphs.get(index).copied() else {
+                break;
+            };
+            let text = doc
+                .text
+                .get(paragraph.byte_start..paragraph.byte_end)
+                .unwrap_or_default();
+            let spans = view
+                .spans_per_paragraph
+                .get(index)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
             let local = |(s, e): (usize, usize)| -> Option<(usize, usize)> {
                 let (s, e) = (s.max(paragraph.start), e.min(paragraph.end));
                 (s < e).then(|| (s - paragraph.start, e - paragraph.start))
             };
             let local_hits: Vec<(usize, usize)> = hits.iter().filter_map(|h| local(*h)).collect();
-            let overlay = Overlay { selection: selection.and_then(local), selected_id: selected_id.as_deref(), hits: &local_hits };
+            let overlay = Overlay {
+                selection: selection.and_then(local),
+                selected_id: selected_id.as_deref(),
+                hits: &local_hits,
+            };
             let sig = signature(spans, &overlay);
-            let cached = view.galleys.get(index).and_then(|g| g.as_ref()).filter(|g| g.signature == sig);
+            let cached = view
+                .galleys
+                .get(index)
+                .and_then(|g| g.as_ref())
+                .filter(|g| g.signature == sig);
             let galley = match cached {
                 Some(cached) => cached.galley.clone(),
                 None => {
                     view.last_layouts += 1;
-                    let galley = layout_paragraph(ui, text, spans, &overlay, width, font_size, dark);
+                    let galley =
+                        layout_paragraph(ui, text, spans, &overlay, width, font_size, dark);
                     let height = galley.size().y;
                     if let Some(h) = view.heights.get_mut(index)
                         && (*h - height).abs() > 0.5
@@ -358,7 +462,10 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                         heights_changed = true;
                     }
                     if let Some(slot) = view.galleys.get_mut(index) {
-                        *slot = Some(CachedGalley { signature: sig, galley: galley.clone() });
+                        *slot = Some(CachedGalley {
+                            signature: sig,
+                            galley: galley.clone(),
+                        });
                     }
                     galley
                 }
@@ -371,14 +478,20 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                 for rect in range_rects(&galley, span.start, span.end) {
                     let y = rect.translate(pos.to_vec2());
                     painter.line_segment(
-                        [Pos2::new(origin.x + 6.0, y.min.y), Pos2::new(origin.x + 6.0, y.max.y)],
+                        [
+                            Pos2::new(origin.x + 6.0, y.min.y),
+                            Pos2::new(origin.x + 6.0, y.max.y),
+                        ],
                         Stroke::new(4.0, theme::claim_color(dark)),
                     );
                 }
             }
             // A frame around the selected annotation.
             if let Some(id) = &selected_id {
-                for span in spans.iter().filter(|s| &s.id == id && s.kind != SpanKind::Cue) {
+                for span in spans
+                    .iter()
+                    .filter(|s| &s.id == id && s.kind != SpanKind::Cue)
+                {
                     for rect in range_rects(&galley, span.start, span.end) {
                         painter.rect_stroke(
                             rect.translate(pos.to_vec2()).expand(1.0),
@@ -390,7 +503,8 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                 }
             }
             if let Some(p) = pointer {
-                let galley_rect = Rect::from_min_size(pos, Vec2::new(width, galley.size().y + PARAGRAPH_GAP));
+                let galley_rect =
+                    Rect::from_min_size(pos, Vec2::new(width, galley.size().y + PARAGRAPH_GAP));
                 if galley_rect.contains(p) {
                     let cursor: CCursor = galley.cursor_from_pos(p - pos);
                     let offset = paragraph.start + cursor.index.0;
@@ -410,6 +524,15 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
         if response.drag_stopped() {
             released = true;
         }
+        // The text is painted, not a label: name the view with the paragraphs
+        // in view so screen readers (and tests) can read it.
+        response.widget_info(|| {
+            let shown: Vec<&str> = (first..=last)
+                .filter_map(|i| view.paragraphs.get(i))
+                .map(|p| doc.text.get(p.byte_start..p.byte_end).unwrap_or_default())
+                .collect();
+            egui::WidgetInfo::labeled(egui::Role::Label, true, shown.join("\n"))
+        });
         if let Some(offset) = hover {
             let details = hover_details(&app.session.project, doc, offset);
             if !details.is_empty() {
@@ -430,7 +553,8 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
     if let Some((offset, _)) = clicked_at {
         view.drag_anchor = Some(offset);
         let under = annotation_at(doc, offset);
-        app.selection = None;
+        // A click on plain text leaves a caret there for Shift+arrows.
+        app.selection = under.is_none().then_some((offset, offset));
         app.selected = under;
     }
     if let (Some(anchor), Some(offset)) = (view.drag_anchor, drag_to)
@@ -442,7 +566,8 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
     if released {
         view.drag_anchor = None;
         if let Some((a, b)) = app.selection
-            && let Some((s, e)) = crate::model::span::snap_selection(&doc.text, a.min(b), a.max(b), app.snap_to_words)
+            && let Some((s, e)) =
+                crate::model::span::snap_selection(&doc.text, a.min(b), a.max(b), app.snap_to_words)
         {
             app.selection = Some((s, e));
         }
@@ -456,20 +581,30 @@ pub fn annotation_at(doc: &Document, offset: usize) -> Option<AnnotationRef> {
         .iter()
         .filter(|e| e.start <= offset && offset < e.end)
         .min_by_key(|e| e.end - e.start)
-        .map(|e| AnnotationRef { kind: AnnotationKind::Entity, id: e.id.clone() });
+        .map(|e| AnnotationRef {
+            kind: AnnotationKind::Entity,
+            id: e.id.clone(),
+        });
     entity.or_else(|| {
         doc.claims
             .iter()
             .filter(|c| c.start <= offset && offset < c.end)
             .min_by_key(|c| c.end - c.start)
-            .map(|c| AnnotationRef { kind: AnnotationKind::Claim, id: c.id.clone() })
+            .map(|c| AnnotationRef {
+                kind: AnnotationKind::Claim,
+                id: c.id.clone(),
+            })
     })
 }
 
 /// Tooltip lines for what is under the pointer: type, canonical entity, claimant.
 fn hover_details(project: &crate::model::Project, doc: &Document, offset: usize) -> Vec<String> {
     let mut lines = Vec::new();
-    for e in doc.entities.iter().filter(|e| e.start <= offset && offset < e.end) {
+    for e in doc
+        .entities
+        .iter()
+        .filter(|e| e.start <= offset && offset < e.end)
+    {
         let canonical = e
             .canonical
             .as_deref()
@@ -477,7 +612,11 @@ fn hover_details(project: &crate::model::Project, doc: &Document, offset: usize)
             .unwrap_or_default();
         lines.push(format!("{} “{}”{canonical}", e.label, e.text));
     }
-    for c in doc.claims.iter().filter(|c| c.start <= offset && offset < c.end) {
+    for c in doc
+        .claims
+        .iter()
+        .filter(|c| c.start <= offset && offset < c.end)
+    {
         let who = c.claimant_name(doc).unwrap_or("unknown claimant");
         lines.push(format!("Claim by {who} ({})", c.attribution.name()));
     }

@@ -3,7 +3,7 @@
 //! those seconds.
 
 use std::path::PathBuf;
-use std::sync::mpsc::{channel, Receiver};
+use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
 use crate::edit::Session;
@@ -56,7 +56,8 @@ impl Autosave {
         let project = session.project.clone();
         let (sender, receiver) = channel();
         std::thread::spawn(move || {
-            let result = crate::store::recovery::write(&recovery, &project).map_err(|e| format!("{}: {e}", recovery.display()));
+            let result = crate::store::recovery::write(&recovery, &project)
+                .map_err(|e| format!("{}: {e}", recovery.display()));
             let _ = sender.send(result);
         });
         self.in_flight = Some(receiver);

@@ -29,7 +29,12 @@ impl ClaimEditor {
             Some(Claimant::Text(text)) => text.clone(),
             _ => String::new(),
         };
-        Self { doc, draft: claim, claimant_text, evidence_url: String::new() }
+        Self {
+            doc,
+            draft: claim,
+            claimant_text,
+            evidence_url: String::new(),
+        }
     }
 }
 
@@ -41,126 +46,214 @@ fn optional_combo<T: Copy + PartialEq>(
     name: impl Fn(T) -> &'static str,
 ) {
     let shown = value.map_or("—", &name);
-    egui::ComboBox::from_label(label).selected_text(shown).show_ui(ui, |ui| {
-        ui.selectable_value(value, None, "—");
-        for v in all {
-            ui.selectable_value(value, Some(*v), name(*v));
-        }
-    });
+    egui::ComboBox::from_label(label)
+        .selected_text(shown)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(value, None, "—");
+            for v in all {
+                ui.selectable_value(value, Some(*v), name(*v));
+            }
+        });
 }
 
 /// Draws the editor window when open.
 pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
-    let Some(mut editor) = app.claim_editor.take() else { return };
-    let Some(doc) = app.session.project.document(&editor.doc).cloned() else { return };
+    let Some(mut editor) = app.claim_editor.take() else {
+        return;
+    };
+    let Some(doc) = app.session.project.document(&editor.doc).cloned() else {
+        return;
+    };
     let mut open = true;
     let mut apply = false;
     let mut cancel = false;
     let selection = app.annotation_span();
-    egui::Window::new("Claim").open(&mut open).default_width(420.0).show(ctx, |ui| {
-        let draft = &mut editor.draft;
-        ui.label(format!("“{}”", draft.text));
-        ui.separator();
-        // Claimant: an entity of this document or free text.
-        let entity_choice = match &draft.claimant {
-            Some(Claimant::Entity(id)) => Some(id.clone()),
-            _ => None,
-        };
-        let mut chosen = entity_choice.clone();
-        let shown = chosen.as_deref().and_then(|id| doc.entity(id)).map_or("free text / none".to_owned(), |e| format!("{} ({})", e.text, e.label));
-        egui::ComboBox::from_label("Claimant").selected_text(shown).width(220.0).show_ui(ui, |ui| {
-            ui.selectable_value(&mut chosen, None, "free text / none");
-            for e in doc.entities.iter().filter(|e| matches!(e.label.as_str(), "PER" | "ORG")) {
-                ui.selectable_value(&mut chosen, Some(e.id.clone()), format!("{} ({}) @{}", e.text, e.label, e.start));
+    egui::Window::new("Claim")
+        .open(&mut open)
+        .default_width(420.0)
+        .show(ctx, |ui| {
+            let draft = &mut editor.draft;
+            ui.label(format!("“{}”", draft.text));
+            ui.separator();
+            // Claimant: an entity of this document or free text.
+            let entity_choice = match &draft.claimant {
+                Some(Claimant::Entity(id)) => Some(id.clone()),
+                _ => None,
+            };
+            let mut chosen = entity_choice.clone();
+            let shown = chosen
+                .as_deref()
+                .and_then(|id| doc.entity(id))
+                .map_or("free text / none".to_owned(), |e| {
+                    format!("{} ({})", e.text, e.label)
+                });
+            egui::ComboBox::from_label("Claimant")
+                .selected_text(shown)
+                .width(220.0)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut chosen, None, "free text / none");
+                    for e in doc
+                        .entities
+                        .iter()
+                        .filter(|e| matches!(e.label.as_str(), "PER" | "ORG"))
+                    {
+                        ui.selectable_value(
+                            &mut chosen,
+                            Some(e.id.clone()),
+                            format!("{} ({}) @{}", e.text, e.label, e.start),
+                        );
+                    }
+                });
+            if chosen != entity_choice {
+                draft.claimant = chosen.map(Claimant::Entity);
             }
-        });
-        if chosen != entity_choice {
-            draft.claimant = chosen.map(Claimant::Entity);
-        }
-        if !matches!(draft.claimant, Some(Claimant::Entity(_))) {
+            if !matches!(draft.claimant, Some(Claimant::Entity(_))) {
+                ui.horizontal(|ui| {
+                    ui.label("Claimant (text)");
+                    if ui
+                        .add(
+                            egui::TextEdit::singleline(&mut editor.claimant_text)
+                                .hint_text("e.g. the White House")
+                                .id_salt("claimant-text"),
+                        )
+                        .changed()
+                    {
+                        let text = editor.claimant_text.trim();
+                        draft.claimant =
+                            (!text.is_empty()).then(|| Claimant::Text(text.to_owned()));
+                    }
+                });
+            }
             ui.horizontal(|ui| {
-                ui.label("Claimant (text)");
-                if ui.add(egui::TextEdit::singleline(&mut editor.claimant_text).hint_text("e.g. the White House").id_salt("claimant-text")).changed() {
-                    let text = editor.claimant_text.trim();
-                    draft.claimant = (!text.is_empty()).then(|| Claimant::Text(text.to_owned()));
+                ui.label(format!(
+                    "Cue: {}",
+                    draft.cue.as_ref().map_or("—", |c| c.text.as_str())
+                ));
+                let enabled = selection.is_some();
+                if ui
+                    .add_enabled(enabled, egui::Button::new("Use selection as cue"))
+                    .on_disabled_hover_text("Select the reporting verb in the text first")
+                    .clicked()
+                    && let Some((start, end, text)) = selection.clone()
+                {
+                    draft.cue = Some(Cue { start, end, text });
+                }
+                if draft.cue.is_some() && ui.small_button("✖").clicked() {
+                    draft.cue = None;
                 }
             });
-        }
-        ui.horizontal(|ui| {
-            ui.label(format!("Cue: {}", draft.cue.as_ref().map_or("—", |c| c.text.as_str())));
-            let enabled = selection.is_some();
-            if ui
-                .add_enabled(enabled, egui::Button::new("Use selection as cue"))
-                .on_disabled_hover_text("Select the reporting verb in the text first")
-                .clicked()
-                && let Some((start, end, text)) = selection.clone()
-            {
-                draft.cue = Some(Cue { start, end, text });
-            }
-            if draft.cue.is_some() && ui.small_button("✖").clicked() {
-                draft.cue = None;
-            }
-        });
-        egui::ComboBox::from_label("Attribution").selected_text(draft.attribution.name()).show_ui(ui, |ui| {
-            for v in Attribution::ALL {
-                ui.selectable_value(&mut draft.attribution, *v, v.name());
-            }
-        });
-        optional_combo(ui, "Check-worthiness", &mut draft.checkworthiness, CheckWorthiness::ALL, CheckWorthiness::name);
-        optional_combo(ui, "Claim type", &mut draft.claim_type, ClaimType::ALL, ClaimType::name);
-        optional_combo(ui, "Stance", &mut draft.stance, Stance::ALL, Stance::name);
-        optional_combo(ui, "Verdict", &mut draft.verdict, Verdict::ALL, Verdict::name);
-        let mut rating = draft.rating.clone().unwrap_or_default();
-        ui.horizontal(|ui| {
-            ui.label("Rating");
-            ui.add(egui::TextEdit::singleline(&mut rating).hint_text("e.g. Mostly false").id_salt("claim-rating"));
-        });
-        draft.rating = (!rating.trim().is_empty()).then_some(rating);
-        ui.label("Evidence");
-        let mut remove = None;
-        for (n, evidence) in draft.evidence.iter().enumerate() {
+            egui::ComboBox::from_label("Attribution")
+                .selected_text(draft.attribution.name())
+                .show_ui(ui, |ui| {
+                    for v in Attribution::ALL {
+                        ui.selectable_value(&mut draft.attribution, *v, v.name());
+                    }
+                });
+            optional_combo(
+                ui,
+                "Check-worthiness",
+                &mut draft.checkworthiness,
+                CheckWorthiness::ALL,
+                CheckWorthiness::name,
+            );
+            optional_combo(
+                ui,
+                "Claim type",
+                &mut draft.claim_type,
+                ClaimType::ALL,
+                ClaimType::name,
+            );
+            optional_combo(ui, "Stance", &mut draft.stance, Stance::ALL, Stance::name);
+            optional_combo(
+                ui,
+                "Verdict",
+                &mut draft.verdict,
+                Verdict::ALL,
+                Verdict::name,
+            );
+            let mut rating = draft.rating.clone().unwrap_or_default();
             ui.horizontal(|ui| {
-                match evidence {
-                    Evidence::Url(url) => ui.label(url),
-                    Evidence::Span { doc, text, .. } => ui.label(format!("“{text}” ({doc})")),
-                };
-                if ui.small_button("✖").clicked() {
-                    remove = Some(n);
+                ui.label("Rating");
+                ui.add(
+                    egui::TextEdit::singleline(&mut rating)
+                        .hint_text("e.g. Mostly false")
+                        .id_salt("claim-rating"),
+                );
+            });
+            draft.rating = (!rating.trim().is_empty()).then_some(rating);
+            ui.label("Evidence");
+            let mut remove = None;
+            for (n, evidence) in draft.evidence.iter().enumerate() {
+                ui.horizontal(|ui| {
+                    match evidence {
+                        Evidence::Url(url) => ui.label(url),
+                        Evidence::Span { doc, text, .. } => ui.label(format!("“{text}” ({doc})")),
+                    };
+                    if ui.small_button("✖").clicked() {
+                        remove = Some(n);
+                    }
+                });
+            }
+            if let Some(n) = remove {
+                draft.evidence.remove(n);
+            }
+            ui.horizontal(|ui| {
+                ui.add(
+                    egui::TextEdit::singleline(&mut editor.evidence_url)
+                        .hint_text("https://…")
+                        .id_salt("evidence-url"),
+                );
+                if ui.button("Add URL").clicked() && !editor.evidence_url.trim().is_empty() {
+                    draft
+                        .evidence
+                        .push(Evidence::Url(editor.evidence_url.trim().to_owned()));
+                    editor.evidence_url.clear();
+                }
+                if ui
+                    .add_enabled(selection.is_some(), egui::Button::new("Add selection"))
+                    .clicked()
+                    && let Some((start, end, text)) = selection.clone()
+                {
+                    draft.evidence.push(Evidence::Span {
+                        doc: editor.doc.clone(),
+                        start,
+                        end,
+                        text,
+                    });
                 }
             });
-        }
-        if let Some(n) = remove {
-            draft.evidence.remove(n);
-        }
-        ui.horizontal(|ui| {
-            ui.add(egui::TextEdit::singleline(&mut editor.evidence_url).hint_text("https://…").id_salt("evidence-url"));
-            if ui.button("Add URL").clicked() && !editor.evidence_url.trim().is_empty() {
-                draft.evidence.push(Evidence::Url(editor.evidence_url.trim().to_owned()));
-                editor.evidence_url.clear();
-            }
-            if ui.add_enabled(selection.is_some(), egui::Button::new("Add selection")).clicked()
-                && let Some((start, end, text)) = selection.clone()
-            {
-                draft.evidence.push(Evidence::Span { doc: editor.doc.clone(), start, end, text });
-            }
+            let mut summary = draft.summary.clone().unwrap_or_default();
+            let name = ui.label("Summary (what is claimed)");
+            ui.add(
+                egui::TextEdit::multiline(&mut summary)
+                    .desired_rows(2)
+                    .id_salt("claim-summary"),
+            )
+            .labelled_by(name.id);
+            draft.summary = (!summary.trim().is_empty()).then_some(summary);
+            let mut note = draft.note.clone().unwrap_or_default();
+            let name = ui.label("Note");
+            ui.add(
+                egui::TextEdit::multiline(&mut note)
+                    .desired_rows(2)
+                    .id_salt("claim-note"),
+            )
+            .labelled_by(name.id);
+            draft.note = (!note.trim().is_empty()).then_some(note);
+            ui.separator();
+            ui.horizontal(|ui| {
+                apply = ui.button("Apply").clicked();
+                cancel = ui.button("Cancel").clicked();
+            });
         });
-        let mut summary = draft.summary.clone().unwrap_or_default();
-        ui.label("Summary (what is claimed)");
-        ui.add(egui::TextEdit::multiline(&mut summary).desired_rows(2).id_salt("claim-summary"));
-        draft.summary = (!summary.trim().is_empty()).then_some(summary);
-        let mut note = draft.note.clone().unwrap_or_default();
-        ui.label("Note");
-        ui.add(egui::TextEdit::multiline(&mut note).desired_rows(2).id_salt("claim-note"));
-        draft.note = (!note.trim().is_empty()).then_some(note);
-        ui.separator();
-        ui.horizontal(|ui| {
-            apply = ui.button("Apply").clicked();
-            cancel = ui.button("Cancel").clicked();
-        });
-    });
     if apply {
         let unchanged = doc.claim(&editor.draft.id) == Some(&editor.draft);
-        if unchanged || app.apply(Edit::ReplaceClaim { doc: editor.doc.clone(), claim: Box::new(editor.draft.clone()) }) {
+        if unchanged
+            || app.apply(Edit::ReplaceClaim {
+                doc: editor.doc.clone(),
+                claim: Box::new(editor.draft.clone()),
+            })
+        {
             return;
         }
     }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use egui::{Key, Modifiers};
 
 use crate::edit::{Edit, Session};
-use crate::model::{span, Claim, Claimant, Entity, Project, Status};
+use crate::model::{Claim, Claimant, Entity, Project, Status, span};
 
 use super::actions::Action;
 use super::app::{AnnotationKind, AnnotationRef, GlossApp, SidePane};
@@ -40,7 +40,9 @@ impl GlossApp {
             Action::Save => {
                 self.save(None);
             }
-            Action::SaveAs => self.files.pick(PickKind::SaveProject, &self.suggested_file_name()),
+            Action::SaveAs => self
+                .files
+                .pick(PickKind::SaveProject, &self.suggested_file_name()),
             Action::TypePath => self.dialogs.ask_path(PickKind::OpenProject),
             Action::Undo => match self.session.undo() {
                 Ok(true) => self.after_history_move("undone"),
@@ -80,10 +82,16 @@ impl GlossApp {
             }
             Action::Find => self.find.open(),
             Action::AnnotateAll => self.open_annotate_all(),
-            Action::EditSchema => self.schema_editor = Some(super::schema_editor::SchemaEditor::default()),
+            Action::EditSchema => {
+                self.schema_editor = Some(super::schema_editor::SchemaEditor::default())
+            }
             Action::ToggleTheme => {
                 self.dark = !self.dark;
-                ctx.set_theme(if self.dark { egui::Theme::Dark } else { egui::Theme::Light });
+                ctx.set_theme(if self.dark {
+                    egui::Theme::Dark
+                } else {
+                    egui::Theme::Light
+                });
             }
             Action::ZoomIn => egui::gui_zoom::zoom_in(ctx),
             Action::ZoomOut => egui::gui_zoom::zoom_out(ctx),
@@ -128,14 +136,19 @@ impl GlossApp {
     }
 
     fn after_history_move(&mut self, what: &str) {
-        self.current = self.current.min(self.session.project.documents.len().saturating_sub(1));
+        self.current = self
+            .current
+            .min(self.session.project.documents.len().saturating_sub(1));
         if let Some(selected) = &self.selected
             && self.annotation_start(selected).is_none()
             && selected.kind != AnnotationKind::Relation
         {
             self.selected = None;
         }
-        self.notify(format!("{what} ({} steps left to undo)", self.session.history.undo_len()));
+        self.notify(format!(
+            "{what} ({} steps left to undo)",
+            self.session.history.undo_len()
+        ));
     }
 
     fn suggested_file_name(&self) -> String {
@@ -144,7 +157,13 @@ impl GlossApp {
             .project
             .name
             .chars()
-            .map(|c| if c.is_alphanumeric() || c == '-' { c } else { '-' })
+            .map(|c| {
+                if c.is_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '-'
+                }
+            })
             .collect();
         format!("{}.gloss.ron", stem.trim_matches('-'))
     }
@@ -152,7 +171,8 @@ impl GlossApp {
     /// Saves to `path` or the session's file; asks for a file when there is none.
     pub fn save(&mut self, path: Option<&Path>) -> bool {
         if path.is_none() && self.session.path.is_none() {
-            self.files.pick(PickKind::SaveProject, &self.suggested_file_name());
+            self.files
+                .pick(PickKind::SaveProject, &self.suggested_file_name());
             return false;
         }
         match self.session.save(path, &self.data_dir) {
@@ -276,11 +296,17 @@ impl GlossApp {
 
     /// Handles paths from a dialog or the typed-path prompt.
     pub fn on_paths(&mut self, kind: PickKind, paths: Vec<PathBuf>) {
-        let Some(first) = paths.first().cloned() else { return };
+        let Some(first) = paths.first().cloned() else {
+            return;
+        };
         match kind {
             PickKind::OpenProject => self.open_project(&first),
             PickKind::SaveProject => {
-                let path = if first.extension().is_none() { first.with_extension("gloss.ron") } else { first };
+                let path = if first.extension().is_none() {
+                    first.with_extension("gloss.ron")
+                } else {
+                    first
+                };
                 self.save(Some(&path));
             }
             PickKind::ImportArticles => self.import_articles(&paths),
@@ -319,7 +345,9 @@ impl GlossApp {
             AnnotationKind::Claim => doc.claim(&annotation.id).map(|c| c.start),
             AnnotationKind::Relation => {
                 let relation = doc.relation(&annotation.id)?;
-                doc.entity(&relation.from).map(|e| e.start).or_else(|| doc.claim(&relation.from).map(|c| c.start))
+                doc.entity(&relation.from)
+                    .map(|e| e.start)
+                    .or_else(|| doc.claim(&relation.from).map(|c| c.start))
             }
         }
     }
@@ -336,26 +364,48 @@ impl GlossApp {
         let Some(doc) = self.document() else { return };
         let doc_id = doc.id.clone();
         if let Some((start, end, text)) = self.annotation_span() {
-            if let Some(existing) = doc.entities.iter().find(|e| e.start == start && e.end == end && e.label == label) {
+            if let Some(existing) = doc
+                .entities
+                .iter()
+                .find(|e| e.start == start && e.end == end && e.label == label)
+            {
                 let id = existing.id.clone();
                 self.notify(format!("{text:?} is already tagged {label}"));
-                self.selected = Some(AnnotationRef { kind: AnnotationKind::Entity, id });
+                self.selected = Some(AnnotationRef {
+                    kind: AnnotationKind::Entity,
+                    id,
+                });
                 return;
             }
             let id = doc.next_id("e");
-            let index = doc.entities.partition_point(|e| (e.start, e.end) <= (start, end));
+            let index = doc
+                .entities
+                .partition_point(|e| (e.start, e.end) <= (start, end));
             let entity = Entity::new(id.clone(), label, start, end, text);
-            if self.apply(Edit::InsertEntity { doc: doc_id, index, entity }) {
+            if self.apply(Edit::InsertEntity {
+                doc: doc_id,
+                index,
+                entity,
+            }) {
                 self.selection = None;
-                self.selected = Some(AnnotationRef { kind: AnnotationKind::Entity, id });
+                self.selected = Some(AnnotationRef {
+                    kind: AnnotationKind::Entity,
+                    id,
+                });
             }
-        } else if let Some(AnnotationRef { kind: AnnotationKind::Entity, id }) = &self.selected
+        } else if let Some(AnnotationRef {
+            kind: AnnotationKind::Entity,
+            id,
+        }) = &self.selected
             && let Some(entity) = doc.entity(id)
             && entity.label != label
         {
             let mut entity = entity.clone();
             entity.label = label.to_owned();
-            self.apply(Edit::ReplaceEntity { doc: doc_id, entity });
+            self.apply(Edit::ReplaceEntity {
+                doc: doc_id,
+                entity,
+            });
         } else {
             self.notify("select some text first");
         }
@@ -369,19 +419,31 @@ impl GlossApp {
         };
         let doc_id = doc.id.clone();
         let id = doc.next_id("c");
-        let index = doc.claims.partition_point(|c| (c.start, c.end) <= (start, end));
+        let index = doc
+            .claims
+            .partition_point(|c| (c.start, c.end) <= (start, end));
         let mut claim = Claim::new(id.clone(), start, end, text);
         claim.claimant = guess_claimant(doc, start, end);
-        if self.apply(Edit::InsertClaim { doc: doc_id.clone(), index, claim: Box::new(claim.clone()) }) {
+        if self.apply(Edit::InsertClaim {
+            doc: doc_id.clone(),
+            index,
+            claim: Box::new(claim.clone()),
+        }) {
             self.selection = None;
-            self.selected = Some(AnnotationRef { kind: AnnotationKind::Claim, id });
+            self.selected = Some(AnnotationRef {
+                kind: AnnotationKind::Claim,
+                id,
+            });
             self.claim_editor = Some(ClaimEditor::new(doc_id, claim));
         }
     }
 
     fn edit_selected_claim(&mut self) {
         let Some(doc) = self.document() else { return };
-        if let Some(AnnotationRef { kind: AnnotationKind::Claim, id }) = &self.selected
+        if let Some(AnnotationRef {
+            kind: AnnotationKind::Claim,
+            id,
+        }) = &self.selected
             && let Some(claim) = doc.claim(id)
         {
             self.claim_editor = Some(ClaimEditor::new(doc.id.clone(), claim.clone()));
@@ -391,28 +453,62 @@ impl GlossApp {
     /// Deletes the selected annotation, with whatever points at it (relations,
     /// claimant links), as one undoable step.
     fn delete_selected(&mut self) {
-        let (Some(doc), Some(selected)) = (self.document(), self.selected.clone()) else { return };
+        let (Some(doc), Some(selected)) = (self.document(), self.selected.clone()) else {
+            return;
+        };
         let doc_id = doc.id.clone();
         let mut edits = Vec::new();
         if selected.kind != AnnotationKind::Relation {
-            for r in doc.relations.iter().filter(|r| r.from == selected.id || r.to == selected.id) {
-                edits.push(Edit::RemoveRelation { doc: doc_id.clone(), id: r.id.clone() });
+            for r in doc
+                .relations
+                .iter()
+                .filter(|r| r.from == selected.id || r.to == selected.id)
+            {
+                edits.push(Edit::RemoveRelation {
+                    doc: doc_id.clone(),
+                    id: r.id.clone(),
+                });
             }
         }
         match selected.kind {
             AnnotationKind::Entity => {
-                for c in doc.claims.iter().filter(|c| c.claimant == Some(Claimant::Entity(selected.id.clone()))) {
+                for c in doc
+                    .claims
+                    .iter()
+                    .filter(|c| c.claimant == Some(Claimant::Entity(selected.id.clone())))
+                {
                     let mut claim = c.clone();
                     // Keep who claimed it as text so nothing is lost.
-                    claim.claimant = doc.entity(&selected.id).map(|e| Claimant::Text(e.text.clone()));
-                    edits.push(Edit::ReplaceClaim { doc: doc_id.clone(), claim: Box::new(claim) });
+                    claim.claimant = doc
+                        .entity(&selected.id)
+                        .map(|e| Claimant::Text(e.text.clone()));
+                    edits.push(Edit::ReplaceClaim {
+                        doc: doc_id.clone(),
+                        claim: Box::new(claim),
+                    });
                 }
-                edits.push(Edit::RemoveEntity { doc: doc_id.clone(), id: selected.id.clone() });
+                edits.push(Edit::RemoveEntity {
+                    doc: doc_id.clone(),
+                    id: selected.id.clone(),
+                });
             }
-            AnnotationKind::Claim => edits.push(Edit::RemoveClaim { doc: doc_id.clone(), id: selected.id.clone() }),
-            AnnotationKind::Relation => edits.push(Edit::RemoveRelation { doc: doc_id.clone(), id: selected.id.clone() }),
+            AnnotationKind::Claim => edits.push(Edit::RemoveClaim {
+                doc: doc_id.clone(),
+                id: selected.id.clone(),
+            }),
+            AnnotationKind::Relation => edits.push(Edit::RemoveRelation {
+                doc: doc_id.clone(),
+                id: selected.id.clone(),
+            }),
         }
-        let edit = if edits.len() == 1 { edits.remove(0) } else { Edit::Batch { label: "delete".into(), edits } };
+        let edit = if edits.len() == 1 {
+            edits.remove(0)
+        } else {
+            Edit::Batch {
+                label: "delete".into(),
+                edits,
+            }
+        };
         if self.apply(edit) {
             self.selected = None;
             self.claim_editor = None;
@@ -421,7 +517,9 @@ impl GlossApp {
 
     /// Moves the selected entity's or claim's boundaries by whole words.
     fn move_boundary(&mut self, start_delta: i32, end_delta: i32) {
-        let (Some(doc), Some(selected)) = (self.document(), self.selected.clone()) else { return };
+        let (Some(doc), Some(selected)) = (self.document(), self.selected.clone()) else {
+            return;
+        };
         let doc_id = doc.id.clone();
         let (start, end) = match selected.kind {
             AnnotationKind::Entity => match doc.entity(&selected.id) {
@@ -442,7 +540,8 @@ impl GlossApp {
         let mut new_start = step(start, start_delta);
         if start_delta > 0 {
             // Moving a start forward lands on the next word's start.
-            new_start = span::snap_selection(&doc.text, new_start, end, false).map_or(start, |(s, _)| s);
+            new_start =
+                span::snap_selection(&doc.text, new_start, end, false).map_or(start, |(s, _)| s);
         }
         let new_end = if end_delta < 0 {
             let back = step(end, -1);
@@ -459,12 +558,18 @@ impl GlossApp {
             AnnotationKind::Entity => doc.entity(&selected.id).map(|old| {
                 let mut entity = old.clone();
                 (entity.start, entity.end, entity.text) = (s, e, text);
-                Edit::ReplaceEntity { doc: doc_id, entity }
+                Edit::ReplaceEntity {
+                    doc: doc_id,
+                    entity,
+                }
             }),
             _ => doc.claim(&selected.id).map(|old| {
                 let mut claim = old.clone();
                 (claim.start, claim.end, claim.text) = (s, e, text);
-                Edit::ReplaceClaim { doc: doc_id, claim: Box::new(claim) }
+                Edit::ReplaceClaim {
+                    doc: doc_id,
+                    claim: Box::new(claim),
+                }
             }),
         };
         if let Some(edit) = edit {
@@ -476,19 +581,35 @@ impl GlossApp {
         let text = match self.annotation_span() {
             Some((_, _, text)) => text,
             None => match &self.selected {
-                Some(AnnotationRef { kind: AnnotationKind::Entity, id }) => {
-                    self.document().and_then(|d| d.entity(id)).map(|e| e.text.clone()).unwrap_or_default()
-                }
+                Some(AnnotationRef {
+                    kind: AnnotationKind::Entity,
+                    id,
+                }) => self
+                    .document()
+                    .and_then(|d| d.entity(id))
+                    .map(|e| e.text.clone())
+                    .unwrap_or_default(),
                 _ => self.find.query.clone(),
             },
         };
         let label = match &self.selected {
-            Some(AnnotationRef { kind: AnnotationKind::Entity, id }) => {
-                self.document().and_then(|d| d.entity(id)).map(|e| e.label.clone())
-            }
+            Some(AnnotationRef {
+                kind: AnnotationKind::Entity,
+                id,
+            }) => self
+                .document()
+                .and_then(|d| d.entity(id))
+                .map(|e| e.label.clone()),
             _ => None,
         }
-        .or_else(|| self.session.project.schema.entity_types.first().map(|t| t.key.clone()))
+        .or_else(|| {
+            self.session
+                .project
+                .schema
+                .entity_types
+                .first()
+                .map(|t| t.key.clone())
+        })
         .unwrap_or_default();
         self.dialogs.open_annotate_all(text, label);
     }
@@ -499,14 +620,35 @@ impl GlossApp {
         let mut all: Vec<(usize, usize, AnnotationRef)> = doc
             .entities
             .iter()
-            .map(|e| (e.start, e.end, AnnotationRef { kind: AnnotationKind::Entity, id: e.id.clone() }))
-            .chain(doc.claims.iter().map(|c| (c.start, c.end, AnnotationRef { kind: AnnotationKind::Claim, id: c.id.clone() })))
+            .map(|e| {
+                (
+                    e.start,
+                    e.end,
+                    AnnotationRef {
+                        kind: AnnotationKind::Entity,
+                        id: e.id.clone(),
+                    },
+                )
+            })
+            .chain(doc.claims.iter().map(|c| {
+                (
+                    c.start,
+                    c.end,
+                    AnnotationRef {
+                        kind: AnnotationKind::Claim,
+                        id: c.id.clone(),
+                    },
+                )
+            }))
             .collect();
         if all.is_empty() {
             return;
         }
         all.sort_by_key(|(s, e, _)| (*s, std::cmp::Reverse(*e)));
-        let position = self.selected.as_ref().and_then(|sel| all.iter().position(|(_, _, a)| a == sel));
+        let position = self
+            .selected
+            .as_ref()
+            .and_then(|sel| all.iter().position(|(_, _, a)| a == sel));
         let next = match (position, forward) {
             (Some(p), true) => (p + 1) % all.len(),
             (Some(p), false) => (p + all.len() - 1) % all.len(),
@@ -522,11 +664,19 @@ impl GlossApp {
 /// The nearest person or organisation mentioned before a claim in the same
 /// paragraph is the likeliest claimant; the editor lets the user change it.
 fn guess_claimant(doc: &crate::model::Document, start: usize, end: usize) -> Option<Claimant> {
-    let near = |e: &&Entity| matches!(e.label.as_str(), "PER" | "ORG") && (e.end <= start || e.start >= end);
+    let near = |e: &&Entity| {
+        matches!(e.label.as_str(), "PER" | "ORG") && (e.end <= start || e.start >= end)
+    };
     doc.entities
         .iter()
         .filter(near)
-        .min_by_key(|e| if e.end <= start { start - e.end } else { e.start - end })
+        .min_by_key(|e| {
+            if e.end <= start {
+                start - e.end
+            } else {
+                e.start - end
+            }
+        })
         .filter(|e| e.end.abs_diff(start).min(e.start.abs_diff(end)) < 200)
         .map(|e| Claimant::Entity(e.id.clone()))
 }
@@ -628,6 +778,11 @@ pub fn read_annotation_keys(app: &mut GlossApp, ctx: &egui::Context) {
     });
     let tab = ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Tab));
     let shift_tab = ctx.input_mut(|i| i.consume_key(Modifiers::SHIFT, Key::Tab));
+    if tab || shift_tab {
+        // Tab walks the annotations here: keep egui from also moving keyboard
+        // focus to a widget, which would swallow every later annotation key.
+        ctx.memory_mut(|m| m.move_focus(egui::FocusDirection::None));
+    }
     if tab {
         app.cycle_annotation(true);
     }

@@ -36,9 +36,16 @@ pub enum Prompt {
     /// Type a path because no dialog is available (or by choice).
     Path { kind: PickKind, text: String },
     /// A recovery copy was found.
-    Recovery { project: Box<Project>, path: PathBuf },
+    Recovery {
+        project: Box<Project>,
+        path: PathBuf,
+    },
     /// Annotate every occurrence of a text.
-    AnnotateAll { text: String, label: String, all_documents: bool },
+    AnnotateAll {
+        text: String,
+        label: String,
+        all_documents: bool,
+    },
     /// Import or export a dataset.
     Dataset(DatasetForm),
 }
@@ -71,7 +78,10 @@ impl Clone for DatasetJob {
     fn clone(&self) -> Self {
         // A job belongs to one form; a copy shows no progress.
         let (_, result) = std::sync::mpsc::channel();
-        Self { result, started: self.started }
+        Self {
+            result,
+            started: self.started,
+        }
     }
 }
 
@@ -81,7 +91,10 @@ pub enum DatasetResult {
     /// Files written, with warnings.
     Exported { files: usize, warnings: Vec<String> },
     /// A project read, to merge through the edit layer.
-    Imported { project: Box<Project>, warnings: Vec<String> },
+    Imported {
+        project: Box<Project>,
+        warnings: Vec<String>,
+    },
 }
 
 /// The app's modal state.
@@ -109,29 +122,49 @@ impl Dialogs {
 
     /// Asks for a typed path.
     pub fn ask_path(&mut self, kind: PickKind) {
-        self.prompt = Prompt::Path { kind, text: String::new() };
+        self.prompt = Prompt::Path {
+            kind,
+            text: String::new(),
+        };
     }
 
     /// Offers a recovery copy.
     pub fn ask_recovery(&mut self, project: Project, path: PathBuf) {
-        self.prompt = Prompt::Recovery { project: Box::new(project), path };
+        self.prompt = Prompt::Recovery {
+            project: Box::new(project),
+            path,
+        };
     }
 
     /// Opens "annotate all occurrences".
     pub fn open_annotate_all(&mut self, text: String, label: String) {
-        self.prompt = Prompt::AnnotateAll { text, label, all_documents: false };
+        self.prompt = Prompt::AnnotateAll {
+            text,
+            label,
+            all_documents: false,
+        };
     }
 
     /// Opens the dataset form.
     pub fn open_dataset(&mut self, import: bool) {
         let format = if import { Format::Brat } else { Format::Jsonl };
-        self.prompt = Prompt::Dataset(DatasetForm { import, format, path: String::new(), finished_only: false, job: None });
+        self.prompt = Prompt::Dataset(DatasetForm {
+            import,
+            format,
+            path: String::new(),
+            finished_only: false,
+            job: None,
+        });
     }
 
     /// Fills the dataset form's path from a dialog.
     pub fn dataset_paths(&mut self, paths: Vec<PathBuf>) {
         if let Prompt::Dataset(form) = &mut self.prompt {
-            form.path = paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(";");
+            form.path = paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(";");
         }
     }
 }
@@ -147,7 +180,9 @@ pub fn occurrences(text: &str, needle: &str) -> Vec<(usize, usize)> {
     text.match_indices(needle)
         .filter(|(byte, _)| {
             let before = text.get(..*byte).and_then(|t| t.chars().next_back());
-            let after = text.get(byte + needle.len()..).and_then(|t| t.chars().next());
+            let after = text
+                .get(byte + needle.len()..)
+                .and_then(|t| t.chars().next());
             !word(before) && !word(after)
         })
         .filter_map(|(byte, _)| index.char_of_byte(byte))
@@ -158,7 +193,12 @@ pub fn occurrences(text: &str, needle: &str) -> Vec<(usize, usize)> {
 /// The edit for "annotate all occurrences": every whole-word occurrence not
 /// already tagged with `label`, in one or all documents; `None` when there
 /// are none. Also returns the count.
-pub fn annotate_all_edit(app: &GlossApp, text: &str, label: &str, all_documents: bool) -> (Option<Edit>, usize) {
+pub fn annotate_all_edit(
+    app: &GlossApp,
+    text: &str,
+    label: &str,
+    all_documents: bool,
+) -> (Option<Edit>, usize) {
     let project = &app.session.project;
     let documents: Vec<&crate::model::Document> = if all_documents {
         project.documents.iter().collect()
@@ -169,18 +209,31 @@ pub fn annotate_all_edit(app: &GlossApp, text: &str, label: &str, all_documents:
     for doc in documents {
         let mut scratch = doc.clone();
         for (start, end) in occurrences(&doc.text, text) {
-            if scratch.entities.iter().any(|e| e.start == start && e.end == end && e.label == label) {
+            if scratch
+                .entities
+                .iter()
+                .any(|e| e.start == start && e.end == end && e.label == label)
+            {
                 continue;
             }
             let id = scratch.next_id("e");
-            let index = scratch.entities.partition_point(|e| (e.start, e.end) <= (start, end));
+            let index = scratch
+                .entities
+                .partition_point(|e| (e.start, e.end) <= (start, end));
             let entity = Entity::new(id, label, start, end, text);
             scratch.entities.insert(index, entity.clone());
-            edits.push(Edit::InsertEntity { doc: doc.id.clone(), index, entity });
+            edits.push(Edit::InsertEntity {
+                doc: doc.id.clone(),
+                index,
+                entity,
+            });
         }
     }
     let count = edits.len();
-    let edit = (!edits.is_empty()).then(|| Edit::Batch { label: format!("annotate all {text:?}"), edits });
+    let edit = (!edits.is_empty()).then(|| Edit::Batch {
+        label: format!("annotate all {text:?}"),
+        edits,
+    });
     (edit, count)
 }
 
@@ -192,7 +245,11 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
         Prompt::Unsaved(then) => unsaved(app, ctx, then),
         Prompt::Path { kind, text } => path(app, ctx, kind, text),
         Prompt::Recovery { project, path } => recovery(app, ctx, project, path),
-        Prompt::AnnotateAll { text, label, all_documents } => annotate_all(app, ctx, text, label, all_documents),
+        Prompt::AnnotateAll {
+            text,
+            label,
+            all_documents,
+        } => annotate_all(app, ctx, text, label, all_documents),
         Prompt::Dataset(form) => dataset(app, ctx, form),
     };
 }
@@ -201,7 +258,10 @@ fn unsaved(app: &mut GlossApp, ctx: &egui::Context, then: AfterSave) -> Prompt {
     let mut choice = None;
     Modal::new(Id::unique("unsaved")).show(ctx, |ui| {
         ui.heading("Unsaved changes");
-        ui.label(format!("Save the changes to {} first?", app.session.display_name()));
+        ui.label(format!(
+            "Save the changes to {} first?",
+            app.session.display_name()
+        ));
         ui.add_space(8.0);
         ui.horizontal(|ui| {
             if ui.button("Save").clicked() {
@@ -250,7 +310,11 @@ fn path(app: &mut GlossApp, ctx: &egui::Context, kind: PickKind, mut text: Strin
             PickKind::ExportDataset => "Export to",
         };
         ui.heading(what);
-        let edit = ui.add(egui::TextEdit::singleline(&mut text).hint_text("/path/to/file").desired_width(420.0));
+        let edit = ui.add(
+            egui::TextEdit::singleline(&mut text)
+                .hint_text("/path/to/file")
+                .desired_width(420.0),
+        );
         edit.request_focus();
         let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         ui.horizontal(|ui| {
@@ -264,7 +328,12 @@ fn path(app: &mut GlossApp, ctx: &egui::Context, kind: PickKind, mut text: Strin
     });
     match done {
         Some(true) => {
-            let paths: Vec<PathBuf> = text.split(';').map(str::trim).filter(|p| !p.is_empty()).map(PathBuf::from).collect();
+            let paths: Vec<PathBuf> = text
+                .split(';')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(PathBuf::from)
+                .collect();
             app.on_paths(kind, paths);
             if matches!(kind, PickKind::ImportDataset | PickKind::ExportDataset) {
                 // The dataset form stays open with the path filled in.
@@ -277,7 +346,12 @@ fn path(app: &mut GlossApp, ctx: &egui::Context, kind: PickKind, mut text: Strin
     }
 }
 
-fn recovery(app: &mut GlossApp, ctx: &egui::Context, project: Box<Project>, path: PathBuf) -> Prompt {
+fn recovery(
+    app: &mut GlossApp,
+    ctx: &egui::Context,
+    project: Box<Project>,
+    path: PathBuf,
+) -> Prompt {
     let mut choice = None;
     Modal::new(Id::unique("recovery")).show(ctx, |ui| {
         ui.heading("Restore unsaved work?");
@@ -285,7 +359,11 @@ fn recovery(app: &mut GlossApp, ctx: &egui::Context, project: Box<Project>, path
             "Gloss found changes to {} that were not saved (the app did not close normally).",
             app.session.display_name()
         ));
-        ui.label(format!("{} documents, {} annotations.", project.documents.len(), project.annotation_count()));
+        ui.label(format!(
+            "{} documents, {} annotations.",
+            project.documents.len(),
+            project.annotation_count()
+        ));
         ui.horizontal(|ui| {
             if ui.button("Restore").clicked() {
                 choice = Some(true);
@@ -308,21 +386,36 @@ fn recovery(app: &mut GlossApp, ctx: &egui::Context, project: Box<Project>, path
     }
 }
 
-fn annotate_all(app: &mut GlossApp, ctx: &egui::Context, mut text: String, mut label: String, mut all: bool) -> Prompt {
+fn annotate_all(
+    app: &mut GlossApp,
+    ctx: &egui::Context,
+    mut text: String,
+    mut label: String,
+    mut all: bool,
+) -> Prompt {
     let mut done = None;
     Modal::new(Id::unique("annotate-all")).show(ctx, |ui| {
         ui.heading("Annotate all occurrences");
         ui.horizontal(|ui| {
-            ui.label("Text:");
-            ui.add(egui::TextEdit::singleline(&mut text).desired_width(260.0));
+            let name = ui.label("Text:");
+            ui.add(egui::TextEdit::singleline(&mut text).desired_width(260.0))
+                .labelled_by(name.id);
         });
         ui.horizontal(|ui| {
-            ui.label("Type:");
-            egui::ComboBox::from_id_salt("annotate-all-type").selected_text(label.clone()).show_ui(ui, |ui| {
-                for t in &app.session.project.schema.entity_types {
-                    ui.selectable_value(&mut label, t.key.clone(), format!("{} — {}", t.key, t.name));
-                }
-            });
+            let name = ui.label("Type:");
+            egui::ComboBox::from_id_salt("annotate-all-type")
+                .selected_text(label.clone())
+                .show_ui(ui, |ui| {
+                    for t in &app.session.project.schema.entity_types {
+                        ui.selectable_value(
+                            &mut label,
+                            t.key.clone(),
+                            format!("{} — {}", t.key, t.name),
+                        );
+                    }
+                })
+                .response
+                .labelled_by(name.id);
         });
         ui.horizontal(|ui| {
             ui.radio_value(&mut all, false, "This document");
@@ -332,7 +425,10 @@ fn annotate_all(app: &mut GlossApp, ctx: &egui::Context, mut text: String, mut l
         let (_, count) = annotate_all_edit(app, &text, &label, all);
         ui.label(format!("{count} new mention(s) will be tagged {label}."));
         ui.horizontal(|ui| {
-            if ui.add_enabled(count > 0, egui::Button::new("Annotate all")).clicked() {
+            if ui
+                .add_enabled(count > 0, egui::Button::new("Annotate all"))
+                .clicked()
+            {
                 done = Some(true);
             }
             if ui.button("Cancel").clicked() {
@@ -346,12 +442,18 @@ fn annotate_all(app: &mut GlossApp, ctx: &egui::Context, mut text: String, mut l
             if let Some(edit) = edit
                 && app.apply(edit)
             {
-                app.notify(format!("tagged {count} mention(s) of {text:?} as {label} (one undo step)"));
+                app.notify(format!(
+                    "tagged {count} mention(s) of {text:?} as {label} (one undo step)"
+                ));
             }
             Prompt::None
         }
         Some(false) => Prompt::None,
-        None => Prompt::AnnotateAll { text, label, all_documents: all },
+        None => Prompt::AnnotateAll {
+            text,
+            label,
+            all_documents: all,
+        },
     }
 }
 
@@ -363,7 +465,9 @@ fn dataset(app: &mut GlossApp, ctx: &egui::Context, mut form: DatasetForm) -> Pr
                 finish_dataset_job(app, result);
                 return Prompt::None;
             }
-            Err(std::sync::mpsc::TryRecvError::Empty) => ctx.request_repaint_after(std::time::Duration::from_millis(50)),
+            Err(std::sync::mpsc::TryRecvError::Empty) => {
+                ctx.request_repaint_after(std::time::Duration::from_millis(50))
+            }
             Err(std::sync::mpsc::TryRecvError::Disconnected) => {
                 form.job = None;
                 app.notify("the dataset job stopped unexpectedly");
@@ -372,32 +476,57 @@ fn dataset(app: &mut GlossApp, ctx: &egui::Context, mut form: DatasetForm) -> Pr
     }
     let mut done = None;
     Modal::new(Id::unique("dataset")).show(ctx, |ui| {
-        ui.heading(if form.import { "Import dataset" } else { "Export dataset" });
-        egui::ComboBox::from_label("Format").selected_text(form.format.name()).show_ui(ui, |ui| {
-            for format in Format::ALL.into_iter().filter(|f| !form.import || f.can_import()) {
-                ui.selectable_value(&mut form.format, format, format.name());
-            }
+        ui.heading(if form.import {
+            "Import dataset"
+        } else {
+            "Export dataset"
         });
+        egui::ComboBox::from_label("Format")
+            .selected_text(form.format.name())
+            .show_ui(ui, |ui| {
+                for format in Format::ALL
+                    .into_iter()
+                    .filter(|f| !form.import || f.can_import())
+                {
+                    ui.selectable_value(&mut form.format, format, format.name());
+                }
+            });
         ui.horizontal(|ui| {
             ui.label(if form.import { "From:" } else { "To:" });
             ui.add(egui::TextEdit::singleline(&mut form.path).desired_width(320.0));
             if ui.button("Browse…").clicked() {
-                let kind = if form.import { PickKind::ImportDataset } else { PickKind::ExportDataset };
+                let kind = if form.import {
+                    PickKind::ImportDataset
+                } else {
+                    PickKind::ExportDataset
+                };
                 app.files.pick(kind, "");
             }
         });
         if !form.import {
-            ui.checkbox(&mut form.finished_only, "Only documents marked Done or Reviewed");
+            ui.checkbox(
+                &mut form.finished_only,
+                "Only documents marked Done or Reviewed",
+            );
         }
         if let Some(job) = &form.job {
             ui.horizontal(|ui| {
                 ui.spinner();
-                ui.label(format!("working… {:.1} s", job.started.elapsed().as_secs_f32()));
+                ui.label(format!(
+                    "working… {:.1} s",
+                    job.started.elapsed().as_secs_f32()
+                ));
             });
         }
         ui.horizontal(|ui| {
             let ready = !form.path.trim().is_empty() && form.job.is_none();
-            if ui.add_enabled(ready, egui::Button::new(if form.import { "Import" } else { "Export" })).clicked() {
+            if ui
+                .add_enabled(
+                    ready,
+                    egui::Button::new(if form.import { "Import" } else { "Export" }),
+                )
+                .clicked()
+            {
                 done = Some(true);
             }
             if ui.button("Cancel").clicked() {
@@ -418,26 +547,40 @@ fn dataset(app: &mut GlossApp, ctx: &egui::Context, mut form: DatasetForm) -> Pr
 /// Runs an import or export on a worker thread so the window stays fluid.
 fn start_dataset_job(app: &GlossApp, form: &DatasetForm) -> DatasetJob {
     let (sender, result) = std::sync::mpsc::channel();
-    let paths: Vec<PathBuf> = form.path.split(';').map(str::trim).filter(|p| !p.is_empty()).map(PathBuf::from).collect();
+    let paths: Vec<PathBuf> = form
+        .path
+        .split(';')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .collect();
     let format = form.format;
     if form.import {
         std::thread::spawn(move || {
             let sources: Vec<&std::path::Path> = paths.iter().map(PathBuf::as_path).collect();
             let answer = crate::formats::import(format, &sources)
-                .map(|i| DatasetResult::Imported { project: Box::new(i.project), warnings: i.warnings })
+                .map(|i| DatasetResult::Imported {
+                    project: Box::new(i.project),
+                    warnings: i.warnings,
+                })
                 .map_err(|e| e.to_string());
             let _ = sender.send(answer);
         });
     } else {
         let project = app.session.project.clone();
         let options = ExportOptions {
-            statuses: if form.finished_only { vec![crate::model::Status::Done, crate::model::Status::Reviewed] } else { Vec::new() },
+            statuses: if form.finished_only {
+                vec![crate::model::Status::Done, crate::model::Status::Reviewed]
+            } else {
+                Vec::new()
+            },
             ..Default::default()
         };
         std::thread::spawn(move || {
             let answer = (|| {
                 let target = paths.first().ok_or("no output path")?;
-                let exported = crate::formats::export(&project, format, &options).map_err(|e| e.to_string())?;
+                let exported = crate::formats::export(&project, format, &options)
+                    .map_err(|e| e.to_string())?;
                 let warnings = exported.warnings.clone();
                 let files = exported.files.len();
                 write_export(exported, target)?;
@@ -446,17 +589,29 @@ fn start_dataset_job(app: &GlossApp, form: &DatasetForm) -> DatasetJob {
             let _ = sender.send(answer);
         });
     }
-    DatasetJob { result, started: std::time::Instant::now() }
+    DatasetJob {
+        result,
+        started: std::time::Instant::now(),
+    }
 }
 
-fn write_export(exported: crate::formats::Exported, target: &std::path::Path) -> Result<(), String> {
-    let single = exported.files.len() == 1 && exported.files.iter().all(|(p, _)| p.as_os_str().is_empty());
+fn write_export(
+    exported: crate::formats::Exported,
+    target: &std::path::Path,
+) -> Result<(), String> {
+    let single =
+        exported.files.len() == 1 && exported.files.iter().all(|(p, _)| p.as_os_str().is_empty());
     for (relative, bytes) in exported.files {
-        let path = if single { target.to_owned() } else { target.join(relative) };
+        let path = if single {
+            target.to_owned()
+        } else {
+            target.join(relative)
+        };
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
         }
-        crate::store::write_atomically(&path, &bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+        crate::store::write_atomically(&path, &bytes)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
     }
     Ok(())
 }

@@ -34,44 +34,54 @@ fn status_mark(status: Status) -> &'static str {
 
 /// Draws the left panel.
 pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
-    egui::Panel::left("documents").resizable(true).default_size(250.0).show(ui, |ui| {
-        ui.heading("Documents");
-        let documents = &app.session.project.documents;
-        let finished = documents.iter().filter(|d| matches!(d.status, Status::Done | Status::Reviewed)).count();
-        let total = documents.len().max(1);
-        ui.add(
-            egui::ProgressBar::new(finished as f32 / total as f32)
-                .text(format!("{finished} of {} done", documents.len())),
-        );
-        ui.add(
-            egui::TextEdit::singleline(&mut app.doc_filter)
-                .hint_text("Filter by title, id or status")
-                .id_salt("doc-filter"),
-        );
-        ui.separator();
-        let visible = visible_indices(app);
-        let mut chosen = None;
-        egui::ScrollArea::vertical().id_salt("document-list").show_rows(ui, 36.0, visible.len(), |ui, rows| {
-            for &index in visible.get(rows).unwrap_or_default() {
-                let Some(doc) = app.session.project.documents.get(index) else { continue };
-                let label = format!(
-                    "{} {}\n   {} · {} entities · {} claims",
-                    status_mark(doc.status),
-                    truncate(&doc.title, 34),
-                    doc.status.name(),
-                    doc.entities.len(),
-                    doc.claims.len()
-                );
-                let response = ui.selectable_label(index == app.current, label);
-                if response.clicked() {
-                    chosen = Some(index);
-                }
+    egui::Panel::left("documents")
+        .resizable(true)
+        .default_size(250.0)
+        .show(ui, |ui| {
+            ui.heading("Documents");
+            let documents = &app.session.project.documents;
+            let finished = documents
+                .iter()
+                .filter(|d| matches!(d.status, Status::Done | Status::Reviewed))
+                .count();
+            let total = documents.len().max(1);
+            ui.add(
+                egui::ProgressBar::new(finished as f32 / total as f32)
+                    .text(format!("{finished} of {} done", documents.len())),
+            );
+            ui.add(
+                egui::TextEdit::singleline(&mut app.doc_filter)
+                    .hint_text("Filter by title, id or status")
+                    .id_salt("doc-filter"),
+            );
+            ui.separator();
+            let visible = visible_indices(app);
+            let mut chosen = None;
+            egui::ScrollArea::vertical()
+                .id_salt("document-list")
+                .show_rows(ui, 36.0, visible.len(), |ui, rows| {
+                    for &index in visible.get(rows).unwrap_or_default() {
+                        let Some(doc) = app.session.project.documents.get(index) else {
+                            continue;
+                        };
+                        let label = format!(
+                            "{} {}\n   {} · {} entities · {} claims",
+                            status_mark(doc.status),
+                            truncate(&doc.title, 34),
+                            doc.status.name(),
+                            doc.entities.len(),
+                            doc.claims.len()
+                        );
+                        let response = ui.selectable_label(index == app.current, label);
+                        if response.clicked() {
+                            chosen = Some(index);
+                        }
+                    }
+                });
+            if let Some(index) = chosen {
+                app.act(Action::SelectDocument(index));
             }
         });
-        if let Some(index) = chosen {
-            app.act(Action::SelectDocument(index));
-        }
-    });
 }
 
 fn truncate(text: &str, max: usize) -> String {

@@ -15,9 +15,15 @@ pub fn entities(app: &mut GlossApp, ui: &mut egui::Ui) {
         let mentions: Vec<(&crate::model::Document, &crate::model::Entity)> = project
             .documents
             .iter()
-            .flat_map(|d| d.entities.iter().filter(|e| e.canonical.as_deref() == Some(canonical.id.as_str())).map(move |e| (d, e)))
+            .flat_map(|d| {
+                d.entities
+                    .iter()
+                    .filter(|e| e.canonical.as_deref() == Some(canonical.id.as_str()))
+                    .map(move |e| (d, e))
+            })
             .collect();
-        let documents: std::collections::BTreeSet<&str> = mentions.iter().map(|(d, _)| d.id.as_str()).collect();
+        let documents: std::collections::BTreeSet<&str> =
+            mentions.iter().map(|(d, _)| d.id.as_str()).collect();
         egui::CollapsingHeader::new(format!(
             "{} ({}) — {} mentions in {} documents",
             canonical.name,
@@ -28,7 +34,15 @@ pub fn entities(app: &mut GlossApp, ui: &mut egui::Ui) {
         .id_salt(&canonical.id)
         .show(ui, |ui| {
             for (doc, entity) in mentions {
-                if ui.link(format!("“{}” in {} @{}", entity.text, doc.title.chars().take(24).collect::<String>(), entity.start)).clicked() {
+                if ui
+                    .link(format!(
+                        "“{}” in {} @{}",
+                        entity.text,
+                        doc.title.chars().take(24).collect::<String>(),
+                        entity.start
+                    ))
+                    .clicked()
+                {
                     jump = Some((doc.id.clone(), entity.id.clone()));
                 }
             }
@@ -57,7 +71,10 @@ pub fn claims(app: &mut GlossApp, ui: &mut egui::Ui) {
                 "{} · {}{}",
                 claim.attribution.name(),
                 claim.checkworthiness.map_or("", |c| c.name()),
-                claim.verdict.map(|v| format!(" · {}", v.name())).unwrap_or_default()
+                claim
+                    .verdict
+                    .map(|v| format!(" · {}", v.name()))
+                    .unwrap_or_default()
             ));
             ui.separator();
         }

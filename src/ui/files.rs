@@ -2,7 +2,7 @@
 //! and so that a machine without a dialog backend still lets the user type one.
 
 use std::path::PathBuf;
-use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Instant;
 
 /// What a dialog is for.
@@ -52,7 +52,11 @@ pub struct RfdPicker {
 impl Default for RfdPicker {
     fn default() -> Self {
         let (sender, receiver) = channel();
-        Self { sender, receiver, open: 0 }
+        Self {
+            sender,
+            receiver,
+            open: 0,
+        }
     }
 }
 
@@ -97,7 +101,11 @@ impl FilePicker for RfdPicker {
             // A person cannot cancel a dialog within a quarter second; an
             // answer that fast means no dialog backend (portal, zenity) exists.
             let no_dialog = paths.is_empty() && started.elapsed().as_millis() < 250;
-            let _ = sender.send(Picked { kind, paths, no_dialog });
+            let _ = sender.send(Picked {
+                kind,
+                paths,
+                no_dialog,
+            });
         });
     }
 
@@ -125,7 +133,11 @@ pub struct ScriptedPicker {
 impl ScriptedPicker {
     /// A picker that will answer with these paths, one answer per dialog.
     pub fn new(answers: Vec<Vec<PathBuf>>) -> Self {
-        Self { answers: answers.into(), pending: None, asked: Vec::new() }
+        Self {
+            answers: answers.into(),
+            pending: None,
+            asked: Vec::new(),
+        }
     }
 }
 
@@ -133,7 +145,11 @@ impl FilePicker for ScriptedPicker {
     fn pick(&mut self, kind: PickKind, _suggested_name: &str) {
         self.asked.push(kind);
         let paths = self.answers.pop_front().unwrap_or_default();
-        self.pending = Some(Picked { kind, paths, no_dialog: false });
+        self.pending = Some(Picked {
+            kind,
+            paths,
+            no_dialog: false,
+        });
     }
 
     fn poll(&mut self) -> Option<Picked> {

@@ -31,7 +31,11 @@ impl FindState {
         if !self.visible {
             return Vec::new();
         }
-        self.hits.iter().filter(|(d, _, _)| d == doc).map(|(_, s, e)| (*s, *e)).collect()
+        self.hits
+            .iter()
+            .filter(|(d, _, _)| d == doc)
+            .map(|(_, s, e)| (*s, *e))
+            .collect()
     }
 
     /// Recomputes hits when the query or the project changed.
@@ -46,15 +50,27 @@ impl FindState {
 }
 
 /// Every occurrence of `query` in every document, as code-point ranges.
-pub fn find_all(project: &crate::model::Project, query: &str, match_case: bool) -> Vec<(String, usize, usize)> {
+pub fn find_all(
+    project: &crate::model::Project,
+    query: &str,
+    match_case: bool,
+) -> Vec<(String, usize, usize)> {
     let mut hits = Vec::new();
     if query.is_empty() {
         return hits;
     }
-    let needle = if match_case { query.to_owned() } else { query.to_lowercase() };
+    let needle = if match_case {
+        query.to_owned()
+    } else {
+        query.to_lowercase()
+    };
     let needle_len = query.chars().count();
     for doc in &project.documents {
-        let haystack = if match_case { doc.text.clone() } else { doc.text.to_lowercase() };
+        let haystack = if match_case {
+            doc.text.clone()
+        } else {
+            doc.text.to_lowercase()
+        };
         // Lower-casing can change byte lengths; only use it when it did not.
         if haystack.len() != doc.text.len() {
             continue;
@@ -78,7 +94,11 @@ pub fn bar(app: &mut GlossApp, ui: &mut egui::Ui) {
     let mut jump = None;
     ui.horizontal(|ui| {
         ui.label("Find:");
-        let field = ui.add(egui::TextEdit::singleline(&mut app.find.query).id_salt("find-field").desired_width(240.0));
+        let field = ui.add(
+            egui::TextEdit::singleline(&mut app.find.query)
+                .id_salt("find-field")
+                .desired_width(240.0),
+        );
         if app.find.focus {
             field.request_focus();
             app.find.focus = false;
@@ -87,9 +107,16 @@ pub fn bar(app: &mut GlossApp, ui: &mut egui::Ui) {
         app.find.refresh(&app.session.project, generation);
         let here = app.document_id().unwrap_or_default();
         let in_doc = app.find.hits.iter().filter(|(d, _, _)| *d == here).count();
-        let docs: std::collections::BTreeSet<&str> = app.find.hits.iter().map(|(d, _, _)| d.as_str()).collect();
-        ui.label(format!("{in_doc} here · {} in {} documents", app.find.hits.len(), docs.len()));
-        if ui.button("Next").clicked() || (field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter))) {
+        let docs: std::collections::BTreeSet<&str> =
+            app.find.hits.iter().map(|(d, _, _)| d.as_str()).collect();
+        ui.label(format!(
+            "{in_doc} here · {} in {} documents",
+            app.find.hits.len(),
+            docs.len()
+        ));
+        if ui.button("Next").clicked()
+            || (field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)))
+        {
             jump = next_hit(app);
         }
         if ui.button("Annotate all…").clicked() {
@@ -109,12 +136,21 @@ pub fn bar(app: &mut GlossApp, ui: &mut egui::Ui) {
 fn next_hit(app: &GlossApp) -> Option<Action> {
     let here = app.current;
     let after = app.selection_range().map_or(0, |(_, e)| e);
-    let order = |doc: &str| app.session.project.document_index(doc).unwrap_or(usize::MAX);
+    let order = |doc: &str| {
+        app.session
+            .project
+            .document_index(doc)
+            .unwrap_or(usize::MAX)
+    };
     let mut hits: Vec<&(String, usize, usize)> = app.find.hits.iter().collect();
     hits.sort_by_key(|(d, s, _)| (order(d), *s));
     let next = hits
         .iter()
         .find(|(d, s, _)| (order(d) == here && *s >= after) || order(d) > here)
         .or_else(|| hits.first())?;
-    Some(Action::JumpTo { doc: next.0.clone(), start: next.1, end: next.2 })
+    Some(Action::JumpTo {
+        doc: next.0.clone(),
+        start: next.1,
+        end: next.2,
+    })
 }

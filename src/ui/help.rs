@@ -9,22 +9,26 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
         return;
     }
     let mut open = true;
-    egui::Window::new("Keyboard shortcuts").open(&mut open).collapsible(false).resizable(false).show(ctx, |ui| {
-        egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
-            for (keys, what) in HELP_ROWS {
-                ui.strong(*keys);
-                ui.label(*what);
-                ui.end_row();
-            }
-            for t in &app.session.project.schema.entity_types {
-                if let Some(key) = t.hotkey {
-                    ui.strong(key.to_string());
-                    ui.label(format!("tag as {} ({})", t.key, t.name));
+    egui::Window::new("Keyboard shortcuts")
+        .open(&mut open)
+        .collapsible(false)
+        .resizable(false)
+        .show(ctx, |ui| {
+            egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
+                for (keys, what) in HELP_ROWS {
+                    ui.strong(*keys);
+                    ui.label(*what);
                     ui.end_row();
                 }
-            }
+                for t in &app.session.project.schema.entity_types {
+                    if let Some(key) = t.hotkey {
+                        ui.strong(key.to_string());
+                        ui.label(format!("tag as {} ({})", t.key, t.name));
+                        ui.end_row();
+                    }
+                }
+            });
         });
-    });
     if !open {
         app.show_help = false;
     }

@@ -22,19 +22,24 @@ pub struct InspectorDraft {
 
 /// Draws the right panel.
 pub fn show_side_pane(app: &mut GlossApp, ui: &mut egui::Ui) {
-    egui::Panel::right("side").resizable(true).default_size(300.0).show(ui, |ui| {
-        ui.horizontal(|ui| {
-            ui.selectable_value(&mut app.side_pane, SidePane::Inspector, "Inspector");
-            ui.selectable_value(&mut app.side_pane, SidePane::Entities, "Entities");
-            ui.selectable_value(&mut app.side_pane, SidePane::Claims, "Claims");
+    egui::Panel::right("side")
+        .resizable(true)
+        .default_size(300.0)
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.selectable_value(&mut app.side_pane, SidePane::Inspector, "Inspector");
+                ui.selectable_value(&mut app.side_pane, SidePane::Entities, "Entities");
+                ui.selectable_value(&mut app.side_pane, SidePane::Claims, "Claims");
+            });
+            ui.separator();
+            egui::ScrollArea::vertical()
+                .id_salt("side-pane")
+                .show(ui, |ui| match app.side_pane {
+                    SidePane::Inspector => inspector(app, ui),
+                    SidePane::Entities => super::entities_pane::entities(app, ui),
+                    SidePane::Claims => super::entities_pane::claims(app, ui),
+                });
         });
-        ui.separator();
-        egui::ScrollArea::vertical().id_salt("side-pane").show(ui, |ui| match app.side_pane {
-            SidePane::Inspector => inspector(app, ui),
-            SidePane::Entities => super::entities_pane::entities(app, ui),
-            SidePane::Claims => super::entities_pane::claims(app, ui),
-        });
-    });
 }
 
 fn inspector(app: &mut GlossApp, ui: &mut egui::Ui) {
@@ -48,58 +53,101 @@ fn inspector(app: &mut GlossApp, ui: &mut egui::Ui) {
     let doc_id = doc.id.clone();
     match selected.kind {
         AnnotationKind::Entity => {
-            let Some(entity) = doc.entity(&selected.id).cloned() else { return };
+            let Some(entity) = doc.entity(&selected.id).cloned() else {
+                return;
+            };
             ui.heading(format!("Entity {}", entity.id));
             ui.label(format!("“{}”", entity.text));
             ui.label(format!("{}–{} (code points)", entity.start, entity.end));
             let mut label = entity.label.clone();
-            egui::ComboBox::from_label("Type").selected_text(&label).show_ui(ui, |ui| {
-                for t in &app.session.project.schema.entity_types {
-                    ui.selectable_value(&mut label, t.key.clone(), format!("{} — {}", t.key, t.name));
-                }
-            });
+            egui::ComboBox::from_label("Type")
+                .selected_text(&label)
+                .show_ui(ui, |ui| {
+                    for t in &app.session.project.schema.entity_types {
+                        ui.selectable_value(
+                            &mut label,
+                            t.key.clone(),
+                            format!("{} — {}", t.key, t.name),
+                        );
+                    }
+                });
             if label != entity.label {
                 app.act(Action::TagEntity(label));
             }
             canonical_picker(app, ui, &doc_id, &entity);
-            note_field(app, ui, &doc_id, &selected, entity.note.clone().unwrap_or_default());
+            note_field(
+                app,
+                ui,
+                &doc_id,
+                &selected,
+                entity.note.clone().unwrap_or_default(),
+            );
         }
         AnnotationKind::Claim => {
-            let Some(claim) = doc.claim(&selected.id).cloned() else { return };
+            let Some(claim) = doc.claim(&selected.id).cloned() else {
+                return;
+            };
             ui.heading(format!("Claim {}", claim.id));
             ui.label(format!("“{}”", claim.text));
             let who = claim.claimant_name(doc).unwrap_or("—").to_owned();
-            egui::Grid::new("claim-fields").num_columns(2).show(ui, |ui| {
-                let rows = [
-                    ("Claimant", who),
-                    ("Cue", claim.cue.as_ref().map_or("—".to_owned(), |c| c.text.clone())),
-                    ("Attribution", claim.attribution.name().to_owned()),
-                    ("Check-worthiness", claim.checkworthiness.map_or("—", |v| v.name()).to_owned()),
-                    ("Claim type", claim.claim_type.map_or("—", |v| v.name()).to_owned()),
-                    ("Stance", claim.stance.map_or("—", |v| v.name()).to_owned()),
-                    ("Verdict", claim.verdict.map_or("—", |v| v.name()).to_owned()),
-                    ("Summary", claim.summary.clone().unwrap_or_else(|| "—".to_owned())),
-                ];
-                for (name, value) in rows {
-                    ui.label(name);
-                    ui.label(value);
-                    ui.end_row();
-                }
-            });
+            egui::Grid::new("claim-fields")
+                .num_columns(2)
+                .show(ui, |ui| {
+                    let rows = [
+                        ("Claimant", who),
+                        (
+                            "Cue",
+                            claim
+                                .cue
+                                .as_ref()
+                                .map_or("—".to_owned(), |c| c.text.clone()),
+                        ),
+                        ("Attribution", claim.attribution.name().to_owned()),
+                        (
+                            "Check-worthiness",
+                            claim.checkworthiness.map_or("—", |v| v.name()).to_owned(),
+                        ),
+                        (
+                            "Claim type",
+                            claim.claim_type.map_or("—", |v| v.name()).to_owned(),
+                        ),
+                        ("Stance", claim.stance.map_or("—", |v| v.name()).to_owned()),
+                        (
+                            "Verdict",
+                            claim.verdict.map_or("—", |v| v.name()).to_owned(),
+                        ),
+                        (
+                            "Summary",
+                            claim.summary.clone().unwrap_or_else(|| "—".to_owned()),
+                        ),
+                    ];
+                    for (name, value) in rows {
+                        ui.label(name);
+                        ui.label(value);
+                        ui.end_row();
+                    }
+                });
             if ui.button("Edit claim… (E)").clicked() {
                 app.act(Action::EditClaim);
             }
         }
         AnnotationKind::Relation => {
-            let Some(relation) = doc.relation(&selected.id).cloned() else { return };
+            let Some(relation) = doc.relation(&selected.id).cloned() else {
+                return;
+            };
             ui.heading(format!("Relation {}", relation.id));
-            ui.label(format!("{} —{}→ {}", describe(doc, &relation.from), relation.label, describe(doc, &relation.to)));
+            ui.label(format!(
+                "{} —{}→ {}",
+                describe(doc, &relation.from),
+                relation.label,
+                describe(doc, &relation.to)
+            ));
         }
     }
     ui.separator();
     relations(app, ui, &doc_id, &selected);
     ui.separator();
-    if ui.button("🗑 Delete (Del)").clicked() {
+    if ui.button("✖ Delete (Del)").clicked() {
         app.act(Action::DeleteSelected);
     }
 }
@@ -109,14 +157,18 @@ fn legend(app: &GlossApp, ui: &mut egui::Ui) {
     for t in &app.session.project.schema.entity_types {
         ui.horizontal(|ui| {
             let (rect, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
-            ui.painter().rect_filled(rect, 3.0, super::theme::swatch(t.color));
+            ui.painter()
+                .rect_filled(rect, 3.0, super::theme::swatch(t.color));
             let key = t.hotkey.map(|h| format!("[{h}] ")).unwrap_or_default();
             ui.label(format!("{key}{} — {}", t.key, t.name));
         });
     }
     ui.horizontal(|ui| {
         let (rect, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
-        ui.painter().line_segment([rect.left_bottom(), rect.right_bottom()], egui::Stroke::new(2.0, super::theme::claim_color(ui.visuals().dark_mode)));
+        ui.painter().line_segment(
+            [rect.left_bottom(), rect.right_bottom()],
+            egui::Stroke::new(2.0, super::theme::claim_color(ui.visuals().dark_mode)),
+        );
         ui.label("[C] Claim (underlined, marked in the margin)");
     });
 }
@@ -124,58 +176,114 @@ fn legend(app: &GlossApp, ui: &mut egui::Ui) {
 fn describe(doc: &crate::model::Document, id: &str) -> String {
     doc.entity(id)
         .map(|e| format!("{} “{}”", e.label, e.text))
-        .or_else(|| doc.claim(id).map(|c| format!("claim “{}”", c.text.chars().take(30).collect::<String>())))
+        .or_else(|| {
+            doc.claim(id)
+                .map(|c| format!("claim “{}”", c.text.chars().take(30).collect::<String>()))
+        })
         .unwrap_or_else(|| id.to_owned())
 }
 
-fn canonical_picker(app: &mut GlossApp, ui: &mut egui::Ui, doc_id: &str, entity: &crate::model::Entity) {
+fn canonical_picker(
+    app: &mut GlossApp,
+    ui: &mut egui::Ui,
+    doc_id: &str,
+    entity: &crate::model::Entity,
+) {
     let current = entity
         .canonical
         .as_deref()
         .and_then(|id| app.session.project.canonical(id))
         .map_or_else(|| "none".to_owned(), |c| c.name.clone());
     let mut chosen = entity.canonical.clone();
-    egui::ComboBox::from_label("Canonical entity").selected_text(current).show_ui(ui, |ui| {
-        ui.selectable_value(&mut chosen, None, "none");
-        for c in &app.session.project.canonical_entities {
-            ui.selectable_value(&mut chosen, Some(c.id.clone()), format!("{} ({})", c.name, c.label));
-        }
-    });
+    egui::ComboBox::from_label("Canonical entity")
+        .selected_text(current)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut chosen, None, "none");
+            for c in &app.session.project.canonical_entities {
+                ui.selectable_value(
+                    &mut chosen,
+                    Some(c.id.clone()),
+                    format!("{} ({})", c.name, c.label),
+                );
+            }
+        });
     if chosen != entity.canonical {
         let mut updated = entity.clone();
         updated.canonical = chosen;
-        app.apply(Edit::ReplaceEntity { doc: doc_id.to_owned(), entity: updated });
+        app.apply(Edit::ReplaceEntity {
+            doc: doc_id.to_owned(),
+            entity: updated,
+        });
     }
-    if entity.canonical.is_none() && ui.button("New canonical entity from this mention").clicked() {
+    if entity.canonical.is_none()
+        && ui
+            .button("New canonical entity from this mention")
+            .clicked()
+    {
         let id = app.session.project.next_canonical_id();
-        let canonical = CanonicalEntity { id: id.clone(), name: entity.text.clone(), label: entity.label.clone(), note: None };
+        let canonical = CanonicalEntity {
+            id: id.clone(),
+            name: entity.text.clone(),
+            label: entity.label.clone(),
+            note: None,
+        };
         let mut updated = entity.clone();
         updated.canonical = Some(id);
         let index = app.session.project.canonical_entities.len();
         app.apply(Edit::Batch {
             label: "new canonical entity".into(),
-            edits: vec![Edit::InsertCanonical { index, canonical }, Edit::ReplaceEntity { doc: doc_id.to_owned(), entity: updated }],
+            edits: vec![
+                Edit::InsertCanonical { index, canonical },
+                Edit::ReplaceEntity {
+                    doc: doc_id.to_owned(),
+                    entity: updated,
+                },
+            ],
         });
     }
 }
 
-fn note_field(app: &mut GlossApp, ui: &mut egui::Ui, doc_id: &str, selected: &AnnotationRef, current: String) {
-    let draft = ui.ctx().data_mut(|d| d.get_temp::<InspectorDraft>(egui::Id::unique("inspector-draft"))).unwrap_or_default();
+fn note_field(
+    app: &mut GlossApp,
+    ui: &mut egui::Ui,
+    doc_id: &str,
+    selected: &AnnotationRef,
+    current: String,
+) {
+    let draft = ui
+        .ctx()
+        .data_mut(|d| d.get_temp::<InspectorDraft>(egui::Id::unique("inspector-draft")))
+        .unwrap_or_default();
     let mut draft = if draft.for_id.as_deref() == Some(&selected.id) {
         draft
     } else {
-        InspectorDraft { for_id: Some(selected.id.clone()), note: current.clone(), ..Default::default() }
-    };
-    ui.label("Note");
-    let response = ui.add(egui::TextEdit::multiline(&mut draft.note).desired_rows(2).id_salt("entity-note"));
-    if response.lost_focus() && draft.note != current {
-        if let Some(entity) = app.document().and_then(|d| d.entity(&selected.id)).cloned() {
-            let mut updated = entity;
-            updated.note = (!draft.note.trim().is_empty()).then(|| draft.note.clone());
-            app.apply(Edit::ReplaceEntity { doc: doc_id.to_owned(), entity: updated });
+        InspectorDraft {
+            for_id: Some(selected.id.clone()),
+            note: current.clone(),
+            ..Default::default()
         }
+    };
+    let name = ui.label("Note");
+    let response = ui
+        .add(
+            egui::TextEdit::multiline(&mut draft.note)
+                .desired_rows(2)
+                .id_salt("entity-note"),
+        )
+        .labelled_by(name.id);
+    if response.lost_focus()
+        && draft.note != current
+        && let Some(entity) = app.document().and_then(|d| d.entity(&selected.id)).cloned()
+    {
+        let mut updated = entity;
+        updated.note = (!draft.note.trim().is_empty()).then(|| draft.note.clone());
+        app.apply(Edit::ReplaceEntity {
+            doc: doc_id.to_owned(),
+            entity: updated,
+        });
     }
-    ui.ctx().data_mut(|d| d.insert_temp(egui::Id::unique("inspector-draft"), draft));
+    ui.ctx()
+        .data_mut(|d| d.insert_temp(egui::Id::unique("inspector-draft"), draft));
 }
 
 fn relations(app: &mut GlossApp, ui: &mut egui::Ui, doc_id: &str, selected: &AnnotationRef) {
@@ -184,13 +292,26 @@ fn relations(app: &mut GlossApp, ui: &mut egui::Ui, doc_id: &str, selected: &Ann
         return;
     }
     ui.strong("Relations");
-    let mine: Vec<Relation> =
-        doc.relations.iter().filter(|r| r.from == selected.id || r.to == selected.id).cloned().collect();
+    let mine: Vec<Relation> = doc
+        .relations
+        .iter()
+        .filter(|r| r.from == selected.id || r.to == selected.id)
+        .cloned()
+        .collect();
     let mut remove = None;
     for r in &mine {
         ui.horizontal(|ui| {
-            ui.label(format!("{} —{}→ {}", describe(doc, &r.from), r.label, describe(doc, &r.to)));
-            if ui.small_button("✖").on_hover_text("Remove relation").clicked() {
+            ui.label(format!(
+                "{} —{}→ {}",
+                describe(doc, &r.from),
+                r.label,
+                describe(doc, &r.to)
+            ));
+            if ui
+                .small_button("✖")
+                .on_hover_text("Remove relation")
+                .clicked()
+            {
                 remove = Some(r.id.clone());
             }
         });
@@ -198,29 +319,62 @@ fn relations(app: &mut GlossApp, ui: &mut egui::Ui, doc_id: &str, selected: &Ann
     let targets: Vec<(String, String)> = doc
         .entities
         .iter()
-        .map(|e| (e.id.clone(), format!("{} “{}” @{}", e.label, e.text, e.start)))
-        .chain(doc.claims.iter().map(|c| (c.id.clone(), format!("claim @{}", c.start))))
+        .map(|e| {
+            (
+                e.id.clone(),
+                format!("{} “{}” @{}", e.label, e.text, e.start),
+            )
+        })
+        .chain(
+            doc.claims
+                .iter()
+                .map(|c| (c.id.clone(), format!("claim @{}", c.start))),
+        )
         .filter(|(id, _)| *id != selected.id)
         .collect();
-    let mut draft: InspectorDraft =
-        ui.ctx().data_mut(|d| d.get_temp(egui::Id::unique("relation-draft"))).unwrap_or_default();
+    let mut draft: InspectorDraft = ui
+        .ctx()
+        .data_mut(|d| d.get_temp(egui::Id::unique("relation-draft")))
+        .unwrap_or_default();
     if draft.relation_type.is_empty() {
-        draft.relation_type = app.session.project.schema.relation_types.first().map(|t| t.key.clone()).unwrap_or_default();
+        draft.relation_type = app
+            .session
+            .project
+            .schema
+            .relation_types
+            .first()
+            .map(|t| t.key.clone())
+            .unwrap_or_default();
     }
     let mut add = false;
     ui.horizontal(|ui| {
-        egui::ComboBox::from_id_salt("relation-type").selected_text(&draft.relation_type).width(90.0).show_ui(ui, |ui| {
-            for t in &app.session.project.schema.relation_types {
-                ui.selectable_value(&mut draft.relation_type, t.key.clone(), &t.name);
-            }
-        });
-        let target_text = targets.iter().find(|(id, _)| *id == draft.relation_target).map_or("to…", |(_, t)| t.as_str());
-        egui::ComboBox::from_id_salt("relation-target").selected_text(target_text).width(150.0).show_ui(ui, |ui| {
-            for (id, text) in &targets {
-                ui.selectable_value(&mut draft.relation_target, id.clone(), text);
-            }
-        });
-        add = ui.add_enabled(!draft.relation_target.is_empty(), egui::Button::new("Link")).clicked();
+        egui::ComboBox::from_id_salt("relation-type")
+            .selected_text(&draft.relation_type)
+            .width(90.0)
+            .show_ui(ui, |ui| {
+                for t in &app.session.project.schema.relation_types {
+                    ui.selectable_value(&mut draft.relation_type, t.key.clone(), &t.name);
+                }
+            })
+            .response
+            .on_hover_text("Relation type");
+        let target_text = targets
+            .iter()
+            .find(|(id, _)| *id == draft.relation_target)
+            .map_or("to…", |(_, t)| t.as_str());
+        egui::ComboBox::from_id_salt("relation-target")
+            .selected_text(target_text)
+            .width(150.0)
+            .show_ui(ui, |ui| {
+                for (id, text) in &targets {
+                    ui.selectable_value(&mut draft.relation_target, id.clone(), text);
+                }
+            })
+            .response
+            .on_hover_text("Relation target");
+        add = ui
+            .add_enabled(!draft.relation_target.is_empty(), egui::Button::new("Link"))
+            .clicked();
     });
     if add {
         let relation = Relation {
@@ -230,11 +384,19 @@ fn relations(app: &mut GlossApp, ui: &mut egui::Ui, doc_id: &str, selected: &Ann
             to: draft.relation_target.clone(),
         };
         let index = doc.relations.len();
-        app.apply(Edit::InsertRelation { doc: doc_id.to_owned(), index, relation });
+        app.apply(Edit::InsertRelation {
+            doc: doc_id.to_owned(),
+            index,
+            relation,
+        });
         draft.relation_target.clear();
     }
-    ui.ctx().data_mut(|d| d.insert_temp(egui::Id::unique("relation-draft"), draft));
+    ui.ctx()
+        .data_mut(|d| d.insert_temp(egui::Id::unique("relation-draft"), draft));
     if let Some(id) = remove {
-        app.apply(Edit::RemoveRelation { doc: doc_id.to_owned(), id });
+        app.apply(Edit::RemoveRelation {
+            doc: doc_id.to_owned(),
+            id,
+        });
     }
 }

@@ -6,7 +6,11 @@ use super::actions::Action;
 use super::app::GlossApp;
 
 fn item(ui: &mut egui::Ui, app: &mut GlossApp, text: &str, shortcut: &str, action: Action) {
-    let button = egui::Button::new(text).shortcut_text(shortcut);
+    let mut button = egui::Button::new(text);
+    if !shortcut.is_empty() {
+        // An empty shortcut would still add a space to the accessible name.
+        button = button.shortcut_text(shortcut);
+    }
     if ui.add(button).clicked() {
         app.act(action);
         ui.close();
@@ -27,11 +31,23 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                         ui.label("No recent projects");
                     }
                     for path in recent {
-                        item(ui, app, &path.display().to_string(), "", Action::OpenProjectPath(path.clone()));
+                        item(
+                            ui,
+                            app,
+                            &path.display().to_string(),
+                            "",
+                            Action::OpenProjectPath(path.clone()),
+                        );
                     }
                 });
                 ui.separator();
-                item(ui, app, "Import articles…", "Ctrl+I", Action::ImportArticles);
+                item(
+                    ui,
+                    app,
+                    "Import articles…",
+                    "Ctrl+I",
+                    Action::ImportArticles,
+                );
                 item(ui, app, "Import dataset…", "", Action::ImportDataset);
                 item(ui, app, "Export dataset…", "", Action::ExportDataset);
                 ui.separator();
@@ -42,18 +58,30 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
             });
             ui.menu_button("Edit", |ui| {
                 let undo = egui::Button::new("Undo").shortcut_text("Ctrl+Z");
-                if ui.add_enabled(app.session.history.can_undo(), undo).clicked() {
+                if ui
+                    .add_enabled(app.session.history.can_undo(), undo)
+                    .clicked()
+                {
                     app.act(Action::Undo);
                     ui.close();
                 }
                 let redo = egui::Button::new("Redo").shortcut_text("Ctrl+Shift+Z");
-                if ui.add_enabled(app.session.history.can_redo(), redo).clicked() {
+                if ui
+                    .add_enabled(app.session.history.can_redo(), redo)
+                    .clicked()
+                {
                     app.act(Action::Redo);
                     ui.close();
                 }
                 ui.separator();
                 item(ui, app, "Find…", "Ctrl+F", Action::Find);
-                item(ui, app, "Annotate all occurrences…", "A", Action::AnnotateAll);
+                item(
+                    ui,
+                    app,
+                    "Annotate all occurrences…",
+                    "A",
+                    Action::AnnotateAll,
+                );
                 item(ui, app, "Delete annotation", "Del", Action::DeleteSelected);
                 ui.separator();
                 item(ui, app, "Schema…", "", Action::EditSchema);
@@ -69,7 +97,13 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                     .collect();
                 for (key, name, hotkey) in types {
                     let shortcut = hotkey.map(String::from).unwrap_or_default();
-                    item(ui, app, &format!("{key} — {name}"), &shortcut, Action::TagEntity(key.clone()));
+                    item(
+                        ui,
+                        app,
+                        &format!("{key} — {name}"),
+                        &shortcut,
+                        Action::TagEntity(key.clone()),
+                    );
                 }
                 ui.separator();
                 item(ui, app, "Claim…", "C", Action::MakeClaim);
@@ -80,14 +114,34 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                 item(ui, app, "Previous document", "P", Action::PreviousDocument);
                 ui.separator();
                 for (n, status) in Status::ALL.into_iter().enumerate() {
-                    item(ui, app, &format!("Mark {}", status.name()), &format!("Ctrl+{}", n + 1), Action::SetStatus(status));
+                    item(
+                        ui,
+                        app,
+                        &format!("Mark {}", status.name()),
+                        &format!("Ctrl+{}", n + 1),
+                        Action::SetStatus(status),
+                    );
                 }
             });
             ui.menu_button("View", |ui| {
-                item(ui, app, if app.dark { "Light theme" } else { "Dark theme" }, "", Action::ToggleTheme);
+                item(
+                    ui,
+                    app,
+                    if app.dark {
+                        "Light theme"
+                    } else {
+                        "Dark theme"
+                    },
+                    "",
+                    Action::ToggleTheme,
+                );
                 item(ui, app, "Zoom in", "Ctrl++", Action::ZoomIn);
                 item(ui, app, "Zoom out", "Ctrl+−", Action::ZoomOut);
-                let snap = if app.snap_to_words { "Don't snap selections to words" } else { "Snap selections to words" };
+                let snap = if app.snap_to_words {
+                    "Don't snap selections to words"
+                } else {
+                    "Snap selections to words"
+                };
                 item(ui, app, snap, "", Action::ToggleWordSnap);
             });
             ui.menu_button("Help", |ui| {

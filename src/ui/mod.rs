@@ -21,7 +21,7 @@ mod status_bar;
 pub mod theme;
 
 pub use actions::Action;
-pub use app::{AnnotationRef, GlossApp, Startup};
+pub use app::{AnnotationKind, AnnotationRef, GlossApp, Startup};
 pub use files::{FilePicker, PickKind};
 
 /// Opens the native window on `startup` and runs until it closes.

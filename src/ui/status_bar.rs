@@ -31,7 +31,11 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                     doc.relations.len()
                 ));
                 ui.separator();
-                ui.label(if app.snap_to_words { "Snap: words" } else { "Snap: off" });
+                ui.label(if app.snap_to_words {
+                    "Snap: words"
+                } else {
+                    "Snap: off"
+                });
             }
             if let Some((message, _)) = &app.message {
                 ui.separator();

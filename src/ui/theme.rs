@@ -14,9 +14,16 @@ pub fn install(ctx: &egui::Context) {
     ctx.set_theme(egui::Theme::Light);
     let families = [FontFamily::Proportional, FontFamily::Monospace]
         .into_iter()
-        .map(|family| InsertFontFamily { family, priority: egui::epaint::text::FontPriority::Lowest })
+        .map(|family| InsertFontFamily {
+            family,
+            priority: egui::epaint::text::FontPriority::Lowest,
+        })
         .collect();
-    ctx.add_font(FontInsert::new("DejaVuSans", FontData::from_static(DEJAVU_SANS), families));
+    ctx.add_font(FontInsert::new(
+        "DejaVuSans",
+        FontData::from_static(DEJAVU_SANS),
+        families,
+    ));
 }
 
 /// An entity colour as a text background, softened in dark mode.
@@ -33,17 +40,29 @@ pub fn entity_background(color: Rgb, dark: bool, strong: bool) -> Color32 {
 
 /// The colour of claim underlines and margin markers.
 pub fn claim_color(dark: bool) -> Color32 {
-    if dark { Color32::from_rgb(0xff, 0x8c, 0x5a) } else { Color32::from_rgb(0xc0, 0x39, 0x2b) }
+    if dark {
+        Color32::from_rgb(0xff, 0x8c, 0x5a)
+    } else {
+        Color32::from_rgb(0xc0, 0x39, 0x2b)
+    }
 }
 
 /// Colour of the text selection.
 pub fn selection_color(dark: bool) -> Color32 {
-    if dark { Color32::from_rgba_unmultiplied(80, 140, 255, 140) } else { Color32::from_rgba_unmultiplied(60, 120, 255, 90) }
+    if dark {
+        Color32::from_rgba_unmultiplied(80, 140, 255, 140)
+    } else {
+        Color32::from_rgba_unmultiplied(60, 120, 255, 90)
+    }
 }
 
 /// Colour of find hits.
 pub fn find_hit_color(dark: bool) -> Color32 {
-    if dark { Color32::from_rgba_unmultiplied(255, 255, 0, 90) } else { Color32::from_rgba_unmultiplied(255, 230, 0, 170) }
+    if dark {
+        Color32::from_rgba_unmultiplied(255, 255, 0, 90)
+    } else {
+        Color32::from_rgba_unmultiplied(255, 230, 0, 170)
+    }
 }
 
 /// A solid swatch colour.

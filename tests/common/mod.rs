@@ -11,7 +11,9 @@ pub fn corpus() -> Option<PathBuf> {
     if path.is_dir() {
         Some(path)
     } else {
-        eprintln!("skipped: ../shared/corpus not found (tests that need the shared corpus do nothing)");
+        eprintln!(
+            "skipped: ../shared/corpus not found (tests that need the shared corpus do nothing)"
+        );
         None
     }
 }
@@ -42,5 +44,8 @@ pub fn temp_dir() -> tempfile::TempDir {
 
 /// Python-style slicing by code points.
 pub fn py_slice(text: &str, start: usize, end: usize) -> String {
-    text.chars().skip(start).take(end.saturating_sub(start)).collect()
+    text.chars()
+        .skip(start)
+        .take(end.saturating_sub(start))
+        .collect()
 }

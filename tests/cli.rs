@@ -468,3 +468,38 @@ fn export_filters_by_status_and_document() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(stderr(&bad).contains("unknown status"));
 }
+
+#[test]
+fn jsonl_export_then_import_through_the_cli_is_lossless() {
+    let dir = temp_dir();
+    let mut project = gloss::sample::sample_project().unwrap();
+    // Exercise the fields that are not in the sample.
+    project.documents[0].entities[0].review = gloss::model::Review::Accepted;
+    project.documents[0].claims[0].review = gloss::model::Review::Rejected;
+    project.documents[0].claims[0].verdict = Some(gloss::model::Verdict::Refutes);
+    project.documents[0].claims[0].rating = Some("False".into());
+    project.documents[0].claims[0].evidence.push(gloss::model::Evidence::Url("https://example.org".into()));
+    project.canonical_entities[0].note = Some("Q56226".into());
+    let source = dir.path().join("source.ron");
+    gloss::store::save(&project, &source).unwrap();
+    let jsonl = dir.path().join("out.jsonl");
+    let out = gloss(&["export", source.to_str().unwrap(), "--format", "jsonl", "-o", jsonl.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let imported = dir.path().join("imported.ron");
+    let out = gloss(&["import", "--format", "jsonl", jsonl.to_str().unwrap(), "-o", imported.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let back = gloss::store::load(&imported).unwrap();
+    assert_eq!(back.documents, project.documents);
+    // JSONL lists canonical entities with their mentions, so they come back in
+    // order of first mention.
+    let by_id = |list: &[gloss::model::CanonicalEntity]| {
+        let mut list = list.to_vec();
+        list.sort_by(|a, b| a.id.cmp(&b.id));
+        list
+    };
+    assert_eq!(by_id(&back.canonical_entities), by_id(&project.canonical_entities));
+    // Importing onto an existing file needs --into.
+    let again = gloss(&["import", "--format", "jsonl", jsonl.to_str().unwrap(), "-o", imported.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("--into"));
+}

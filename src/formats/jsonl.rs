@@ -26,11 +26,17 @@ pub fn document_json(project: &Project, doc: &Document) -> Value {
                 "label": e.label,
                 "text": e.text,
                 "canonical": e.canonical.as_ref().map(|id| {
-                    let name = project.canonical(id).map(|c| c.name.as_str());
-                    json!({"id": id, "name": name})
+                    let canonical = project.canonical(id);
+                    json!({
+                        "id": id,
+                        "name": canonical.map(|c| c.name.as_str()),
+                        "label": canonical.map(|c| c.label.as_str()),
+                        "note": canonical.and_then(|c| c.note.as_deref()),
+                    })
                 }),
                 "note": e.note,
                 "annotator": e.annotator,
+                "review": review_name(e.review),
             })
         })
         .collect();
@@ -92,7 +98,16 @@ fn claim_json(doc: &Document, c: &Claim) -> Value {
         "summary": c.summary,
         "note": c.note,
         "annotator": c.annotator,
+        "review": review_name(c.review),
     })
+}
+
+fn review_name(review: crate::model::Review) -> &'static str {
+    match review {
+        crate::model::Review::Unreviewed => "Unreviewed",
+        crate::model::Review::Accepted => "Accepted",
+        crate::model::Review::Rejected => "Rejected",
+    }
 }
 
 /// Exports the selected documents, one JSON object per line.

@@ -478,15 +478,31 @@ fn jsonl_export_then_import_through_the_cli_is_lossless() {
     project.documents[0].claims[0].review = gloss::model::Review::Rejected;
     project.documents[0].claims[0].verdict = Some(gloss::model::Verdict::Refutes);
     project.documents[0].claims[0].rating = Some("False".into());
-    project.documents[0].claims[0].evidence.push(gloss::model::Evidence::Url("https://example.org".into()));
+    project.documents[0].claims[0]
+        .evidence
+        .push(gloss::model::Evidence::Url("https://example.org".into()));
     project.canonical_entities[0].note = Some("Q56226".into());
     let source = dir.path().join("source.ron");
     gloss::store::save(&project, &source).unwrap();
     let jsonl = dir.path().join("out.jsonl");
-    let out = gloss(&["export", source.to_str().unwrap(), "--format", "jsonl", "-o", jsonl.to_str().unwrap()]);
+    let out = gloss(&[
+        "export",
+        source.to_str().unwrap(),
+        "--format",
+        "jsonl",
+        "-o",
+        jsonl.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let imported = dir.path().join("imported.ron");
-    let out = gloss(&["import", "--format", "jsonl", jsonl.to_str().unwrap(), "-o", imported.to_str().unwrap()]);
+    let out = gloss(&[
+        "import",
+        "--format",
+        "jsonl",
+        jsonl.to_str().unwrap(),
+        "-o",
+        imported.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let back = gloss::store::load(&imported).unwrap();
     assert_eq!(back.documents, project.documents);
@@ -497,9 +513,19 @@ fn jsonl_export_then_import_through_the_cli_is_lossless() {
         list.sort_by(|a, b| a.id.cmp(&b.id));
         list
     };
-    assert_eq!(by_id(&back.canonical_entities), by_id(&project.canonical_entities));
+    assert_eq!(
+        by_id(&back.canonical_entities),
+        by_id(&project.canonical_entities)
+    );
     // Importing onto an existing file needs --into.
-    let again = gloss(&["import", "--format", "jsonl", jsonl.to_str().unwrap(), "-o", imported.to_str().unwrap()]);
+    let again = gloss(&[
+        "import",
+        "--format",
+        "jsonl",
+        jsonl.to_str().unwrap(),
+        "-o",
+        imported.to_str().unwrap(),
+    ]);
     assert_eq!(again.status.code(), Some(1));
     assert!(stderr(&again).contains("--into"));
 }

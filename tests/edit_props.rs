@@ -401,3 +401,23 @@ fn the_sample_project_is_what_the_generator_builds() {
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn saving_keeps_or_sets_ordinary_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let project = gloss::sample::sample_project().unwrap();
+    let fresh = dir.path().join("fresh.ron");
+    gloss::store::save(&project, &fresh).unwrap();
+    assert_eq!(
+        std::fs::metadata(&fresh).unwrap().permissions().mode() & 0o777,
+        0o644
+    );
+    std::fs::set_permissions(&fresh, std::fs::Permissions::from_mode(0o640)).unwrap();
+    gloss::store::save(&project, &fresh).unwrap();
+    assert_eq!(
+        std::fs::metadata(&fresh).unwrap().permissions().mode() & 0o777,
+        0o640
+    );
+}

@@ -117,6 +117,10 @@ macro_rules! value_names {
             pub fn name(self) -> &'static str {
                 match self { $(<$ty>::$variant => stringify!($variant)),+ }
             }
+            /// The value as people read it ("Direct quote").
+            pub fn label(self) -> String {
+                humanize(self.name())
+            }
             /// Parses a name written by [`Self::name`].
             pub fn parse(name: &str) -> Option<Self> {
                 Self::ALL.iter().copied().find(|v| v.name() == name)
@@ -129,3 +133,17 @@ value_names!(CheckWorthiness: NonFactual, Unimportant, CheckWorthy);
 value_names!(ClaimType: Quantity, Prediction, CorrelationCausation, LawsRules, PersonalExperience, Other);
 value_names!(Stance: Agree, Disagree, Discuss, Unrelated);
 value_names!(Verdict: Supports, Refutes, NotEnoughInfo);
+
+/// `CamelCase` as words: "NotEnoughInfo" → "Not enough info".
+pub fn humanize(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, c) in name.chars().enumerate() {
+        if i > 0 && c.is_uppercase() {
+            out.push(' ');
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

@@ -144,6 +144,11 @@ impl Status {
         }
     }
 
+    /// The status as people read it ("In progress").
+    pub fn label(self) -> String {
+        claim::humanize(self.name())
+    }
+
     /// Parses a name written by [`Status::name`] (case-insensitive).
     pub fn parse(name: &str) -> Option<Self> {
         Self::ALL

@@ -23,6 +23,16 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if let Ok(meta) = std::fs::metadata(path) {
         // Keep the permissions of the file being replaced.
         let _ = temp.as_file().set_permissions(meta.permissions());
+    } else {
+        // A temporary file is private (0600); a new project file is an
+        // ordinary document, readable like any file the user's editor makes.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = temp
+                .as_file()
+                .set_permissions(std::fs::Permissions::from_mode(0o644));
+        }
     }
     temp.persist(path).map_err(|e| e.error)?;
     // Make the rename itself durable; not every platform can open a folder.

@@ -59,6 +59,8 @@ pub struct ArticleView {
     drag_anchor: Option<usize>,
     /// Galleys laid out in the last frame (for benchmarks and tests).
     pub last_layouts: usize,
+    /// The visible part of the content in the last frame.
+    last_viewport: Option<Rect>,
 }
 
 /// A styled range inside one paragraph (offsets relative to the paragraph).
@@ -263,8 +265,16 @@ fn layout_paragraph(
     let text_color = ui.visuals().text_color();
     let font = FontId::proportional(font_size);
     let byte_at = |i: usize| chars.get(i).map_or(text.len(), |(b, _)| *b);
+    // egui lays a line out left to right and does no bidi reordering; a
+    // right-to-left paragraph (Arabic, Hebrew) is at least aligned right.
+    let halign = if is_right_to_left(text) {
+        egui::Align::RIGHT
+    } else {
+        egui::Align::LEFT
+    };
     let mut job = LayoutJob {
         wrap: egui::text::TextWrapping::wrap_at_width(width),
+        halign,
         ..Default::default()
     };
     for pair in cuts.windows(2) {
@@ -338,6 +348,14 @@ fn layout_paragraph(
     ui.fonts_mut(|fonts| fonts.layout_job(job))
 }
 
+/// Whether a paragraph's first strong character is right-to-left (Hebrew,
+/// Arabic, Syriac, Thaana, N'Ko and their presentation forms).
+fn is_right_to_left(text: &str) -> bool {
+    text.chars()
+        .find(|c| c.is_alphabetic())
+        .is_some_and(|c| matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF))
+}
+
 /// Rectangles covering a code-point range of a galley, one per row.
 fn range_rects(galley: &Galley, start: usize, end: usize) -> Vec<Rect> {
     let mut rects = Vec::new();
@@ -394,7 +412,24 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
     if let Some(target) = view.scroll_to.take() {
         let paragraph = view.paragraph_of_char(target);
         let top = view.tops.get(paragraph).copied().unwrap_or(0.0);
-        scroll = scroll.vertical_scroll_offset((top - 40.0).max(0.0));
+        // Within a laid-out paragraph, aim at the row that holds the offset.
+        let row_y = view
+            .galleys
+            .get(paragraph)
+            .and_then(Option::as_ref)
+            .zip(view.paragraphs.get(paragraph))
+            .map_or(0.0, |(cached, p)| {
+                let cursor = CCursor::new(target.saturating_sub(p.start));
+                cached.galley.pos_from_cursor(cursor).min.y
+            });
+        let y = top + row_y;
+        // Scroll only when the target is not in view already.
+        if !view
+            .last_viewport
+            .is_some_and(|v| v.min.y + 20.0 <= y && y <= v.max.y - 40.0)
+        {
+            scroll = scroll.vertical_scroll_offset((y - 80.0).max(0.0));
+        }
     }
     let mut clicked_at: Option<(usize, bool)> = None;
     let mut drag_to: Option<usize> = None;
@@ -403,6 +438,7 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
     let mut heights_changed = false;
     view.last_layouts = 0;
     scroll.show_viewport(ui, |ui, viewport| {
+        view.last_viewport = Some(viewport);
         let total = view.total_height();
         let (content_rect, response) =
             ui.allocate_exact_size(Vec2::new(width + MARGIN, total), Sense::click_and_drag());
@@ -471,7 +507,13 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                 }
             };
             let top = view.tops.get(index).copied().unwrap_or(0.0);
-            let pos = origin + Vec2::new(MARGIN, top);
+            // Right-aligned galleys extend to the left of their origin.
+            let shift = if galley.job.halign == egui::Align::RIGHT {
+                width
+            } else {
+                0.0
+            };
+            let pos = origin + Vec2::new(MARGIN + shift, top);
             painter.galley(pos, galley.clone(), ui.visuals().text_color());
             // Margin markers beside claims.
             for span in spans.iter().filter(|s| s.kind == SpanKind::Claim) {
@@ -503,8 +545,10 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                 }
             }
             if let Some(p) = pointer {
-                let galley_rect =
-                    Rect::from_min_size(pos, Vec2::new(width, galley.size().y + PARAGRAPH_GAP));
+                let galley_rect = Rect::from_min_size(
+                    origin + Vec2::new(MARGIN, top),
+                    Vec2::new(width, galley.size().y + PARAGRAPH_GAP),
+                );
                 if galley_rect.contains(p) {
                     let cursor: CCursor = galley.cursor_from_pos(p - pos);
                     let offset = paragraph.start + cursor.index.0;
@@ -618,7 +662,7 @@ fn hover_details(project: &crate::model::Project, doc: &Document, offset: usize)
         .filter(|c| c.start <= offset && offset < c.end)
     {
         let who = c.claimant_name(doc).unwrap_or("unknown claimant");
-        lines.push(format!("Claim by {who} ({})", c.attribution.name()));
+        lines.push(format!("Claim by {who} ({})", c.attribution.label()));
     }
     lines
 }

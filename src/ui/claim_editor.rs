@@ -43,9 +43,9 @@ fn optional_combo<T: Copy + PartialEq>(
     label: &str,
     value: &mut Option<T>,
     all: &[T],
-    name: impl Fn(T) -> &'static str,
+    name: impl Fn(T) -> String,
 ) {
-    let shown = value.map_or("—", &name);
+    let shown = value.map_or_else(|| "—".to_owned(), &name);
     egui::ComboBox::from_label(label)
         .selected_text(shown)
         .show_ui(ui, |ui| {
@@ -69,6 +69,8 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
     let mut cancel = false;
     let selection = app.annotation_span();
     egui::Window::new("Claim")
+        // Over the inspector, so the claim's text stays visible.
+        .default_pos([ctx.content_rect().max.x - 470.0, 70.0])
         .open(&mut open)
         .default_width(420.0)
         .show(ctx, |ui| {
@@ -143,10 +145,10 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
                 }
             });
             egui::ComboBox::from_label("Attribution")
-                .selected_text(draft.attribution.name())
+                .selected_text(draft.attribution.label())
                 .show_ui(ui, |ui| {
                     for v in Attribution::ALL {
-                        ui.selectable_value(&mut draft.attribution, *v, v.name());
+                        ui.selectable_value(&mut draft.attribution, *v, v.label());
                     }
                 });
             optional_combo(
@@ -154,22 +156,22 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
                 "Check-worthiness",
                 &mut draft.checkworthiness,
                 CheckWorthiness::ALL,
-                CheckWorthiness::name,
+                CheckWorthiness::label,
             );
             optional_combo(
                 ui,
                 "Claim type",
                 &mut draft.claim_type,
                 ClaimType::ALL,
-                ClaimType::name,
+                ClaimType::label,
             );
-            optional_combo(ui, "Stance", &mut draft.stance, Stance::ALL, Stance::name);
+            optional_combo(ui, "Stance", &mut draft.stance, Stance::ALL, Stance::label);
             optional_combo(
                 ui,
                 "Verdict",
                 &mut draft.verdict,
                 Verdict::ALL,
-                Verdict::name,
+                Verdict::label,
             );
             let mut rating = draft.rating.clone().unwrap_or_default();
             ui.horizontal(|ui| {

@@ -68,7 +68,7 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                             "{} {}\n   {} · {} entities · {} claims",
                             status_mark(doc.status),
                             truncate(&doc.title, 34),
-                            doc.status.name(),
+                            doc.status.label(),
                             doc.entities.len(),
                             doc.claims.len()
                         );

@@ -69,11 +69,11 @@ pub fn claims(app: &mut GlossApp, ui: &mut egui::Ui) {
             }
             ui.weak(format!(
                 "{} · {}{}",
-                claim.attribution.name(),
-                claim.checkworthiness.map_or("", |c| c.name()),
+                claim.attribution.label(),
+                claim.checkworthiness.map_or(String::new(), |c| c.label()),
                 claim
                     .verdict
-                    .map(|v| format!(" · {}", v.name()))
+                    .map(|v| format!(" · {}", v.label()))
                     .unwrap_or_default()
             ));
             ui.separator();

@@ -10,6 +10,7 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
     }
     let mut open = true;
     egui::Window::new("Keyboard shortcuts")
+        .default_pos([360.0, 80.0])
         .open(&mut open)
         .collapsible(false)
         .resizable(false)

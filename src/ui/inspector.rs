@@ -25,6 +25,7 @@ pub fn show_side_pane(app: &mut GlossApp, ui: &mut egui::Ui) {
     egui::Panel::right("side")
         .resizable(true)
         .default_size(300.0)
+        .max_size(420.0)
         .show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.selectable_value(&mut app.side_pane, SidePane::Inspector, "Inspector");
@@ -102,19 +103,19 @@ fn inspector(app: &mut GlossApp, ui: &mut egui::Ui) {
                                 .as_ref()
                                 .map_or("—".to_owned(), |c| c.text.clone()),
                         ),
-                        ("Attribution", claim.attribution.name().to_owned()),
+                        ("Attribution", claim.attribution.label()),
                         (
                             "Check-worthiness",
-                            claim.checkworthiness.map_or("—", |v| v.name()).to_owned(),
+                            claim.checkworthiness.map_or("—".to_owned(), |v| v.label()),
                         ),
                         (
                             "Claim type",
-                            claim.claim_type.map_or("—", |v| v.name()).to_owned(),
+                            claim.claim_type.map_or("—".to_owned(), |v| v.label()),
                         ),
-                        ("Stance", claim.stance.map_or("—", |v| v.name()).to_owned()),
+                        ("Stance", claim.stance.map_or("—".to_owned(), |v| v.label())),
                         (
                             "Verdict",
-                            claim.verdict.map_or("—", |v| v.name()).to_owned(),
+                            claim.verdict.map_or("—".to_owned(), |v| v.label()),
                         ),
                         (
                             "Summary",

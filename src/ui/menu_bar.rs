@@ -117,7 +117,7 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                     item(
                         ui,
                         app,
-                        &format!("Mark {}", status.name()),
+                        &format!("Mark {}", status.label()),
                         &format!("Ctrl+{}", n + 1),
                         Action::SetStatus(status),
                     );

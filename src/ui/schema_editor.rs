@@ -27,6 +27,7 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
     let mut open = true;
     let mut edits = Vec::new();
     egui::Window::new("Schema")
+        .default_pos([360.0, 80.0])
         .open(&mut open)
         .default_width(460.0)
         .show(ctx, |ui| {

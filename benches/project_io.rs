@@ -92,5 +92,28 @@ fn bench_article_view(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_store, bench_article_view);
+fn bench_large_project_frame(c: &mut Criterion) {
+    let ctx = egui::Context::default();
+    gloss::ui::theme::install(&ctx);
+    let input = || egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1400.0, 900.0))),
+        ..Default::default()
+    };
+    let project = gloss::sample::large_project(2000, 3000);
+    let data = tempfile::tempdir().expect("temp dir").keep();
+    let mut app = gloss::ui::GlossApp::new_in(
+        gloss::ui::Startup::InMemory(Box::new(project), None),
+        Box::new(gloss::ui::files::ScriptedPicker::default()),
+        data,
+    );
+    for _ in 0..3 {
+        let _ = ctx.run_ui(input(), |ui| app.frame(ui));
+    }
+    let mut group = c.benchmark_group("project_2000_docs_ui");
+    group.sample_size(30);
+    group.bench_function("cached_frame", |b| b.iter(|| ctx.run_ui(input(), |ui| app.frame(ui))));
+    group.finish();
+}
+
+criterion_group!(benches, bench_store, bench_article_view, bench_large_project_frame);
 criterion_main!(benches);

@@ -96,7 +96,10 @@ fn bench_large_project_frame(c: &mut Criterion) {
     let ctx = egui::Context::default();
     gloss::ui::theme::install(&ctx);
     let input = || egui::RawInput {
-        screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1400.0, 900.0))),
+        screen_rect: Some(egui::Rect::from_min_size(
+            egui::Pos2::ZERO,
+            egui::vec2(1400.0, 900.0),
+        )),
         ..Default::default()
     };
     let project = gloss::sample::large_project(2000, 3000);
@@ -111,9 +114,16 @@ fn bench_large_project_frame(c: &mut Criterion) {
     }
     let mut group = c.benchmark_group("project_2000_docs_ui");
     group.sample_size(30);
-    group.bench_function("cached_frame", |b| b.iter(|| ctx.run_ui(input(), |ui| app.frame(ui))));
+    group.bench_function("cached_frame", |b| {
+        b.iter(|| ctx.run_ui(input(), |ui| app.frame(ui)))
+    });
     group.finish();
 }
 
-criterion_group!(benches, bench_store, bench_article_view, bench_large_project_frame);
+criterion_group!(
+    benches,
+    bench_store,
+    bench_article_view,
+    bench_large_project_frame
+);
 criterion_main!(benches);

@@ -382,10 +382,13 @@ fn import(format: Format, sources: &[PathBuf], output: &Path, into: bool) -> Exi
 /// `output` folder.
 pub fn write_exported(exported: formats::Exported, output: Option<&Path>) -> ExitCode {
     use std::io::Write;
-    let single =
-        exported.files.len() == 1 && exported.files.iter().all(|(p, _)| p.as_os_str().is_empty());
-    match (single, output) {
-        (true, None) => {
+    match output {
+        Some(target) => {
+            if let Err(e) = exported.write_to(target) {
+                return fail(CANNOT_READ, e);
+            }
+        }
+        None if exported.is_single_file() => {
             let bytes = exported
                 .files
                 .into_iter()
@@ -396,35 +399,11 @@ pub fn write_exported(exported: formats::Exported, output: Option<&Path>) -> Exi
                 return fail(CANNOT_READ, format!("stdout: {e}"));
             }
         }
-        (true, Some(out)) => {
-            let bytes = exported
-                .files
-                .into_iter()
-                .next()
-                .map(|(_, b)| b)
-                .unwrap_or_default();
-            if let Err(e) = store::write_atomically(out, &bytes) {
-                return fail(CANNOT_READ, format!("{}: {e}", out.display()));
-            }
-        }
-        (false, None) => {
+        None => {
             return fail(
                 INVALID,
                 "this format writes several files: give a folder with -o",
             );
-        }
-        (false, Some(dir)) => {
-            for (relative, bytes) in exported.files {
-                let target = dir.join(relative);
-                if let Some(parent) = target.parent()
-                    && let Err(e) = std::fs::create_dir_all(parent)
-                {
-                    return fail(CANNOT_READ, format!("{}: {e}", parent.display()));
-                }
-                if let Err(e) = store::write_atomically(&target, &bytes) {
-                    return fail(CANNOT_READ, format!("{}: {e}", target.display()));
-                }
-            }
         }
     }
     ExitCode::SUCCESS

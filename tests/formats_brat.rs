@@ -1,22 +1,15 @@
 //! brat standoff: round trips over the shared brat corpora, and claims.
 
+mod common;
+
+use common::corpus;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use gloss::formats::{self, ExportOptions, Exported, Format};
 use gloss::model::{
     Attribution, Claim, Claimant, Cue, Document, Entity, Project, Relation, Stance, Verdict,
 };
-
-fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: ../shared/corpus not found");
-        None
-    }
-}
 
 /// The exported files by relative path.
 fn files(exported: &Exported) -> BTreeMap<String, Vec<u8>> {

@@ -1,20 +1,12 @@
 //! CoNLL BIO2: export of the brat CoNLL-2002 sample, overlaps, and reading
 //! other tag schemes.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::corpus;
 
 use gloss::formats::{self, ExportOptions, Format};
 use gloss::model::{Document, Entity, Project};
-
-fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: ../shared/corpus not found");
-        None
-    }
-}
 
 /// Entities of a BIO2 file, per document: (type, tokens).
 fn parse_bio(conll: &str) -> Vec<Vec<(String, Vec<String>)>> {

@@ -1,20 +1,12 @@
 //! doccano JSONL: round trip of the shared samples and the relation shape.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::corpus;
 
 use gloss::formats::{self, ExportOptions, Format};
 use gloss::model::{Claim, Document, Entity, Project};
 use serde_json::Value;
-
-fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: ../shared/corpus not found");
-        None
-    }
-}
 
 fn lines(bytes: &[u8]) -> Vec<Value> {
     std::str::from_utf8(bytes)

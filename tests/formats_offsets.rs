@@ -1,14 +1,12 @@
 //! Offsets are code points (Python `str` indices) in every format, also for
 //! emoji outside the BMP and Arabic.
 
+mod common;
+
+use common::py_slice;
 use gloss::formats::{self, ExportOptions, Format};
 use gloss::model::{Claim, Document, Entity, Project};
 use serde_json::Value;
-
-/// Python's `text[start:end]`.
-fn py_slice(text: &str, start: usize, end: usize) -> String {
-    text.chars().skip(start).take(end - start).collect()
-}
 
 const TEXT: &str = "😀 Kim 👨‍👩‍👧 met محمد بن سلمان in 𝔏ondon.\nقال إن 🇫🇷 Paris is 🔥.";
 

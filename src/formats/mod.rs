@@ -648,3 +648,32 @@ pub(crate) fn span_text(
             )
         })
 }
+
+impl Exported {
+    /// Whether this is one file (to go where `-o` says) rather than a folder.
+    pub fn is_single_file(&self) -> bool {
+        self.files.len() == 1 && self.files.iter().all(|(p, _)| p.as_os_str().is_empty())
+    }
+
+    /// Writes the export atomically: a single file to `target`, or each file
+    /// into the folder `target`. Errors name the file.
+    pub fn write_to(self, target: &Path) -> Result<(), String> {
+        let single = self.is_single_file();
+        for (relative, bytes) in self.files {
+            let path = if single {
+                target.to_owned()
+            } else {
+                target.join(relative)
+            };
+            if let Some(parent) = path.parent()
+                && !parent.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| format!("{}: {e}", parent.display()))?;
+            }
+            crate::store::write_atomically(&path, &bytes)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+        Ok(())
+    }
+}

@@ -583,7 +583,7 @@ fn start_dataset_job(app: &GlossApp, form: &DatasetForm) -> DatasetJob {
                     .map_err(|e| e.to_string())?;
                 let warnings = exported.warnings.clone();
                 let files = exported.files.len();
-                write_export(exported, target)?;
+                exported.write_to(target)?;
                 Ok(DatasetResult::Exported { files, warnings })
             })();
             let _ = sender.send(answer);
@@ -593,27 +593,6 @@ fn start_dataset_job(app: &GlossApp, form: &DatasetForm) -> DatasetJob {
         result,
         started: std::time::Instant::now(),
     }
-}
-
-fn write_export(
-    exported: crate::formats::Exported,
-    target: &std::path::Path,
-) -> Result<(), String> {
-    let single =
-        exported.files.len() == 1 && exported.files.iter().all(|(p, _)| p.as_os_str().is_empty());
-    for (relative, bytes) in exported.files {
-        let path = if single {
-            target.to_owned()
-        } else {
-            target.join(relative)
-        };
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-        }
-        crate::store::write_atomically(&path, &bytes)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-    }
-    Ok(())
 }
 
 fn finish_dataset_job(app: &mut GlossApp, result: Result<DatasetResult, String>) {

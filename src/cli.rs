@@ -288,9 +288,9 @@ fn export(
     strict: bool,
 ) -> ExitCode {
     let mut options = ExportOptions {
-        statuses: Vec::new(),
         doc_ids,
         strict,
+        ..ExportOptions::default()
     };
     for name in statuses {
         match Status::parse(name) {

@@ -56,6 +56,17 @@ impl Session {
         self.harness.state()
     }
 
+    /// Steps the app (in real time) until `done` holds or 10 s pass.
+    fn wait_for(&mut self, done: impl Fn(&GlossApp) -> bool) {
+        let started = std::time::Instant::now();
+        while !done(self.app()) && started.elapsed() < std::time::Duration::from_secs(10) {
+            self.harness.step();
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        self.harness.run();
+        assert!(done(self.app()), "timed out waiting for a background job");
+    }
+
     fn app_mut(&mut self) -> &mut GlossApp {
         self.harness.state_mut()
     }
@@ -605,7 +616,8 @@ fn dropping_an_article_imports_it() {
         .input_mut()
         .dropped_files
         .push(Arc::new(DroppedPath(article)));
-    s.harness.run();
+    // The file is read on a worker thread; the window keeps drawing meanwhile.
+    s.wait_for(|app| app.session.project.documents.len() > before);
     let project = &s.app().session.project;
     assert_eq!(project.documents.len(), before + 1);
     let doc = project.documents.last().expect("the new document");
@@ -698,4 +710,77 @@ fn snapshot_help_overlay() {
     s.harness.snapshot("help_overlay");
     s.press(Key::Escape);
     assert!(!s.app().show_help, "Esc closes the help");
+}
+
+#[test]
+fn without_a_file_dialog_the_user_types_the_path() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let project_path = dir.path().join("typed.gloss.ron");
+    let mut other = Project::new("Typed path project");
+    other.documents.push(Document::new(
+        "d1",
+        "Only document",
+        "Only document\n\nSome text.",
+    ));
+    gloss::store::save(&other, &project_path).expect("saved");
+    let mut picker = ScriptedPicker::new(vec![]);
+    picker.no_dialog = true;
+    let app = GlossApp::new_in(Startup::Sample, Box::new(picker), dir.path().join("data"));
+    let mut harness = Harness::builder()
+        .with_size(Vec2::new(1280.0, 820.0))
+        .with_max_steps(12)
+        .with_context_setup(gloss::ui::theme::install)
+        .build_ui_state(|ui, app: &mut GlossApp| app.frame(ui), app);
+    harness.run();
+    // Ctrl+O: no dialog can be shown, so Gloss asks for the path.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    harness.run();
+    harness.get_by_label("Open project");
+    text_field(&harness, "Path:").type_text(project_path.to_str().unwrap());
+    harness.run();
+    harness.get_by_label("OK").click();
+    let started = std::time::Instant::now();
+    while harness.state().session.path.as_deref() != Some(project_path.as_path())
+        && started.elapsed() < std::time::Duration::from_secs(10)
+    {
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    harness.run();
+    let app = harness.state();
+    assert_eq!(app.session.path.as_deref(), Some(project_path.as_path()));
+    assert_eq!(app.session.project, other);
+    assert!(!app.session.is_dirty());
+}
+
+#[test]
+fn exporting_a_dataset_from_the_app_shows_progress_and_writes_the_file() {
+    let mut s = Session::sample(vec![]);
+    let out = s.path("sample.jsonl");
+    s.click("File");
+    s.click("Export dataset…");
+    s.harness.get_by_label("Export dataset");
+    text_field(&s.harness, "To:").click();
+    s.harness.run();
+    text_field(&s.harness, "To:").type_text(out.to_str().unwrap());
+    s.harness.run();
+    s.click("Export");
+    // The export runs as a job; the status bar shows it until it is done.
+    let out_path = out.clone();
+    s.wait_for(move |app| !app.jobs.busy() && out_path.exists());
+    let text = std::fs::read_to_string(&out).expect("the export was written");
+    let line: serde_json::Value = serde_json::from_str(text.trim()).expect("one JSON line");
+    assert_eq!(line["id"], "kim-putin-arms-meeting");
+    assert_eq!(line["entities"].as_array().map(Vec::len), Some(72));
+    s.harness.get_by_label_contains("exported 1 file(s)");
+}
+
+/// The text field whose accessible name is `label`.
+fn text_field<'h>(
+    harness: &'h Harness<'static, GlossApp>,
+    label: &'static str,
+) -> egui_kittest::Node<'h> {
+    harness.get_by(move |node| {
+        node.role() == egui::accesskit::Role::TextInput && node.label().as_deref() == Some(label)
+    })
 }

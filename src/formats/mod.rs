@@ -24,17 +24,36 @@ pub struct ExportOptions {
     pub doc_ids: Vec<String>,
     /// Fail instead of leaving out what the format cannot express.
     pub strict: bool,
+    /// Counts the documents exported so far, for a progress bar.
+    pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>,
 }
 
 impl ExportOptions {
-    /// The documents of `project` that these options select, in project order.
-    pub fn select<'p>(&self, project: &'p Project) -> Vec<&'p crate::model::Document> {
+    fn wants(&self, doc: &crate::model::Document) -> bool {
+        (self.statuses.is_empty() || self.statuses.contains(&doc.status))
+            && (self.doc_ids.is_empty() || self.doc_ids.contains(&doc.id))
+    }
+
+    /// The documents of `project` that these options select, in project
+    /// order; each one handed out counts toward `progress`.
+    pub fn select<'a>(
+        &'a self,
+        project: &'a Project,
+    ) -> impl Iterator<Item = &'a crate::model::Document> + 'a {
         project
             .documents
             .iter()
-            .filter(|d| self.statuses.is_empty() || self.statuses.contains(&d.status))
-            .filter(|d| self.doc_ids.is_empty() || self.doc_ids.contains(&d.id))
-            .collect()
+            .filter(|d| self.wants(d))
+            .inspect(|_| {
+                if let Some(progress) = &self.progress {
+                    progress.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+            })
+    }
+
+    /// How many documents [`Self::select`] will hand out.
+    pub fn selected_count(&self, project: &Project) -> usize {
+        project.documents.iter().filter(|d| self.wants(d)).count()
     }
 }
 

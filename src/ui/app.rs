@@ -104,6 +104,8 @@ pub struct GlossApp {
     pub recent: Vec<PathBuf>,
     /// Folder for recent files and the recovery copy of unsaved projects.
     pub data_dir: PathBuf,
+    /// Work running off the UI thread.
+    pub jobs: super::jobs::Jobs,
 }
 
 impl GlossApp {
@@ -168,6 +170,7 @@ impl GlossApp {
             close_confirmed: false,
             recent: super::commands::load_recent(&data_dir),
             data_dir,
+            jobs: super::jobs::Jobs::default(),
         };
         if let Some(message) = message {
             app.notify(message);
@@ -249,7 +252,10 @@ impl GlossApp {
         while let Some(picked) = self.files.poll() {
             self.on_picked(picked);
         }
-        if self.files.busy() {
+        for output in self.jobs.poll() {
+            self.on_job_output(output);
+        }
+        if self.files.busy() || self.jobs.busy() {
             ctx.request_repaint_after(Duration::from_millis(100));
         }
         let recovery = self.recovery_path();

@@ -14,6 +14,7 @@ use super::app::{AnnotationKind, AnnotationRef, GlossApp, SidePane};
 use super::claim_editor::ClaimEditor;
 use super::dialogs::AfterSave;
 use super::files::{PickKind, Picked};
+use super::jobs::JobOutput;
 
 const RECENT_FILE: &str = "recent.ron";
 const RECENT_MAX: usize = 10;
@@ -207,15 +208,71 @@ impl GlossApp {
     }
 
     /// Opens a project file, replacing the current one (already confirmed).
+    /// The file is read and checked on a worker thread.
     pub fn open_project(&mut self, path: &Path) {
-        match Session::open(path) {
-            Ok(session) => {
-                self.replace_session(session);
-                self.remember_recent(path);
-                self.notify(format!("opened {}", path.display()));
-                self.offer_recovery();
+        let path = path.to_owned();
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        self.jobs.spawn(format!("opening {name}"), 0, move |_| {
+            let result = crate::store::load(&path)
+                .map(Box::new)
+                .map_err(|e| e.lines().join("; "));
+            JobOutput::Opened { path, result }
+        });
+    }
+
+    /// Takes in what a background job produced.
+    pub fn on_job_output(&mut self, output: JobOutput) {
+        match output {
+            JobOutput::Opened { path, result } => match result {
+                Ok(project) => {
+                    self.replace_session(Session::new(*project, Some(path.clone())));
+                    self.remember_recent(&path);
+                    self.notify(format!("opened {}", path.display()));
+                    self.offer_recovery();
+                }
+                Err(e) => self.notify(e),
+            },
+            JobOutput::ArticlesRead { articles, errors } => {
+                let mut report = crate::ingest::AddReport {
+                    errors,
+                    ..Default::default()
+                };
+                let edit =
+                    crate::ingest::add_read_articles(&self.session.project, articles, &mut report);
+                self.apply_import(edit, &report);
             }
-            Err(e) => self.notify(e.to_string()),
+            JobOutput::DatasetImported(result) => match result {
+                Ok(imported) => {
+                    let documents = imported.project.documents.len();
+                    if let Some(edit) =
+                        crate::formats::merge_edit(&self.session.project, imported.project)
+                        && self.apply(edit)
+                    {
+                        let mut message =
+                            format!("imported {documents} document(s) (one undo step)");
+                        for warning in &imported.warnings {
+                            message.push_str("; ");
+                            message.push_str(warning);
+                        }
+                        self.notify(message);
+                    }
+                }
+                Err(e) => self.notify(format!("import: {e}")),
+            },
+            JobOutput::Exported(result) => match result {
+                Ok((files, warnings)) => {
+                    let mut message = format!("exported {files} file(s)");
+                    for warning in &warnings {
+                        message.push_str("; ");
+                        message.push_str(warning);
+                    }
+                    self.notify(message);
+                }
+                Err(e) => self.notify(format!("export: {e}")),
+            },
         }
     }
 
@@ -264,9 +321,28 @@ impl GlossApp {
         self.notify("restored unsaved work; save to keep it");
     }
 
-    /// Imports article files as one undoable step.
+    /// Imports article files as one undoable step; the files are read and
+    /// decoded on a worker thread.
     pub fn import_articles(&mut self, paths: &[PathBuf]) {
-        let (edit, report) = crate::ingest::add_articles(&self.session.project, paths);
+        let paths = paths.to_vec();
+        let total = paths.len();
+        self.jobs
+            .spawn(format!("reading {total} file(s)"), total, move |done| {
+                let mut articles = Vec::new();
+                let mut errors = Vec::new();
+                for path in paths {
+                    match crate::ingest::read_articles(&path) {
+                        Ok(found) => articles.extend(found.into_iter().map(|a| (path.clone(), a))),
+                        Err(e) => errors.push(e),
+                    }
+                    done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+                JobOutput::ArticlesRead { articles, errors }
+            });
+    }
+
+    /// Applies an article import and says what happened.
+    fn apply_import(&mut self, edit: Option<Edit>, report: &crate::ingest::AddReport) {
         let first_new = self.session.project.documents.len();
         if let Some(edit) = edit
             && self.apply(edit)

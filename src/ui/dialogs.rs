@@ -11,6 +11,7 @@ use crate::model::{Entity, Project};
 
 use super::app::GlossApp;
 use super::files::PickKind;
+use super::jobs::JobOutput;
 
 /// What to do once unsaved changes are saved or discarded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,40 +62,6 @@ pub struct DatasetForm {
     pub path: String,
     /// Export only Done and Reviewed documents.
     pub finished_only: bool,
-    /// Progress of a running job: (done, total) and the job's answer.
-    pub job: Option<DatasetJob>,
-}
-
-/// A dataset job running on a worker thread.
-#[derive(Debug)]
-pub struct DatasetJob {
-    /// Receives the result when done.
-    pub result: std::sync::mpsc::Receiver<Result<DatasetResult, String>>,
-    /// When it started.
-    pub started: std::time::Instant,
-}
-
-impl Clone for DatasetJob {
-    fn clone(&self) -> Self {
-        // A job belongs to one form; a copy shows no progress.
-        let (_, result) = std::sync::mpsc::channel();
-        Self {
-            result,
-            started: self.started,
-        }
-    }
-}
-
-/// What a finished dataset job produced.
-#[derive(Debug)]
-pub enum DatasetResult {
-    /// Files written, with warnings.
-    Exported { files: usize, warnings: Vec<String> },
-    /// A project read, to merge through the edit layer.
-    Imported {
-        project: Box<Project>,
-        warnings: Vec<String>,
-    },
 }
 
 /// The app's modal state.
@@ -153,7 +120,6 @@ impl Dialogs {
             format,
             path: String::new(),
             finished_only: false,
-            job: None,
         });
     }
 
@@ -310,11 +276,16 @@ fn path(app: &mut GlossApp, ctx: &egui::Context, kind: PickKind, mut text: Strin
             PickKind::ExportDataset => "Export to",
         };
         ui.heading(what);
-        let edit = ui.add(
-            egui::TextEdit::singleline(&mut text)
-                .hint_text("/path/to/file")
-                .desired_width(420.0),
-        );
+        let edit = ui.horizontal(|ui| {
+            let name = ui.label("Path:");
+            ui.add(
+                egui::TextEdit::singleline(&mut text)
+                    .hint_text("/path/to/file")
+                    .desired_width(420.0),
+            )
+            .labelled_by(name.id)
+        });
+        let edit = edit.inner;
         edit.request_focus();
         let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         ui.horizontal(|ui| {
@@ -458,22 +429,6 @@ fn annotate_all(
 }
 
 fn dataset(app: &mut GlossApp, ctx: &egui::Context, mut form: DatasetForm) -> Prompt {
-    if let Some(job) = &form.job {
-        match job.result.try_recv() {
-            Ok(result) => {
-                form.job = None;
-                finish_dataset_job(app, result);
-                return Prompt::None;
-            }
-            Err(std::sync::mpsc::TryRecvError::Empty) => {
-                ctx.request_repaint_after(std::time::Duration::from_millis(50))
-            }
-            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
-                form.job = None;
-                app.notify("the dataset job stopped unexpectedly");
-            }
-        }
-    }
     let mut done = None;
     Modal::new(Id::unique("dataset")).show(ctx, |ui| {
         ui.heading(if form.import {
@@ -492,8 +447,9 @@ fn dataset(app: &mut GlossApp, ctx: &egui::Context, mut form: DatasetForm) -> Pr
                 }
             });
         ui.horizontal(|ui| {
-            ui.label(if form.import { "From:" } else { "To:" });
-            ui.add(egui::TextEdit::singleline(&mut form.path).desired_width(320.0));
+            let name = ui.label(if form.import { "From:" } else { "To:" });
+            ui.add(egui::TextEdit::singleline(&mut form.path).desired_width(320.0))
+                .labelled_by(name.id);
             if ui.button("Browse…").clicked() {
                 let kind = if form.import {
                     PickKind::ImportDataset
@@ -509,24 +465,10 @@ fn dataset(app: &mut GlossApp, ctx: &egui::Context, mut form: DatasetForm) -> Pr
                 "Only documents marked Done or Reviewed",
             );
         }
-        if let Some(job) = &form.job {
-            ui.horizontal(|ui| {
-                ui.spinner();
-                ui.label(format!(
-                    "working… {:.1} s",
-                    job.started.elapsed().as_secs_f32()
-                ));
-            });
-        }
         ui.horizontal(|ui| {
-            let ready = !form.path.trim().is_empty() && form.job.is_none();
-            if ui
-                .add_enabled(
-                    ready,
-                    egui::Button::new(if form.import { "Import" } else { "Export" }),
-                )
-                .clicked()
-            {
+            let ready = !form.path.trim().is_empty();
+            let verb = if form.import { "Import" } else { "Export" };
+            if ui.add_enabled(ready, egui::Button::new(verb)).clicked() {
                 done = Some(true);
             }
             if ui.button("Cancel").clicked() {
@@ -536,17 +478,17 @@ fn dataset(app: &mut GlossApp, ctx: &egui::Context, mut form: DatasetForm) -> Pr
     });
     match done {
         Some(true) => {
-            form.job = Some(start_dataset_job(app, &form));
-            Prompt::Dataset(form)
+            start_dataset_job(app, &form);
+            Prompt::None
         }
         Some(false) => Prompt::None,
         None => Prompt::Dataset(form),
     }
 }
 
-/// Runs an import or export on a worker thread so the window stays fluid.
-fn start_dataset_job(app: &GlossApp, form: &DatasetForm) -> DatasetJob {
-    let (sender, result) = std::sync::mpsc::channel();
+/// Runs an import or export on a worker thread, with progress in the status
+/// bar, so the window stays fluid on large projects.
+fn start_dataset_job(app: &mut GlossApp, form: &DatasetForm) {
     let paths: Vec<PathBuf> = form
         .path
         .split(';')
@@ -556,66 +498,42 @@ fn start_dataset_job(app: &GlossApp, form: &DatasetForm) -> DatasetJob {
         .collect();
     let format = form.format;
     if form.import {
-        std::thread::spawn(move || {
-            let sources: Vec<&std::path::Path> = paths.iter().map(PathBuf::as_path).collect();
-            let answer = crate::formats::import(format, &sources)
-                .map(|i| DatasetResult::Imported {
-                    project: Box::new(i.project),
-                    warnings: i.warnings,
-                })
-                .map_err(|e| e.to_string());
-            let _ = sender.send(answer);
-        });
+        app.jobs
+            .spawn(format!("importing {}", format.name()), 0, move |_| {
+                let sources: Vec<&std::path::Path> = paths.iter().map(PathBuf::as_path).collect();
+                JobOutput::DatasetImported(
+                    crate::formats::import(format, &sources).map_err(|e| e.to_string()),
+                )
+            });
+        return;
+    }
+    let project = app.session.project.clone();
+    let statuses = if form.finished_only {
+        vec![crate::model::Status::Done, crate::model::Status::Reviewed]
     } else {
-        let project = app.session.project.clone();
-        let options = ExportOptions {
-            statuses: if form.finished_only {
-                vec![crate::model::Status::Done, crate::model::Status::Reviewed]
-            } else {
-                Vec::new()
-            },
-            ..Default::default()
-        };
-        std::thread::spawn(move || {
-            let answer = (|| {
+        Vec::new()
+    };
+    let total = ExportOptions {
+        statuses: statuses.clone(),
+        ..Default::default()
+    }
+    .selected_count(&project);
+    app.jobs
+        .spawn(format!("exporting {}", format.name()), total, move |done| {
+            let options = ExportOptions {
+                statuses,
+                progress: Some(done),
+                ..Default::default()
+            };
+            let result = (|| {
                 let target = paths.first().ok_or("no output path")?;
                 let exported = crate::formats::export(&project, format, &options)
                     .map_err(|e| e.to_string())?;
                 let warnings = exported.warnings.clone();
                 let files = exported.files.len();
                 exported.write_to(target)?;
-                Ok(DatasetResult::Exported { files, warnings })
+                Ok((files, warnings))
             })();
-            let _ = sender.send(answer);
+            JobOutput::Exported(result)
         });
-    }
-    DatasetJob {
-        result,
-        started: std::time::Instant::now(),
-    }
-}
-
-fn finish_dataset_job(app: &mut GlossApp, result: Result<DatasetResult, String>) {
-    match result {
-        Ok(DatasetResult::Exported { files, warnings }) => {
-            let mut message = format!("exported {files} file(s)");
-            if !warnings.is_empty() {
-                message.push_str(&format!("; {}", warnings.join("; ")));
-            }
-            app.notify(message);
-        }
-        Ok(DatasetResult::Imported { project, warnings }) => {
-            let documents = project.documents.len();
-            if let Some(edit) = crate::formats::merge_edit(&app.session.project, *project)
-                && app.apply(edit)
-            {
-                let mut message = format!("imported {documents} document(s) (one undo step)");
-                if !warnings.is_empty() {
-                    message.push_str(&format!("; {}", warnings.join("; ")));
-                }
-                app.notify(message);
-            }
-        }
-        Err(e) => app.notify(format!("dataset: {e}")),
-    }
 }

@@ -128,6 +128,8 @@ pub struct ScriptedPicker {
     pending: Option<Picked>,
     /// Every dialog that was asked for.
     pub asked: Vec<PickKind>,
+    /// Answer as a machine without any dialog backend does.
+    pub no_dialog: bool,
 }
 
 impl ScriptedPicker {
@@ -137,6 +139,7 @@ impl ScriptedPicker {
             answers: answers.into(),
             pending: None,
             asked: Vec::new(),
+            no_dialog: false,
         }
     }
 }
@@ -144,11 +147,15 @@ impl ScriptedPicker {
 impl FilePicker for ScriptedPicker {
     fn pick(&mut self, kind: PickKind, _suggested_name: &str) {
         self.asked.push(kind);
-        let paths = self.answers.pop_front().unwrap_or_default();
+        let paths = if self.no_dialog {
+            Vec::new()
+        } else {
+            self.answers.pop_front().unwrap_or_default()
+        };
         self.pending = Some(Picked {
             kind,
             paths,
-            no_dialog: false,
+            no_dialog: self.no_dialog,
         });
     }
 

@@ -15,6 +15,7 @@ pub mod files;
 mod find;
 mod help;
 mod inspector;
+pub mod jobs;
 mod menu_bar;
 mod schema_editor;
 mod status_bar;

@@ -37,6 +37,7 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                     "Snap: off"
                 });
             }
+            super::jobs::show(&app.jobs, ui);
             if let Some((message, _)) = &app.message {
                 ui.separator();
                 ui.label(message);

@@ -784,3 +784,45 @@ fn text_field<'h>(
         node.role() == egui::accesskit::Role::TextInput && node.label().as_deref() == Some(label)
     })
 }
+
+#[test]
+fn the_entities_pane_counts_mentions_and_jumps_to_them() {
+    let mut s = Session::sample(vec![]);
+    let kim_mentions = s
+        .doc()
+        .entities
+        .iter()
+        .filter(|e| e.canonical.as_deref() == Some("kim"))
+        .count();
+    assert!(kim_mentions >= 3);
+    s.click("Entities");
+    let header = format!("Kim Jong Un (PER) — {kim_mentions} mentions in 1 documents");
+    s.click(&header);
+    // The first mention listed is the first in the text: "Kim" in the title.
+    let first = s
+        .doc()
+        .entities
+        .iter()
+        .find(|e| e.canonical.as_deref() == Some("kim"))
+        .cloned()
+        .expect("a Kim mention");
+    let link = format!(
+        "“{}” in US says N.Korea’s Kim ex @{}",
+        first.text, first.start
+    );
+    s.click(&link);
+    assert_eq!(
+        s.app().selected,
+        Some(AnnotationRef {
+            kind: AnnotationKind::Entity,
+            id: first.id.clone()
+        })
+    );
+    // Selecting switches to the inspector, which shows the canonical entity.
+    s.harness.get_by_label(&format!("Entity {}", first.id));
+
+    // The Claims pane lists who claimed what.
+    s.click("Claims");
+    s.harness.get_by_label("Adrienne Watson");
+    s.harness.get_by_label("John Kirby");
+}

@@ -392,8 +392,31 @@ fn annotate_all(
             ui.radio_value(&mut all, false, "This document");
             ui.radio_value(&mut all, true, "All documents");
         });
-        // The preview is counted only when the form changes.
-        let (_, count) = annotate_all_edit(app, &text, &label, all);
+        // The preview is counted only when the form or the project changes,
+        // not on every frame: across all documents it reads every text.
+        let key = {
+            use std::hash::{Hash, Hasher};
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            (
+                &text,
+                &label,
+                all,
+                app.current,
+                app.session.history.generation(),
+            )
+                .hash(&mut hasher);
+            hasher.finish()
+        };
+        let cache_id = Id::unique("annotate-all-preview");
+        let cached = ui.ctx().data(|d| d.get_temp::<(u64, usize)>(cache_id));
+        let count = match cached {
+            Some((cached_key, count)) if cached_key == key => count,
+            _ => {
+                let (_, count) = annotate_all_edit(app, &text, &label, all);
+                ui.ctx().data_mut(|d| d.insert_temp(cache_id, (key, count)));
+                count
+            }
+        };
         ui.label(format!("{count} new mention(s) will be tagged {label}."));
         ui.horizontal(|ui| {
             if ui

@@ -826,3 +826,36 @@ fn the_entities_pane_counts_mentions_and_jumps_to_them() {
     s.harness.get_by_label("Adrienne Watson");
     s.harness.get_by_label("John Kirby");
 }
+
+#[test]
+fn saving_from_the_quit_prompt_asks_where_then_quits() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let target = dir.path().join("kept.gloss.ron");
+    let mut s = Session::sample(vec![vec![target.clone()]]);
+    let (start, end) = find(&s.doc().text, "Russian", 0);
+    s.select(start, end);
+    s.press(Key::Num7);
+    s.press_with(Modifiers::COMMAND, Key::Q);
+    // The sample was never saved: Save asks where, saves there, then quits.
+    s.click("Save");
+    assert!(
+        s.app().close_confirmed,
+        "the app closes once the work is saved"
+    );
+    let saved = gloss::store::load(&target).expect("the project was saved");
+    assert_eq!(saved, s.app().session.project);
+    assert!(!s.app().session.is_dirty());
+}
+
+#[test]
+fn cancelling_the_save_dialog_keeps_the_app_open() {
+    let mut s = Session::sample(vec![vec![]]);
+    let (start, end) = find(&s.doc().text, "Russian", 0);
+    s.select(start, end);
+    s.press(Key::Num7);
+    s.press_with(Modifiers::COMMAND, Key::Q);
+    s.click("Save");
+    assert!(!s.app().close_confirmed);
+    assert!(s.app().session.is_dirty());
+    assert!(s.app().after_save.is_none());
+}

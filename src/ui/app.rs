@@ -106,6 +106,9 @@ pub struct GlossApp {
     pub data_dir: PathBuf,
     /// Work running off the UI thread.
     pub jobs: super::jobs::Jobs,
+    /// What to do once a "Save as" asked for by the unsaved-changes prompt
+    /// succeeds (quit, open another project…).
+    pub after_save: Option<super::dialogs::AfterSave>,
 }
 
 impl GlossApp {
@@ -171,6 +174,7 @@ impl GlossApp {
             recent: super::commands::load_recent(&data_dir),
             data_dir,
             jobs: super::jobs::Jobs::default(),
+            after_save: None,
         };
         if let Some(message) = message {
             app.notify(message);

@@ -528,6 +528,33 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                     );
                 }
             }
+            // An entity that contains another one gets a bar in its own colour
+            // under its rows, so both stay visible (the inner one paints the
+            // background).
+            for outer in spans.iter().filter(|o| {
+                matches!(o.kind, SpanKind::Entity(_))
+                    && spans.iter().any(|inner| {
+                        matches!(inner.kind, SpanKind::Entity(_))
+                            && inner.id != o.id
+                            && o.start <= inner.start
+                            && inner.end <= o.end
+                            && (inner.end - inner.start) < (o.end - o.start)
+                    })
+            }) {
+                let SpanKind::Entity(rgb) = outer.kind else {
+                    continue;
+                };
+                for rect in range_rects(&galley, outer.start, outer.end) {
+                    let rect = rect.translate(pos.to_vec2());
+                    painter.line_segment(
+                        [
+                            Pos2::new(rect.min.x, rect.max.y + 1.0),
+                            Pos2::new(rect.max.x, rect.max.y + 1.0),
+                        ],
+                        Stroke::new(3.0, theme::swatch(crate::model::Rgb(rgb))),
+                    );
+                }
+            }
             // A frame around the selected annotation.
             if let Some(id) = &selected_id {
                 for span in spans

@@ -372,6 +372,10 @@ impl GlossApp {
 
     /// Handles paths from a dialog or the typed-path prompt.
     pub fn on_paths(&mut self, kind: PickKind, paths: Vec<PathBuf>) {
+        if kind == PickKind::SaveProject && paths.is_empty() {
+            // The save was cancelled: so is what waited for it.
+            self.after_save = None;
+        }
         let Some(first) = paths.first().cloned() else {
             return;
         };
@@ -383,7 +387,11 @@ impl GlossApp {
                 } else {
                     first
                 };
-                self.save(Some(&path));
+                if self.save(Some(&path))
+                    && let Some(then) = self.after_save.take()
+                {
+                    self.continue_after(then);
+                }
             }
             PickKind::ImportArticles => self.import_articles(&paths),
             PickKind::ImportDataset => self.dialogs.dataset_paths(paths),

@@ -244,7 +244,8 @@ fn unsaved(app: &mut GlossApp, ctx: &egui::Context, then: AfterSave) -> Prompt {
     match choice {
         Some("save") => {
             if app.session.path.is_none() {
-                // Ask where to save; the user repeats the command afterwards.
+                // Ask where to save; once saved, carry on with `then`.
+                app.after_save = Some(then);
                 app.act(super::Action::SaveAs);
                 Prompt::None
             } else if app.save(None) {

@@ -8,7 +8,7 @@ mod article_view;
 mod autosave;
 mod claim_editor;
 mod commands;
-mod dialogs;
+pub mod dialogs;
 mod document_list;
 mod entities_pane;
 pub mod files;

@@ -303,6 +303,17 @@ fn export(
             }
         }
     }
+    if let Some(target) = output
+        && refuses_to_overwrite(path, target)
+    {
+        return fail(
+            INVALID,
+            format!(
+                "{}: an export would overwrite a project file; choose another -o",
+                target.display()
+            ),
+        );
+    }
     let project = match load(path) {
         Ok(p) => p,
         Err(code) => return code,
@@ -376,6 +387,22 @@ fn import(format: Format, sources: &[PathBuf], output: &Path, into: bool) -> Exi
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(CANNOT_READ, e),
     }
+}
+
+/// Whether writing an export to `target` would replace a project: the
+/// project being exported or any existing `.ron` file.
+pub fn refuses_to_overwrite(project: &Path, target: &Path) -> bool {
+    let same = match (
+        std::fs::canonicalize(project),
+        std::fs::canonicalize(target),
+    ) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    let ron = target
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("ron"));
+    same || (ron && target.exists())
 }
 
 /// Writes an export: one file to `output` (or stdout), or many into the

@@ -23,13 +23,24 @@ fn main() -> ExitCode {
             // one-line error on the terminal.
             if let Err(e) = gloss::store::load(one) {
                 eprintln!("gloss: {e}");
-                return ExitCode::from(2);
+                // As `gloss validate`: 2 cannot read, 1 invalid.
+                let code = if matches!(e, gloss::store::LoadError::Io { .. }) {
+                    2
+                } else {
+                    1
+                };
+                return ExitCode::from(code);
             }
             Startup::Project(one.clone())
         }
         articles => {
-            if let Some(missing) = articles.iter().find(|p| !p.is_file()) {
-                eprintln!("gloss: {}: no such file", missing.display());
+            if let Some(bad) = articles.iter().find(|p| !p.is_file()) {
+                let what = if bad.is_dir() {
+                    "is a directory, not an article"
+                } else {
+                    "no such file"
+                };
+                eprintln!("gloss: {}: {what}", bad.display());
                 return ExitCode::from(2);
             }
             Startup::Articles(articles.to_vec())

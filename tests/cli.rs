@@ -529,3 +529,98 @@ fn jsonl_export_then_import_through_the_cli_is_lossless() {
     assert_eq!(again.status.code(), Some(1));
     assert!(stderr(&again).contains("--into"));
 }
+
+#[test]
+fn deeply_nested_html_does_not_crash() {
+    let dir = temp_dir();
+    let page = dir.path().join("deep.html");
+    let depth = 100_000;
+    let html = format!(
+        "<html><body><article>{}deep text{}</article></body></html>",
+        "<span>".repeat(depth),
+        "</span>".repeat(depth)
+    );
+    fs::write(&page, html).unwrap();
+    let project = dir.path().join("deep.ron");
+    let out = gloss(&["new", project.to_str().unwrap(), page.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let docs = export_jsonl(&project);
+    assert_eq!(docs[0]["text"], "deep text");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_refused_instead_of_blocking() {
+    let dir = temp_dir();
+    let fifo = dir.path().join("pipe.ron");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    let out = gloss(&["validate", fifo.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("not a regular file"),
+        "{}",
+        stderr(&out)
+    );
+    let project = dir.path().join("p.ron");
+    let out = gloss(&["new", project.to_str().unwrap(), fifo.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("not a regular file"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn an_export_never_overwrites_a_project_file() {
+    let dir = temp_dir();
+    let project = dir.path().join("p.ron");
+    fs::write(&project, gloss::sample::SAMPLE_RON).unwrap();
+    let out = gloss(&[
+        "export",
+        project.to_str().unwrap(),
+        "--format",
+        "jsonl",
+        "-o",
+        project.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("would overwrite a project file"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        fs::read_to_string(&project).unwrap(),
+        gloss::sample::SAMPLE_RON
+    );
+}
+
+#[test]
+fn absurd_ids_from_files_do_not_overflow() {
+    let dir = temp_dir();
+    let project = dir.path().join("ids.ron");
+    let text =
+        gloss::sample::SAMPLE_RON.replacen("(id: \"e1\",", "(id: \"e18446744073709551615\",", 1);
+    fs::write(&project, text).unwrap();
+    let loaded = gloss::store::load(&project).unwrap();
+    let next = loaded.documents[0].next_id("e");
+    assert!(
+        loaded.documents[0].entity(&next).is_none(),
+        "{next} is free"
+    );
+    let out_dir = dir.path().join("brat");
+    let out = gloss(&[
+        "export",
+        project.to_str().unwrap(),
+        "--format",
+        "brat",
+        "-o",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}

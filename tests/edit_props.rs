@@ -421,3 +421,79 @@ fn saving_keeps_or_sets_ordinary_permissions() {
         0o640
     );
 }
+
+#[test]
+fn the_edit_layer_refuses_what_loading_would_reject() {
+    let mut project = gloss::sample::sample_project().unwrap();
+    let before = project.clone();
+    let doc = project.documents[0].id.clone();
+    // A claimant that is not an entity of the document.
+    let mut claim = project.documents[0].claims[0].clone();
+    claim.claimant = Some(Claimant::Entity("e999".into()));
+    assert!(
+        gloss::edit::apply(
+            &mut project,
+            Edit::ReplaceClaim {
+                doc: doc.clone(),
+                claim: Box::new(claim)
+            }
+        )
+        .is_err()
+    );
+    // A cue that does not quote the text.
+    let mut claim = project.documents[0].claims[0].clone();
+    claim.id = "c99".into();
+    if let Some(cue) = &mut claim.cue {
+        cue.text = "shouted".into();
+    }
+    assert!(
+        gloss::edit::apply(
+            &mut project,
+            Edit::InsertClaim {
+                doc: doc.clone(),
+                index: 0,
+                claim: Box::new(claim)
+            }
+        )
+        .is_err()
+    );
+    // A type with no key, or a hotkey already bound.
+    let blank = EntityType {
+        key: " ".into(),
+        name: "Blank".into(),
+        color: Rgb([0, 0, 0]),
+        hotkey: None,
+    };
+    assert!(
+        gloss::edit::apply(
+            &mut project,
+            Edit::InsertEntityType {
+                index: 0,
+                entity_type: blank
+            }
+        )
+        .is_err()
+    );
+    let clash = EntityType {
+        key: "NEW".into(),
+        name: "New".into(),
+        color: Rgb([0, 0, 0]),
+        hotkey: Some('1'),
+    };
+    assert!(
+        gloss::edit::apply(
+            &mut project,
+            Edit::InsertEntityType {
+                index: 0,
+                entity_type: clash
+            }
+        )
+        .is_err()
+    );
+    // A mention of an unknown canonical entity.
+    let mut entity = project.documents[0].entities[0].clone();
+    entity.canonical = Some("nobody".into());
+    assert!(gloss::edit::apply(&mut project, Edit::ReplaceEntity { doc, entity }).is_err());
+    assert_eq!(project, before, "refused edits change nothing");
+    assert!(gloss::model::validate::validate(&project).is_empty());
+}

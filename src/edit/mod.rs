@@ -137,6 +137,39 @@ fn check_span(doc: &Document, start: usize, end: usize, quote: &str) -> Result<(
     }
 }
 
+/// A claim's references must resolve, as loading will check: its cue quotes
+/// the text, its claimant entity exists, its evidence spans quote their
+/// documents.
+fn check_claim(project: &Project, doc_id: &str, claim: &Claim) -> Result<(), EditError> {
+    let doc = project
+        .document(doc_id)
+        .ok_or_else(|| EditError::NoDocument(doc_id.to_owned()))?;
+    check_span(doc, claim.start, claim.end, &claim.text)?;
+    if let Some(cue) = &claim.cue {
+        check_span(doc, cue.start, cue.end, &cue.text)?;
+    }
+    if let Some(crate::model::Claimant::Entity(id)) = &claim.claimant
+        && doc.entity(id).is_none()
+    {
+        return Err(EditError::NoAnnotation(id.clone(), doc_id.to_owned()));
+    }
+    for evidence in &claim.evidence {
+        if let crate::model::Evidence::Span {
+            doc: target,
+            start,
+            end,
+            text,
+        } = evidence
+        {
+            let other = project
+                .document(target)
+                .ok_or_else(|| EditError::NoDocument(target.clone()))?;
+            check_span(other, *start, *end, text)?;
+        }
+    }
+    Ok(())
+}
+
 fn check_free_id(doc: &Document, id: &str) -> Result<(), EditError> {
     if doc.entity(id).is_some() || doc.claim(id).is_some() || doc.relation(id).is_some() {
         Err(EditError::DuplicateId(id.to_owned()))
@@ -166,6 +199,13 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
                 return Err(EditError::Schema(format!(
                     "unknown entity type {:?}",
                     entity.label
+                )));
+            }
+            if let Some(canonical) = &entity.canonical
+                && project.canonical(canonical).is_none()
+            {
+                return Err(EditError::Schema(format!(
+                    "unknown canonical entity {canonical:?}"
                 )));
             }
             let d = doc_mut(project, &doc)?;
@@ -201,6 +241,13 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
                     entity.label
                 )));
             }
+            if let Some(canonical) = &entity.canonical
+                && project.canonical(canonical).is_none()
+            {
+                return Err(EditError::Schema(format!(
+                    "unknown canonical entity {canonical:?}"
+                )));
+            }
             let d = doc_mut(project, &doc)?;
             let index = position(&d.entities, &doc, &entity.id, |e| &e.id)?;
             check_span(d, entity.start, entity.end, &entity.text)?;
@@ -208,9 +255,9 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             Edit::ReplaceEntity { doc, entity: old }
         }
         Edit::InsertClaim { doc, index, claim } => {
+            check_claim(project, &doc, &claim)?;
             let d = doc_mut(project, &doc)?;
             check_free_id(d, &claim.id)?;
-            check_span(d, claim.start, claim.end, &claim.text)?;
             if index > d.claims.len() {
                 return Err(EditError::BadIndex(index));
             }
@@ -230,12 +277,9 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             Edit::InsertClaim { doc, index, claim }
         }
         Edit::ReplaceClaim { doc, claim } => {
+            check_claim(project, &doc, &claim)?;
             let d = doc_mut(project, &doc)?;
             let index = position(&d.claims, &doc, &claim.id, |c| &c.id)?;
-            check_span(d, claim.start, claim.end, &claim.text)?;
-            if let Some(cue) = &claim.cue {
-                check_span(d, cue.start, cue.end, &cue.text)?;
-            }
             let old = std::mem::replace(&mut d.claims[index], *claim);
             Edit::ReplaceClaim {
                 doc,
@@ -294,6 +338,17 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             Edit::RemoveDocument { id }
         }
         Edit::RemoveDocument { id } => {
+            let cited = project.documents.iter().any(|d| {
+                d.id != id
+                    && d.claims.iter().flat_map(|c| &c.evidence).any(
+                        |e| matches!(e, crate::model::Evidence::Span { doc, .. } if *doc == id),
+                    )
+            });
+            if cited {
+                return Err(EditError::Schema(format!(
+                    "document {id:?} is cited as evidence by claims of other documents"
+                )));
+            }
             let index = project
                 .document_index(&id)
                 .ok_or_else(|| EditError::NoDocument(id.clone()))?;
@@ -301,6 +356,16 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             Edit::InsertDocument { index, document }
         }
         Edit::InsertEntityType { index, entity_type } => {
+            if entity_type.key.trim().is_empty() {
+                return Err(EditError::Schema("an entity type needs a key".to_owned()));
+            }
+            if let Some(hotkey) = entity_type.hotkey
+                && project.schema.entity_type_for_hotkey(hotkey).is_some()
+            {
+                return Err(EditError::Schema(format!(
+                    "hotkey {hotkey:?} is already bound"
+                )));
+            }
             if project.schema.entity_type(&entity_type.key).is_some() {
                 return Err(EditError::DuplicateId(entity_type.key.clone()));
             }

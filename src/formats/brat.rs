@@ -170,7 +170,9 @@ impl Ids {
         let mut used = HashSet::new();
         let mut highest = 0;
         for id in &ids {
+            // Absurdly large numbers are not kept, so that `next` never overflows.
             if let Some(n) = is_brat_id(id, prefix)
+                && n < u64::from(u32::MAX)
                 && used.insert(n)
             {
                 of.insert((*id).to_owned(), (*id).to_owned());
@@ -758,7 +760,10 @@ fn documents_of(source: &Path) -> Result<(PathBuf, Vec<PathBuf>, Vec<PathBuf>), 
                 if hidden {
                     continue;
                 }
-                if path.is_dir() {
+                // Symlinked folders are not followed: a link cycle would never end.
+                let is_link =
+                    std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+                if path.is_dir() && !is_link {
                     stack.push(path);
                 } else if path.extension().is_some_and(|e| e == "txt") {
                     texts.push(path);
@@ -876,7 +881,7 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
 
 /// A UTF-8 file byte for byte (a byte-order mark stays: brat counts it).
 fn read_exact(path: &Path) -> Result<String, FormatError> {
-    let bytes = std::fs::read(path)
+    let bytes = crate::store::read_regular_file(path)
         .map_err(|e| FormatError(format!("{}: cannot read: {e}", path.display())))?;
     String::from_utf8(bytes)
         .map_err(|e| FormatError(format!("{}: not UTF-8 text ({e})", path.display())))

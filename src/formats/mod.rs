@@ -311,7 +311,7 @@ pub(crate) fn error_at(path: &Path, line: usize, message: impl std::fmt::Display
 /// Reads a UTF-8 text file (a leading byte-order mark is dropped), with
 /// errors that name the file.
 pub(crate) fn read_text(path: &Path) -> Result<String, FormatError> {
-    let bytes = std::fs::read(path)
+    let bytes = crate::store::read_regular_file(path)
         .map_err(|e| FormatError(format!("{}: cannot read: {e}", path.display())))?;
     let text = String::from_utf8(bytes)
         .map_err(|e| FormatError(format!("{}: not UTF-8 text ({e})", path.display())))?;

@@ -124,29 +124,41 @@ fn is_boilerplate(element: &ElementRef) -> bool {
         .any(|w| BOILERPLATE_WORDS.contains(&w.to_ascii_lowercase().as_str()))
 }
 
+/// Walks the tree with an explicit stack: a page nested thousands of levels
+/// deep must not overflow the thread's stack.
 fn collect(element: ElementRef, paragraphs: &mut Vec<String>, current: &mut String) {
-    for child in element.children() {
-        match child.value() {
+    enum Step<'a> {
+        Enter(ego_tree::NodeRef<'a, Node>),
+        /// Leaving a block element: its text ends a paragraph.
+        LeaveBlock,
+    }
+    let mut stack: Vec<Step> = element.children().rev().map(Step::Enter).collect();
+    while let Some(step) = stack.pop() {
+        let node = match step {
+            Step::LeaveBlock => {
+                flush(paragraphs, current);
+                continue;
+            }
+            Step::Enter(node) => node,
+        };
+        match node.value() {
             Node::Text(text) => current.push_str(text),
             Node::Element(e) => {
-                let Some(child_element) = ElementRef::wrap(child) else {
+                let Some(child_element) = ElementRef::wrap(node) else {
                     continue;
                 };
                 if is_boilerplate(&child_element) {
                     continue;
                 }
-                let block = BLOCK_TAGS.contains(&e.name());
                 if e.name() == "br" {
                     current.push('\n');
                     continue;
                 }
-                if block {
+                if BLOCK_TAGS.contains(&e.name()) {
                     flush(paragraphs, current);
+                    stack.push(Step::LeaveBlock);
                 }
-                collect(child_element, paragraphs, current);
-                if block {
-                    flush(paragraphs, current);
-                }
+                stack.extend(node.children().rev().map(Step::Enter));
             }
             _ => {}
         }

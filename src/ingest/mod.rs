@@ -49,7 +49,7 @@ impl IngestError {
 /// Reads the articles of one file; the format comes from the extension
 /// (`.html`/`.htm`, `.json`, `.jsonl`/`.ndjson`; anything else is text).
 pub fn read_articles(path: &Path) -> Result<Vec<Article>, IngestError> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = crate::store::read_regular_file(path).map_err(|e| {
         let message = match e.kind() {
             std::io::ErrorKind::NotFound => "no such file".to_owned(),
             _ if path.is_dir() => "is a directory, not an article".to_owned(),

@@ -281,11 +281,16 @@ pub fn content_hash(text: &str) -> String {
 }
 
 fn next_numbered_id<'a>(prefix: &str, ids: impl Iterator<Item = &'a str>) -> String {
-    let highest = ids
+    let used: std::collections::HashSet<u64> = ids
         .filter_map(|id| id.strip_prefix(prefix)?.parse::<u64>().ok())
-        .max()
-        .unwrap_or(0);
-    format!("{prefix}{}", highest + 1)
+        .collect();
+    let highest = used.iter().copied().max().unwrap_or(0);
+    // Past the highest number, or (after an absurd id from a file) the first free one.
+    let next = highest
+        .checked_add(1)
+        .or_else(|| (1..).find(|n| !used.contains(n)))
+        .unwrap_or(1);
+    format!("{prefix}{next}")
 }
 
 /// A mention of an entity.

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use crate::model::validate::{Problem, validate};
 use crate::model::{FORMAT_VERSION, Project};
 
-pub use atomic::write_atomically;
+pub use atomic::{read_regular_file, write_atomically};
 
 /// Why a project file could not be opened. Displays as one line that names
 /// the file (and line:column where known).
@@ -94,7 +94,7 @@ impl std::error::Error for LoadError {}
 
 /// Reads, migrates and validates the project at `path`.
 pub fn load(path: &Path) -> Result<Project, LoadError> {
-    let bytes = std::fs::read(path).map_err(|e| LoadError::Io {
+    let bytes = read_regular_file(path).map_err(|e| LoadError::Io {
         path: path.to_owned(),
         message: io_message(&e),
     })?;

@@ -531,6 +531,15 @@ fn start_dataset_job(app: &mut GlossApp, form: &DatasetForm) {
             });
         return;
     }
+    if let (Some(project_path), Some(target)) = (&app.session.path, paths.first())
+        && crate::cli::refuses_to_overwrite(project_path, target)
+    {
+        app.notify(format!(
+            "{}: an export would overwrite a project file; choose another name",
+            target.display()
+        ));
+        return;
+    }
     let project = app.session.project.clone();
     let statuses = if form.finished_only {
         vec![crate::model::Status::Done, crate::model::Status::Reviewed]

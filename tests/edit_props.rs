@@ -497,3 +497,55 @@ fn the_edit_layer_refuses_what_loading_would_reject() {
     assert_eq!(project, before, "refused edits change nothing");
     assert!(gloss::model::validate::validate(&project).is_empty());
 }
+
+#[test]
+fn a_colour_drag_is_one_undo_step() {
+    let mut project = gloss::sample::sample_project().unwrap();
+    let original = project.clone();
+    let mut history = History::new();
+    for shade in 0..20u8 {
+        let mut per = project.schema.entity_types[0].clone();
+        per.color = Rgb([shade, shade, shade]);
+        let edit = Edit::ReplaceEntityType {
+            key: per.key.clone(),
+            entity_type: per,
+        };
+        history
+            .apply_coalescing(&mut project, edit, "recolour PER")
+            .unwrap();
+    }
+    assert_eq!(project.schema.entity_types[0].color, Rgb([19, 19, 19]));
+    assert_eq!(history.undo_len(), 1);
+    assert!(history.is_dirty());
+    history.undo(&mut project).unwrap();
+    assert_eq!(project, original);
+    assert!(!history.is_dirty());
+    // Another kind of edit in between starts a new step.
+    let mut per = project.schema.entity_types[0].clone();
+    per.color = Rgb([1, 1, 1]);
+    history
+        .apply_coalescing(
+            &mut project,
+            Edit::ReplaceEntityType {
+                key: "PER".into(),
+                entity_type: per.clone(),
+            },
+            "recolour PER",
+        )
+        .unwrap();
+    history
+        .apply(&mut project, Edit::SetProjectName { name: "x".into() })
+        .unwrap();
+    per.color = Rgb([2, 2, 2]);
+    history
+        .apply_coalescing(
+            &mut project,
+            Edit::ReplaceEntityType {
+                key: "PER".into(),
+                entity_type: per,
+            },
+            "recolour PER",
+        )
+        .unwrap();
+    assert_eq!(history.undo_len(), 3);
+}

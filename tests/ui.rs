@@ -859,3 +859,69 @@ fn cancelling_the_save_dialog_keeps_the_app_open() {
     assert!(s.app().session.is_dirty());
     assert!(s.app().after_save.is_none());
 }
+
+#[test]
+fn discard_then_cancelling_the_open_dialog_keeps_the_changes() {
+    // The Open dialog is cancelled (an empty answer).
+    let mut s = Session::sample(vec![vec![]]);
+    let (start, end) = find(&s.doc().text, "Russian", 0);
+    s.select(start, end);
+    s.press(Key::Num7);
+    let edited = s.app().session.project.clone();
+    s.press_with(Modifiers::COMMAND, Key::O);
+    s.click("Discard");
+    // Nothing replaced the project, so the changes are still there, unsaved.
+    assert_eq!(s.app().session.project, edited);
+    assert!(s.app().session.is_dirty());
+    s.harness.get_by_label("● Unsaved changes");
+}
+
+#[test]
+fn a_project_that_finishes_loading_after_new_edits_asks_first() {
+    let mut s = Session::sample(vec![]);
+    let other = s.path("other.gloss.ron");
+    gloss::store::save(&Project::new("Other"), &other).expect("saved");
+    // The open started from the clean sample…
+    let origin = s.app().job_origin();
+    // …and the user tagged something while it loaded.
+    let (start, end) = find(&s.doc().text, "Russian", 0);
+    s.select(start, end);
+    s.press(Key::Num7);
+    let edited = s.app().session.project.clone();
+    let loaded = gloss::store::load(&other).expect("loads");
+    s.app_mut().on_job_output(
+        origin,
+        gloss::ui::jobs::JobOutput::Opened {
+            path: other.clone(),
+            result: Ok(Box::new(loaded)),
+        },
+    );
+    s.harness.run();
+    assert_eq!(
+        s.app().session.project,
+        edited,
+        "the edit is not thrown away"
+    );
+    s.harness.get_by_label("Unsaved changes");
+}
+
+#[test]
+fn case_insensitive_find_maps_offsets_exactly() {
+    let mut project = Project::new("find");
+    let text = "İstanbul and ISTANBUL; Straße 😀 STRASSE straße";
+    project.documents.push(Document::new("d1", "find", text));
+    let hits = gloss::ui::find::find_all(&project, "straße", false);
+    let found: Vec<String> = hits
+        .iter()
+        .map(|(_, s, e)| text.chars().skip(*s).take(e - s).collect())
+        .collect();
+    assert_eq!(found, ["Straße", "straße"]);
+    let istanbul = gloss::ui::find::find_all(&project, "istanbul", false);
+    let found: Vec<String> = istanbul
+        .iter()
+        .map(|(_, s, e)| text.chars().skip(*s).take(e - s).collect())
+        .collect();
+    // "İ" lower-cases to "i̇" (two characters), so only the plain spelling matches "istanbul".
+    assert_eq!(found, ["ISTANBUL"]);
+    assert_eq!(gloss::ui::find::find_all(&project, "😀", true).len(), 1);
+}

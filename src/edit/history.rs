@@ -18,6 +18,9 @@ pub struct History {
     /// Bumped on every change, undo and redo included: the autosave and view
     /// caches watch it.
     generation: u64,
+    /// Key of the last step when it may absorb the next one (see
+    /// [`History::apply_coalescing`]).
+    coalesce_key: Option<String>,
 }
 
 impl Default for History {
@@ -36,12 +39,14 @@ impl History {
             next_revision: 1,
             saved_revision: 0,
             generation: 0,
+            coalesce_key: None,
         }
     }
 
     /// Applies `edit`, records its inverse and clears the redo stack.
     pub fn apply(&mut self, project: &mut Project, edit: Edit) -> Result<(), EditError> {
         let inverse = apply(project, edit)?;
+        self.coalesce_key = None;
         self.undo.push((inverse, self.revision));
         self.redo.clear();
         self.revision = self.next_revision;
@@ -50,8 +55,34 @@ impl History {
         Ok(())
     }
 
+    /// Applies `edit`; when the previous step was applied with the same `key`
+    /// (and nothing was undone since), both become one undo step. Dragging a
+    /// colour picker makes one step, not one per frame.
+    pub fn apply_coalescing(
+        &mut self,
+        project: &mut Project,
+        edit: Edit,
+        key: &str,
+    ) -> Result<(), EditError> {
+        if self.coalesce_key.as_deref() == Some(key)
+            && self.redo.is_empty()
+            && !self.undo.is_empty()
+        {
+            // The older inverse already restores the state before the first step.
+            apply(project, edit)?;
+            self.revision = self.next_revision;
+            self.next_revision += 1;
+            self.generation += 1;
+            return Ok(());
+        }
+        self.apply(project, edit)?;
+        self.coalesce_key = Some(key.to_owned());
+        Ok(())
+    }
+
     /// Undoes the last edit; `false` when there is nothing to undo.
     pub fn undo(&mut self, project: &mut Project) -> Result<bool, EditError> {
+        self.coalesce_key = None;
         let Some((inverse, previous)) = self.undo.pop() else {
             return Ok(false);
         };

@@ -39,6 +39,12 @@ impl Session {
         self.history.apply(&mut self.project, edit)
     }
 
+    /// Applies an edit that merges with the previous one of the same `key`
+    /// into one undo step (continuous changes such as a colour drag).
+    pub fn apply_coalescing(&mut self, edit: Edit, key: &str) -> Result<(), EditError> {
+        self.history.apply_coalescing(&mut self.project, edit, key)
+    }
+
     /// Undoes the last step.
     pub fn undo(&mut self) -> Result<bool, EditError> {
         self.history.undo(&mut self.project)

@@ -141,12 +141,13 @@ pub fn add_read_articles(
     articles: Vec<(PathBuf, Article)>,
     report: &mut AddReport,
 ) -> Option<Edit> {
-    // Work on a scratch copy of the ids and hashes so that duplicates inside
-    // one batch are caught too.
-    let mut scratch = Project {
-        documents: Vec::new(),
-        ..Project::new("")
-    };
+    // Ids and hashes of the project plus this batch, so that duplicates
+    // inside one batch are caught too.
+    let mut taken: std::collections::HashSet<String> =
+        project.documents.iter().map(|d| d.id.clone()).collect();
+    // Next suffix to try per base id: many files named `index.html` stay fast.
+    let mut next_suffix: std::collections::HashMap<String, usize> =
+        std::collections::HashMap::new();
     let mut hashes: std::collections::HashMap<String, String> = project
         .documents
         .iter()
@@ -169,18 +170,20 @@ pub fn add_read_articles(
                 .unwrap_or("doc")
                 .to_owned()
         });
-        let mut id = project.unique_document_id(&wanted);
-        if scratch.document(&id).is_some() {
-            id = scratch.unique_document_id(&id);
-            while project.document(&id).is_some() {
-                id = scratch.unique_document_id(&format!("{id}-x"));
+        let base = crate::model::document_id_base(&wanted);
+        let mut id = base.clone();
+        if taken.contains(&id) {
+            let suffix = next_suffix.entry(base.clone()).or_insert(2);
+            while taken.contains(&format!("{base}-{suffix}")) {
+                *suffix += 1;
             }
+            id = format!("{base}-{suffix}");
         }
+        taken.insert(id.clone());
         let mut document = Document::new(id.clone(), article.title, article.text);
         document.source = article.source;
         document.date = article.date;
         hashes.insert(hash, id.clone());
-        scratch.documents.push(Document::new(id.clone(), "", ""));
         edits.push(Edit::InsertDocument {
             index: project.documents.len() + edits.len(),
             document: Box::new(document),

@@ -76,21 +76,7 @@ impl Project {
 
     /// A document id not used yet, derived from `wanted` (a file stem, say).
     pub fn unique_document_id(&self, wanted: &str) -> String {
-        let base: String = wanted
-            .chars()
-            .map(|c| {
-                if c.is_alphanumeric() || "-_.".contains(c) {
-                    c
-                } else {
-                    '-'
-                }
-            })
-            .collect();
-        let base = if base.is_empty() {
-            "doc".to_owned()
-        } else {
-            base
-        };
+        let base = document_id_base(wanted);
         if self.document(&base).is_none() {
             return base;
         }
@@ -265,6 +251,26 @@ impl Document {
     pub fn span(&self, start: usize, end: usize) -> Option<(usize, usize, String)> {
         let text = span::char_slice(&self.text, start, end)?;
         (start < end).then(|| (start, end, text.to_owned()))
+    }
+}
+
+/// A document id made of `wanted` (a file stem, say): letters, digits and
+/// `-_.`, anything else as `-`; `doc` when nothing is left.
+pub fn document_id_base(wanted: &str) -> String {
+    let base: String = wanted
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if base.is_empty() {
+        "doc".to_owned()
+    } else {
+        base
     }
 }
 

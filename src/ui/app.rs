@@ -109,6 +109,8 @@ pub struct GlossApp {
     /// What to do once a "Save as" asked for by the unsaved-changes prompt
     /// succeeds (quit, open another project…).
     pub after_save: Option<super::dialogs::AfterSave>,
+    /// Changes whenever another project replaces the open one.
+    pub session_serial: u64,
 }
 
 impl GlossApp {
@@ -175,12 +177,21 @@ impl GlossApp {
             data_dir,
             jobs: super::jobs::Jobs::default(),
             after_save: None,
+            session_serial: 0,
         };
         if let Some(message) = message {
             app.notify(message);
         }
         app.offer_recovery();
         app
+    }
+
+    /// The project state a background job starts from.
+    pub fn job_origin(&self) -> super::jobs::Origin {
+        super::jobs::Origin {
+            session: self.session_serial,
+            generation: self.session.history.generation(),
+        }
     }
 
     /// Where the current project's recovery copy goes.
@@ -256,8 +267,8 @@ impl GlossApp {
         while let Some(picked) = self.files.poll() {
             self.on_picked(picked);
         }
-        for output in self.jobs.poll() {
-            self.on_job_output(output);
+        for (origin, output) in self.jobs.poll() {
+            self.on_job_output(origin, output);
         }
         if self.files.busy() || self.jobs.busy() {
             ctx.request_repaint_after(Duration::from_millis(100));

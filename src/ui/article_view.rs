@@ -40,7 +40,7 @@ struct CachedGalley {
 /// Layout cache for the document shown.
 #[derive(Default)]
 pub struct ArticleView {
-    doc_key: Option<(String, u64)>,
+    doc_key: Option<(String, String)>,
     paragraphs: Vec<Paragraph>,
     /// Annotation spans per paragraph, rebuilt when the project changes.
     spans_per_paragraph: Vec<Vec<StyledSpan>>,
@@ -107,7 +107,7 @@ impl ArticleView {
         font_size: f32,
         dark: bool,
     ) {
-        let key = (doc.id.clone(), doc.text.len() as u64);
+        let key = (doc.id.clone(), doc.content_hash.clone());
         if self.doc_key.as_ref() != Some(&key) {
             self.doc_key = Some(key);
             self.paragraphs = split_paragraphs(&doc.text);
@@ -472,7 +472,15 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                 let (s, e) = (s.max(paragraph.start), e.min(paragraph.end));
                 (s < e).then(|| (s - paragraph.start, e - paragraph.start))
             };
-            let local_hits: Vec<(usize, usize)> = hits.iter().filter_map(|h| local(*h)).collect();
+            // Hits are in text order: only those that can touch this paragraph.
+            let first_hit = hits.partition_point(|(_, e)| *e <= paragraph.start);
+            let local_hits: Vec<(usize, usize)> = hits
+                .get(first_hit..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|(s, _)| *s < paragraph.end)
+                .filter_map(|h| local(*h))
+                .collect();
             let overlay = Overlay {
                 selection: selection.and_then(local),
                 selected_id: selected_id.as_deref(),

@@ -23,6 +23,14 @@ pub struct Autosave {
 }
 
 impl Autosave {
+    /// Waits for a journal write in flight, so that deleting the recovery
+    /// file afterwards cannot be undone by a late write.
+    pub fn settle(&mut self) {
+        if let Some(receiver) = self.in_flight.take() {
+            let _ = receiver.recv_timeout(std::time::Duration::from_secs(10));
+        }
+    }
+
     /// Starts a journal write when one is due; returns a failure to report.
     pub fn tick(&mut self, session: &Session, recovery: PathBuf) -> Option<String> {
         if let Some(receiver) = &self.in_flight {

@@ -61,13 +61,16 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
     let Some(mut editor) = app.claim_editor.take() else {
         return;
     };
-    let Some(doc) = app.session.project.document(&editor.doc).cloned() else {
+    // Borrowed, not cloned: the editor is drawn every frame.
+    let Some(doc) = app.session.project.document(&editor.doc) else {
         return;
     };
     let mut open = true;
     let mut apply = false;
     let mut cancel = false;
-    let selection = app.annotation_span();
+    // The selection's span is worked out only when a button uses it.
+    let has_selection = app.selection_range().is_some();
+    let selection = || app.annotation_span();
     egui::Window::new("Claim")
         // Over the inspector, so the claim's text stays visible.
         .default_pos([ctx.content_rect().max.x - 470.0, 70.0])
@@ -131,12 +134,12 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
                     "Cue: {}",
                     draft.cue.as_ref().map_or("—", |c| c.text.as_str())
                 ));
-                let enabled = selection.is_some();
+                let enabled = has_selection;
                 if ui
                     .add_enabled(enabled, egui::Button::new("Use selection as cue"))
                     .on_disabled_hover_text("Select the reporting verb in the text first")
                     .clicked()
-                    && let Some((start, end, text)) = selection.clone()
+                    && let Some((start, end, text)) = selection()
                 {
                     draft.cue = Some(Cue { start, end, text });
                 }
@@ -212,9 +215,9 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
                     editor.evidence_url.clear();
                 }
                 if ui
-                    .add_enabled(selection.is_some(), egui::Button::new("Add selection"))
+                    .add_enabled(has_selection, egui::Button::new("Add selection"))
                     .clicked()
-                    && let Some((start, end, text)) = selection.clone()
+                    && let Some((start, end, text)) = selection()
                 {
                     draft.evidence.push(Evidence::Span {
                         doc: editor.doc.clone(),
@@ -248,16 +251,15 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
                 cancel = ui.button("Cancel").clicked();
             });
         });
-    if apply {
-        let unchanged = doc.claim(&editor.draft.id) == Some(&editor.draft);
-        if unchanged
+    let unchanged = doc.claim(&editor.draft.id) == Some(&editor.draft);
+    if apply
+        && (unchanged
             || app.apply(Edit::ReplaceClaim {
                 doc: editor.doc.clone(),
                 claim: Box::new(editor.draft.clone()),
-            })
-        {
-            return;
-        }
+            }))
+    {
+        return;
     }
     if open && !cancel {
         app.claim_editor = Some(editor);

@@ -176,6 +176,9 @@ impl GlossApp {
                 .pick(PickKind::SaveProject, &self.suggested_file_name());
             return false;
         }
+        // A journal write in flight must not recreate the recovery file
+        // that a good save removes.
+        self.autosave.settle();
         match self.session.save(path, &self.data_dir) {
             Ok(saved) => {
                 self.remember_recent(&saved);
@@ -215,17 +218,32 @@ impl GlossApp {
             || path.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
         );
-        self.jobs.spawn(format!("opening {name}"), 0, move |_| {
-            let result = crate::store::load(&path)
-                .map(Box::new)
-                .map_err(|e| e.lines().join("; "));
-            JobOutput::Opened { path, result }
-        });
+        let origin = self.job_origin();
+        self.jobs
+            .spawn(format!("opening {name}"), 0, origin, move |_| {
+                let result = crate::store::load(&path)
+                    .map(Box::new)
+                    .map_err(|e| e.lines().join("; "));
+                JobOutput::Opened { path, result }
+            });
     }
 
     /// Takes in what a background job produced.
-    pub fn on_job_output(&mut self, output: JobOutput) {
+    pub fn on_job_output(&mut self, origin: super::jobs::Origin, output: JobOutput) {
+        let same_session = origin.session == self.session_serial;
+        let changed_meanwhile =
+            !same_session || origin.generation != self.session.history.generation();
         match output {
+            JobOutput::Opened { path, .. } if changed_meanwhile && self.session.is_dirty() => {
+                // The user edited while the file loaded: ask again rather
+                // than drop those edits.
+                self.dialogs.ask_unsaved(AfterSave::OpenPath(path));
+            }
+            JobOutput::ArticlesRead { .. } | JobOutput::DatasetImported(_) if !same_session => {
+                self.notify(
+                    "an import finished for a project that is no longer open; nothing was added",
+                );
+            }
             JobOutput::Opened { path, result } => match result {
                 Ok(project) => {
                     self.replace_session(Session::new(*project, Some(path.clone())));
@@ -279,6 +297,7 @@ impl GlossApp {
     fn replace_session(&mut self, session: Session) {
         // The old project's journal is no longer needed: its changes were
         // saved or the user chose to discard them.
+        self.autosave.settle();
         crate::store::recovery::remove(&self.recovery_path());
         self.session = session;
         self.current = 0;
@@ -288,6 +307,7 @@ impl GlossApp {
         self.schema_editor = None;
         self.article_view = Default::default();
         self.autosave = Default::default();
+        self.session_serial += 1;
     }
 
     fn remember_recent(&mut self, path: &Path) {
@@ -313,11 +333,18 @@ impl GlossApp {
     /// Restores a recovered project as unsaved changes of the current file.
     pub fn restore(&mut self, project: Project) {
         let path = self.session.path.clone();
-        self.session = Session::new(project, path);
-        self.session.history.mark_unsaved();
+        let mut session = Session::new(project, path);
+        session.history.mark_unsaved();
+        // Not `replace_session`: the journal must stay until the user saves.
+        self.session = session;
         self.current = 0;
         self.selection = None;
         self.selected = None;
+        self.claim_editor = None;
+        self.schema_editor = None;
+        self.article_view = Default::default();
+        self.autosave = Default::default();
+        self.session_serial += 1;
         self.notify("restored unsaved work; save to keep it");
     }
 
@@ -326,8 +353,12 @@ impl GlossApp {
     pub fn import_articles(&mut self, paths: &[PathBuf]) {
         let paths = paths.to_vec();
         let total = paths.len();
-        self.jobs
-            .spawn(format!("reading {total} file(s)"), total, move |done| {
+        let origin = self.job_origin();
+        self.jobs.spawn(
+            format!("reading {total} file(s)"),
+            total,
+            origin,
+            move |done| {
                 let mut articles = Vec::new();
                 let mut errors = Vec::new();
                 for path in paths {
@@ -338,7 +369,8 @@ impl GlossApp {
                     done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 }
                 JobOutput::ArticlesRead { articles, errors }
-            });
+            },
+        );
     }
 
     /// Applies an article import and says what happened.

@@ -256,8 +256,14 @@ fn unsaved(app: &mut GlossApp, ctx: &egui::Context, then: AfterSave) -> Prompt {
             }
         }
         Some("discard") => {
-            crate::store::recovery::remove(&app.recovery_path());
-            app.session.history.mark_saved();
+            // The changes are dropped only when the project is really
+            // replaced (or the window closes): a cancelled Open dialog or a
+            // file that fails to load leaves them, still unsaved.
+            if then == AfterSave::Quit {
+                app.autosave.settle();
+                crate::store::recovery::remove(&app.recovery_path());
+                app.session.history.mark_saved();
+            }
             app.continue_after(then);
             Prompt::None
         }
@@ -521,14 +527,19 @@ fn start_dataset_job(app: &mut GlossApp, form: &DatasetForm) {
         .map(PathBuf::from)
         .collect();
     let format = form.format;
+    let origin = app.job_origin();
     if form.import {
-        app.jobs
-            .spawn(format!("importing {}", format.name()), 0, move |_| {
+        app.jobs.spawn(
+            format!("importing {}", format.name()),
+            0,
+            origin,
+            move |_| {
                 let sources: Vec<&std::path::Path> = paths.iter().map(PathBuf::as_path).collect();
                 JobOutput::DatasetImported(
                     crate::formats::import(format, &sources).map_err(|e| e.to_string()),
                 )
-            });
+            },
+        );
         return;
     }
     if let (Some(project_path), Some(target)) = (&app.session.path, paths.first())
@@ -551,8 +562,11 @@ fn start_dataset_job(app: &mut GlossApp, form: &DatasetForm) {
         ..Default::default()
     }
     .selected_count(&project);
-    app.jobs
-        .spawn(format!("exporting {}", format.name()), total, move |done| {
+    app.jobs.spawn(
+        format!("exporting {}", format.name()),
+        total,
+        origin,
+        move |done| {
             let options = ExportOptions {
                 statuses,
                 progress: Some(done),
@@ -568,5 +582,6 @@ fn start_dataset_job(app: &mut GlossApp, form: &DatasetForm) {
                 Ok((files, warnings))
             })();
             JobOutput::Exported(result)
-        });
+        },
+    );
 }

@@ -80,33 +80,73 @@ pub fn entities(app: &mut GlossApp, ui: &mut egui::Ui) {
 
 /// Every claim of the project: claimant, text, document.
 pub fn claims(app: &mut GlossApp, ui: &mut egui::Ui) {
+    const ROW_HEIGHT: f32 = 66.0;
+    // (document index, claim index) of every claim, rebuilt only when the
+    // project changes; only the rows in view are drawn.
+    let id = egui::Id::unique("claims-pane-rows");
+    let generation = app.session.history.generation();
+    let rows = match ui
+        .ctx()
+        .data(|d| d.get_temp::<(u64, std::sync::Arc<Vec<(usize, usize)>>)>(id))
+    {
+        Some((cached, rows)) if cached == generation => rows,
+        _ => {
+            let rows: Vec<(usize, usize)> = app
+                .session
+                .project
+                .documents
+                .iter()
+                .enumerate()
+                .flat_map(|(d, doc)| (0..doc.claims.len()).map(move |c| (d, c)))
+                .collect();
+            let rows = std::sync::Arc::new(rows);
+            ui.ctx()
+                .data_mut(|d| d.insert_temp(id, (generation, rows.clone())));
+            rows
+        }
+    };
+    if rows.is_empty() {
+        ui.label("No claims yet. Select a statement and press C.");
+        return;
+    }
     let project = &app.session.project;
     let mut jump = None;
-    let mut any = false;
-    for doc in &project.documents {
-        for claim in &doc.claims {
-            any = true;
-            let who = claim.claimant_name(doc).unwrap_or("unknown");
-            ui.strong(who);
-            let text: String = claim.text.chars().take(90).collect();
-            if ui.link(format!("“{text}”")).clicked() {
-                jump = Some((doc.id.clone(), claim.id.clone()));
+    egui::ScrollArea::vertical()
+        .id_salt("claims-pane")
+        .auto_shrink([false, false])
+        .show_rows(ui, ROW_HEIGHT, rows.len(), |ui, range| {
+            for &(d, c) in rows.get(range).unwrap_or_default() {
+                let Some(doc) = project.documents.get(d) else {
+                    continue;
+                };
+                let Some(claim) = doc.claims.get(c) else {
+                    continue;
+                };
+                let width = ui.available_width();
+                ui.allocate_ui(egui::vec2(width, ROW_HEIGHT), |ui| {
+                    ui.set_min_height(ROW_HEIGHT);
+                    ui.strong(claim.claimant_name(doc).unwrap_or("unknown"));
+                    let text: String = claim.text.chars().take(60).collect();
+                    let more = if claim.text.chars().count() > 60 {
+                        "…"
+                    } else {
+                        ""
+                    };
+                    if ui.link(format!("“{text}{more}”")).clicked() {
+                        jump = Some((doc.id.clone(), claim.id.clone()));
+                    }
+                    ui.weak(format!(
+                        "{} · {}{}",
+                        claim.attribution.label(),
+                        claim.checkworthiness.map_or(String::new(), |c| c.label()),
+                        claim
+                            .verdict
+                            .map(|v| format!(" · {}", v.label()))
+                            .unwrap_or_default()
+                    ));
+                });
             }
-            ui.weak(format!(
-                "{} · {}{}",
-                claim.attribution.label(),
-                claim.checkworthiness.map_or(String::new(), |c| c.label()),
-                claim
-                    .verdict
-                    .map(|v| format!(" · {}", v.label()))
-                    .unwrap_or_default()
-            ));
-            ui.separator();
-        }
-    }
-    if !any {
-        ui.label("No claims yet. Select a statement and press C.");
-    }
+        });
     if let Some((doc, id)) = jump {
         select_in(app, &doc, AnnotationKind::Claim, id);
     }

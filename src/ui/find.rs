@@ -16,6 +16,8 @@ pub struct FindState {
     focus: bool,
     /// Hits per document for `cached_for`: (doc id, start, end).
     hits: Vec<(String, usize, usize)>,
+    /// The same hits per document, in text order.
+    by_document: std::collections::HashMap<String, Vec<(usize, usize)>>,
     cached_for: Option<(String, bool, u64)>,
 }
 
@@ -27,15 +29,11 @@ impl FindState {
     }
 
     /// Hits in one document (code points).
-    pub fn hits_in(&self, doc: &str) -> Vec<(usize, usize)> {
+    pub fn hits_in(&self, doc: &str) -> &[(usize, usize)] {
         if !self.visible {
-            return Vec::new();
+            return &[];
         }
-        self.hits
-            .iter()
-            .filter(|(d, _, _)| d == doc)
-            .map(|(_, s, e)| (*s, *e))
-            .collect()
+        self.by_document.get(doc).map_or(&[], Vec::as_slice)
     }
 
     /// Recomputes hits when the query or the project changed.
@@ -46,6 +44,13 @@ impl FindState {
         }
         self.cached_for = Some(key);
         self.hits = find_all(project, &self.query, self.match_case);
+        self.by_document.clear();
+        for (doc, start, end) in &self.hits {
+            self.by_document
+                .entry(doc.clone())
+                .or_default()
+                .push((*start, *end));
+        }
     }
 }
 
@@ -59,26 +64,33 @@ pub fn find_all(
     if query.is_empty() {
         return hits;
     }
-    let needle = if match_case {
-        query.to_owned()
-    } else {
-        query.to_lowercase()
-    };
-    let needle_len = query.chars().count();
-    for doc in &project.documents {
-        let haystack = if match_case {
-            doc.text.clone()
-        } else {
-            doc.text.to_lowercase()
-        };
-        // Lower-casing can change byte lengths; only use it when it did not.
-        if haystack.len() != doc.text.len() {
-            continue;
+    let fold = |text: &str| -> (String, Vec<usize>) {
+        // The searched text with each character case-folded, and where each
+        // original character starts in it, so that hits map back to exact
+        // code-point offsets even when folding changes lengths ("İ", "ẞ").
+        let mut folded = String::with_capacity(text.len());
+        let mut starts = Vec::with_capacity(text.len() + 1);
+        for c in text.chars() {
+            starts.push(folded.len());
+            if match_case {
+                folded.push(c);
+            } else {
+                folded.extend(c.to_lowercase());
+            }
         }
-        let index = crate::model::span::CharIndex::new(&doc.text);
-        for (byte, _) in haystack.match_indices(&needle) {
-            if let Some(start) = index.char_of_byte(byte) {
-                hits.push((doc.id.clone(), start, start + needle_len));
+        starts.push(folded.len());
+        (folded, starts)
+    };
+    let (needle, _) = fold(query);
+    for doc in &project.documents {
+        let (haystack, starts) = fold(&doc.text);
+        for (byte, matched) in haystack.match_indices(&needle) {
+            // Only hits that begin and end on whole original characters.
+            if let (Ok(start), Ok(end)) = (
+                starts.binary_search(&byte),
+                starts.binary_search(&(byte + matched.len())),
+            ) {
+                hits.push((doc.id.clone(), start, end));
             }
         }
     }

@@ -33,13 +33,21 @@ pub fn show_side_pane(app: &mut GlossApp, ui: &mut egui::Ui) {
                 ui.selectable_value(&mut app.side_pane, SidePane::Claims, "Claims");
             });
             ui.separator();
-            egui::ScrollArea::vertical()
-                .id_salt("side-pane")
-                .show(ui, |ui| match app.side_pane {
-                    SidePane::Inspector => inspector(app, ui),
-                    SidePane::Entities => super::entities_pane::entities(app, ui),
-                    SidePane::Claims => super::entities_pane::claims(app, ui),
-                });
+            match app.side_pane {
+                // The Claims pane scrolls by itself, drawing only the rows in view.
+                SidePane::Claims => super::entities_pane::claims(app, ui),
+                pane => {
+                    egui::ScrollArea::vertical()
+                        .id_salt("side-pane")
+                        .show(ui, |ui| {
+                            if pane == SidePane::Inspector {
+                                inspector(app, ui);
+                            } else {
+                                super::entities_pane::entities(app, ui);
+                            }
+                        });
+                }
+            }
         });
 }
 
@@ -255,11 +263,14 @@ fn note_field(
         .ctx()
         .data_mut(|d| d.get_temp::<InspectorDraft>(egui::Id::unique("inspector-draft")))
         .unwrap_or_default();
-    let mut draft = if draft.for_id.as_deref() == Some(&selected.id) {
+    // The draft belongs to one annotation of one document with one stored
+    // note: after switching documents or an undo it starts afresh.
+    let key = format!("{doc_id}\u{0}{}\u{0}{current}", selected.id);
+    let mut draft = if draft.for_id.as_deref() == Some(key.as_str()) {
         draft
     } else {
         InspectorDraft {
-            for_id: Some(selected.id.clone()),
+            for_id: Some(key),
             note: current.clone(),
             ..Default::default()
         }
@@ -317,22 +328,12 @@ fn relations(app: &mut GlossApp, ui: &mut egui::Ui, doc_id: &str, selected: &Ann
             }
         });
     }
-    let targets: Vec<(String, String)> = doc
-        .entities
-        .iter()
-        .map(|e| {
-            (
-                e.id.clone(),
-                format!("{} “{}” @{}", e.label, e.text, e.start),
-            )
-        })
-        .chain(
-            doc.claims
-                .iter()
-                .map(|c| (c.id.clone(), format!("claim @{}", c.start))),
-        )
-        .filter(|(id, _)| *id != selected.id)
-        .collect();
+    // The list of targets is built only while the combo box is open.
+    let describe_target = |id: &str| -> Option<String> {
+        doc.entity(id)
+            .map(|e| format!("{} “{}” @{}", e.label, e.text, e.start))
+            .or_else(|| doc.claim(id).map(|c| format!("claim @{}", c.start)))
+    };
     let mut draft: InspectorDraft = ui
         .ctx()
         .data_mut(|d| d.get_temp(egui::Id::unique("relation-draft")))
@@ -359,15 +360,19 @@ fn relations(app: &mut GlossApp, ui: &mut egui::Ui, doc_id: &str, selected: &Ann
             })
             .response
             .on_hover_text("Relation type");
-        let target_text = targets
-            .iter()
-            .find(|(id, _)| *id == draft.relation_target)
-            .map_or("to…", |(_, t)| t.as_str());
+        let target_text =
+            describe_target(&draft.relation_target).unwrap_or_else(|| "to…".to_owned());
         egui::ComboBox::from_id_salt("relation-target")
             .selected_text(target_text)
             .width(150.0)
             .show_ui(ui, |ui| {
-                for (id, text) in &targets {
+                let ids = doc
+                    .entities
+                    .iter()
+                    .map(|e| &e.id)
+                    .chain(doc.claims.iter().map(|c| &c.id));
+                for id in ids.filter(|id| **id != selected.id) {
+                    let text = describe_target(id).unwrap_or_default();
                     ui.selectable_value(&mut draft.relation_target, id.clone(), text);
                 }
             })

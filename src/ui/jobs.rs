@@ -30,6 +30,17 @@ pub enum JobOutput {
     Exported(Result<(usize, Vec<String>), String>),
 }
 
+/// The project state a job was started for: which session (a number that
+/// changes whenever another project replaces the open one) and its history
+/// generation, so that a result is never applied to the wrong project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Origin {
+    /// The app's session number.
+    pub session: u64,
+    /// The session's history generation.
+    pub generation: u64,
+}
+
 /// One running job.
 pub struct Job {
     /// What it does, for the status bar.
@@ -40,6 +51,8 @@ pub struct Job {
     pub total: usize,
     /// When it started.
     pub started: Instant,
+    /// What it was started for.
+    pub origin: Origin,
     receiver: Receiver<JobOutput>,
 }
 
@@ -65,6 +78,7 @@ impl Jobs {
         &mut self,
         label: impl Into<String>,
         total: usize,
+        origin: Origin,
         work: impl FnOnce(Arc<AtomicUsize>) -> JobOutput + Send + 'static,
     ) {
         let (sender, receiver) = channel();
@@ -78,16 +92,17 @@ impl Jobs {
             done,
             total,
             started: Instant::now(),
+            origin,
             receiver,
         });
     }
 
     /// Outputs of the jobs that finished since the last call.
-    pub fn poll(&mut self) -> Vec<JobOutput> {
+    pub fn poll(&mut self) -> Vec<(Origin, JobOutput)> {
         let mut finished = Vec::new();
         self.running.retain(|job| match job.receiver.try_recv() {
             Ok(output) => {
-                finished.push(output);
+                finished.push((job.origin, output));
                 false
             }
             Err(TryRecvError::Empty) => true,

@@ -12,7 +12,7 @@ pub mod dialogs;
 mod document_list;
 mod entities_pane;
 pub mod files;
-mod find;
+pub mod find;
 mod help;
 mod inspector;
 pub mod jobs;

@@ -26,6 +26,8 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
     };
     let mut open = true;
     let mut edits = Vec::new();
+    // A colour drag changes the colour every frame: one undo step for all.
+    let mut recolour = None;
     egui::Window::new("Schema")
         .default_pos([360.0, 80.0])
         .open(&mut open)
@@ -92,7 +94,7 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
                             egui::Color32::from_rgb(t.color.0[0], t.color.0[1], t.color.0[2]);
                         if ui.color_edit_button_srgba(&mut color).changed() {
                             let color = Rgb([color.r(), color.g(), color.b()]);
-                            edits.push(Edit::ReplaceEntityType {
+                            recolour = Some(Edit::ReplaceEntityType {
                                 key: t.key.clone(),
                                 entity_type: EntityType { color, ..t.clone() },
                             });
@@ -207,6 +209,15 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
         });
     for edit in edits {
         app.apply(edit);
+    }
+    if let Some(edit) = recolour {
+        let key = match &edit {
+            Edit::ReplaceEntityType { key, .. } => format!("recolour {key}"),
+            _ => String::new(),
+        };
+        if let Err(e) = app.session.apply_coalescing(edit, &key) {
+            app.notify(format!("not done: {e}"));
+        }
     }
     if open {
         app.schema_editor = Some(editor);

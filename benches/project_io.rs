@@ -36,8 +36,7 @@ fn bench_store(c: &mut Criterion) {
     group.finish();
 }
 
-fn article_app(characters: usize) -> gloss::ui::GlossApp {
-    let project: Project = gloss::sample::large_project(1, characters);
+fn app_for(project: Project) -> gloss::ui::GlossApp {
     let data = tempfile::tempdir().expect("temp dir").keep();
     gloss::ui::GlossApp::new_in(
         gloss::ui::Startup::InMemory(Box::new(project), None),
@@ -46,7 +45,8 @@ fn article_app(characters: usize) -> gloss::ui::GlossApp {
     )
 }
 
-fn bench_article_view(c: &mut Criterion) {
+/// A context with the app's fonts, and the input of one 1400×900 frame.
+fn frame_context() -> (egui::Context, impl Fn() -> egui::RawInput) {
     let ctx = egui::Context::default();
     gloss::ui::theme::install(&ctx);
     let input = || egui::RawInput {
@@ -56,7 +56,12 @@ fn bench_article_view(c: &mut Criterion) {
         )),
         ..Default::default()
     };
-    let mut app = article_app(150_000);
+    (ctx, input)
+}
+
+fn bench_article_view(c: &mut Criterion) {
+    let (ctx, input) = frame_context();
+    let mut app = app_for(gloss::sample::large_project(1, 150_000));
     // Warm up: fonts, first layout of the visible paragraphs.
     for _ in 0..3 {
         let _ = ctx.run_ui(input(), |ui| app.frame(ui));
@@ -93,22 +98,8 @@ fn bench_article_view(c: &mut Criterion) {
 }
 
 fn bench_large_project_frame(c: &mut Criterion) {
-    let ctx = egui::Context::default();
-    gloss::ui::theme::install(&ctx);
-    let input = || egui::RawInput {
-        screen_rect: Some(egui::Rect::from_min_size(
-            egui::Pos2::ZERO,
-            egui::vec2(1400.0, 900.0),
-        )),
-        ..Default::default()
-    };
-    let project = gloss::sample::large_project(2000, 3000);
-    let data = tempfile::tempdir().expect("temp dir").keep();
-    let mut app = gloss::ui::GlossApp::new_in(
-        gloss::ui::Startup::InMemory(Box::new(project), None),
-        Box::new(gloss::ui::files::ScriptedPicker::default()),
-        data,
-    );
+    let (ctx, input) = frame_context();
+    let mut app = app_for(gloss::sample::large_project(2000, 3000));
     for _ in 0..3 {
         let _ = ctx.run_ui(input(), |ui| app.frame(ui));
     }

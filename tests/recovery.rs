@@ -1,25 +1,17 @@
 //! Nothing a user did is lost: unsaved edits are journalled to a recovery
 //! file in the background, and the next start offers to restore them.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
-use egui::Vec2;
-use egui_kittest::Harness;
+use common::harness;
+
 use egui_kittest::kittest::Queryable as _;
 use gloss::edit::Edit;
 use gloss::model::Status;
 use gloss::ui::files::ScriptedPicker;
 use gloss::ui::{GlossApp, Startup};
-
-fn harness(app: GlossApp) -> Harness<'static, GlossApp> {
-    let mut harness = Harness::builder()
-        .with_size(Vec2::new(1280.0, 820.0))
-        .with_max_steps(12)
-        .with_context_setup(gloss::ui::theme::install)
-        .build_ui_state(|ui, app: &mut GlossApp| app.frame(ui), app);
-    harness.run();
-    harness
-}
 
 #[test]
 fn unsaved_edits_are_journalled_and_restored_after_a_crash() {

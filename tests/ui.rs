@@ -7,6 +7,8 @@
 //! `tests/snapshots/`; create or update them with
 //! `UPDATE_SNAPSHOTS=1 cargo test --test ui`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -42,13 +44,7 @@ impl Session {
             Box::new(ScriptedPicker::new(answers)),
             dir.path().join("data"),
         );
-        let mut harness = Harness::builder()
-            .with_size(Vec2::new(1280.0, 820.0))
-            .with_theme(egui::Theme::Light)
-            .with_max_steps(12)
-            .with_context_setup(gloss::ui::theme::install)
-            .build_ui_state(|ui, app: &mut GlossApp| app.frame(ui), app);
-        harness.run();
+        let harness = common::harness(app);
         Self { harness, dir }
     }
 
@@ -726,12 +722,7 @@ fn without_a_file_dialog_the_user_types_the_path() {
     let mut picker = ScriptedPicker::new(vec![]);
     picker.no_dialog = true;
     let app = GlossApp::new_in(Startup::Sample, Box::new(picker), dir.path().join("data"));
-    let mut harness = Harness::builder()
-        .with_size(Vec2::new(1280.0, 820.0))
-        .with_max_steps(12)
-        .with_context_setup(gloss::ui::theme::install)
-        .build_ui_state(|ui, app: &mut GlossApp| app.frame(ui), app);
-    harness.run();
+    let mut harness = common::harness(app);
     // Ctrl+O: no dialog can be shown, so Gloss asks for the path.
     harness.key_press_modifiers(Modifiers::COMMAND, Key::O);
     harness.run();

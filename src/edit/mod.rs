@@ -170,6 +170,24 @@ fn check_claim(project: &Project, doc_id: &str, claim: &Claim) -> Result<(), Edi
     Ok(())
 }
 
+/// An entity's type and canonical entity must exist.
+fn check_entity_refs(project: &Project, entity: &Entity) -> Result<(), EditError> {
+    if project.schema.entity_type(&entity.label).is_none() {
+        return Err(EditError::Schema(format!(
+            "unknown entity type {:?}",
+            entity.label
+        )));
+    }
+    if let Some(canonical) = &entity.canonical
+        && project.canonical(canonical).is_none()
+    {
+        return Err(EditError::Schema(format!(
+            "unknown canonical entity {canonical:?}"
+        )));
+    }
+    Ok(())
+}
+
 fn check_free_id(doc: &Document, id: &str) -> Result<(), EditError> {
     if doc.entity(id).is_some() || doc.claim(id).is_some() || doc.relation(id).is_some() {
         Err(EditError::DuplicateId(id.to_owned()))
@@ -195,19 +213,7 @@ fn position<T>(
 pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
     Ok(match edit {
         Edit::InsertEntity { doc, index, entity } => {
-            if project.schema.entity_type(&entity.label).is_none() {
-                return Err(EditError::Schema(format!(
-                    "unknown entity type {:?}",
-                    entity.label
-                )));
-            }
-            if let Some(canonical) = &entity.canonical
-                && project.canonical(canonical).is_none()
-            {
-                return Err(EditError::Schema(format!(
-                    "unknown canonical entity {canonical:?}"
-                )));
-            }
+            check_entity_refs(project, &entity)?;
             let d = doc_mut(project, &doc)?;
             check_free_id(d, &entity.id)?;
             check_span(d, entity.start, entity.end, &entity.text)?;
@@ -235,19 +241,7 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             Edit::InsertEntity { doc, index, entity }
         }
         Edit::ReplaceEntity { doc, entity } => {
-            if project.schema.entity_type(&entity.label).is_none() {
-                return Err(EditError::Schema(format!(
-                    "unknown entity type {:?}",
-                    entity.label
-                )));
-            }
-            if let Some(canonical) = &entity.canonical
-                && project.canonical(canonical).is_none()
-            {
-                return Err(EditError::Schema(format!(
-                    "unknown canonical entity {canonical:?}"
-                )));
-            }
+            check_entity_refs(project, &entity)?;
             let d = doc_mut(project, &doc)?;
             let index = position(&d.entities, &doc, &entity.id, |e| &e.id)?;
             check_span(d, entity.start, entity.end, &entity.text)?;

@@ -381,19 +381,13 @@ fn annotate_all(
         });
         ui.horizontal(|ui| {
             let name = ui.label("Type:");
-            egui::ComboBox::from_id_salt("annotate-all-type")
-                .selected_text(label.clone())
-                .show_ui(ui, |ui| {
-                    for t in &app.session.project.schema.entity_types {
-                        ui.selectable_value(
-                            &mut label,
-                            t.key.clone(),
-                            format!("{} — {}", t.key, t.name),
-                        );
-                    }
-                })
-                .response
-                .labelled_by(name.id);
+            super::theme::entity_type_combo(
+                ui,
+                "annotate-all-type",
+                &mut label,
+                &app.session.project.schema,
+            )
+            .labelled_by(name.id);
         });
         ui.horizontal(|ui| {
             ui.radio_value(&mut all, false, "This document");

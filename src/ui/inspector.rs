@@ -69,17 +69,16 @@ fn inspector(app: &mut GlossApp, ui: &mut egui::Ui) {
             ui.label(format!("“{}”", entity.text));
             ui.label(format!("{}–{} (code points)", entity.start, entity.end));
             let mut label = entity.label.clone();
-            egui::ComboBox::from_label("Type")
-                .selected_text(&label)
-                .show_ui(ui, |ui| {
-                    for t in &app.session.project.schema.entity_types {
-                        ui.selectable_value(
-                            &mut label,
-                            t.key.clone(),
-                            format!("{} — {}", t.key, t.name),
-                        );
-                    }
-                });
+            ui.horizontal(|ui| {
+                let name = ui.label("Type");
+                super::theme::entity_type_combo(
+                    ui,
+                    "inspector-type",
+                    &mut label,
+                    &app.session.project.schema,
+                )
+                .labelled_by(name.id);
+            });
             if label != entity.label {
                 app.act(Action::TagEntity(label));
             }

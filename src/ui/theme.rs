@@ -70,3 +70,20 @@ pub fn swatch(color: Rgb) -> Color32 {
     let [r, g, b] = color.0;
     Color32::from_rgb(r, g, b)
 }
+
+/// A combo box of the schema's entity types ("PER — Person"), editing `key`.
+pub fn entity_type_combo(
+    ui: &mut egui::Ui,
+    id_salt: &str,
+    key: &mut String,
+    schema: &crate::model::Schema,
+) -> egui::Response {
+    egui::ComboBox::from_id_salt(id_salt)
+        .selected_text(key.clone())
+        .show_ui(ui, |ui| {
+            for t in &schema.entity_types {
+                ui.selectable_value(key, t.key.clone(), format!("{} — {}", t.key, t.name));
+            }
+        })
+        .response
+}

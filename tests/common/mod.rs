@@ -49,3 +49,16 @@ pub fn py_slice(text: &str, start: usize, end: usize) -> String {
         .take(end.saturating_sub(start))
         .collect()
 }
+
+/// A harness that drives the real app as a user would, with the app's
+/// bundled fonts (egui's own have no Arabic) and a fixed window size.
+pub fn harness(app: gloss::ui::GlossApp) -> egui_kittest::Harness<'static, gloss::ui::GlossApp> {
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size(egui::Vec2::new(1280.0, 820.0))
+        .with_theme(egui::Theme::Light)
+        .with_max_steps(12)
+        .with_context_setup(gloss::ui::theme::install)
+        .build_ui_state(|ui, app: &mut gloss::ui::GlossApp| app.frame(ui), app);
+    harness.run();
+    harness
+}

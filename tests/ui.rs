@@ -916,3 +916,29 @@ fn case_insensitive_find_maps_offsets_exactly() {
     assert_eq!(found, ["ISTANBUL"]);
     assert_eq!(gloss::ui::find::find_all(&project, "😀", true).len(), 1);
 }
+
+#[test]
+fn undo_across_documents_shows_where_it_happened() {
+    let mut project = Project::new("two documents");
+    project
+        .documents
+        .push(Document::new("a", "First", "First\n\nAlice met Bob."));
+    project
+        .documents
+        .push(Document::new("b", "Second", "Second\n\nCarol met Dan."));
+    let mut s = Session::start(Startup::InMemory(Box::new(project), None), vec![]);
+    let (start, end) = find(&s.doc().text, "Alice", 0);
+    s.select(start, end);
+    s.press(Key::Num1);
+    assert_eq!(s.app().session.project.documents[0].entities.len(), 1);
+    // Move on to the second document, then undo: the first one is shown again.
+    s.press(Key::N);
+    assert_eq!(s.app().current, 1);
+    s.press_with(Modifiers::COMMAND, Key::Z);
+    assert_eq!(s.app().current, 0);
+    assert!(s.app().session.project.documents[0].entities.is_empty());
+    s.press(Key::N);
+    s.press_with(Modifiers::COMMAND, Key::Y);
+    assert_eq!(s.app().current, 0);
+    assert_eq!(s.app().session.project.documents[0].entities.len(), 1);
+}

@@ -150,6 +150,16 @@ impl History {
         self.generation
     }
 
+    /// The document that the next undo would change.
+    pub fn next_undo_document(&self) -> Option<&str> {
+        self.undo.last().and_then(|(edit, _)| edit.document())
+    }
+
+    /// The document that the next redo would change.
+    pub fn next_redo_document(&self) -> Option<&str> {
+        self.redo.last().and_then(|(edit, _)| edit.document())
+    }
+
     /// Number of undoable steps.
     pub fn undo_len(&self) -> usize {
         self.undo.len()

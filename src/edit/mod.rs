@@ -88,6 +88,28 @@ pub enum Edit {
     Batch { label: String, edits: Vec<Edit> },
 }
 
+impl Edit {
+    /// The document this edit changes (the first one, for a batch), so that
+    /// undo and redo can show where they happened.
+    pub fn document(&self) -> Option<&str> {
+        match self {
+            Edit::InsertEntity { doc, .. }
+            | Edit::RemoveEntity { doc, .. }
+            | Edit::ReplaceEntity { doc, .. }
+            | Edit::InsertClaim { doc, .. }
+            | Edit::RemoveClaim { doc, .. }
+            | Edit::ReplaceClaim { doc, .. }
+            | Edit::InsertRelation { doc, .. }
+            | Edit::RemoveRelation { doc, .. }
+            | Edit::SetStatus { doc, .. } => Some(doc),
+            Edit::InsertDocument { document, .. } => Some(&document.id),
+            Edit::RemoveDocument { id } => Some(id),
+            Edit::Batch { edits, .. } => edits.iter().find_map(Edit::document),
+            _ => None,
+        }
+    }
+}
+
 /// Why an edit could not be applied. The project is unchanged when this is
 /// returned.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]

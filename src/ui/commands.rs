@@ -46,12 +46,19 @@ impl GlossApp {
                 .pick(PickKind::SaveProject, &self.suggested_file_name()),
             Action::TypePath => self.dialogs.ask_path(PickKind::OpenProject),
             Action::Undo => match self.session.undo() {
-                Ok(true) => self.after_history_move("undone"),
+                Ok(true) => {
+                    // The undone step is now the next redo: show its document.
+                    let doc = self.session.history.next_redo_document().map(str::to_owned);
+                    self.after_history_move("undone", doc);
+                }
                 Ok(false) => self.notify("nothing to undo"),
                 Err(e) => self.notify(format!("cannot undo: {e}")),
             },
             Action::Redo => match self.session.redo() {
-                Ok(true) => self.after_history_move("redone"),
+                Ok(true) => {
+                    let doc = self.session.history.next_undo_document().map(str::to_owned);
+                    self.after_history_move("redone", doc);
+                }
                 Ok(false) => self.notify("nothing to redo"),
                 Err(e) => self.notify(format!("cannot redo: {e}")),
             },
@@ -136,10 +143,15 @@ impl GlossApp {
         }
     }
 
-    fn after_history_move(&mut self, what: &str) {
+    /// After undo or redo: show the document that changed (undo works across
+    /// documents) and drop a selection that no longer exists.
+    fn after_history_move(&mut self, what: &str, changed: Option<String>) {
         self.current = self
             .current
             .min(self.session.project.documents.len().saturating_sub(1));
+        if let Some(index) = changed.and_then(|doc| self.session.project.document_index(&doc)) {
+            self.show_document(Some(index));
+        }
         if let Some(selected) = &self.selected
             && self.annotation_start(selected).is_none()
             && selected.kind != AnnotationKind::Relation

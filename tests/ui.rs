@@ -942,3 +942,45 @@ fn undo_across_documents_shows_where_it_happened() {
     assert_eq!(s.app().current, 0);
     assert_eq!(s.app().session.project.documents[0].entities.len(), 1);
 }
+
+#[test]
+fn double_clicking_selects_a_word() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let app = GlossApp::new_in(
+        Startup::Sample,
+        Box::new(ScriptedPicker::default()),
+        dir.path().join("data"),
+    );
+    // Frames 50 ms apart, so that two clicks make a double click (≤ 0.3 s).
+    let mut harness = Harness::builder()
+        .with_size(Vec2::new(1280.0, 820.0))
+        .with_step_dt(0.05)
+        .with_max_steps(40)
+        .with_context_setup(gloss::ui::theme::install)
+        .build_ui_state(|ui, app: &mut GlossApp| app.frame(ui), app);
+    harness.run();
+    let article = harness.get_by_label_contains("North Korean leader Kim Jong Un expects");
+    // "says" in the title line, after "US ".
+    let point = article.rect().min + Vec2::new(ARTICLE_MARGIN + 30.0, 8.0);
+    harness.hover_at(point);
+    harness.step();
+    for pressed in [true, false, true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos: point,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+        harness.step();
+    }
+    harness.run();
+    let app = harness.state();
+    let (start, end) = app
+        .selection_range()
+        .expect("the double click selected a word");
+    let text = &app.session.project.documents[0].text;
+    let chars: Vec<char> = text.chars().collect();
+    let word: String = chars[start..end].iter().collect();
+    assert_eq!(word, "says");
+    assert!(app.selected.is_none());
+}

@@ -432,6 +432,7 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
         }
     }
     let mut clicked_at: Option<(usize, bool)> = None;
+    let mut double_clicked_at: Option<usize> = None;
     let mut drag_to: Option<usize> = None;
     let mut hover: Option<usize> = None;
     let mut released = false;
@@ -591,6 +592,9 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                     if response.drag_started() || response.clicked() {
                         clicked_at = Some((offset, inside_text));
                     }
+                    if response.double_clicked() && inside_text {
+                        double_clicked_at = Some(offset);
+                    }
                     if response.dragged() {
                         drag_to = Some(offset);
                     }
@@ -640,6 +644,14 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
         && anchor != offset
     {
         app.selection = Some((anchor, offset));
+        app.selected = None;
+    }
+    // A double click selects the word under the pointer (even inside an
+    // annotation), ready for a type's key.
+    if let Some(offset) = double_clicked_at
+        && let Some(word) = crate::model::span::snap_selection(&doc.text, offset, offset + 1, true)
+    {
+        app.selection = Some(word);
         app.selected = None;
     }
     if released {

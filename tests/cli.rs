@@ -624,3 +624,31 @@ fn absurd_ids_from_files_do_not_overflow() {
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_brat_folder_with_a_symlink_cycle_imports_once() {
+    let dir = temp_dir();
+    let corpus = dir.path().join("corpus");
+    fs::create_dir(&corpus).unwrap();
+    fs::write(corpus.join("a.txt"), "Kim met Putin.\n").unwrap();
+    fs::write(
+        corpus.join("a.ann"),
+        "T1\tPER 0 3\tKim\nT2\tPER 8 13\tPutin\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(".", corpus.join("loop")).unwrap();
+    let project = dir.path().join("p.ron");
+    let out = gloss(&[
+        "import",
+        "--format",
+        "brat",
+        corpus.to_str().unwrap(),
+        "-o",
+        project.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let loaded = gloss::store::load(&project).unwrap();
+    assert_eq!(loaded.documents.len(), 1);
+    assert_eq!(loaded.documents[0].entities.len(), 2);
+}

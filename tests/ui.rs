@@ -984,3 +984,51 @@ fn double_clicking_selects_a_word() {
     assert_eq!(word, "says");
     assert!(app.selected.is_none());
 }
+
+#[test]
+fn the_claims_pane_follows_a_newly_opened_project() {
+    let mut empty = Project::new("no claims");
+    empty.documents.push(Document::new(
+        "d",
+        "Plain",
+        "Plain\n\nNothing claimed here.",
+    ));
+    let mut s = Session::start(Startup::InMemory(Box::new(empty), None), vec![]);
+    s.click("Claims");
+    s.harness
+        .get_by_label("No claims yet. Select a statement and press C.");
+    let sample = s.path("sample.gloss.ron");
+    gloss::store::save(&gloss::sample::sample_project().expect("sample"), &sample).expect("saved");
+    s.app_mut().open_project(&sample);
+    let expected = sample.clone();
+    s.wait_for(move |app| app.session.path.as_deref() == Some(expected.as_path()));
+    s.click("Claims");
+    s.harness.get_by_label("Adrienne Watson");
+    assert!(
+        s.harness
+            .query_by_label("No claims yet. Select a statement and press C.")
+            .is_none()
+    );
+}
+
+#[test]
+fn an_older_open_does_not_replace_a_newer_project() {
+    let mut s = Session::sample(vec![]);
+    let other = s.path("other.gloss.ron");
+    gloss::store::save(&Project::new("Other"), &other).expect("saved");
+    let origin = s.app().job_origin();
+    // Meanwhile the user started a new project.
+    s.press_with(Modifiers::COMMAND, Key::N);
+    assert_eq!(s.app().session.project.name, "Untitled");
+    let loaded = gloss::store::load(&other).expect("loads");
+    s.app_mut().on_job_output(
+        origin,
+        gloss::ui::jobs::JobOutput::Opened {
+            path: other,
+            result: Ok(Box::new(loaded)),
+        },
+    );
+    s.harness.run();
+    assert_eq!(s.app().session.project.name, "Untitled");
+    assert!(s.harness.query_by_label("Unsaved changes").is_none());
+}

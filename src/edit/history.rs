@@ -80,6 +80,11 @@ impl History {
         Ok(())
     }
 
+    /// Ends the current run of coalescing steps (the user let go).
+    pub fn end_coalescing(&mut self) {
+        self.coalesce_key = None;
+    }
+
     /// Undoes the last edit; `false` when there is nothing to undo.
     pub fn undo(&mut self, project: &mut Project) -> Result<bool, EditError> {
         self.coalesce_key = None;
@@ -136,6 +141,8 @@ impl History {
 
     /// Records that the current state is what is on disk.
     pub fn mark_saved(&mut self) {
+        // A step applied before a save must not absorb one made after it.
+        self.coalesce_key = None;
         self.saved_revision = self.revision;
     }
 

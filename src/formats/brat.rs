@@ -746,6 +746,7 @@ fn documents_of(source: &Path) -> Result<(PathBuf, Vec<PathBuf>, Vec<PathBuf>), 
         let mut texts = Vec::new();
         let mut orphans = Vec::new();
         let mut stack = vec![source.to_path_buf()];
+        let mut visited: HashSet<PathBuf> = std::fs::canonicalize(source).into_iter().collect();
         while let Some(dir) = stack.pop() {
             let entries = std::fs::read_dir(&dir).map_err(|e| {
                 FormatError(format!("{}: cannot read the folder: {e}", dir.display()))
@@ -760,12 +761,14 @@ fn documents_of(source: &Path) -> Result<(PathBuf, Vec<PathBuf>, Vec<PathBuf>), 
                 if hidden {
                     continue;
                 }
-                // Symlinked folders are not followed: a link cycle would never end.
-                let is_link =
-                    std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
-                if path.is_dir() && !is_link {
-                    stack.push(path);
-                } else if path.extension().is_some_and(|e| e == "txt") {
+                if path.is_dir() {
+                    // Each folder once, even through symlinks: a link cycle
+                    // must not make the walk endless.
+                    let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+                    if visited.insert(canonical) {
+                        stack.push(path);
+                    }
+                } else if path.extension().is_some_and(|e| e == "txt") && path.is_file() {
                     texts.push(path);
                 } else if path.extension().is_some_and(|e| e == "ann")
                     && !path.with_extension("txt").is_file()

@@ -186,6 +186,13 @@ impl GlossApp {
         app
     }
 
+    /// Changes with every change of the project, and when another project
+    /// replaces it (a new session's history starts again at generation 0):
+    /// the key for caches derived from the project.
+    pub fn project_version(&self) -> (u64, u64) {
+        (self.session_serial, self.session.history.generation())
+    }
+
     /// The project state a background job starts from.
     pub fn job_origin(&self) -> super::jobs::Origin {
         super::jobs::Origin {

@@ -649,7 +649,7 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
     // A double click selects the word under the pointer (even inside an
     // annotation), ready for a type's key.
     if let Some(offset) = double_clicked_at
-        && let Some(word) = crate::model::span::snap_selection(&doc.text, offset, offset + 1, true)
+        && let Some(word) = word_at(&doc.text, offset)
     {
         app.selection = Some(word);
         app.selected = None;
@@ -663,6 +663,23 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
             app.selection = Some((s, e));
         }
     }
+}
+
+/// The word at a caret offset. A caret lands between characters (on the
+/// nearer edge of the clicked glyph), so a click on a word's last letter
+/// gives the offset after it: then the character before counts.
+fn word_at(text: &str, offset: usize) -> Option<(usize, usize)> {
+    let is_word = |i: usize| {
+        crate::model::span::char_slice(text, i, i + 1)
+            .and_then(|s| s.chars().next())
+            .is_some_and(char::is_alphanumeric)
+    };
+    let at = if !is_word(offset) && offset > 0 && is_word(offset - 1) {
+        offset - 1
+    } else {
+        offset
+    };
+    crate::model::span::snap_selection(text, at, at + 1, true)
 }
 
 /// The innermost entity or claim at `offset`.

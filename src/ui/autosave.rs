@@ -23,6 +23,15 @@ pub struct Autosave {
 }
 
 impl Autosave {
+    /// Autosave for a session whose state is not in the journal yet (a
+    /// restored one, whose history starts again at generation 0).
+    pub fn journal_soon() -> Self {
+        Self {
+            written_generation: u64::MAX,
+            ..Self::default()
+        }
+    }
+
     /// Waits for a journal write in flight, so that deleting the recovery
     /// file afterwards cannot be undone by a late write.
     pub fn settle(&mut self) {

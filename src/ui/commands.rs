@@ -246,10 +246,27 @@ impl GlossApp {
         let changed_meanwhile =
             !same_session || origin.generation != self.session.history.generation();
         match output {
-            JobOutput::Opened { path, .. } if changed_meanwhile && self.session.is_dirty() => {
+            JobOutput::Opened { path, .. } if !same_session => {
+                // Another project was opened (or started) since: that one wins.
+                self.notify(format!(
+                    "{}: loaded after another project was opened; not shown",
+                    path.display()
+                ));
+            }
+            JobOutput::Opened {
+                path,
+                result: Ok(_),
+            } if changed_meanwhile && self.session.is_dirty() => {
                 // The user edited while the file loaded: ask again rather
-                // than drop those edits.
-                self.dialogs.ask_unsaved(AfterSave::OpenPath(path));
+                // than drop those edits, unless another question is open.
+                if self.dialogs.is_open() {
+                    self.notify(format!(
+                        "{}: not opened, there are unsaved changes; open it again",
+                        path.display()
+                    ));
+                } else {
+                    self.dialogs.ask_unsaved(AfterSave::OpenPath(path));
+                }
             }
             JobOutput::ArticlesRead { .. } | JobOutput::DatasetImported(_) if !same_session => {
                 self.notify(
@@ -355,7 +372,9 @@ impl GlossApp {
         self.claim_editor = None;
         self.schema_editor = None;
         self.article_view = Default::default();
-        self.autosave = Default::default();
+        // The journal keeps the restored work until it is saved.
+        self.autosave.settle();
+        self.autosave = super::autosave::Autosave::journal_soon();
         self.session_serial += 1;
         self.notify("restored unsaved work; save to keep it");
     }

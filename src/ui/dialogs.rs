@@ -398,14 +398,7 @@ fn annotate_all(
         let key = {
             use std::hash::{Hash, Hasher};
             let mut hasher = std::collections::hash_map::DefaultHasher::new();
-            (
-                &text,
-                &label,
-                all,
-                app.current,
-                app.session.history.generation(),
-            )
-                .hash(&mut hasher);
+            (&text, &label, all, app.current, app.project_version()).hash(&mut hasher);
             hasher.finish()
         };
         let cache_id = Id::unique("annotate-all-preview");
@@ -536,9 +529,17 @@ fn start_dataset_job(app: &mut GlossApp, form: &DatasetForm) {
         );
         return;
     }
-    if let (Some(project_path), Some(target)) = (&app.session.path, paths.first())
-        && crate::cli::refuses_to_overwrite(project_path, target)
-    {
+    let overwrites_project = paths.first().is_some_and(|target| match &app.session.path {
+        Some(project_path) => crate::cli::refuses_to_overwrite(project_path, target),
+        // A never-saved project: no file of its own, but other projects count.
+        None => {
+            target
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("ron"))
+                && target.exists()
+        }
+    });
+    if let (true, Some(target)) = (overwrites_project, paths.first()) {
         app.notify(format!(
             "{}: an export would overwrite a project file; choose another name",
             target.display()

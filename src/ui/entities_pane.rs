@@ -11,9 +11,9 @@ type MentionIndex = std::collections::HashMap<String, Vec<(usize, usize)>>;
 /// all entities) only when the project changed.
 fn mention_index(app: &GlossApp, ctx: &egui::Context) -> std::sync::Arc<MentionIndex> {
     let id = egui::Id::unique("canonical-mention-index");
-    let generation = app.session.history.generation();
+    let generation = app.project_version();
     if let Some((cached, index)) =
-        ctx.data(|d| d.get_temp::<(u64, std::sync::Arc<MentionIndex>)>(id))
+        ctx.data(|d| d.get_temp::<((u64, u64), std::sync::Arc<MentionIndex>)>(id))
         && cached == generation
     {
         return index;
@@ -80,14 +80,14 @@ pub fn entities(app: &mut GlossApp, ui: &mut egui::Ui) {
 
 /// Every claim of the project: claimant, text, document.
 pub fn claims(app: &mut GlossApp, ui: &mut egui::Ui) {
-    const ROW_HEIGHT: f32 = 66.0;
+    const ROW_HEIGHT: f32 = 62.0;
     // (document index, claim index) of every claim, rebuilt only when the
     // project changes; only the rows in view are drawn.
     let id = egui::Id::unique("claims-pane-rows");
-    let generation = app.session.history.generation();
+    let generation = app.project_version();
     let rows = match ui
         .ctx()
-        .data(|d| d.get_temp::<(u64, std::sync::Arc<Vec<(usize, usize)>>)>(id))
+        .data(|d| d.get_temp::<((u64, u64), std::sync::Arc<Vec<(usize, usize)>>)>(id))
     {
         Some((cached, rows)) if cached == generation => rows,
         _ => {
@@ -126,13 +126,14 @@ pub fn claims(app: &mut GlossApp, ui: &mut egui::Ui) {
                 ui.allocate_ui(egui::vec2(width, ROW_HEIGHT), |ui| {
                     ui.set_min_height(ROW_HEIGHT);
                     ui.strong(claim.claimant_name(doc).unwrap_or("unknown"));
-                    let text: String = claim.text.chars().take(60).collect();
-                    let more = if claim.text.chars().count() > 60 {
-                        "…"
-                    } else {
-                        ""
-                    };
-                    if ui.link(format!("“{text}{more}”")).clicked() {
+                    // One line, cut to the pane's width, so every row has the same height.
+                    let link = egui::Label::new(
+                        egui::RichText::new(format!("“{}”", claim.text))
+                            .color(ui.visuals().hyperlink_color),
+                    )
+                    .truncate()
+                    .sense(egui::Sense::click());
+                    if ui.add(link).clicked() {
                         jump = Some((doc.id.clone(), claim.id.clone()));
                     }
                     ui.weak(format!(

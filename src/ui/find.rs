@@ -18,7 +18,7 @@ pub struct FindState {
     hits: Vec<(String, usize, usize)>,
     /// The same hits per document, in text order.
     by_document: std::collections::HashMap<String, Vec<(usize, usize)>>,
-    cached_for: Option<(String, bool, u64)>,
+    cached_for: Option<(String, bool, (u64, u64))>,
 }
 
 impl FindState {
@@ -37,7 +37,7 @@ impl FindState {
     }
 
     /// Recomputes hits when the query or the project changed.
-    fn refresh(&mut self, project: &crate::model::Project, generation: u64) {
+    fn refresh(&mut self, project: &crate::model::Project, generation: (u64, u64)) {
         let key = (self.query.clone(), self.match_case, generation);
         if self.cached_for.as_ref() == Some(&key) {
             return;
@@ -102,7 +102,7 @@ pub fn bar(app: &mut GlossApp, ui: &mut egui::Ui) {
     if !app.find.visible {
         return;
     }
-    let generation = app.session.history.generation();
+    let generation = app.project_version();
     let mut jump = None;
     ui.horizontal(|ui| {
         ui.label("Find:");
@@ -118,13 +118,11 @@ pub fn bar(app: &mut GlossApp, ui: &mut egui::Ui) {
         ui.checkbox(&mut app.find.match_case, "Match case");
         app.find.refresh(&app.session.project, generation);
         let here = app.document_id().unwrap_or_default();
-        let in_doc = app.find.hits.iter().filter(|(d, _, _)| *d == here).count();
-        let docs: std::collections::BTreeSet<&str> =
-            app.find.hits.iter().map(|(d, _, _)| d.as_str()).collect();
+        let in_doc = app.find.by_document.get(&here).map_or(0, Vec::len);
         ui.label(format!(
             "{in_doc} here · {} in {} documents",
             app.find.hits.len(),
-            docs.len()
+            app.find.by_document.len()
         ));
         if ui.button("Next").clicked()
             || (field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)))

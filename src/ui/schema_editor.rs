@@ -210,6 +210,10 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
     for edit in edits {
         app.apply(edit);
     }
+    if recolour.is_none() && !ctx.input(|i| i.pointer.any_down()) {
+        // A drag ended: the next colour change is a new undo step.
+        app.session.history.end_coalescing();
+    }
     if let Some(edit) = recolour {
         let key = match &edit {
             Edit::ReplaceEntityType { key, .. } => format!("recolour {key}"),

@@ -130,17 +130,20 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Project, LoadError> {
             "the file is empty, not a Gloss project".to_owned(),
         ));
     }
-    let version = read_version(text).map_err(|e| spanned(path, e))?;
-    if version > FORMAT_VERSION {
-        return Err(LoadError::TooNew {
-            path: path.to_owned(),
-            version,
-        });
-    }
-    let project = if version < FORMAT_VERSION {
-        migrate::migrate(text, version).map_err(|e| spanned(path, e))?
-    } else {
-        ron::from_str::<Project>(text).map_err(|e| spanned(path, e))?
+    let too_new = |version| LoadError::TooNew {
+        path: path.to_owned(),
+        version,
+    };
+    // One parse in the common case. Only when the file does not parse is
+    // the version read on its own, so that a newer file whose shape changed
+    // is refused as "too new" rather than with a confusing syntax error.
+    let project = match ron::from_str::<Project>(text) {
+        Ok(project) if project.version > FORMAT_VERSION => return Err(too_new(project.version)),
+        Ok(project) => migrate::migrate(project),
+        Err(error) => match read_version(text) {
+            Ok(version) if version > FORMAT_VERSION => return Err(too_new(version)),
+            _ => return Err(spanned(path, error)),
+        },
     };
     let problems = validate(&project);
     if problems.is_empty() {

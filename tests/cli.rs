@@ -318,7 +318,13 @@ fn crafted_bad_projects_are_refused_with_clear_messages() {
         "newer than this Gloss supports",
     );
     // A newer version whose shape changed is still refused as newer.
-    assert_refused(dir.path(), "newer-shape.ron", b"(version: 2, name: \"x\", layers: {\"a\": 1})", 1, "newer than this Gloss supports");
+    assert_refused(
+        dir.path(),
+        "newer-shape.ron",
+        b"(version: 2, name: \"x\", layers: {\"a\": 1})",
+        1,
+        "newer than this Gloss supports",
+    );
     // Truncated file: reports line and column.
     let truncated = &sample.as_bytes()[..sample.len() / 2];
     assert_refused(dir.path(), "truncated.ron", truncated, 1, "truncated.ron:");

@@ -484,6 +484,17 @@ impl GlossApp {
         }
     }
 
+    /// The selected annotation, when it is an entity of the current document.
+    fn selected_entity(&self) -> Option<&Entity> {
+        match &self.selected {
+            Some(AnnotationRef {
+                kind: AnnotationKind::Entity,
+                id,
+            }) => self.document()?.entity(id),
+            _ => None,
+        }
+    }
+
     /// Start offset of an annotation of the current document.
     pub fn annotation_start(&self, annotation: &AnnotationRef) -> Option<usize> {
         let doc = self.document()?;
@@ -727,37 +738,23 @@ impl GlossApp {
     fn open_annotate_all(&mut self) {
         let text = match self.annotation_span() {
             Some((_, _, text)) => text,
-            None => match &self.selected {
-                Some(AnnotationRef {
-                    kind: AnnotationKind::Entity,
-                    id,
-                }) => self
-                    .document()
-                    .and_then(|d| d.entity(id))
-                    .map(|e| e.text.clone())
-                    .unwrap_or_default(),
-                _ => self.find.query.clone(),
+            None => match self.selected_entity() {
+                Some(entity) => entity.text.clone(),
+                None => self.find.query.clone(),
             },
         };
-        let label = match &self.selected {
-            Some(AnnotationRef {
-                kind: AnnotationKind::Entity,
-                id,
-            }) => self
-                .document()
-                .and_then(|d| d.entity(id))
-                .map(|e| e.label.clone()),
-            _ => None,
-        }
-        .or_else(|| {
-            self.session
-                .project
-                .schema
-                .entity_types
-                .first()
-                .map(|t| t.key.clone())
-        })
-        .unwrap_or_default();
+        let label = self
+            .selected_entity()
+            .map(|e| e.label.clone())
+            .or_else(|| {
+                self.session
+                    .project
+                    .schema
+                    .entity_types
+                    .first()
+                    .map(|t| t.key.clone())
+            })
+            .unwrap_or_default();
         self.dialogs.open_annotate_all(text, label);
     }
 

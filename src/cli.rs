@@ -58,6 +58,20 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Agreement of two annotators' projects (A is the reference); documents
+    /// are matched by their text. See docs/agreement.md.
+    Agree {
+        /// The reference project.
+        a: PathBuf,
+        /// The project compared with it.
+        b: PathBuf,
+        /// Print one JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Only these document ids of A, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        docs: Vec<String>,
+    },
     /// Rewrite a project canonically, migrating older versions.
     Fmt {
         /// The project file.
@@ -120,6 +134,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Add { project, articles } => add(&project, &articles),
         Command::Validate { project } => validate(&project),
         Command::Stats { project, json } => stats(&project, json),
+        Command::Agree { a, b, json, docs } => agree(&a, &b, json, docs),
         Command::Fmt { project, output } => fmt(&project, output.as_deref()),
         Command::Export {
             project,
@@ -263,6 +278,31 @@ fn stats(path: &Path, json: bool) -> ExitCode {
         println!("{}", stats.to_json());
     } else {
         print!("{}", stats.to_table());
+    }
+    ExitCode::SUCCESS
+}
+
+fn agree(a: &Path, b: &Path, json: bool, doc_ids: Vec<String>) -> ExitCode {
+    use crate::review::agree::{AgreeOptions, agree as compare};
+    let project_a = match load(a) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let project_b = match load(b) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let agreement = match compare(&project_a, &project_b, &AgreeOptions { doc_ids }) {
+        Ok(agreement) => agreement,
+        Err(e) => return fail(INVALID, format!("{}: {e}", a.display())),
+    };
+    if json {
+        println!("{}", agreement.to_json());
+    } else {
+        print!(
+            "{}",
+            agreement.to_table(&a.display().to_string(), &b.display().to_string())
+        );
     }
     ExitCode::SUCCESS
 }

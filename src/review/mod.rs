@@ -1,3 +1,5 @@
-//! Reviewing saved projects: statistics (agreement and adjudication come later).
+//! Reviewing saved projects: statistics and agreement between annotators
+//! (adjudication comes later).
 
+pub mod agree;
 pub mod stats;

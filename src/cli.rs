@@ -3,11 +3,13 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
 use crate::formats::{self, ExportOptions, Format};
-use crate::model::{Project, Status};
+use crate::model::{Project, Status, plural};
+use crate::store::{LockError, ProjectLock, output};
 use crate::{edit, ingest, store};
 
 /// Gloss: annotate entities and claims in news articles.
@@ -19,6 +21,14 @@ pub struct Cli {
     /// A project file to open, or articles to open in a new project. With no
     /// argument the app opens the built-in sample project.
     pub paths: Vec<PathBuf>,
+    /// How the app reads web pages given as paths: `auto`, `article` or
+    /// `page` (as `new --html`).
+    #[arg(long, value_name = "MODE", value_parser = ingest::HtmlMode::parse)]
+    pub html: Option<ingest::HtmlMode>,
+    /// Seconds to wait for another writer (the app or another command) to
+    /// release a project before giving up with exit code 4.
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 5.0)]
+    pub wait: f64,
 }
 
 /// The subcommands.
@@ -36,6 +46,10 @@ pub enum Command {
         /// Overwrite an existing file.
         #[arg(long)]
         force: bool,
+        /// Web pages: `article` (Reader View's article), `page` (all the
+        /// visible text); default: the article when there clearly is one.
+        #[arg(long, value_name = "MODE", value_parser = ingest::HtmlMode::parse, default_value = "auto")]
+        html: ingest::HtmlMode,
     },
     /// Add articles to a project.
     Add {
@@ -44,6 +58,10 @@ pub enum Command {
         /// Articles to add.
         #[arg(required = true)]
         articles: Vec<PathBuf>,
+        /// Web pages: `article` (Reader View's article), `page` (all the
+        /// visible text); default: the article when there clearly is one.
+        #[arg(long, value_name = "MODE", value_parser = ingest::HtmlMode::parse, default_value = "auto")]
+        html: ingest::HtmlMode,
     },
     /// Check a project; exit 0 valid, 1 invalid, 2 cannot read.
     Validate {
@@ -79,6 +97,9 @@ pub enum Command {
         /// Write here instead of in place.
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Replace an existing output file.
+        #[arg(long)]
+        force: bool,
     },
     /// Export a dataset.
     Export {
@@ -99,6 +120,10 @@ pub enum Command {
         /// Fail instead of leaving out what the format cannot express.
         #[arg(long)]
         strict: bool,
+        /// Replace an existing output file, or write into a non-empty folder
+        /// (files the export does not write are kept).
+        #[arg(long)]
+        force: bool,
     },
     /// Import a dataset from another tool into a project.
     Import {
@@ -111,31 +136,90 @@ pub enum Command {
         /// The project file to write.
         #[arg(short, long)]
         output: PathBuf,
-        /// Add to the existing project instead of creating a new one.
+        /// Add to the existing project instead of creating a new one;
+        /// documents it already has (same text) are skipped.
         #[arg(long)]
         into: bool,
+        /// Replace an existing project file instead of adding to it.
+        #[arg(long, conflicts_with = "into")]
+        force: bool,
+        /// Fail, writing nothing, when anything in the sources could not be read.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Merge two annotators' projects, or (with --base) two branches of one
+    /// project as a git merge driver. Exit 0 clean, 1 when disagreements or
+    /// conflicts remain (recorded in OUT, which is written and valid), 2 when
+    /// an input cannot be read.
+    Merge {
+        /// A (two-way) or OURS (three-way): kept in place where sides differ.
+        first: PathBuf,
+        /// B (two-way) or THEIRS (three-way).
+        second: PathBuf,
+        /// The common ancestor: makes this a three-way merge (git's %O).
+        #[arg(long)]
+        base: Option<PathBuf>,
+        /// The merged project. It may be the first project (git's %A);
+        /// any other existing file needs --force.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Replace an existing output file.
+        #[arg(long)]
+        force: bool,
     },
 }
 
-/// Exit code for "invalid" results.
-const INVALID: u8 = 1;
-/// Exit code for "cannot read".
-const CANNOT_READ: u8 = 2;
+/// The exit codes, the same for every command (README: "Exit codes").
+pub mod exit {
+    /// Everything went as asked.
+    pub const OK: u8 = 0;
+    /// The input is invalid, or the command was refused as asked (nothing
+    /// was written).
+    pub const INVALID: u8 = 1;
+    /// An input file cannot be read (missing, a folder, no permission).
+    pub const CANNOT_READ: u8 = 2;
+    /// An output cannot be written, or writing it would replace a file
+    /// without consent; the previous file is untouched.
+    pub const CANNOT_WRITE: u8 = 3;
+    /// Another writer holds the project.
+    pub const LOCKED: u8 = 4;
 
-/// Runs a subcommand and returns the process exit code.
-pub fn run(command: Command) -> ExitCode {
+    /// The code for a project that could not be loaded.
+    pub fn for_load_error(error: &crate::store::LoadError) -> u8 {
+        match error {
+            crate::store::LoadError::Io { .. } => CANNOT_READ,
+            _ => INVALID,
+        }
+    }
+}
+
+use exit::{CANNOT_READ, CANNOT_WRITE, INVALID, LOCKED};
+
+/// Runs a subcommand and returns the process exit code. `wait_seconds` is
+/// how long a writer waits for another to release a project.
+pub fn run(command: Command, wait_seconds: f64) -> ExitCode {
+    let wait = Duration::from_secs_f64(wait_seconds.clamp(0.0, 86_400.0));
     match command {
         Command::New {
             project,
             articles,
             name,
             force,
-        } => new(&project, &articles, name, force),
-        Command::Add { project, articles } => add(&project, &articles),
+            html,
+        } => new(&project, &articles, name, force, wait, html),
+        Command::Add {
+            project,
+            articles,
+            html,
+        } => add(&project, &articles, wait, html),
         Command::Validate { project } => validate(&project),
         Command::Stats { project, json } => stats(&project, json),
         Command::Agree { a, b, json, docs } => agree(&a, &b, json, docs),
-        Command::Fmt { project, output } => fmt(&project, output.as_deref()),
+        Command::Fmt {
+            project,
+            output,
+            force,
+        } => fmt(&project, output.as_deref(), force, wait),
         Command::Export {
             project,
             format,
@@ -143,13 +227,41 @@ pub fn run(command: Command) -> ExitCode {
             status,
             docs,
             strict,
-        } => export(&project, format, output.as_deref(), &status, docs, strict),
+            force,
+        } => export(
+            &project,
+            format,
+            output.as_deref(),
+            &status,
+            docs,
+            strict,
+            force,
+        ),
         Command::Import {
             format,
             sources,
             output,
             into,
-        } => import(format, &sources, &output, into),
+            force,
+            strict,
+        } => import(
+            format,
+            &sources,
+            &output,
+            ImportMode {
+                into,
+                force,
+                strict,
+            },
+            wait,
+        ),
+        Command::Merge {
+            first,
+            second,
+            base,
+            output,
+            force,
+        } => merge(base.as_deref(), &first, &second, &output, force, wait),
     }
 }
 
@@ -160,53 +272,93 @@ fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
 
 fn load(path: &Path) -> Result<Project, ExitCode> {
     store::load(path).map_err(|e| {
-        let code = if matches!(e, store::LoadError::Io { .. }) {
-            CANNOT_READ
-        } else {
-            INVALID
-        };
-        fail(code, e)
+        let code = exit::for_load_error(&e);
+        fail(code, format!("{e}; nothing was changed"))
     })
 }
 
-/// Adds articles through the edit layer and prints what happened. Returns
-/// whether every file could be read.
-fn add_to(project: &mut Project, articles: &[PathBuf]) -> bool {
-    let (edit, report) = ingest::add_articles(project, articles);
-    if let Some(edit) = edit
-        && let Err(e) = edit::apply(project, edit)
-    {
-        eprintln!("gloss: cannot add the articles: {e}");
-        return false;
-    }
-    for line in &report.skipped {
+/// Takes the project's lock for a command that writes it.
+fn lock(path: &Path, wait: Duration) -> Result<ProjectLock, ExitCode> {
+    ProjectLock::acquire(path, wait).map_err(|e| match e {
+        LockError::Held { .. } => fail(
+            LOCKED,
+            format!(
+                "{e}; close it there or retry with a longer --wait (waited {:.1} s)",
+                wait.as_secs_f64()
+            ),
+        ),
+        LockError::Io { .. } => fail(CANNOT_WRITE, format!("{e}; nothing was changed")),
+    })
+}
+
+/// Saves a project whose lock is held, then clears temporary files that
+/// killed saves of it left behind.
+fn save_locked(project: &Project, path: &Path, held: &ProjectLock) -> Result<(), ExitCode> {
+    store::save(project, path)
+        .map_err(|e| fail(CANNOT_WRITE, format!("{e}; the project was not saved")))?;
+    store::remove_stale_temps(path, held);
+    Ok(())
+}
+
+/// Reads articles and makes the edit that adds them; reports problems, but
+/// not yet what was added (that is said once the save succeeded).
+fn read_for_add(
+    project: &Project,
+    articles: &[PathBuf],
+    html: ingest::HtmlMode,
+) -> (Option<edit::Edit>, ingest::AddReport) {
+    let (edit, report) = ingest::add_articles_with(project, articles, html);
+    for line in report.warnings.iter().chain(&report.skipped) {
         eprintln!("gloss: {line}");
     }
     for error in &report.errors {
         eprintln!("gloss: {error}");
     }
+    (edit, report)
+}
+
+/// Applies the adding edit; false (with a message) if the edit layer refused.
+fn apply_add(project: &mut Project, edit: Option<edit::Edit>) -> bool {
+    if let Some(edit) = edit
+        && let Err(e) = edit::apply(project, edit)
+    {
+        eprintln!("gloss: cannot add the articles: {e}; nothing was changed");
+        return false;
+    }
+    true
+}
+
+fn report_added(report: &ingest::AddReport) {
     if !report.added.is_empty() {
         eprintln!(
-            "gloss: added {} document(s): {}",
-            report.added.len(),
+            "gloss: added {}: {}",
+            plural(report.added.len(), "document"),
             report.added.join(", ")
         );
     }
-    report.errors.is_empty()
 }
 
-fn new(path: &Path, articles: &[PathBuf], name: Option<String>, force: bool) -> ExitCode {
-    if path.exists() && !force {
+fn new(
+    path: &Path,
+    articles: &[PathBuf],
+    name: Option<String>,
+    force: bool,
+    wait: Duration,
+    html: ingest::HtmlMode,
+) -> ExitCode {
+    if path.is_dir() {
         return fail(
-            INVALID,
-            format!(
-                "{}: already exists; use --force to overwrite it",
-                path.display()
-            ),
+            CANNOT_WRITE,
+            format!("{}: is a directory; nothing was written", path.display()),
         );
     }
-    if path.is_dir() {
-        return fail(INVALID, format!("{}: is a directory", path.display()));
+    let held = match lock(path, wait) {
+        Ok(held) => held,
+        Err(code) => return code,
+    };
+    // Checked under the lock, so two `new` of one path cannot both pass.
+    if let Err(e) = output::check_file(path, None, false, force) {
+        return fail(CANNOT_WRITE, e);
     }
     let name = name.unwrap_or_else(|| {
         let stem = path
@@ -216,31 +368,44 @@ fn new(path: &Path, articles: &[PathBuf], name: Option<String>, force: bool) -> 
         stem.trim_end_matches(".gloss").to_owned()
     });
     let mut project = Project::new(name);
-    project.created = Some(now());
-    let all_read = add_to(&mut project, articles);
-    if !all_read {
+    project.created = Some(edit::now());
+    let (edit, report) = read_for_add(&project, articles, html);
+    if !report.errors.is_empty() {
+        return fail(INVALID, format!("{}: was not created", path.display()));
+    }
+    if !apply_add(&mut project, edit) {
         return ExitCode::from(INVALID);
     }
-    match store::save(&project, path) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => fail(CANNOT_READ, e),
+    if let Err(code) = save_locked(&project, path, &held) {
+        return code;
     }
+    report_added(&report);
+    ExitCode::SUCCESS
 }
 
-fn add(path: &Path, articles: &[PathBuf]) -> ExitCode {
+fn add(path: &Path, articles: &[PathBuf], wait: Duration, html: ingest::HtmlMode) -> ExitCode {
+    // The lock spans load to save: another writer's change cannot be lost
+    // between them.
+    let held = match lock(path, wait) {
+        Ok(held) => held,
+        Err(code) => return code,
+    };
     let mut project = match load(path) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let before = project.documents.len();
-    let all_read = add_to(&mut project, articles);
-    if project.documents.len() != before {
-        project.modified = Some(now());
-        if let Err(e) = store::save(&project, path) {
-            return fail(CANNOT_READ, e);
+    let (edit, report) = read_for_add(&project, articles, html);
+    if !apply_add(&mut project, edit) {
+        return ExitCode::from(INVALID);
+    }
+    if !report.added.is_empty() {
+        project.modified = Some(edit::now());
+        if let Err(code) = save_locked(&project, path, &held) {
+            return code;
         }
     }
-    if all_read {
+    report_added(&report);
+    if report.errors.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(INVALID)
@@ -251,10 +416,10 @@ fn validate(path: &Path) -> ExitCode {
     match store::load(path) {
         Ok(project) => {
             println!(
-                "{}: valid ({} documents, {} annotations)",
+                "{}: valid ({}, {})",
                 path.display(),
-                project.documents.len(),
-                project.annotation_count()
+                plural(project.documents.len(), "document"),
+                plural(project.annotation_count(), "annotation")
             );
             ExitCode::SUCCESS
         }
@@ -307,15 +472,27 @@ fn agree(a: &Path, b: &Path, json: bool, doc_ids: Vec<String>) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn fmt(path: &Path, output: Option<&Path>) -> ExitCode {
+fn fmt(path: &Path, output: Option<&Path>, force: bool, wait: Duration) -> ExitCode {
+    let target = match output {
+        Some(out) => match output::check_file(out, Some(path), false, force) {
+            Ok(_) => out,
+            // `fmt a.ron -o a.ron` is an in-place rewrite, not a clash.
+            Err(output::OutputError::IsSourceProject(_)) => path,
+            Err(e) => return fail(CANNOT_WRITE, e),
+        },
+        None => path,
+    };
+    let held = match lock(target, wait) {
+        Ok(held) => held,
+        Err(code) => return code,
+    };
     let project = match load(path) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let target = output.unwrap_or(path);
-    match store::save(&project, target) {
+    match save_locked(&project, target, &held) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => fail(CANNOT_READ, e),
+        Err(code) => code,
     }
 }
 
@@ -326,6 +503,7 @@ fn export(
     statuses: &[String],
     doc_ids: Vec<String>,
     strict: bool,
+    force: bool,
 ) -> ExitCode {
     let mut options = ExportOptions {
         doc_ids,
@@ -343,16 +521,14 @@ fn export(
             }
         }
     }
-    if let Some(target) = output
-        && refuses_to_overwrite(path, target)
-    {
-        return fail(
-            INVALID,
-            format!(
-                "{}: an export would overwrite a project file; choose another -o",
-                target.display()
-            ),
-        );
+    // Decide before any work whether the output may be written.
+    let target = match output {
+        Some(target) if format.writes_folder() => output::check_folder(target, force),
+        Some(target) => output::check_file(target, Some(path), true, force),
+        None => Ok(PathBuf::new()),
+    };
+    if let Err(e) = target {
+        return fail(CANNOT_WRITE, e);
     }
     let project = match load(path) {
         Ok(p) => p,
@@ -360,7 +536,12 @@ fn export(
     };
     let exported = match formats::export(&project, format, &options) {
         Ok(e) => e,
-        Err(e) => return fail(INVALID, format!("{}: {e}", path.display())),
+        Err(e) => {
+            return fail(
+                INVALID,
+                format!("{}: {e}; nothing was written", path.display()),
+            );
+        }
     };
     for warning in &exported.warnings {
         eprintln!("gloss: {warning}");
@@ -368,38 +549,82 @@ fn export(
     write_exported(exported, output)
 }
 
-fn import(format: Format, sources: &[PathBuf], output: &Path, into: bool) -> ExitCode {
+/// How `import` treats an existing output project.
+struct ImportMode {
+    into: bool,
+    force: bool,
+    strict: bool,
+}
+
+fn import(
+    format: Format,
+    sources: &[PathBuf],
+    output: &Path,
+    mode: ImportMode,
+    wait: Duration,
+) -> ExitCode {
     if !format.can_import() {
         return fail(INVALID, format!("{} cannot be imported", format.name()));
     }
-    if output.exists() && !into {
-        return fail(
-            INVALID,
+    let held = match lock(output, wait) {
+        Ok(held) => held,
+        Err(code) => return code,
+    };
+    let adding = mode.into && output.exists();
+    if !mode.into
+        && let Err(e) = output::check_file(output, None, false, mode.force)
+    {
+        let hint = if matches!(e, output::OutputError::Exists(_)) {
             format!(
-                "{}: already exists; use --into to add to it",
+                "{}: already exists; use --into to add to it or --force to replace it (nothing was written)",
                 output.display()
-            ),
-        );
+            )
+        } else {
+            e.to_string()
+        };
+        return fail(CANNOT_WRITE, hint);
     }
     let sources: Vec<&Path> = sources.iter().map(PathBuf::as_path).collect();
     let imported = match formats::import(format, &sources) {
         Ok(i) => i,
-        Err(e) => return fail(INVALID, e),
+        Err(e) => return fail(INVALID, format!("{e}; nothing was written")),
     };
     for warning in &imported.warnings {
         eprintln!("gloss: {warning}");
     }
-    let project = if into && output.exists() {
+    if mode.strict && !imported.warnings.is_empty() {
+        return fail(
+            INVALID,
+            format!(
+                "{}: --strict and {} above; nothing was written",
+                output.display(),
+                plural(imported.warnings.len(), "warning")
+            ),
+        );
+    }
+    let (project, summary) = if adding {
         let mut project = match load(output) {
             Ok(p) => p,
             Err(code) => return code,
         };
-        match formats::merge_into(&mut project, imported.project) {
-            Ok(added) => eprintln!("gloss: added {added} document(s)"),
-            Err(e) => return fail(INVALID, format!("{}: {e}", output.display())),
+        let merged = match formats::merge_into(&mut project, imported.project) {
+            Ok(merged) => merged,
+            Err(e) => {
+                return fail(
+                    INVALID,
+                    format!("{}: {e}; nothing was changed", output.display()),
+                );
+            }
+        };
+        project.modified = Some(edit::now());
+        let mut summary = format!("added {}", plural(merged.added, "document"));
+        if merged.skipped > 0 {
+            summary.push_str(&format!(
+                "; skipped {} already in the project (same text)",
+                plural(merged.skipped, "document")
+            ));
         }
-        project.modified = Some(now());
-        project
+        (project, summary)
     } else {
         let mut project = imported.project;
         if project.name.is_empty() {
@@ -410,49 +635,135 @@ fn import(format: Format, sources: &[PathBuf], output: &Path, into: bool) -> Exi
                 .trim_end_matches(".gloss")
                 .to_owned();
         }
-        project.created = Some(now());
-        project
+        project.created = Some(edit::now());
+        let summary = format!("imported {}", plural(project.documents.len(), "document"));
+        (project, summary)
     };
     let problems = crate::model::validate::validate(&project);
     if let Some(problem) = problems.first() {
         return fail(
             INVALID,
             format!(
-                "{}: the imported project is inconsistent: {problem}",
+                "{}: the imported project is inconsistent: {problem}; nothing was written",
                 output.display()
             ),
         );
     }
-    match store::save(&project, output) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => fail(CANNOT_READ, e),
+    if let Err(code) = save_locked(&project, output, &held) {
+        return code;
+    }
+    eprintln!("gloss: {}: {summary}", output.display());
+    ExitCode::SUCCESS
+}
+
+/// `gloss merge`: two-way (adjudication input) or, with a base, three-way
+/// (git merge driver). Every input that cannot be loaded is exit code 2,
+/// since 1 means "merged, with conflicts left".
+fn merge(
+    base: Option<&Path>,
+    first: &Path,
+    second: &Path,
+    out: &Path,
+    force: bool,
+    wait: Duration,
+) -> ExitCode {
+    use crate::review::merge as m;
+    // Git asks the driver to replace %A, the first input, with the result:
+    // that is allowed without --force; any other existing file is not.
+    let in_place = output::same_file(out, first);
+    if in_place {
+        if output::is_read_only(out) {
+            return fail(
+                CANNOT_WRITE,
+                output::OutputError::ReadOnly(out.display().to_string()),
+            );
+        }
+    } else if let Err(e) = output::check_file(out, None, false, force) {
+        return fail(CANNOT_WRITE, e);
+    }
+    let held = match lock(out, wait) {
+        Ok(held) => held,
+        Err(code) => return code,
+    };
+    let read = |path: &Path| {
+        store::load(path).map_err(|e| fail(CANNOT_READ, format!("{e}; nothing was written")))
+    };
+    let (ours, theirs) = match (read(first), read(second)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    let name = |path: &Path| {
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("?");
+        stem.trim_end_matches(".gloss").to_owned()
+    };
+    let (merged, report) = match base {
+        Some(base_path) => {
+            let base = match read(base_path) {
+                Ok(p) => p,
+                Err(code) => return code,
+            };
+            m::merge3(&base, &ours, &theirs)
+        }
+        None => {
+            let (a, b) = (name(first), name(second));
+            // Two files of one name in different folders: A and B.
+            let (a, b) = if a == b {
+                ("A".to_owned(), "B".to_owned())
+            } else {
+                (a, b)
+            };
+            m::merge_named(
+                &ours,
+                &theirs,
+                m::Sides {
+                    first: &a,
+                    second: &b,
+                },
+            )
+        }
+    };
+    if let Some(problem) = crate::model::validate::validate(&merged).first() {
+        return fail(
+            INVALID,
+            format!(
+                "{}: the merged project is inconsistent: {problem}; nothing was written",
+                out.display()
+            ),
+        );
+    }
+    if let Err(code) = save_locked(&merged, out, &held) {
+        return code;
+    }
+    for note in &report.notes {
+        eprintln!("gloss: {note}");
+    }
+    let what = if base.is_some() {
+        "conflict"
+    } else {
+        "disagreement"
+    };
+    eprintln!(
+        "gloss: {}: merged {} ({} on both sides); {} left for review",
+        out.display(),
+        plural(report.documents, "document"),
+        report.matched,
+        plural(report.remaining, what),
+    );
+    if report.is_clean() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(INVALID)
     }
 }
 
-/// Whether writing an export to `target` would replace a project: the
-/// project being exported or any existing `.ron` file.
-pub fn refuses_to_overwrite(project: &Path, target: &Path) -> bool {
-    let same = match (
-        std::fs::canonicalize(project),
-        std::fs::canonicalize(target),
-    ) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    };
-    let ron = target
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("ron"));
-    same || (ron && target.exists())
-}
-
 /// Writes an export: one file to `output` (or stdout), or many into the
-/// `output` folder.
+/// `output` folder. The caller has checked that `output` may be written.
 pub fn write_exported(exported: formats::Exported, output: Option<&Path>) -> ExitCode {
     use std::io::Write;
     match output {
         Some(target) => {
             if let Err(e) = exported.write_to(target) {
-                return fail(CANNOT_READ, e);
+                return fail(CANNOT_WRITE, e);
             }
         }
         None if exported.is_single_file() => {
@@ -463,7 +774,7 @@ pub fn write_exported(exported: formats::Exported, output: Option<&Path>) -> Exi
                 .map(|(_, b)| b)
                 .unwrap_or_default();
             if let Err(e) = std::io::stdout().write_all(&bytes) {
-                return fail(CANNOT_READ, format!("stdout: {e}"));
+                return fail(CANNOT_WRITE, format!("stdout: {e}"));
             }
         }
         None => {
@@ -474,9 +785,4 @@ pub fn write_exported(exported: formats::Exported, output: Option<&Path>) -> Exi
         }
     }
     ExitCode::SUCCESS
-}
-
-/// The current time in RFC 3339, UTC, whole seconds.
-pub fn now() -> String {
-    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
 }

@@ -8,9 +8,10 @@
 //! - [`ingest`]: article import (txt, md, html, json/jsonl, any encoding);
 //! - [`formats`]: dataset import and export;
 //! - [`review`]: statistics over a project;
-//! - [`ui`]: the eframe app.
+//! - `ui`: the eframe app (cargo feature `gui`, on by default).
 
 pub mod cli;
+pub mod diagnostics;
 pub mod edit;
 pub mod formats;
 pub mod ingest;
@@ -18,4 +19,5 @@ pub mod model;
 pub mod review;
 pub mod sample;
 pub mod store;
+#[cfg(feature = "gui")]
 pub mod ui;

@@ -4,15 +4,22 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use gloss::ui::Startup;
 
 fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let cli = gloss::cli::Cli::parse();
     if let Some(command) = cli.command {
-        return gloss::cli::run(command);
+        return gloss::cli::run(command, cli.wait);
     }
-    let startup = match cli.paths.as_slice() {
+    open_window(&cli.paths, cli.html.unwrap_or_default())
+}
+
+/// Opens the app on the command line's paths.
+#[cfg(feature = "gui")]
+fn open_window(paths: &[std::path::PathBuf], html: gloss::ingest::HtmlMode) -> ExitCode {
+    use gloss::cli::exit;
+    use gloss::ui::Startup;
+    let startup = match paths {
         [] => Startup::Sample,
         [one]
             if one
@@ -23,13 +30,7 @@ fn main() -> ExitCode {
             // one-line error on the terminal.
             if let Err(e) = gloss::store::load(one) {
                 eprintln!("gloss: {e}");
-                // As `gloss validate`: 2 cannot read, 1 invalid.
-                let code = if matches!(e, gloss::store::LoadError::Io { .. }) {
-                    2
-                } else {
-                    1
-                };
-                return ExitCode::from(code);
+                return ExitCode::from(exit::for_load_error(&e));
             }
             Startup::Project(one.clone())
         }
@@ -41,9 +42,9 @@ fn main() -> ExitCode {
                     "no such file"
                 };
                 eprintln!("gloss: {}: {what}", bad.display());
-                return ExitCode::from(2);
+                return ExitCode::from(exit::CANNOT_READ);
             }
-            Startup::Articles(articles.to_vec())
+            Startup::Articles(articles.to_vec(), html)
         }
     };
     match gloss::ui::run(startup) {
@@ -53,4 +54,13 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// A build without the `gui` feature has no window to open.
+#[cfg(not(feature = "gui"))]
+fn open_window(_paths: &[std::path::PathBuf], _html: gloss::ingest::HtmlMode) -> ExitCode {
+    eprintln!(
+        "gloss: this build has no window (built without the `gui` feature); use a command, see `gloss --help`"
+    );
+    ExitCode::from(gloss::cli::exit::INVALID)
 }

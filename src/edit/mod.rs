@@ -11,7 +11,8 @@ pub use session::Session;
 use thiserror::Error;
 
 use crate::model::{
-    CanonicalEntity, Claim, Document, Entity, EntityType, Project, Relation, RelationType, Status,
+    CanonicalEntity, Claim, Conflict, ConflictAbout, Document, Entity, EntityType, Project,
+    Relation, RelationType, Status,
 };
 
 /// One change to a project. Ids name documents and annotations; indices say
@@ -84,6 +85,15 @@ pub enum Edit {
     RemoveCanonical { id: String },
     /// Renames the project.
     SetProjectName { name: String },
+    /// Inserts a conflict record into document `doc`'s conflicts, or the
+    /// project's when `doc` is `None`.
+    InsertConflict {
+        doc: Option<String>,
+        index: usize,
+        conflict: Box<Conflict>,
+    },
+    /// Removes a conflict record (the reviewer settled it).
+    RemoveConflict { doc: Option<String>, id: String },
     /// Several edits as one undoable step, applied in order.
     Batch { label: String, edits: Vec<Edit> },
 }
@@ -102,6 +112,7 @@ impl Edit {
             | Edit::InsertRelation { doc, .. }
             | Edit::RemoveRelation { doc, .. }
             | Edit::SetStatus { doc, .. } => Some(doc),
+            Edit::InsertConflict { doc, .. } | Edit::RemoveConflict { doc, .. } => doc.as_deref(),
             Edit::InsertDocument { document, .. } => Some(&document.id),
             Edit::RemoveDocument { id } => Some(id),
             Edit::Batch { edits, .. } => edits.iter().find_map(Edit::document),
@@ -230,8 +241,39 @@ fn position<T>(
         .ok_or_else(|| EditError::NoAnnotation(id.to_owned(), doc.to_owned()))
 }
 
+/// An annotation that a conflict record names cannot be removed: the record
+/// would point at nothing. Settling the conflict removes the record first.
+fn check_not_in_conflict(doc: &Document, id: &str) -> Result<(), EditError> {
+    match doc.conflicts.iter().find(|c| c.names_annotation(id)) {
+        Some(c) => Err(EditError::Schema(format!(
+            "{id:?} is a version in conflict {:?}; settle the conflict first",
+            c.id
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// A schema type or canonical entity that a project conflict is about cannot
+/// be removed while the conflict is recorded.
+fn check_project_conflict(project: &Project, about: &ConflictAbout) -> Result<(), EditError> {
+    match project.conflicts.iter().find(|c| c.about == *about) {
+        Some(c) => Err(EditError::Schema(format!(
+            "conflict {:?} is about it; settle the conflict first",
+            c.id
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// The current time in RFC 3339, UTC, whole seconds: the stamp of
+/// `created`/`modified` fields.
+pub fn now() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+}
+
 /// Applies `edit` to `project` and returns the edit that undoes it. On error
 /// the project is left as it was (a failing batch is rolled back).
+
 pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
     Ok(match edit {
         Edit::InsertEntity { doc, index, entity } => {
@@ -259,6 +301,7 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
                     "entity {id:?} is still a claimant or relation end; remove those first"
                 )));
             }
+            check_not_in_conflict(d, &id)?;
             let entity = d.entities.remove(index);
             Edit::InsertEntity { doc, index, entity }
         }
@@ -289,6 +332,7 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
                     "claim {id:?} is still a relation end; remove the relation first"
                 )));
             }
+            check_not_in_conflict(d, &id)?;
             let claim = Box::new(d.claims.remove(index));
             Edit::InsertClaim { doc, index, claim }
         }
@@ -330,6 +374,7 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
         Edit::RemoveRelation { doc, id } => {
             let d = doc_mut(project, &doc)?;
             let index = position(&d.relations, &doc, &id, |r| &r.id)?;
+            check_not_in_conflict(d, &id)?;
             let relation = d.relations.remove(index);
             Edit::InsertRelation {
                 doc,
@@ -403,6 +448,7 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
                     "entity type {key:?} is still used by annotations"
                 )));
             }
+            check_project_conflict(project, &ConflictAbout::EntityType(key.clone()))?;
             let index = project
                 .schema
                 .entity_types
@@ -451,6 +497,11 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
                 {
                     c.label.clone_from(&new_key);
                 }
+                for c in &mut project.conflicts {
+                    if c.about == ConflictAbout::EntityType(key.clone()) {
+                        c.about = ConflictAbout::EntityType(new_key.clone());
+                    }
+                }
             }
             Edit::ReplaceEntityType {
                 key: new_key,
@@ -487,6 +538,7 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
                 .iter()
                 .position(|t| t.key == key)
                 .ok_or_else(|| EditError::Schema(format!("unknown relation type {key:?}")))?;
+            check_project_conflict(project, &ConflictAbout::RelationType(key.clone()))?;
             let relation_type = project.schema.relation_types.remove(index);
             Edit::InsertRelationType {
                 index,
@@ -519,12 +571,69 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
                 .iter()
                 .position(|c| c.id == id)
                 .ok_or_else(|| EditError::Schema(format!("unknown canonical entity {id:?}")))?;
+            check_project_conflict(project, &ConflictAbout::CanonicalEntity(id.clone()))?;
             let canonical = project.canonical_entities.remove(index);
             Edit::InsertCanonical { index, canonical }
         }
         Edit::SetProjectName { name } => {
             let old = std::mem::replace(&mut project.name, name);
             Edit::SetProjectName { name: old }
+        }
+        Edit::InsertConflict {
+            doc,
+            index,
+            conflict,
+        } => {
+            let list = match &doc {
+                Some(id) => {
+                    let d = doc_mut(project, id)?;
+                    if !conflict.about.is_in_document() {
+                        return Err(EditError::Schema(
+                            "a conflict about the project belongs in the project's list".to_owned(),
+                        ));
+                    }
+                    if let Some(missing) = conflict
+                        .annotation_ids()
+                        .find(|a| !d.has_span_annotation(a) && d.relation(a).is_none())
+                    {
+                        return Err(EditError::NoAnnotation(missing.to_owned(), id.clone()));
+                    }
+                    &mut d.conflicts
+                }
+                None => {
+                    if conflict.about.is_in_document() {
+                        return Err(EditError::Schema(
+                            "a conflict about a document belongs in that document's list"
+                                .to_owned(),
+                        ));
+                    }
+                    &mut project.conflicts
+                }
+            };
+            if list.iter().any(|c| c.id == conflict.id) {
+                return Err(EditError::DuplicateId(conflict.id.clone()));
+            }
+            if index > list.len() {
+                return Err(EditError::BadIndex(index));
+            }
+            let id = conflict.id.clone();
+            list.insert(index, *conflict);
+            Edit::RemoveConflict { doc, id }
+        }
+        Edit::RemoveConflict { doc, id } => {
+            let list = match &doc {
+                Some(d) => &mut doc_mut(project, d)?.conflicts,
+                None => &mut project.conflicts,
+            };
+            let index = list.iter().position(|c| c.id == id).ok_or_else(|| {
+                EditError::NoAnnotation(id.clone(), doc.clone().unwrap_or_default())
+            })?;
+            let conflict = Box::new(list.remove(index));
+            Edit::InsertConflict {
+                doc,
+                index,
+                conflict,
+            }
         }
         Edit::Batch { label, edits } => {
             let mut inverses = Vec::with_capacity(edits.len());

@@ -1,10 +1,12 @@
 //! A project being worked on: the project, its history and where it lives.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
 
 use super::{Edit, EditError, History};
 use crate::model::Project;
-use crate::store;
+use crate::store::{self, LockError, ProjectLock};
 
 /// The open project with undo/redo and dirty tracking. The GUI and tests
 /// change a project only through [`Session::apply`], [`Session::undo`] and
@@ -17,6 +19,12 @@ pub struct Session {
     pub history: History,
     /// The project file, `None` for a project never saved (the sample, say).
     pub path: Option<PathBuf>,
+    /// The lock on `path` while this session may write it: one writer per
+    /// project, across windows and the command line.
+    lock: Option<Arc<ProjectLock>>,
+    /// Opened while another writer held the file: saving in place is
+    /// refused; Save As to another file is allowed.
+    read_only: bool,
 }
 
 impl Session {
@@ -26,12 +34,38 @@ impl Session {
             project,
             history: History::new(),
             path,
+            lock: None,
+            read_only: false,
         }
     }
 
-    /// Opens the project file at `path`.
-    pub fn open(path: &Path) -> Result<Self, store::LoadError> {
-        Ok(Self::new(store::load(path)?, Some(path.to_owned())))
+    /// A session over a project loaded from `path`, holding its lock when
+    /// one could be taken (`lock`); without it the session is read-only.
+    pub fn with_lock(
+        project: Project,
+        path: PathBuf,
+        lock: Result<ProjectLock, LockError>,
+    ) -> Self {
+        let mut session = Self::new(project, Some(path));
+        match lock {
+            Ok(lock) => session.lock = Some(Arc::new(lock)),
+            Err(_) => session.read_only = true,
+        }
+        session
+    }
+
+    /// Opens the project file at `path` and takes its lock; when another
+    /// writer holds it, the session is read-only and the lock error says who.
+    pub fn open(path: &Path) -> Result<(Self, Option<LockError>), store::LoadError> {
+        let project = store::load(path)?;
+        let lock = ProjectLock::acquire(path, Duration::ZERO);
+        let refused = lock.as_ref().err().cloned();
+        Ok((Self::with_lock(project, path.to_owned(), lock), refused))
+    }
+
+    /// Whether saving in place is refused because another writer has the file.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     /// Applies one edit as one undoable step.
@@ -73,10 +107,42 @@ impl Session {
                 message: "no file chosen".to_owned(),
             });
         };
-        if self.is_dirty() || self.path.as_deref() != Some(target.as_path()) {
-            self.project.modified = Some(crate::cli::now());
+        let same_file = self.path.as_deref() == Some(target.as_path());
+        if same_file && self.read_only {
+            return Err(store::SaveError {
+                path: target.display().to_string(),
+                message: "opened read-only while another Gloss had it open; use Save As".to_owned(),
+            });
+        }
+        // Writing another file needs that file's lock; ours moves with us.
+        let new_lock = if same_file && self.lock.is_some() {
+            None
+        } else {
+            let lock = ProjectLock::acquire(&target, Duration::ZERO).map_err(|e| {
+                let message = match e {
+                    LockError::Held { holder, .. } => {
+                        format!("another Gloss has it open ({holder}); choose another file")
+                    }
+                    LockError::Io { message, .. } => format!("cannot lock it: {message}"),
+                };
+                store::SaveError {
+                    path: target.display().to_string(),
+                    message,
+                }
+            })?;
+            Some(Arc::new(lock))
+        };
+        if self.is_dirty() || !same_file {
+            self.project.modified = Some(crate::edit::now());
         }
         store::save(&self.project, &target)?;
+        if let Some(lock) = new_lock {
+            self.lock = Some(lock);
+            self.read_only = false;
+        }
+        if let Some(lock) = &self.lock {
+            store::remove_stale_temps(&target, lock);
+        }
         let old_recovery = store::recovery::recovery_path(self.path.as_deref(), data_dir);
         store::recovery::remove(&old_recovery);
         self.path = Some(target.clone());
@@ -93,5 +159,7 @@ impl Session {
             ),
             None => format!("{} (not saved)", self.project.name),
         }
+        .to_owned()
+            + if self.read_only { " (read-only)" } else { "" }
     }
 }

@@ -741,10 +741,17 @@ fn parse_color(value: &str) -> Option<Rgb> {
 }
 
 /// The `.txt`/`.ann` pairs of one source, by path of the `.txt`.
-fn documents_of(source: &Path) -> Result<(PathBuf, Vec<PathBuf>, Vec<PathBuf>), FormatError> {
+/// The third list holds annotation files without a text, the fourth text
+/// entries that are not regular files.
+#[allow(clippy::type_complexity)]
+fn documents_of(
+    source: &Path,
+) -> Result<(PathBuf, Vec<PathBuf>, Vec<PathBuf>, Vec<PathBuf>), FormatError> {
     if source.is_dir() {
         let mut texts = Vec::new();
         let mut orphans = Vec::new();
+        // `.txt` entries that are no regular file (dangling links, FIFOs).
+        let mut skipped = Vec::new();
         let mut stack = vec![source.to_path_buf()];
         let mut visited: HashSet<PathBuf> = std::fs::canonicalize(source).into_iter().collect();
         while let Some(dir) = stack.pop() {
@@ -768,8 +775,12 @@ fn documents_of(source: &Path) -> Result<(PathBuf, Vec<PathBuf>, Vec<PathBuf>), 
                     if visited.insert(canonical) {
                         stack.push(path);
                     }
-                } else if path.extension().is_some_and(|e| e == "txt") && path.is_file() {
-                    texts.push(path);
+                } else if path.extension().is_some_and(|e| e == "txt") {
+                    if path.is_file() {
+                        texts.push(path);
+                    } else {
+                        skipped.push(path);
+                    }
                 } else if path.extension().is_some_and(|e| e == "ann")
                     && !path.with_extension("txt").is_file()
                 {
@@ -779,7 +790,8 @@ fn documents_of(source: &Path) -> Result<(PathBuf, Vec<PathBuf>, Vec<PathBuf>), 
         }
         texts.sort();
         orphans.sort();
-        Ok((source.to_path_buf(), texts, orphans))
+        skipped.sort();
+        Ok((source.to_path_buf(), texts, orphans, skipped))
     } else {
         let txt = source.with_extension("txt");
         if !txt.is_file() {
@@ -792,7 +804,7 @@ fn documents_of(source: &Path) -> Result<(PathBuf, Vec<PathBuf>, Vec<PathBuf>), 
         let root = source
             .parent()
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-        Ok((root, vec![txt], Vec::new()))
+        Ok((root, vec![txt], Vec::new(), Vec::new()))
     }
 }
 
@@ -807,11 +819,17 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
     let mut by_reference: HashMap<String, String> = HashMap::new();
     for source in sources {
         let mut tally = Tally::default();
-        let (root, texts, orphans) = documents_of(source)?;
+        let (root, texts, orphans, unreadable) = documents_of(source)?;
         for orphan in orphans {
             tally.add(
                 "annotation file(s) without a .txt left out",
                 orphan.display().to_string(),
+            );
+        }
+        for path in unreadable {
+            tally.add(
+                "text file(s) that are not regular files left out",
+                path.display().to_string(),
             );
         }
         let mut confs: HashMap<PathBuf, Conf> = HashMap::new();
@@ -849,6 +867,15 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
             let mut doc = super::imported_document(id, text, Some(&txt));
             doc.title = stem;
             let ann = txt.with_extension("ann");
+            // A `.ann` that is there but is no readable file (a dangling
+            // link, a folder, a FIFO) must not pass as "no annotations".
+            let ann_present = std::fs::symlink_metadata(&ann).is_ok();
+            if ann_present && !ann.is_file() {
+                tally.add(
+                    "annotation file(s) that are not regular files left out (their documents have no annotations)",
+                    ann.display().to_string(),
+                );
+            }
             if ann.is_file() {
                 let content = read_exact(&ann)?;
                 let parsed = parse_ann(&content, &ann, &doc, &mut tally)?;

@@ -81,8 +81,10 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
             if line.trim().is_empty() {
                 continue;
             }
-            let value: Value = serde_json::from_str(line)
-                .map_err(|e| super::error_at(path, n + 1, format!("not JSON: {e}")))?;
+            let value: Value = serde_json::from_str(line).map_err(|e| {
+                let at = crate::diagnostics::json_error_in_line(&e, line);
+                super::error_at(path, n + 1, format!("not JSON at {at}"))
+            })?;
             let f = Fields::new(&value, path, n + 1, "line")?;
             for key in f.unknown_keys(KNOWN_KEYS) {
                 tally.add("field(s) left out", format!("{} {key:?}", f.place()));

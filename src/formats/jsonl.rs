@@ -182,8 +182,10 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
             if line.trim().is_empty() {
                 continue;
             }
-            let value: Value = serde_json::from_str(line)
-                .map_err(|e| super::error_at(path, n + 1, format!("not JSON: {e}")))?;
+            let value: Value = serde_json::from_str(line).map_err(|e| {
+                let at = crate::diagnostics::json_error_in_line(&e, line);
+                super::error_at(path, n + 1, format!("not JSON at {at}"))
+            })?;
             let mut doc = read_document(
                 &value,
                 path,

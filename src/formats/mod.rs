@@ -124,6 +124,11 @@ impl Format {
             })
     }
 
+    /// Whether an export writes a folder of files rather than one file.
+    pub fn writes_folder(self) -> bool {
+        matches!(self, Format::Brat)
+    }
+
     /// Whether [`import`] reads this format.
     pub fn can_import(self) -> bool {
         matches!(
@@ -179,28 +184,32 @@ pub fn import(format: Format, sources: &[&Path]) -> Result<Imported, FormatError
     }
 }
 
-/// Adds the documents (and any entity/relation types they need) of an
-/// imported project to `project` through the edit layer, as one undoable step
-/// for the caller's history. Returns the number of documents added.
-pub fn merge_into(project: &mut Project, imported: Project) -> Result<usize, FormatError> {
-    let edit = merge_edit(project, imported);
-    let Some(edit) = edit else { return Ok(0) };
-    let added = match &edit {
-        crate::edit::Edit::Batch { edits, .. } => edits
-            .iter()
-            .filter(|e| matches!(e, crate::edit::Edit::InsertDocument { .. }))
-            .count(),
-        _ => 0,
-    };
+/// What merging an imported project added and left out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Merged {
+    /// Documents added.
+    pub added: usize,
+    /// Documents skipped because the project (or an earlier document of the
+    /// same import) has the same text.
+    pub skipped: usize,
+}
+
+/// Adds an imported project to `project` through the edit layer; see
+/// [`merge_edit`].
+pub fn merge_into(project: &mut Project, imported: Project) -> Result<Merged, FormatError> {
+    let (edit, merged) = merge_edit(project, imported);
+    let Some(edit) = edit else { return Ok(merged) };
     crate::edit::apply(project, edit).map_err(|e| FormatError(e.to_string()))?;
-    Ok(added)
+    Ok(merged)
 }
 
 /// The edit that adds an imported project's types, canonical entities and
 /// documents to `project`. Document and canonical ids that clash get a new id
 /// (and the references to them follow); a canonical entity identical to one
 /// of the project's (same id, name and type) is shared rather than copied.
-pub fn merge_edit(project: &Project, imported: Project) -> Option<crate::edit::Edit> {
+/// A document whose text the project already has (same content hash) is
+/// skipped and counted, so importing the same data twice adds nothing.
+pub fn merge_edit(project: &Project, imported: Project) -> (Option<crate::edit::Edit>, Merged) {
     use crate::edit::Edit;
     let mut edits = Vec::new();
     let mut types = project.schema.entity_types.len();
@@ -261,7 +270,19 @@ pub fn merge_edit(project: &Project, imported: Project) -> Option<crate::edit::E
     }
     let mut taken: HashSet<String> = project.documents.iter().map(|d| d.id.clone()).collect();
     let mut document_ids: HashMap<String, String> = HashMap::new();
-    for document in &imported.documents {
+    // Text already present: its document id, so evidence follows it.
+    let mut by_hash: HashMap<String, String> = project
+        .documents
+        .iter()
+        .map(|d| (d.content_hash.clone(), d.id.clone()))
+        .collect();
+    let mut duplicates: HashSet<usize> = HashSet::new();
+    for (n, document) in imported.documents.iter().enumerate() {
+        if let Some(existing) = by_hash.get(&document.content_hash) {
+            document_ids.insert(document.id.clone(), existing.clone());
+            duplicates.insert(n);
+            continue;
+        }
         let mut id = document.id.clone();
         if taken.contains(&id) {
             id = (2..)
@@ -270,9 +291,20 @@ pub fn merge_edit(project: &Project, imported: Project) -> Option<crate::edit::E
                 .unwrap_or(id);
         }
         taken.insert(id.clone());
+        by_hash.insert(document.content_hash.clone(), id.clone());
         document_ids.insert(document.id.clone(), id);
     }
-    for (index, mut document) in (project.documents.len()..).zip(imported.documents) {
+    let merged = Merged {
+        added: imported.documents.len() - duplicates.len(),
+        skipped: duplicates.len(),
+    };
+    let kept = imported
+        .documents
+        .into_iter()
+        .enumerate()
+        .filter(|(n, _)| !duplicates.contains(n))
+        .map(|(_, d)| d);
+    for (index, mut document) in (project.documents.len()..).zip(kept) {
         if let Some(id) = document_ids.get(&document.id) {
             document.id.clone_from(id);
         }
@@ -295,16 +327,18 @@ pub fn merge_edit(project: &Project, imported: Project) -> Option<crate::edit::E
             document: Box::new(document),
         });
     }
-    (!edits.is_empty()).then(|| Edit::Batch {
+    let edit = (!edits.is_empty()).then(|| Edit::Batch {
         label: "import dataset".to_owned(),
         edits,
-    })
+    });
+    (edit, merged)
 }
 
 // Helpers shared by the format files.
 
 /// An error located at a line of a file: `path:line: message`.
 pub(crate) fn error_at(path: &Path, line: usize, message: impl std::fmt::Display) -> FormatError {
+    let message = crate::diagnostics::clip_quotes(&message.to_string());
     FormatError(format!("{}:{line}: {message}", path.display()))
 }
 

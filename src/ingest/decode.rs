@@ -22,6 +22,64 @@ pub fn decode(bytes: &[u8]) -> String {
     normalize_line_ends(&text)
 }
 
+/// Why bytes are not a text article: the kind of file they look like
+/// ("PDF", "ZIP archive", …, or "binary data"), `None` for text.
+///
+/// Known signatures decide first; then, unless a BOM or the UTF-16 shape
+/// says the NULs belong to UTF-16 text, any NUL byte or more than 10% of
+/// control characters (other than tab, line feed, carriage return and form
+/// feed) in the first 8 KiB marks binary data. Linear, one pass.
+pub fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
+    const SIGNATURES: &[(&[u8], &str)] = &[
+        (b"%PDF-", "PDF"),
+        (b"PK\x03\x04", "ZIP archive (or an Office document)"),
+        (b"PK\x05\x06", "ZIP archive"),
+        (b"\x7fELF", "an ELF program"),
+        (b"\x89PNG\r\n\x1a\n", "PNG image"),
+        (b"\xff\xd8\xff", "JPEG image"),
+        (b"GIF87a", "GIF image"),
+        (b"GIF89a", "GIF image"),
+        (b"\x1f\x8b", "gzip archive"),
+        (b"\xfd7zXZ\x00", "xz archive"),
+        (b"7z\xbc\xaf\x27\x1c", "7z archive"),
+        (b"Rar!\x1a\x07", "RAR archive"),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+            "an old Office document",
+        ),
+        (b"SQLite format 3\x00", "SQLite database"),
+        (b"\xca\xfe\xba\xbe", "a Mach-O or Java program"),
+        (b"\xcf\xfa\xed\xfe", "a Mach-O program"),
+        (b"\x00\x00\x00\x0cjP  ", "JPEG 2000 image"),
+    ];
+    for (signature, kind) in SIGNATURES {
+        if bytes.starts_with(signature) {
+            return Some(kind);
+        }
+    }
+    // ISO media (MP4, MOV, HEIC) carry their kind a few bytes in. Formats
+    // whose signature is plain ASCII text ("MZ", "ID3", "OggS") are left to
+    // the NUL check below, so that no article is refused for its first word.
+    if bytes.get(4..8) == Some(b"ftyp") && bytes.first() == Some(&0) {
+        return Some("an MP4/QuickTime media file");
+    }
+    let is_utf16 = encoding_rs::Encoding::for_bom(bytes)
+        .is_some_and(|(e, _)| e != encoding_rs::UTF_8)
+        || utf16_without_bom(bytes).is_some();
+    if is_utf16 {
+        return None;
+    }
+    let sample = bytes.get(..8192).unwrap_or(bytes);
+    if sample.contains(&0) {
+        return Some("binary data");
+    }
+    let controls = sample
+        .iter()
+        .filter(|b| b.is_ascii_control() && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c))
+        .count();
+    (controls * 10 > sample.len()).then_some("binary data")
+}
+
 /// UTF-16 without a BOM shows as a NUL in every other byte of ASCII text.
 fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
@@ -56,6 +114,36 @@ pub fn normalize_line_ends(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn binary_files_are_told_from_text_in_every_encoding() {
+        assert_eq!(binary_kind(b"%PDF-1.7\n%\xe2\xe3"), Some("PDF"));
+        assert_eq!(binary_kind(b"\x7fELF\x02\x01\x01"), Some("an ELF program"));
+        assert_eq!(
+            binary_kind(b"PK\x03\x04rest"),
+            Some("ZIP archive (or an Office document)")
+        );
+        assert_eq!(binary_kind(b"\x89PNG\r\n\x1a\n...."), Some("PNG image"));
+        assert_eq!(binary_kind(b"text with a \x00 NUL"), Some("binary data"));
+        assert_eq!(binary_kind(b"\x01\x02\x03\x04 abc"), Some("binary data"));
+        assert_eq!(binary_kind(b"Plain text.\r\n\x0cNext page\tend"), None);
+        assert_eq!(
+            binary_kind("Arabic \u{0642}\u{0627}\u{0644} and emoji \u{1F600}".as_bytes()),
+            None
+        );
+        assert_eq!(
+            binary_kind(&[0xff, 0xfe, b'h', 0, b'i', 0]),
+            None,
+            "UTF-16 LE with BOM"
+        );
+        assert_eq!(
+            binary_kind(&[0, b'h', 0, b'i', 0, b'!', 0, b'?']),
+            None,
+            "UTF-16 BE without BOM"
+        );
+        assert_eq!(binary_kind(b"caf\xe9 cr\xe8me"), None, "Windows-1252");
+        assert_eq!(binary_kind(b""), None);
+    }
 
     #[test]
     fn decodes_boms_and_legacy_pages() {

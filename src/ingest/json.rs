@@ -8,10 +8,11 @@ use super::{Article, decode::normalize_line_ends, text_article};
 /// Reads a `.json` file: one article object or an array of them.
 pub fn read_json(text: &str) -> Result<Vec<Article>, String> {
     let value: Value = serde_json::from_str(text).map_err(|e| {
+        let line = text.lines().nth(e.line().saturating_sub(1)).unwrap_or("");
         format!(
-            "line {}, column {}: invalid JSON: {e}",
+            "line {}, {}",
             e.line(),
-            e.column()
+            crate::diagnostics::json_error_in_line(&e, line)
         )
     })?;
     match value {
@@ -32,8 +33,13 @@ pub fn read_jsonl(text: &str) -> Result<Vec<Article>, String> {
         if line.trim().is_empty() {
             continue;
         }
-        let value: Value = serde_json::from_str(line)
-            .map_err(|e| format!("line {}, column {}: invalid JSON: {e}", n + 1, e.column()))?;
+        let value: Value = serde_json::from_str(line).map_err(|e| {
+            format!(
+                "line {}, {}",
+                n + 1,
+                crate::diagnostics::json_error_in_line(&e, line)
+            )
+        })?;
         articles.push(article(&value).map_err(|m| format!("line {}: {m}", n + 1))?);
     }
     Ok(articles)

@@ -4,6 +4,7 @@
 //! also stores the text it quotes so that loading can check it.
 
 pub mod claim;
+pub mod conflict;
 pub mod schema;
 pub mod span;
 pub mod validate;
@@ -13,10 +14,13 @@ use serde::{Deserialize, Serialize};
 pub use claim::{
     Attribution, CheckWorthiness, ClaimType, Claimant, Cue, Evidence, Stance, Verdict,
 };
+pub use conflict::{Conflict, ConflictAbout, ConflictKind, ConflictVersion};
 pub use schema::{EntityType, RelationType, Rgb, Schema};
 
-/// The project format version this build writes.
-pub const FORMAT_VERSION: u32 = 1;
+/// The newest project format version, the one this build reads projects
+/// into. Files are written with the oldest version that can hold them
+/// ([`Project::written_version`]): 1 without conflict records, 2 with.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// A whole annotation project, as stored in one RON file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,6 +43,10 @@ pub struct Project {
     /// Cross-document entities that mentions point to.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub canonical_entities: Vec<CanonicalEntity>,
+    /// Unsettled disagreements and merge conflicts about the project itself
+    /// (its name, schema and canonical entities); see [`Conflict`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<Conflict>,
     /// The articles with their annotations.
     #[serde(default)]
     pub documents: Vec<Document>,
@@ -55,8 +63,31 @@ impl Project {
             annotators: Vec::new(),
             schema: Schema::default(),
             canonical_entities: Vec::new(),
+            conflicts: Vec::new(),
             documents: Vec::new(),
         }
+    }
+
+    /// The format version a file of this project is written with: the
+    /// oldest that can hold it, so that an older Gloss still opens projects
+    /// without conflict records and refuses (rather than silently drops)
+    /// those with them.
+    pub fn written_version(&self) -> u32 {
+        if self.conflict_count() > 0 {
+            FORMAT_VERSION
+        } else {
+            1
+        }
+    }
+
+    /// Number of unsettled conflicts: the project's and every document's.
+    pub fn conflict_count(&self) -> usize {
+        self.conflicts.len()
+            + self
+                .documents
+                .iter()
+                .map(|d| d.conflicts.len())
+                .sum::<usize>()
     }
 
     /// The document with `id`.
@@ -174,6 +205,18 @@ pub struct Document {
     /// Publication date as given by the source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
+    /// Author line as the source gives it (a web page's byline).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub byline: Option<String>,
+    /// Name of the publishing site (a web page's `og:site_name`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_name: Option<String>,
+    /// Language tag of the text, e.g. `en` or `ar` (a web page's `lang`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// Text direction, `rtl`, `ltr` or `auto` (a web page's `dir`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<String>,
     /// `sha256:` of the text, used to skip articles imported twice.
     pub content_hash: String,
     /// Workflow status.
@@ -188,6 +231,10 @@ pub struct Document {
     /// Typed links between annotations of this document.
     #[serde(default)]
     pub relations: Vec<Relation>,
+    /// Unsettled disagreements and merge conflicts about this document and
+    /// its annotations; see [`Conflict`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<Conflict>,
     /// The full text, so that a project file is self-contained.
     pub text: String,
 }
@@ -201,11 +248,16 @@ impl Document {
             title: title.into(),
             source: None,
             date: None,
+            byline: None,
+            site_name: None,
+            language: None,
+            direction: None,
             content_hash: content_hash(&text),
             status: Status::New,
             entities: Vec::new(),
             claims: Vec::new(),
             relations: Vec::new(),
+            conflicts: Vec::new(),
             text,
         }
     }
@@ -286,7 +338,7 @@ pub fn content_hash(text: &str) -> String {
     hex
 }
 
-fn next_numbered_id<'a>(prefix: &str, ids: impl Iterator<Item = &'a str>) -> String {
+pub(crate) fn next_numbered_id<'a>(prefix: &str, ids: impl Iterator<Item = &'a str>) -> String {
     let used: std::collections::HashSet<u64> = ids
         .filter_map(|id| id.strip_prefix(prefix)?.parse::<u64>().ok())
         .collect();
@@ -460,4 +512,13 @@ pub struct CanonicalEntity {
     /// Free note (a Wikidata id, say).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+/// A count with its noun for messages: "1 document", "2 documents".
+pub fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
 }

@@ -23,6 +23,29 @@ pub fn read_regular_file(path: &Path) -> std::io::Result<Vec<u8>> {
 /// old file or the new one, never a mix: temp file in the same folder, fsync,
 /// rename, fsync of the folder.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomically_with_faults(path, bytes, &mut |_, _| Ok(()))
+}
+
+/// A step of [`write_atomically`] at which a test can inject a failure.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SaveStep {
+    /// Flushing the fully written temporary file to disk (a full disk
+    /// reports itself here at the latest).
+    Sync,
+    /// Renaming the temporary file over the target.
+    Rename,
+}
+
+/// [`write_atomically`], calling `fault(step, temp_file)` just before each
+/// [`SaveStep`]; an error it returns fails that step as the system would.
+/// For tests of the failure paths only.
+#[doc(hidden)]
+pub fn write_atomically_with_faults(
+    path: &Path,
+    bytes: &[u8],
+    fault: &mut dyn FnMut(SaveStep, &Path) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     // Replace the file a symlink points to, not the link itself.
     let resolved = match std::fs::symlink_metadata(path) {
         Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(path).ok(),
@@ -36,11 +59,20 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if path.is_dir() {
         return Err(std::io::Error::other("is a directory"));
     }
+    // A read-only file is the user saying "do not change this"; a rename
+    // would replace it regardless of its permissions.
+    if super::output::is_read_only(path) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            "the file is read-only",
+        ));
+    }
     let mut temp = tempfile::Builder::new()
-        .prefix(".gloss-save-")
+        .prefix(&temp_prefix(path))
         .suffix(".tmp")
         .tempfile_in(dir)?;
     temp.write_all(bytes)?;
+    fault(SaveStep::Sync, temp.path())?;
     temp.as_file().sync_all()?;
     if let Ok(meta) = std::fs::metadata(path) {
         // Keep the permissions of the file being replaced.
@@ -56,10 +88,45 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
                 .set_permissions(std::fs::Permissions::from_mode(0o644));
         }
     }
+    fault(SaveStep::Rename, temp.path())?;
     temp.persist(path).map_err(|e| e.error)?;
     // Make the rename itself durable; not every platform can open a folder.
     if let Ok(folder) = std::fs::File::open(dir) {
         let _ = folder.sync_all();
     }
     Ok(())
+}
+
+/// The name every temporary save file of `path` starts with: a hidden file
+/// named after the target, so stale ones can be matched to their project.
+pub fn temp_prefix(path: &Path) -> String {
+    format!(
+        ".{}.gloss-save-",
+        path.file_name().unwrap_or_default().to_string_lossy()
+    )
+}
+
+/// Removes temporary save files of `path` left by a save that was killed.
+/// The caller holds the project's lock, so no live writer is mid-save.
+/// Returns how many were removed.
+pub fn remove_stale_temps(path: &Path, _held: &super::lock::ProjectLock) -> usize {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let prefix = temp_prefix(path);
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .filter(|entry| {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with(&prefix)
+                && name.ends_with(".tmp")
+                && entry.file_type().is_ok_and(|t| t.is_file())
+        })
+        .filter(|entry| std::fs::remove_file(entry.path()).is_ok())
+        .count()
 }

@@ -2,7 +2,9 @@
 //! deterministic, atomic save.
 
 pub mod atomic;
+pub mod lock;
 mod migrate;
+pub mod output;
 pub mod recovery;
 
 use std::fmt;
@@ -13,7 +15,8 @@ use serde::Deserialize;
 use crate::model::validate::{Problem, validate};
 use crate::model::{FORMAT_VERSION, Project};
 
-pub use atomic::{read_regular_file, write_atomically};
+pub use atomic::{read_regular_file, remove_stale_temps, write_atomically};
+pub use lock::{LockError, ProjectLock};
 
 /// Why a project file could not be opened. Displays as one line that names
 /// the file (and line:column where known).
@@ -165,7 +168,17 @@ fn spanned(path: &Path, error: ron::error::SpannedError) -> LoadError {
         path: path.to_owned(),
         line: error.span.start.line,
         column: error.span.start.col,
-        message: error.code.to_string(),
+        message: ron_message(&error.code),
+    }
+}
+
+/// A RON parser error in user terms.
+fn ron_message(code: &ron::Error) -> String {
+    match code {
+        ron::Error::ExceededRecursionLimit => {
+            "values are nested too deeply for a Gloss project file".to_owned()
+        }
+        other => crate::diagnostics::clip_quotes(&other.to_string()),
     }
 }
 
@@ -215,13 +228,16 @@ fn io_message(error: &std::io::Error) -> String {
 
 /// The canonical text of a project: pretty, deterministic RON. Lists are
 /// expanded one item per line and each item (entity type, canonical entity,
-/// entity, claim, relation) is written on one line, so adding an annotation
+/// entity, claim, relation, conflict) is written on one line, so adding an annotation
 /// shows as a one-line `git diff`.
 pub fn to_ron(project: &Project) -> String {
-    let mut out = String::from(
-        "// Gloss project file, format version 1: see docs/format.md.\n#![enable(implicit_some)]\n(\n",
+    // The oldest version that can hold the project, so that an older Gloss
+    // still opens it unless it has conflict records (which it would drop).
+    let version = project.written_version();
+    let mut out = format!(
+        "// Gloss project file, format version {version}: see docs/format.md.\n#![enable(implicit_some)]\n(\n",
     );
-    field(&mut out, 1, "version", &project.version);
+    field(&mut out, 1, "version", &version);
     field(&mut out, 1, "name", &project.name);
     optional(&mut out, 1, "created", &project.created);
     optional(&mut out, 1, "modified", &project.modified);
@@ -245,6 +261,9 @@ pub fn to_ron(project: &Project) -> String {
             &project.canonical_entities,
         );
     }
+    if !project.conflicts.is_empty() {
+        list(&mut out, 1, "conflicts", &project.conflicts);
+    }
     out.push_str("  documents: [\n");
     for doc in &project.documents {
         out.push_str("    (\n");
@@ -257,6 +276,9 @@ pub fn to_ron(project: &Project) -> String {
         list(&mut out, 3, "entities", &doc.entities);
         list(&mut out, 3, "claims", &doc.claims);
         list(&mut out, 3, "relations", &doc.relations);
+        if !doc.conflicts.is_empty() {
+            list(&mut out, 3, "conflicts", &doc.conflicts);
+        }
         field(&mut out, 3, "text", &doc.text);
         out.push_str("    ),\n");
     }

@@ -23,8 +23,9 @@ pub enum Startup {
     Sample,
     /// A project file.
     Project(PathBuf),
-    /// Articles to import into a new project.
-    Articles(Vec<PathBuf>),
+    /// Articles to import into a new project, web pages read as the mode
+    /// says.
+    Articles(Vec<PathBuf>, crate::ingest::HtmlMode),
     /// A project already in memory (tests).
     InMemory(Box<Project>, Option<PathBuf>),
 }
@@ -72,6 +73,8 @@ pub struct GlossApp {
     pub selected: Option<AnnotationRef>,
     /// Snap selections to word boundaries.
     pub snap_to_words: bool,
+    /// How imported web pages are read (File → Web pages).
+    pub html_mode: crate::ingest::HtmlMode,
     /// Dark theme.
     pub dark: bool,
     /// Document list filter.
@@ -123,6 +126,7 @@ impl GlossApp {
     /// `data_dir`; errors become a message and an empty project.
     pub fn new_in(startup: Startup, files: Box<dyn FilePicker>, data_dir: PathBuf) -> Self {
         let mut message = None;
+        let mut html_mode = crate::ingest::HtmlMode::default();
         let session = match startup {
             Startup::Sample => match crate::sample::sample_project() {
                 Ok(project) => Session::new(project, None),
@@ -132,15 +136,27 @@ impl GlossApp {
                 }
             },
             Startup::Project(path) => match Session::open(&path) {
-                Ok(session) => session,
+                Ok((session, refused)) => {
+                    if let Some(refused) = refused {
+                        message = Some(format!(
+                            "{refused}: opened read-only (Save As to keep changes)"
+                        ));
+                    }
+                    session
+                }
                 Err(e) => {
                     message = Some(e.to_string());
                     Session::new(Project::new("Untitled"), None)
                 }
             },
-            Startup::Articles(paths) => {
+            Startup::Articles(paths, mode) => {
+                html_mode = mode;
                 let mut session = Session::new(Project::new("Untitled"), None);
-                let (edit, report) = crate::ingest::add_articles(&session.project, &paths);
+                let (edit, report) =
+                    crate::ingest::add_articles_with(&session.project, &paths, mode);
+                if !report.warnings.is_empty() {
+                    message = Some(report.warnings.join("; "));
+                }
                 if let Some(edit) = edit
                     && let Err(e) = session.apply(edit)
                 {
@@ -159,6 +175,7 @@ impl GlossApp {
             selection: None,
             selected: None,
             snap_to_words: true,
+            html_mode,
             dark: false,
             doc_filter: String::new(),
             side_pane: SidePane::Inspector,
@@ -203,7 +220,14 @@ impl GlossApp {
 
     /// Where the current project's recovery copy goes.
     pub fn recovery_path(&self) -> PathBuf {
-        crate::store::recovery::recovery_path(self.session.path.as_deref(), &self.data_dir)
+        // A read-only session must not journal beside a file another
+        // Gloss is writing: that one's recovery copy lives there.
+        let path = self
+            .session
+            .path
+            .as_deref()
+            .filter(|_| !self.session.is_read_only());
+        crate::store::recovery::recovery_path(path, &self.data_dir)
     }
 
     /// Shows a message in the status bar.

@@ -104,6 +104,7 @@ impl GlossApp {
             Action::ZoomIn => egui::gui_zoom::zoom_in(ctx),
             Action::ZoomOut => egui::gui_zoom::zoom_out(ctx),
             Action::ToggleWordSnap => self.snap_to_words = !self.snap_to_words,
+            Action::SetHtmlMode(mode) => self.html_mode = mode,
             Action::Help => self.show_help = !self.show_help,
             Action::Quit => {
                 if self.session.is_dirty() {
@@ -183,7 +184,10 @@ impl GlossApp {
 
     /// Saves to `path` or the session's file; asks for a file when there is none.
     pub fn save(&mut self, path: Option<&Path>) -> bool {
-        if path.is_none() && self.session.path.is_none() {
+        if path.is_none() && (self.session.path.is_none() || self.session.is_read_only()) {
+            if self.session.is_read_only() {
+                self.notify("this project is open read-only: save it under another name");
+            }
             self.files
                 .pick(PickKind::SaveProject, &self.suggested_file_name());
             return false;
@@ -198,7 +202,16 @@ impl GlossApp {
                 true
             }
             Err(e) => {
-                self.notify(e.to_string());
+                let target = path
+                    .map(Path::to_owned)
+                    .or_else(|| self.session.path.clone());
+                let read_only_file = target.is_some_and(|t| crate::store::output::is_read_only(&t));
+                self.notify(format!("{e}; the project was not saved"));
+                if read_only_file {
+                    // Offer another name rather than a dead end.
+                    self.files
+                        .pick(PickKind::SaveProject, &self.suggested_file_name());
+                }
                 false
             }
         }
@@ -275,10 +288,11 @@ impl GlossApp {
             }
             JobOutput::Opened { path, result } => match result {
                 Ok(project) => {
-                    self.replace_session(Session::new(*project, Some(path.clone())));
-                    self.remember_recent(&path);
-                    self.notify(format!("opened {}", path.display()));
-                    self.offer_recovery();
+                    match crate::store::ProjectLock::acquire(&path, std::time::Duration::ZERO) {
+                        Ok(lock) => self.open_loaded(*project, path, Ok(lock)),
+                        // Another writer has it: ask before opening it read-only.
+                        Err(e) => self.dialogs.ask_locked(*project, path, e),
+                    }
                 }
                 Err(e) => self.notify(e),
             },
@@ -293,13 +307,20 @@ impl GlossApp {
             }
             JobOutput::DatasetImported(result) => match result {
                 Ok(imported) => {
-                    let documents = imported.project.documents.len();
-                    if let Some(edit) =
-                        crate::formats::merge_edit(&self.session.project, imported.project)
-                        && self.apply(edit)
-                    {
-                        let mut message =
-                            format!("imported {documents} document(s) (one undo step)");
+                    let (edit, merged) =
+                        crate::formats::merge_edit(&self.session.project, imported.project);
+                    let applied = edit.is_some_and(|edit| self.apply(edit));
+                    if applied || merged.skipped > 0 {
+                        let mut message = format!(
+                            "imported {} (one undo step)",
+                            crate::model::plural(merged.added, "document")
+                        );
+                        if merged.skipped > 0 {
+                            message.push_str(&format!(
+                                "; skipped {} already in the project",
+                                crate::model::plural(merged.skipped, "document")
+                            ));
+                        }
                         for warning in &imported.warnings {
                             message.push_str("; ");
                             message.push_str(warning);
@@ -320,6 +341,28 @@ impl GlossApp {
                 }
                 Err(e) => self.notify(format!("export: {e}")),
             },
+        }
+    }
+
+    /// Shows a project that was loaded from `path`, with its lock or, when
+    /// another writer holds it, read-only.
+    pub fn open_loaded(
+        &mut self,
+        project: Project,
+        path: PathBuf,
+        lock: Result<crate::store::ProjectLock, crate::store::LockError>,
+    ) {
+        let read_only = lock.is_err();
+        self.replace_session(Session::with_lock(project, path.clone(), lock));
+        self.remember_recent(&path);
+        if read_only {
+            self.notify(format!(
+                "opened {} read-only: another Gloss has it open (Save As to keep changes)",
+                path.display()
+            ));
+        } else {
+            self.notify(format!("opened {}", path.display()));
+            self.offer_recovery();
         }
     }
 
@@ -385,6 +428,7 @@ impl GlossApp {
         let paths = paths.to_vec();
         let total = paths.len();
         let origin = self.job_origin();
+        let html = self.html_mode;
         self.jobs.spawn(
             format!("reading {total} file(s)"),
             total,
@@ -393,7 +437,7 @@ impl GlossApp {
                 let mut articles = Vec::new();
                 let mut errors = Vec::new();
                 for path in paths {
-                    match crate::ingest::read_articles(&path) {
+                    match crate::ingest::read_articles_with(&path, html) {
                         Ok(found) => articles.extend(found.into_iter().map(|a| (path.clone(), a))),
                         Err(e) => errors.push(e),
                     }
@@ -416,6 +460,7 @@ impl GlossApp {
         if !report.added.is_empty() {
             parts.push(format!("imported {} article(s)", report.added.len()));
         }
+        parts.extend(report.warnings.iter().cloned());
         parts.extend(report.skipped.iter().cloned());
         parts.extend(report.errors.iter().map(ToString::to_string));
         if !parts.is_empty() {

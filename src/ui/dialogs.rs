@@ -49,6 +49,12 @@ pub enum Prompt {
     },
     /// Import or export a dataset.
     Dataset(DatasetForm),
+    /// The project just loaded is open in another writer.
+    Locked {
+        project: Box<Project>,
+        path: PathBuf,
+        error: crate::store::LockError,
+    },
 }
 
 /// The dataset import/export form.
@@ -100,6 +106,15 @@ impl Dialogs {
         self.prompt = Prompt::Recovery {
             project: Box::new(project),
             path,
+        };
+    }
+
+    /// Asks whether to open a project another writer holds read-only.
+    pub fn ask_locked(&mut self, project: Project, path: PathBuf, error: crate::store::LockError) {
+        self.prompt = Prompt::Locked {
+            project: Box::new(project),
+            path,
+            error,
         };
     }
 
@@ -217,7 +232,51 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
             all_documents,
         } => annotate_all(app, ctx, text, label, all_documents),
         Prompt::Dataset(form) => dataset(app, ctx, form),
+        Prompt::Locked {
+            project,
+            path,
+            error,
+        } => locked(app, ctx, project, path, error),
     };
+}
+
+fn locked(
+    app: &mut GlossApp,
+    ctx: &egui::Context,
+    project: Box<Project>,
+    path: PathBuf,
+    error: crate::store::LockError,
+) -> Prompt {
+    let mut choice = None;
+    Modal::new(Id::unique("locked")).show(ctx, |ui| {
+        ui.heading("Project open elsewhere");
+        ui.label(error.to_string());
+        ui.label("Open it read-only? You can still save your changes under another name.");
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui.button("Open read-only").clicked() {
+                choice = Some(true);
+            }
+            if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                choice = Some(false);
+            }
+        });
+    });
+    match choice {
+        Some(true) => {
+            app.open_loaded(*project, path, Err(error));
+            Prompt::None
+        }
+        Some(false) => {
+            app.notify(format!("{}: not opened", path.display()));
+            Prompt::None
+        }
+        None => Prompt::Locked {
+            project,
+            path,
+            error,
+        },
+    }
 }
 
 fn unsaved(app: &mut GlossApp, ctx: &egui::Context, then: AfterSave) -> Prompt {
@@ -243,7 +302,7 @@ fn unsaved(app: &mut GlossApp, ctx: &egui::Context, then: AfterSave) -> Prompt {
     });
     match choice {
         Some("save") => {
-            if app.session.path.is_none() {
+            if app.session.path.is_none() || app.session.is_read_only() {
                 // Ask where to save; once saved, carry on with `then`.
                 app.after_save = Some(then);
                 app.act(super::Action::SaveAs);
@@ -530,7 +589,9 @@ fn start_dataset_job(app: &mut GlossApp, form: &DatasetForm) {
         return;
     }
     let overwrites_project = paths.first().is_some_and(|target| match &app.session.path {
-        Some(project_path) => crate::cli::refuses_to_overwrite(project_path, target),
+        Some(project_path) => {
+            crate::store::output::check_file(target, Some(project_path), true, true).is_err()
+        }
         // A never-saved project: no file of its own, but other projects count.
         None => {
             target

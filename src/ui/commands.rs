@@ -118,7 +118,7 @@ impl GlossApp {
                 if self.show_help {
                     self.show_help = false;
                 } else if self.dialogs.is_open() {
-                    self.dialogs.close();
+                    self.cancel_prompt();
                 } else if self.claim_editor.is_some() {
                     self.claim_editor = None;
                 } else if self.schema_editor.is_some() {
@@ -160,8 +160,8 @@ impl GlossApp {
             self.selected = None;
         }
         self.notify(format!(
-            "{what} ({} steps left to undo)",
-            self.session.history.undo_len()
+            "{what} ({} left to undo)",
+            crate::model::plural(self.session.history.undo_len(), "step")
         ));
     }
 
@@ -332,7 +332,7 @@ impl GlossApp {
             },
             JobOutput::Exported(result) => match result {
                 Ok((files, warnings)) => {
-                    let mut message = format!("exported {files} file(s)");
+                    let mut message = format!("exported {}", crate::model::plural(files, "file"));
                     for warning in &warnings {
                         message.push_str("; ");
                         message.push_str(warning);
@@ -430,7 +430,7 @@ impl GlossApp {
         let origin = self.job_origin();
         let html = self.html_mode;
         self.jobs.spawn(
-            format!("reading {total} file(s)"),
+            format!("reading {}", crate::model::plural(total, "file")),
             total,
             origin,
             move |done| {
@@ -458,7 +458,10 @@ impl GlossApp {
         }
         let mut parts = Vec::new();
         if !report.added.is_empty() {
-            parts.push(format!("imported {} article(s)", report.added.len()));
+            parts.push(format!(
+                "imported {}",
+                crate::model::plural(report.added.len(), "article")
+            ));
         }
         parts.extend(report.warnings.iter().cloned());
         parts.extend(report.skipped.iter().cloned());

@@ -218,6 +218,26 @@ pub fn annotate_all_edit(
     (edit, count)
 }
 
+impl GlossApp {
+    /// Escape on a prompt: its Cancel, whatever the prompt. Nothing the user
+    /// made is dropped: a recovery copy stays for the next start.
+    pub fn cancel_prompt(&mut self) {
+        match std::mem::take(&mut self.dialogs.prompt) {
+            Prompt::None => {}
+            Prompt::Unsaved(_)
+            | Prompt::Path {
+                kind: PickKind::SaveProject,
+                ..
+            } => self.after_save = None,
+            Prompt::Recovery { .. } => {
+                self.notify("the recovery copy is kept; it is offered again next time")
+            }
+            Prompt::Locked { path, .. } => self.notify(format!("{}: not opened", path.display())),
+            Prompt::Path { .. } | Prompt::AnnotateAll { .. } | Prompt::Dataset(_) => {}
+        }
+    }
+}
+
 /// Draws the prompt, if any, and acts on its buttons.
 pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
     let prompt = std::mem::take(&mut app.dialogs.prompt);
@@ -353,7 +373,9 @@ fn path(app: &mut GlossApp, ctx: &egui::Context, kind: PickKind, mut text: Strin
         });
         let edit = edit.inner;
         edit.request_focus();
-        let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        // The field is the only input of this prompt: Enter confirms it
+        // whether or not the field still reports focus this frame.
+        let enter = ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Enter));
         ui.horizontal(|ui| {
             if ui.button("OK").clicked() || enter {
                 done = Some(true);
@@ -397,9 +419,9 @@ fn recovery(
             app.session.display_name()
         ));
         ui.label(format!(
-            "{} documents, {} annotations.",
-            project.documents.len(),
-            project.annotation_count()
+            "{}, {}.",
+            crate::model::plural(project.documents.len(), "document"),
+            crate::model::plural(project.annotation_count(), "annotation")
         ));
         ui.horizontal(|ui| {
             if ui.button("Restore").clicked() {
@@ -470,7 +492,10 @@ fn annotate_all(
                 count
             }
         };
-        ui.label(format!("{count} new mention(s) will be tagged {label}."));
+        ui.label(format!(
+            "{} will be tagged {label}.",
+            crate::model::plural(count, "new mention")
+        ));
         ui.horizontal(|ui| {
             if ui
                 .add_enabled(count > 0, egui::Button::new("Annotate all"))
@@ -490,7 +515,8 @@ fn annotate_all(
                 && app.apply(edit)
             {
                 app.notify(format!(
-                    "tagged {count} mention(s) of {text:?} as {label} (one undo step)"
+                    "tagged {} of {text:?} as {label} (one undo step)",
+                    crate::model::plural(count, "mention")
                 ));
             }
             Prompt::None

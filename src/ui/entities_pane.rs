@@ -47,11 +47,11 @@ pub fn entities(app: &mut GlossApp, ui: &mut egui::Ui) {
         let documents: std::collections::BTreeSet<usize> =
             mentions.iter().map(|(d, _)| *d).collect();
         egui::CollapsingHeader::new(format!(
-            "{} ({}) — {} mentions in {} documents",
+            "{} ({}) — {} in {}",
             canonical.name,
             canonical.label,
-            mentions.len(),
-            documents.len()
+            crate::model::plural(mentions.len(), "mention"),
+            crate::model::plural(documents.len(), "document")
         ))
         .id_salt(&canonical.id)
         .show(ui, |ui| {

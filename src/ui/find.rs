@@ -120,9 +120,9 @@ pub fn bar(app: &mut GlossApp, ui: &mut egui::Ui) {
         let here = app.document_id().unwrap_or_default();
         let in_doc = app.find.by_document.get(&here).map_or(0, Vec::len);
         ui.label(format!(
-            "{in_doc} here · {} in {} documents",
+            "{in_doc} here · {} in {}",
             app.find.hits.len(),
-            app.find.by_document.len()
+            crate::model::plural(app.find.by_document.len(), "document")
         ));
         if ui.button("Next").clicked()
             || (field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)))

@@ -1,0 +1,126 @@
+//! Workspace behaviour a new user relies on: Enter confirms the typed-path
+//! prompts, Escape cancels every prompt without losing work, and messages
+//! count in words ("1 step", not "1 steps").
+
+mod common;
+
+use std::path::PathBuf;
+
+use egui::{Key, Modifiers};
+use egui_kittest::kittest::Queryable as _;
+use gloss::ui::files::ScriptedPicker;
+use gloss::ui::{GlossApp, Startup};
+
+/// The sample project on a machine without file dialogs, as here: every
+/// dialog falls back to the typed-path prompt.
+fn app_without_dialogs(dir: &tempfile::TempDir) -> GlossApp {
+    let mut picker = ScriptedPicker::new(vec![]);
+    picker.no_dialog = true;
+    GlossApp::new_in(Startup::Sample, Box::new(picker), dir.path().join("data"))
+}
+
+#[test]
+fn enter_confirms_the_typed_save_as_path() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let target: PathBuf = dir.path().join("typed.gloss.ron");
+    let mut harness = common::harness(app_without_dialogs(&dir));
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
+    harness.run();
+    harness.get_by_label("Save project as");
+    harness
+        .get_by_label("Path:")
+        .type_text(target.to_str().expect("UTF-8 path"));
+    harness.run();
+    assert!(!target.exists(), "typing alone saves nothing");
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert!(
+        harness.query_by_label("Save project as").is_none(),
+        "the prompt closed"
+    );
+    assert_eq!(
+        harness.state().session.path.as_deref(),
+        Some(target.as_path())
+    );
+    let saved = gloss::store::load(&target).expect("a valid project was written");
+    assert_eq!(
+        saved.documents.len(),
+        harness.state().session.project.documents.len()
+    );
+}
+
+#[test]
+fn escape_cancels_the_typed_path_prompt_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = common::harness(app_without_dialogs(&dir));
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
+    harness.run();
+    harness.get_by_label("Save project as");
+    harness.get_by_label("Path:").type_text("half-typed");
+    harness.run();
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert!(harness.query_by_label("Save project as").is_none());
+    assert!(harness.state().session.path.is_none());
+    assert!(harness.state().after_save.is_none());
+}
+
+#[test]
+fn escape_cancels_the_unsaved_changes_question_and_keeps_the_changes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = common::harness(app_without_dialogs(&dir));
+    let text = harness
+        .state()
+        .document()
+        .expect("the sample has a document")
+        .text
+        .clone();
+    let byte = text.find("Russian").expect("the sample mentions Russian");
+    let start = text[..byte].chars().count();
+    harness.state_mut().selection = Some((start, start + "Russian".chars().count()));
+    harness.run();
+    harness.key_press(Key::Num7);
+    harness.run();
+    let edited = harness.state().session.project.clone();
+    assert!(harness.state().session.is_dirty());
+    // File → New asks first; Escape is Cancel.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    harness.run();
+    harness.get_by_label("Unsaved changes");
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert!(harness.query_by_label("Unsaved changes").is_none());
+    assert_eq!(harness.state().session.project, edited);
+    assert!(harness.state().session.is_dirty());
+}
+
+#[test]
+fn undo_messages_count_in_words() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = common::harness(app_without_dialogs(&dir));
+    let text = harness
+        .state()
+        .document()
+        .expect("the sample has a document")
+        .text
+        .clone();
+    let byte = text.find("Russian").expect("the sample mentions Russian");
+    let start = text[..byte].chars().count();
+    for _ in 0..2 {
+        harness.state_mut().selection = Some((start, start + "Russian".chars().count()));
+        harness.run();
+        harness.key_press(Key::Num7);
+        harness.run();
+        harness.key_press(Key::Delete);
+        harness.run();
+    }
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    // Four steps were made; one undone leaves three.
+    harness.get_by_label_contains("(3 steps left to undo)");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    harness.get_by_label_contains("(1 step left to undo)");
+}

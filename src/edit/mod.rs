@@ -273,7 +273,6 @@ pub fn now() -> String {
 
 /// Applies `edit` to `project` and returns the edit that undoes it. On error
 /// the project is left as it was (a failing batch is rolled back).
-
 pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
     Ok(match edit {
         Edit::InsertEntity { doc, index, entity } => {

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::fmt;
 
 use super::span::CharIndex;
-use super::{Claimant, Document, Evidence, FORMAT_VERSION, Project};
+use super::{Claimant, Conflict, ConflictAbout, Document, Evidence, FORMAT_VERSION, Project};
 
 /// One thing wrong with a project, located by document and annotation id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,6 +91,7 @@ pub fn validate(project: &Project) -> Vec<Problem> {
             out.report(Some(&c.id), format!("unknown entity type {:?}", c.label));
         }
     }
+    validate_project_conflicts(project, &mut out);
     let mut doc_ids = HashSet::new();
     for doc in &project.documents {
         out.document = Some(doc.id.clone());
@@ -206,7 +207,84 @@ fn validate_document(
             }
         }
     }
+    validate_document_conflicts(doc, out);
     if super::content_hash(&doc.text) != doc.content_hash {
         out.report(None, "content_hash does not match the text".to_owned());
+    }
+}
+
+/// Checks ids and versions common to every conflict list.
+fn check_conflict_list<'c>(conflicts: &'c [Conflict], out: &mut Collector) -> Vec<&'c Conflict> {
+    let mut ids = HashSet::new();
+    let mut checked = Vec::with_capacity(conflicts.len());
+    for c in conflicts {
+        if !ids.insert(c.id.as_str()) {
+            out.report(Some(&c.id), "conflict id is used twice".to_owned());
+        }
+        if c.versions.is_empty() {
+            out.report(Some(&c.id), "conflict has no versions".to_owned());
+        }
+        checked.push(c);
+    }
+    checked
+}
+
+/// A project's conflicts are about the project, its schema and canonical
+/// entities, and name ones that exist.
+fn validate_project_conflicts(project: &Project, out: &mut Collector) {
+    for c in check_conflict_list(&project.conflicts, out) {
+        let missing = match &c.about {
+            ConflictAbout::Annotations | ConflictAbout::Document => {
+                out.report(
+                    Some(&c.id),
+                    "a conflict about a document belongs in that document's conflicts".to_owned(),
+                );
+                None
+            }
+            ConflictAbout::Project => None,
+            ConflictAbout::EntityType(key) => project
+                .schema
+                .entity_type(key)
+                .is_none()
+                .then(|| format!("conflict names unknown entity type {key:?}")),
+            ConflictAbout::RelationType(key) => project
+                .schema
+                .relation_type(key)
+                .is_none()
+                .then(|| format!("conflict names unknown relation type {key:?}")),
+            ConflictAbout::CanonicalEntity(id) => project
+                .canonical(id)
+                .is_none()
+                .then(|| format!("conflict names unknown canonical entity {id:?}")),
+        };
+        if let Some(message) = missing {
+            out.report(Some(&c.id), message);
+        }
+    }
+}
+
+/// A document's conflicts are about the document or its annotations, and
+/// every annotation they name exists.
+fn validate_document_conflicts(doc: &Document, out: &mut Collector) {
+    for c in check_conflict_list(&doc.conflicts, out) {
+        if !c.about.is_in_document() {
+            out.report(
+                Some(&c.id),
+                "a conflict about the project belongs in the project's conflicts".to_owned(),
+            );
+        }
+        for id in c.annotation_ids() {
+            if c.about != ConflictAbout::Annotations {
+                out.report(
+                    Some(&c.id),
+                    format!("conflict names annotation {id:?} but is not about annotations"),
+                );
+            } else if !doc.has_span_annotation(id) && doc.relation(id).is_none() {
+                out.report(
+                    Some(&c.id),
+                    format!("conflict names {id:?}, which is not an annotation of this document"),
+                );
+            }
+        }
     }
 }

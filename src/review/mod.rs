@@ -2,4 +2,5 @@
 //! (adjudication comes later).
 
 pub mod agree;
+pub mod merge;
 pub mod stats;

@@ -6,7 +6,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{corpus, gloss, py_slice, stderr, stdout, temp_dir};
+use common::{corpus, gloss, gloss_within, py_slice, stderr, stdout, temp_dir};
 use serde_json::Value;
 
 fn export_jsonl(project: &Path) -> Vec<Value> {
@@ -145,8 +145,9 @@ fn new_refuses_to_overwrite_without_force() {
     let project = dir.path().join("p.ron");
     fs::write(&project, "precious").unwrap();
     let out = gloss(&["new", project.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("already exists"));
+    // 3: writing it would replace a file without consent.
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("already exists; use --force to replace it"));
     assert!(stderr(&out).contains("p.ron"));
     assert_eq!(fs::read_to_string(&project).unwrap(), "precious");
     let forced = gloss(&[
@@ -171,12 +172,13 @@ fn unreadable_articles_get_an_error_naming_the_file() {
     fs::write(&empty, "  \n").unwrap();
     let broken = dir.path().join("broken.jsonl");
     fs::write(&broken, "{\"text\": \"ok\"}\n{not json\n").unwrap();
-    for (article, needle) in [
-        (empty.as_path(), "empty"),
-        (broken.as_path(), "line 2"),
+    let project = dir.path().join("x.ron");
+    for (article, what) in [
+        (empty.as_path(), "the article is empty"),
+        // The second line's `{not` fails at its second character.
+        (broken.as_path(), "line 2, column 2: key must be a string"),
         (Path::new("/no/such/article.txt"), "no such file"),
     ] {
-        let project = dir.path().join("x.ron");
         let out = gloss(&[
             "new",
             project.to_str().unwrap(),
@@ -185,9 +187,16 @@ fn unreadable_articles_get_an_error_naming_the_file() {
         ]);
         assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
         let message = stderr(&out);
-        assert!(message.contains(article.to_str().unwrap()), "{message}");
-        assert!(message.contains(needle), "{message}");
-        assert_eq!(message.lines().count(), 1, "one line: {message}");
+        // What went wrong, with the article; then that the project was not made.
+        assert_eq!(
+            message.lines().collect::<Vec<_>>(),
+            [
+                format!("gloss: {}: {what}", article.display()),
+                format!("gloss: {}: was not created", project.display()),
+            ],
+            "{message}"
+        );
+        assert!(!project.exists(), "no project is written");
     }
 }
 
@@ -226,6 +235,19 @@ fn save_load_round_trip_is_exact_and_fmt_is_idempotent() {
 /// Writes a broken variant of the sample and checks that `validate` and `fmt`
 /// refuse it with a one-line error naming the file, and leave it untouched.
 fn assert_refused(dir: &Path, name: &str, bytes: &[u8], expected_code: i32, needle: &str) {
+    assert_refused_at(dir, name, bytes, expected_code, needle, None);
+}
+
+/// [`assert_refused`], and when `at` is a place (`LINE` or `LINE:COLUMN`),
+/// the message says `NAME:AT: NEEDLE`.
+fn assert_refused_at(
+    dir: &Path,
+    name: &str,
+    bytes: &[u8],
+    expected_code: i32,
+    needle: &str,
+    at: Option<&str>,
+) {
     let path = dir.join(name);
     fs::write(&path, bytes).unwrap();
     for command in ["validate", "fmt", "stats"] {
@@ -244,6 +266,18 @@ fn assert_refused(dir: &Path, name: &str, bytes: &[u8], expected_code: i32, need
         assert!(
             message.contains(needle),
             "{command} {name}: expected {needle:?} in {message}"
+        );
+        if let Some(at) = at {
+            let located = format!("{name}:{at}: {needle}");
+            assert!(
+                message.contains(&located),
+                "{command} {name}: expected {located:?} in {message}"
+            );
+        }
+        assert_eq!(
+            message.lines().count(),
+            1,
+            "{command} {name}: one line: {message}"
         );
         assert!(!message.contains("panicked"), "{message}");
         assert_eq!(
@@ -265,8 +299,15 @@ fn crafted_bad_projects_are_refused_with_clear_messages() {
         );
         sample.replacen(from, to, 1).into_bytes()
     };
+    // Problems found by validation are located on their line.
+    let line_of = |needle: &str| {
+        let line = sample.lines().position(|l| l.contains(needle));
+        line.expect("the fixture line is in the sample") + 1
+    };
+    let e1 = line_of("(id: \"e1\",").to_string();
+    let in_doc = "document \"kim-putin-arms-meeting\"";
     // Span out of range.
-    assert_refused(
+    assert_refused_at(
         dir.path(),
         "range.ron",
         &replace_once(
@@ -274,40 +315,38 @@ fn crafted_bad_projects_are_refused_with_clear_messages() {
             "start: 18, end: 99999, text: \"Kim\"",
         ),
         1,
-        "out of range",
+        &format!("{in_doc}, \"e1\": span 18..99999 is out of range"),
+        Some(&e1),
     );
-    // Quote mismatch, located on its line.
-    let mismatch = replace_once(
-        "start: 18, end: 21, text: \"Kim\"",
-        "start: 18, end: 21, text: \"Kym\"",
+    // Quote mismatch.
+    assert_refused_at(
+        dir.path(),
+        "quote.ron",
+        &replace_once(
+            "start: 18, end: 21, text: \"Kim\"",
+            "start: 18, end: 21, text: \"Kym\"",
+        ),
+        1,
+        &format!("{in_doc}, \"e1\": span quotes \"Kym\" but the text at 18..21 is \"Kim\""),
+        Some(&e1),
     );
-    assert_refused(dir.path(), "quote.ron", &mismatch, 1, "quotes \"Kym\"");
-    let out = gloss(&["validate", dir.path().join("quote.ron").to_str().unwrap()]);
-    let line = sample
-        .lines()
-        .position(|l| l.contains("text: \"Kim\""))
-        .unwrap()
-        + 1;
-    assert!(
-        stderr(&out).contains(&format!("quote.ron:{line}:")),
-        "{}",
-        stderr(&out)
-    );
-    // Duplicate id.
-    assert_refused(
+    // Duplicate id: e2 renamed e1 (located at the first e1).
+    assert_refused_at(
         dir.path(),
         "dup.ron",
         &replace_once("(id: \"e2\",", "(id: \"e1\","),
         1,
-        "used twice",
+        &format!("{in_doc}, \"e1\": annotation id is used twice"),
+        Some(&e1),
     );
     // Unknown type.
-    assert_refused(
+    assert_refused_at(
         dir.path(),
         "type.ron",
         &replace_once("label: \"DATE\", start: 59", "label: \"WEAPON\", start: 59"),
         1,
-        "unknown entity type \"WEAPON\"",
+        &format!("{in_doc}, \"e3\": unknown entity type \"WEAPON\""),
+        Some(&line_of("label: \"DATE\", start: 59").to_string()),
     );
     // Newer version.
     assert_refused(
@@ -321,36 +360,78 @@ fn crafted_bad_projects_are_refused_with_clear_messages() {
     assert_refused(
         dir.path(),
         "newer-shape.ron",
-        b"(version: 2, name: \"x\", layers: {\"a\": 1})",
+        b"(version: 99, name: \"x\", layers: {\"a\": 1})",
         1,
         "newer than this Gloss supports",
     );
-    // Truncated file: reports line and column.
-    let truncated = &sample.as_bytes()[..sample.len() / 2];
-    assert_refused(dir.path(), "truncated.ron", truncated, 1, "truncated.ron:");
+    // Truncated file, cut after the first entity: reports where the text
+    // stops, just after that entity's line, and what was expected there.
+    let cut = sample.find("(id: \"e2\",").expect("the sample has e2");
+    let truncated = &sample[..cut];
+    let kept = truncated.trim_end();
+    let at = format!(
+        "{}:{}",
+        kept.lines().count(),
+        kept.lines().last().unwrap().chars().count() + 1
+    );
+    assert!(kept.ends_with("canonical: \"kim\"),"), "{kept}");
+    assert_refused_at(
+        dir.path(),
+        "truncated.ron",
+        truncated.as_bytes(),
+        1,
+        "Expected opening `(` for struct `Entity`",
+        Some(&at),
+    );
     // Invalid UTF-8.
     let mut bad_utf8 = sample.as_bytes().to_vec();
     bad_utf8.splice(200..200, [0xff, 0xfe, 0x80]);
-    assert_refused(dir.path(), "utf8.ron", &bad_utf8, 1, "not valid UTF-8");
+    let before = &sample[..200];
+    let at = format!(
+        "{}:{}",
+        before.split('\n').count(),
+        before.split('\n').next_back().unwrap().chars().count() + 1
+    );
+    assert_refused_at(
+        dir.path(),
+        "utf8.ron",
+        &bad_utf8,
+        1,
+        "the file is not valid UTF-8 text",
+        Some(&at),
+    );
     // Empty file.
-    assert_refused(dir.path(), "empty.ron", b"", 1, "empty");
+    assert_refused_at(
+        dir.path(),
+        "empty.ron",
+        b"",
+        1,
+        "the file is empty, not a Gloss project",
+        Some("1:1"),
+    );
     // Not RON at all.
-    assert_refused(
+    assert_refused_at(
         dir.path(),
         "garbage.ron",
         b"{\"version\": 1}",
         1,
-        "garbage.ron:1:",
+        "Expected opening `(` for struct `Project`",
+        Some("1:1"),
     );
 
     // A directory and a missing file: cannot read (exit 2).
     let folder = dir.path().join("folder.ron");
     fs::create_dir(&folder).unwrap();
-    for path in [folder.to_str().unwrap(), "/no/such/project.ron"] {
+    for (path, what) in [
+        (
+            folder.to_str().unwrap(),
+            "is a directory, not a project file",
+        ),
+        ("/no/such/project.ron", "no such file"),
+    ] {
         let out = gloss(&["validate", path]);
         assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-        assert!(stderr(&out).contains(path));
-        assert_eq!(stderr(&out).lines().count(), 1);
+        assert_eq!(stderr(&out), format!("gloss: {path}: {what}\n"));
     }
     assert!(folder.is_dir());
 }
@@ -360,7 +441,7 @@ fn validate_exit_codes() {
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/sample/kim-putin.gloss.ron");
     let out = gloss(&["validate", sample.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(stdout(&out).contains("valid (1 documents, 77 annotations)"));
+    assert!(stdout(&out).contains("valid (1 document, 77 annotations)"));
 }
 
 #[test]
@@ -440,23 +521,101 @@ fn offsets_with_emoji_and_arabic_slice_like_python() {
     assert_eq!(entities[0]["start"], 13);
 }
 
+/// A project with five documents in every status, each with one entity.
+fn project_with_statuses(dir: &Path) -> std::path::PathBuf {
+    use gloss::model::{Document, Entity, Project, Status};
+    let mut project = Project::new("statuses");
+    for (id, status) in [
+        ("a-new", Status::New),
+        ("b-progress", Status::InProgress),
+        ("c-done", Status::Done),
+        ("d-reviewed", Status::Reviewed),
+        ("e-done", Status::Done),
+    ] {
+        let text = format!("Kim met {id} today.");
+        let mut doc = Document::new(id, id, text);
+        doc.status = status;
+        doc.entities.push(Entity::new("e1", "PER", 0, 3, "Kim"));
+        project.documents.push(doc);
+    }
+    assert!(gloss::model::validate::validate(&project).is_empty());
+    let path = dir.join("statuses.ron");
+    gloss::store::save(&project, &path).unwrap();
+    path
+}
+
+/// The document ids `gloss export PROJECT --format FORMAT EXTRA…` writes, in order.
+fn exported_ids(project: &Path, format: &str, extra: &[&str]) -> Vec<String> {
+    let mut args = vec!["export", project.to_str().unwrap(), "--format", format];
+    args.extend_from_slice(extra);
+    let out = gloss(&args);
+    assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    stdout(&out)
+        .lines()
+        .map(|l| {
+            let line: Value = serde_json::from_str(l).expect("a JSON line");
+            line["id"].as_str().expect("a string id").to_owned()
+        })
+        .collect()
+}
+
 #[test]
 fn export_filters_by_status_and_document() {
+    let dir = temp_dir();
+    let project = project_with_statuses(dir.path());
+    let all = ["a-new", "b-progress", "c-done", "d-reviewed", "e-done"];
+    assert_eq!(exported_ids(&project, "jsonl", &[]), all);
+    assert_eq!(
+        exported_ids(&project, "jsonl", &["--status", "Done,Reviewed"]),
+        ["c-done", "d-reviewed", "e-done"]
+    );
+    assert_eq!(
+        exported_ids(&project, "jsonl", &["--status", "New"]),
+        ["a-new"]
+    );
+    assert_eq!(
+        exported_ids(&project, "jsonl", &["--docs", "d-reviewed,a-new"]),
+        ["a-new", "d-reviewed"],
+        "--docs selects, in project order"
+    );
+    // Both filters: documents that pass both.
+    assert_eq!(
+        exported_ids(
+            &project,
+            "jsonl",
+            &["--status", "Done", "--docs", "c-done,d-reviewed"]
+        ),
+        ["c-done"]
+    );
+    assert_eq!(
+        exported_ids(
+            &project,
+            "jsonl",
+            &["--status", "InProgress", "--docs", "c-done"]
+        ),
+        Vec::<String>::new()
+    );
+    // The filters are the export's, not the JSONL writer's.
+    assert_eq!(
+        exported_ids(
+            &project,
+            "doccano",
+            &[
+                "--status",
+                "Done,Reviewed",
+                "--docs",
+                "b-progress,e-done,d-reviewed"
+            ]
+        ),
+        ["d-reviewed", "e-done"]
+    );
+
+    // The sample's only document is InProgress; its claims come out whole.
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/sample/kim-putin.gloss.ron");
     let s = sample.to_str().unwrap();
-    let done = gloss(&[
-        "export",
-        s,
-        "--format",
-        "jsonl",
-        "--status",
-        "Done,Reviewed",
-    ]);
-    assert!(done.status.success());
     assert_eq!(
-        stdout(&done).lines().count(),
-        0,
-        "the sample document is InProgress"
+        exported_ids(&sample, "jsonl", &["--status", "Done,Reviewed"]),
+        Vec::<String>::new()
     );
     let in_progress = gloss(&[
         "export",
@@ -468,7 +627,9 @@ fn export_filters_by_status_and_document() {
         "--docs",
         "kim-putin-arms-meeting",
     ]);
+    assert!(in_progress.status.success(), "{}", stderr(&in_progress));
     let line: Value = serde_json::from_str(stdout(&in_progress).trim()).unwrap();
+    assert_eq!(line["id"], "kim-putin-arms-meeting");
     assert_eq!(line["claims"][0]["claimant"]["text"], "Adrienne Watson");
     assert_eq!(line["claims"][0]["cue"]["text"], "said");
     assert_eq!(line["claims"][1]["checkworthiness"], "CheckWorthy");
@@ -534,8 +695,10 @@ fn jsonl_export_then_import_through_the_cli_is_lossless() {
         "-o",
         imported.to_str().unwrap(),
     ]);
-    assert_eq!(again.status.code(), Some(1));
-    assert!(stderr(&again).contains("--into"));
+    assert_eq!(again.status.code(), Some(3));
+    assert!(
+        stderr(&again).contains("already exists; use --into to add to it or --force to replace it")
+    );
 }
 
 #[test]
@@ -566,7 +729,10 @@ fn a_fifo_is_refused_instead_of_blocking() {
         eprintln!("skipped: mkfifo is not available");
         return;
     }
-    let out = gloss(&["validate", fifo.to_str().unwrap()]);
+    // Opening a FIFO for reading blocks until a writer comes: a binary that
+    // tried would be killed here and the test would fail, not hang.
+    let within = std::time::Duration::from_secs(30);
+    let out = gloss_within(&["validate", fifo.to_str().unwrap()], within);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("not a regular file"),
@@ -574,7 +740,10 @@ fn a_fifo_is_refused_instead_of_blocking() {
         stderr(&out)
     );
     let project = dir.path().join("p.ron");
-    let out = gloss(&["new", project.to_str().unwrap(), fifo.to_str().unwrap()]);
+    let out = gloss_within(
+        &["new", project.to_str().unwrap(), fifo.to_str().unwrap()],
+        within,
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains("not a regular file"),
@@ -596,12 +765,33 @@ fn an_export_never_overwrites_a_project_file() {
         "-o",
         project.to_str().unwrap(),
     ]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(3));
     assert!(
-        stderr(&out).contains("would overwrite a project file"),
+        stderr(&out).contains(
+            "p.ron: is the project being read; choose another output (nothing was written)"
+        ),
         "{}",
         stderr(&out)
     );
+    // Another project file is not an export target either, even with --force.
+    let other = dir.path().join("other.ron");
+    fs::write(&other, "precious").unwrap();
+    let out = gloss(&[
+        "export",
+        project.to_str().unwrap(),
+        "--format",
+        "jsonl",
+        "-o",
+        other.to_str().unwrap(),
+        "--force",
+    ]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr(&out).contains("other.ron: is a project file; an export never replaces one"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(fs::read_to_string(&other).unwrap(), "precious");
     assert_eq!(
         fs::read_to_string(&project).unwrap(),
         gloss::sample::SAMPLE_RON

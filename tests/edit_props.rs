@@ -219,6 +219,7 @@ fn resolve(project: &Project, op: &Op) -> Option<Edit> {
                 name: "New".into(),
                 color: Rgb([1, 2, 3]),
                 hotkey: None,
+                can_claim: None,
             };
             Some(Edit::InsertEntityType {
                 index: n,
@@ -291,13 +292,87 @@ proptest! {
     }
 }
 
+/// The names of the files in `dir`, sorted.
+fn file_names(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 #[test]
 fn a_failed_save_leaves_the_previous_file_intact() {
+    use gloss::store::atomic::{SaveStep, write_atomically_with_faults};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("p.ron");
     let project = gloss::sample::sample_project().unwrap();
     gloss::store::save(&project, &path).unwrap();
     let before = std::fs::read(&path).unwrap();
+    let mut edited = project.clone();
+    edited.name = "edited".into();
+    let after = gloss::store::to_ron(&edited).into_bytes();
+    assert_ne!(after, before);
+    // A save onto the existing project fails once the temporary file beside
+    // it holds the whole new project: when flushing it (a full disk) or when
+    // renaming it over the old file.
+    for failing in [SaveStep::Sync, SaveStep::Rename] {
+        let mut steps = Vec::new();
+        let mut fault = |step: SaveStep, temp: &std::path::Path| {
+            steps.push(step);
+            if step != failing {
+                return Ok(());
+            }
+            assert_eq!(
+                temp.parent(),
+                Some(dir.path()),
+                "the temporary file is beside the project"
+            );
+            assert_eq!(
+                std::fs::read(temp).unwrap(),
+                after,
+                "the temporary file was written"
+            );
+            Err(std::io::Error::other(format!(
+                "injected failure at {step:?}"
+            )))
+        };
+        let error = write_atomically_with_faults(&path, &after, &mut fault).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!("injected failure at {failing:?}")
+        );
+        assert_eq!(
+            steps.last(),
+            Some(&failing),
+            "the save stopped where it failed"
+        );
+        assert!(
+            std::fs::read(&path).unwrap() == before,
+            "{failing:?} failed: the previous file must be byte for byte intact"
+        );
+        assert_eq!(
+            file_names(dir.path()),
+            ["p.ron"],
+            "{failing:?} failed: no temporary file is left"
+        );
+    }
+    // The same save without a fault replaces the file (the faults above hit
+    // a real save, not one that would have done nothing anyway).
+    let mut steps = Vec::new();
+    write_atomically_with_faults(&path, &after, &mut |step, _| {
+        steps.push(step);
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(steps, [SaveStep::Sync, SaveStep::Rename]);
+    assert!(
+        std::fs::read(&path).unwrap() == after,
+        "the save went through"
+    );
+    assert_eq!(file_names(dir.path()), ["p.ron"]);
+
     // Saving into a folder that does not exist fails and touches nothing.
     let missing = dir.path().join("missing/p.ron");
     let error = gloss::store::save(&project, &missing).unwrap_err();
@@ -307,14 +382,9 @@ fn a_failed_save_leaves_the_previous_file_intact() {
     std::fs::create_dir(&folder).unwrap();
     assert!(gloss::store::save(&project, &folder).is_err());
     assert!(folder.is_dir());
-    assert_eq!(std::fs::read(&path).unwrap(), before);
-    // No temporary files are left behind.
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().contains(".gloss-save-"))
-        .collect();
-    assert!(leftovers.is_empty());
+    assert!(std::fs::read(&path).unwrap() == after, "p.ron is untouched");
+    assert_eq!(file_names(dir.path()), ["folder.ron", "p.ron"]);
+    assert_eq!(file_names(&folder), Vec::<String>::new());
 }
 
 #[test]
@@ -463,6 +533,7 @@ fn the_edit_layer_refuses_what_loading_would_reject() {
         name: "Blank".into(),
         color: Rgb([0, 0, 0]),
         hotkey: None,
+        can_claim: None,
     };
     assert!(
         gloss::edit::apply(
@@ -479,6 +550,7 @@ fn the_edit_layer_refuses_what_loading_would_reject() {
         name: "New".into(),
         color: Rgb([0, 0, 0]),
         hotkey: Some('1'),
+        can_claim: None,
     };
     assert!(
         gloss::edit::apply(

@@ -65,8 +65,9 @@ fn jsonl_offsets_slice_like_python() {
     let exported = formats::export(&project(), Format::Jsonl, &ExportOptions::default()).unwrap();
     let line: Value = serde_json::from_slice(&exported.files[0].1).unwrap();
     let text = line["text"].as_str().unwrap();
-    for (entity, (start, end, quote)) in line["entities"].as_array().unwrap().iter().zip(expected())
-    {
+    let entities = line["entities"].as_array().unwrap();
+    assert_eq!(entities.len(), expected().len(), "every entity is exported");
+    for (entity, (start, end, quote)) in entities.iter().zip(expected()) {
         let (s, e) = (
             entity["start"].as_u64().unwrap() as usize,
             entity["end"].as_u64().unwrap() as usize,
@@ -75,6 +76,7 @@ fn jsonl_offsets_slice_like_python() {
         assert_eq!(py_slice(text, s, e), quote);
         assert_eq!(entity["text"], quote.as_str());
     }
+    assert_eq!(line["claims"].as_array().map(Vec::len), Some(1));
     let claim = &line["claims"][0];
     let (s, e) = (
         claim["start"].as_u64().unwrap() as usize,
@@ -89,7 +91,7 @@ fn doccano_offsets_slice_like_python() {
     let line: Value = serde_json::from_slice(&exported.files[0].1).unwrap();
     let text = line["text"].as_str().unwrap();
     let labels = line["label"].as_array().unwrap();
-    assert_eq!(labels.len(), 5);
+    assert_eq!(labels.len(), expected().len(), "every entity is exported");
     for (label, (start, end, quote)) in labels.iter().zip(expected()) {
         let (s, e) = (
             label[0].as_u64().unwrap() as usize,

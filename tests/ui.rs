@@ -10,13 +10,13 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use egui::{Key, Modifiers, Pos2, Vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use gloss::model::{Claimant, Document, Entity, Project};
-use gloss::ui::files::ScriptedPicker;
+use gloss::ui::files::{FilePicker, PickKind, Picked, ScriptedPicker};
 use gloss::ui::{AnnotationKind, AnnotationRef, GlossApp, Startup};
 
 /// The sample article's title, as shown in the heading and the document list.
@@ -25,10 +25,33 @@ const SAMPLE_TITLE: &str = "US says N.Korea’s Kim expects arms meeting with Pu
 /// Left margin of the article view before the text (see `article_view.rs`).
 const ARTICLE_MARGIN: f32 = 18.0;
 
+/// A [`ScriptedPicker`] that also tells the test which dialogs were asked
+/// for, after the app has taken ownership of it.
+struct RecordingPicker {
+    inner: ScriptedPicker,
+    asked: Arc<Mutex<Vec<PickKind>>>,
+}
+
+impl FilePicker for RecordingPicker {
+    fn pick(&mut self, kind: PickKind, suggested_name: &str) {
+        self.asked.lock().expect("the record").push(kind);
+        self.inner.pick(kind, suggested_name);
+    }
+
+    fn poll(&mut self) -> Option<Picked> {
+        self.inner.poll()
+    }
+
+    fn busy(&self) -> bool {
+        self.inner.busy()
+    }
+}
+
 /// A temporary folder, the app's data folder inside it, and the harness.
 struct Session {
     harness: Harness<'static, GlossApp>,
     dir: tempfile::TempDir,
+    asked: Arc<Mutex<Vec<PickKind>>>,
 }
 
 impl Session {
@@ -39,13 +62,23 @@ impl Session {
 
     fn start(startup: Startup, answers: Vec<Vec<PathBuf>>) -> Self {
         let dir = tempfile::tempdir().expect("a temporary folder");
-        let app = GlossApp::new_in(
-            startup,
-            Box::new(ScriptedPicker::new(answers)),
-            dir.path().join("data"),
-        );
+        let asked = Arc::new(Mutex::new(Vec::new()));
+        let picker = RecordingPicker {
+            inner: ScriptedPicker::new(answers),
+            asked: Arc::clone(&asked),
+        };
+        let app = GlossApp::new_in(startup, Box::new(picker), dir.path().join("data"));
         let harness = common::harness(app);
-        Self { harness, dir }
+        Self {
+            harness,
+            dir,
+            asked,
+        }
+    }
+
+    /// The file dialogs the app asked for so far, in order.
+    fn asked(&self) -> Vec<PickKind> {
+        self.asked.lock().expect("the record").clone()
     }
 
     fn app(&self) -> &GlossApp {
@@ -539,6 +572,7 @@ fn saving_to_a_file_and_reopening_it() {
     // The sample has no file yet, so Ctrl+S asks where (the scripted dialog answers).
     s.press_with(Modifiers::COMMAND, Key::S);
     s.harness.run();
+    assert_eq!(s.asked(), [PickKind::SaveProject]);
     assert!(target.is_file(), "Ctrl+S wrote {}", target.display());
     assert_eq!(s.app().session.path.as_deref(), Some(target.as_path()));
     assert!(!s.app().session.is_dirty());
@@ -829,6 +863,7 @@ fn saving_from_the_quit_prompt_asks_where_then_quits() {
     s.press_with(Modifiers::COMMAND, Key::Q);
     // The sample was never saved: Save asks where, saves there, then quits.
     s.click("Save");
+    assert_eq!(s.asked(), [PickKind::SaveProject]);
     assert!(
         s.app().close_confirmed,
         "the app closes once the work is saved"
@@ -845,7 +880,15 @@ fn cancelling_the_save_dialog_keeps_the_app_open() {
     s.select(start, end);
     s.press(Key::Num7);
     s.press_with(Modifiers::COMMAND, Key::Q);
+    s.harness.get_by_label("Unsaved changes");
+    assert!(s.asked().is_empty(), "no dialog before Save is clicked");
     s.click("Save");
+    // The sample was never saved, so Save asked where; that dialog was cancelled.
+    assert_eq!(
+        s.asked(),
+        [PickKind::SaveProject],
+        "Save asked where to save"
+    );
     assert!(!s.app().close_confirmed);
     assert!(s.app().session.is_dirty());
     assert!(s.app().after_save.is_none());
@@ -860,7 +903,14 @@ fn discard_then_cancelling_the_open_dialog_keeps_the_changes() {
     s.press(Key::Num7);
     let edited = s.app().session.project.clone();
     s.press_with(Modifiers::COMMAND, Key::O);
+    s.harness.get_by_label("Unsaved changes");
+    assert!(s.asked().is_empty(), "Ctrl+O asks about the changes first");
     s.click("Discard");
+    assert_eq!(
+        s.asked(),
+        [PickKind::OpenProject],
+        "Discard went on to the Open dialog"
+    );
     // Nothing replaced the project, so the changes are still there, unsaved.
     assert_eq!(s.app().session.project, edited);
     assert!(s.app().session.is_dirty());

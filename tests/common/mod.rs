@@ -1,8 +1,11 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 /// `../shared/corpus`, or `None` (with a printed notice) when it is absent,
 /// as in a user's clone.
@@ -18,13 +21,94 @@ pub fn corpus() -> Option<PathBuf> {
     }
 }
 
-/// Runs the real `gloss` binary.
+/// How long one run of the binary may take before the test kills it and
+/// fails. Generous: a debug build on a busy two-core machine is slow, and the
+/// point is only that a binary that blocks makes the test fail, not hang.
+pub const GLOSS_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Runs the real `gloss` binary (stdin closed), killing it and failing the
+/// test when it has not finished within [`GLOSS_TIMEOUT`].
 pub fn gloss(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gloss"))
+    spawn_gloss(args).wait()
+}
+
+/// Runs the real `gloss` binary with a deadline of `timeout`.
+pub fn gloss_within(args: &[&str], timeout: Duration) -> Output {
+    spawn_gloss(args).wait_within(timeout)
+}
+
+/// A running `gloss`, its output read as it comes.
+pub struct Running {
+    child: Child,
+    command: String,
+    stdout: JoinHandle<Vec<u8>>,
+    stderr: JoinHandle<Vec<u8>>,
+}
+
+/// Starts the real `gloss` binary (stdin closed, output captured), for tests
+/// that run several at once; finish each with [`Running::wait`].
+pub fn spawn_gloss(args: &[&str]) -> Running {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gloss"))
         .args(args)
         .env("RUST_LOG", "off")
-        .output()
-        .expect("the gloss binary runs")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the gloss binary starts");
+    // Both pipes are drained on threads, so that a chatty binary cannot block
+    // on a full pipe while the test waits.
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
+    Running {
+        child,
+        command: format!("gloss {}", args.join(" ")),
+        stdout,
+        stderr,
+    }
+}
+
+fn drain(pipe: Option<impl Read + Send + 'static>) -> JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_end(&mut bytes);
+        }
+        bytes
+    })
+}
+
+impl Running {
+    /// Waits for the binary to finish, at most [`GLOSS_TIMEOUT`].
+    pub fn wait(self) -> Output {
+        self.wait_within(GLOSS_TIMEOUT)
+    }
+
+    /// Waits for the binary to finish; when it has not within `timeout`, kills
+    /// it and fails the test, saying so.
+    pub fn wait_within(mut self, timeout: Duration) -> Output {
+        let deadline = Instant::now() + timeout;
+        let status = loop {
+            match self.child.try_wait().expect("waiting for the gloss binary") {
+                Some(status) => break status,
+                None if Instant::now() >= deadline => {
+                    let _ = self.child.kill();
+                    let _ = self.child.wait();
+                    panic!(
+                        "`{}` did not finish within {} s and was killed (it blocked or hung)",
+                        self.command,
+                        timeout.as_secs()
+                    );
+                }
+                None => std::thread::sleep(Duration::from_millis(10)),
+            }
+        };
+        Output {
+            status,
+            stdout: self.stdout.join().expect("stdout was read"),
+            stderr: self.stderr.join().expect("stderr was read"),
+        }
+    }
 }
 
 /// Stdout as text.
@@ -52,6 +136,7 @@ pub fn py_slice(text: &str, start: usize, end: usize) -> String {
 
 /// A harness that drives the real app as a user would, with the app's
 /// bundled fonts (egui's own have no Arabic) and a fixed window size.
+#[cfg(feature = "gui")]
 pub fn harness(app: gloss::ui::GlossApp) -> egui_kittest::Harness<'static, gloss::ui::GlossApp> {
     let mut harness = egui_kittest::Harness::builder()
         .with_size(egui::Vec2::new(1280.0, 820.0))

@@ -3,6 +3,7 @@
 //! flag and autosave all hang off [`History`].
 
 mod history;
+pub mod ops;
 mod session;
 
 pub use history::History;

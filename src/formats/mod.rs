@@ -547,6 +547,7 @@ pub(crate) fn ensure_entity_type(
         name: name.unwrap_or(key).to_owned(),
         color,
         hotkey,
+        can_claim: None,
     });
 }
 

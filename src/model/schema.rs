@@ -50,6 +50,19 @@ pub struct EntityType {
     /// Keyboard shortcut, a digit `1`–`9`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hotkey: Option<char>,
+    /// Whether a mention of this type can be a claim's claimant (people and
+    /// organisations say things; dates do not). Absent in files written
+    /// before the flag existed: then the types keyed `PER` and `ORG` can.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub can_claim: Option<bool>,
+}
+
+impl EntityType {
+    /// Whether mentions of this type are offered and guessed as claimants.
+    pub fn can_claim(&self) -> bool {
+        self.can_claim
+            .unwrap_or(matches!(self.key.as_str(), "PER" | "ORG"))
+    }
 }
 
 /// A kind of typed link between two annotations, as in brat.
@@ -114,6 +127,7 @@ impl Default for Schema {
                 name: (*name).to_owned(),
                 color: Rgb(*color),
                 hotkey: Some(hotkey),
+                can_claim: None,
             })
             .collect();
         let relation_types = [

@@ -72,6 +72,8 @@ pub enum Action {
     ZoomOut,
     /// Toggle snapping selections to word boundaries.
     ToggleWordSnap,
+    /// Choose how imported web pages are read.
+    SetHtmlMode(crate::ingest::HtmlMode),
     /// Show the keyboard help overlay.
     Help,
     /// Close the window (asks when there are unsaved changes).
@@ -108,10 +110,6 @@ pub const HELP_ROWS: &[(&str, &str)] = &[
         "Mouse drag / Shift+←→",
         "select text (snaps to words; toggle in View)",
     ),
-    (
-        "1 – 9",
-        "tag the selection with an entity type, or retype the selected entity",
-    ),
     ("C", "make a claim from the selection and edit it"),
     ("E", "edit the selected claim"),
     ("A", "annotate all occurrences of the selection"),
@@ -128,6 +126,7 @@ pub const HELP_ROWS: &[(&str, &str)] = &[
         "status New / In progress / Done / Reviewed",
     ),
     ("Ctrl+Z, Ctrl+Shift+Z, Ctrl+Y", "undo, redo"),
+    ("Ctrl+Q", "quit (asks first when there are unsaved changes)"),
     ("Ctrl+S, Ctrl+Shift+S", "save, save as"),
     (
         "Ctrl+O, Ctrl+N, Ctrl+I",

@@ -65,6 +65,7 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
     let Some(doc) = app.session.project.document(&editor.doc) else {
         return;
     };
+    let schema = &app.session.project.schema;
     let mut open = true;
     let mut apply = false;
     let mut cancel = false;
@@ -100,7 +101,7 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
                     for e in doc
                         .entities
                         .iter()
-                        .filter(|e| matches!(e.label.as_str(), "PER" | "ORG"))
+                        .filter(|e| schema.entity_type(&e.label).is_some_and(|t| t.can_claim()))
                     {
                         ui.selectable_value(
                             &mut chosen,

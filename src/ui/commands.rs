@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use egui::{Key, Modifiers};
 
 use crate::edit::{Edit, Session};
-use crate::model::{Claim, Claimant, Entity, Project, Status, span};
+use crate::model::{Claimant, Entity, Project, Status, span};
 
 use super::actions::Action;
 use super::app::{AnnotationKind, AnnotationRef, GlossApp, SidePane};
@@ -624,12 +624,12 @@ impl GlossApp {
             return;
         };
         let doc_id = doc.id.clone();
-        let id = doc.next_id("c");
         let index = doc
             .claims
             .partition_point(|c| (c.start, c.end) <= (start, end));
-        let mut claim = Claim::new(id.clone(), start, end, text);
-        claim.claimant = guess_claimant(doc, start, end);
+        let claim =
+            crate::edit::ops::new_claim(doc, &self.session.project.schema, start, end, text);
+        let id = claim.id.clone();
         if self.apply(Edit::InsertClaim {
             doc: doc_id.clone(),
             index,
@@ -851,26 +851,6 @@ impl GlossApp {
             self.act(Action::SelectAnnotation(annotation));
         }
     }
-}
-
-/// The nearest person or organisation mentioned before a claim in the same
-/// paragraph is the likeliest claimant; the editor lets the user change it.
-fn guess_claimant(doc: &crate::model::Document, start: usize, end: usize) -> Option<Claimant> {
-    let near = |e: &&Entity| {
-        matches!(e.label.as_str(), "PER" | "ORG") && (e.end <= start || e.start >= end)
-    };
-    doc.entities
-        .iter()
-        .filter(near)
-        .min_by_key(|e| {
-            if e.end <= start {
-                start - e.end
-            } else {
-                e.start - end
-            }
-        })
-        .filter(|e| e.end.abs_diff(start).min(e.start.abs_diff(end)) < 200)
-        .map(|e| Claimant::Entity(e.id.clone()))
 }
 
 /// Single-key annotation commands, read only while no text field has focus.

@@ -136,15 +136,17 @@ pub fn claims(app: &mut GlossApp, ui: &mut egui::Ui) {
                     if ui.add(link).clicked() {
                         jump = Some((doc.id.clone(), claim.id.clone()));
                     }
-                    ui.weak(format!(
-                        "{} · {}{}",
-                        claim.attribution.label(),
-                        claim.checkworthiness.map_or(String::new(), |c| c.label()),
-                        claim
-                            .verdict
-                            .map(|v| format!(" · {}", v.label()))
-                            .unwrap_or_default()
-                    ));
+                    // Only the fields that are set: no empty " ·  · " gaps.
+                    let facts: Vec<String> = [
+                        Some(claim.attribution.label()),
+                        claim.checkworthiness.map(|c| c.label()),
+                        claim.verdict.map(|v| v.label()),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                    ui.weak(facts.join(" · "));
                 });
             }
         });

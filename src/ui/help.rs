@@ -16,6 +16,26 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
         .resizable(false)
         .show(ctx, |ui| {
             egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
+                let hotkeys: Vec<char> = app
+                    .session
+                    .project
+                    .schema
+                    .entity_types
+                    .iter()
+                    .filter_map(|t| t.hotkey)
+                    .collect();
+                if let (Some(first), Some(last)) = (hotkeys.iter().min(), hotkeys.iter().max()) {
+                    // The digits the schema really uses, not a fixed "1 – 9".
+                    ui.strong(if first == last {
+                        first.to_string()
+                    } else {
+                        format!("{first} – {last}")
+                    });
+                    ui.label(
+                        "tag the selection with an entity type, or retype the selected entity",
+                    );
+                    ui.end_row();
+                }
                 for (keys, what) in HELP_ROWS {
                     ui.strong(*keys);
                     ui.label(*what);

@@ -36,13 +36,14 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
             ui.strong("Entity types");
             let types = app.session.project.schema.entity_types.clone();
             egui::Grid::new("schema-types")
-                .num_columns(5)
+                .num_columns(6)
                 .striped(true)
                 .show(ui, |ui| {
                     ui.label("Key");
                     ui.label("Name");
                     ui.label("Colour");
                     ui.label("Hotkey");
+                    ui.label("Claimant");
                     ui.label("");
                     ui.end_row();
                     for t in &types {
@@ -56,6 +57,9 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
                                 if field.lost_focus() {
                                     let mut renamed = t.clone();
                                     renamed.key = new.trim().to_owned();
+                                    // The default depends on the key: keep
+                                    // what the type does under its new name.
+                                    renamed.can_claim = Some(t.can_claim());
                                     if renamed.key != t.key && !renamed.key.is_empty() {
                                         edits.push(Edit::ReplaceEntityType {
                                             key: t.key.clone(),
@@ -122,6 +126,20 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
                                 },
                             });
                         }
+                        let mut can_claim = t.can_claim();
+                        if ui
+                            .checkbox(&mut can_claim, "")
+                            .on_hover_text("Mentions of this type can be a claim's claimant")
+                            .changed()
+                        {
+                            edits.push(Edit::ReplaceEntityType {
+                                key: t.key.clone(),
+                                entity_type: EntityType {
+                                    can_claim: Some(can_claim),
+                                    ..t.clone()
+                                },
+                            });
+                        }
                         if ui
                             .small_button("✖")
                             .on_hover_text("Remove (only when unused)")
@@ -168,6 +186,7 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
                             name,
                             color,
                             hotkey,
+                            can_claim: None,
                         },
                     });
                     editor.new_key.clear();

@@ -47,21 +47,23 @@ pub fn claim_color(dark: bool) -> Color32 {
     }
 }
 
-/// Colour of the text selection.
+/// Colour of the text selection: a deep indigo, darker than the pale ORG
+/// blue, so a selection never reads as a tag.
 pub fn selection_color(dark: bool) -> Color32 {
     if dark {
-        Color32::from_rgba_unmultiplied(80, 140, 255, 140)
+        Color32::from_rgba_unmultiplied(60, 100, 255, 170)
     } else {
-        Color32::from_rgba_unmultiplied(60, 120, 255, 90)
+        Color32::from_rgba_unmultiplied(30, 60, 220, 150)
     }
 }
 
-/// Colour of find hits.
+/// Colour of find hits: a saturated magenta, far from every default type
+/// colour (pastels) and from the blue selection, in both themes.
 pub fn find_hit_color(dark: bool) -> Color32 {
     if dark {
-        Color32::from_rgba_unmultiplied(255, 255, 0, 90)
+        Color32::from_rgba_unmultiplied(255, 0, 170, 200)
     } else {
-        Color32::from_rgba_unmultiplied(255, 230, 0, 170)
+        Color32::from_rgba_unmultiplied(220, 0, 140, 190)
     }
 }
 
@@ -86,4 +88,57 @@ pub fn entity_type_combo(
             }
         })
         .response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `color` drawn over `background`, as the painter blends it.
+    fn over(color: Color32, background: [u8; 3]) -> [f32; 3] {
+        let [r, g, b, a] = color.to_srgba_unmultiplied();
+        let alpha = f32::from(a) / 255.0;
+        let mix = |c: u8, bg: u8| f32::from(c) * alpha + f32::from(bg) * (1.0 - alpha);
+        [
+            mix(r, background[0]),
+            mix(g, background[1]),
+            mix(b, background[2]),
+        ]
+    }
+
+    fn distance(a: [f32; 3], b: [f32; 3]) -> f32 {
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| (x - y) * (x - y))
+            .sum::<f32>()
+            .sqrt()
+    }
+
+    #[test]
+    fn find_hits_and_the_selection_stand_apart_from_every_type_colour() {
+        for (dark, background) in [(false, [248, 248, 248]), (true, [27, 27, 27])] {
+            let find = over(find_hit_color(dark), background);
+            let selection = over(selection_color(dark), background);
+            assert!(
+                distance(find, selection) > 80.0,
+                "dark {dark}: find vs selection"
+            );
+            for t in &crate::model::Schema::default().entity_types {
+                for strong in [false, true] {
+                    let fill = over(entity_background(t.color, dark, strong), background);
+                    let (to_find, to_selection) = (distance(find, fill), distance(selection, fill));
+                    assert!(
+                        to_find > 80.0,
+                        "dark {dark}: find hits look like {} ({to_find:.0})",
+                        t.key
+                    );
+                    assert!(
+                        to_selection > 40.0,
+                        "dark {dark}: the selection looks like {} ({to_selection:.0})",
+                        t.key
+                    );
+                }
+            }
+        }
+    }
 }

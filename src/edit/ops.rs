@@ -1,0 +1,235 @@
+//! Operations that decide what a change is, as pure functions over the
+//! project: the app and the CLI ask them for a value (a claim, an edit) and
+//! apply it through the edit layer. No egui here.
+
+use crate::model::{Attribution, Claim, Claimant, Document, Schema};
+
+/// A new claim over `start..end` (code points) of `doc`, with the claimant
+/// and attribution guessed from the text around it; the user corrects them
+/// in the claim editor.
+pub fn new_claim(doc: &Document, schema: &Schema, start: usize, end: usize, text: String) -> Claim {
+    let mut claim = Claim::new(doc.next_id("c"), start, end, text);
+    claim.claimant = guess_claimant(doc, schema, start, end);
+    claim.attribution = guess_attribution(&doc.text, start, end);
+    claim
+}
+
+/// The nearest mention (within 200 characters) before or after the claim
+/// of a type that can claim (the schema's flag, not fixed type keys).
+pub fn guess_claimant(
+    doc: &Document,
+    schema: &Schema,
+    start: usize,
+    end: usize,
+) -> Option<Claimant> {
+    doc.entities
+        .iter()
+        .filter(|e| e.end <= start || e.start >= end)
+        .filter(|e| schema.entity_type(&e.label).is_some_and(|t| t.can_claim()))
+        .map(|e| {
+            let gap = if e.end <= start {
+                start - e.end
+            } else {
+                e.start - end
+            };
+            (gap, e)
+        })
+        .filter(|(gap, _)| *gap < 200)
+        .min_by_key(|(gap, _)| *gap)
+        .map(|(_, e)| Claimant::Entity(e.id.clone()))
+}
+
+/// Quotation marks of many languages: (opening, closing). A mark that can
+/// both open and close (`"`, `“` in German after `„`) is resolved by what
+/// is open at the time.
+const QUOTE_PAIRS: &[(char, char)] = &[
+    ('“', '”'),
+    ('‘', '’'),
+    ('„', '“'),
+    ('‚', '‘'),
+    ('«', '»'),
+    ('‹', '›'),
+    ('「', '」'),
+    ('『', '』'),
+    ('〝', '〞'),
+    ('"', '"'),
+];
+
+/// Direct quote when every word of the span is inside quotation marks
+/// (curly or straight, any language's), mixed when some are, indirect
+/// otherwise. Marks are matched within the span's paragraph, in one pass.
+pub fn guess_attribution(text: &str, start: usize, end: usize) -> Attribution {
+    // The paragraph around the span, in code points.
+    let chars: Vec<char> = text.chars().collect();
+    let start = start.min(chars.len());
+    let end = end.clamp(start, chars.len());
+    let from = chars[..start]
+        .iter()
+        .rposition(|c| *c == '\n')
+        .map_or(0, |i| i + 1);
+    let to = chars[end..]
+        .iter()
+        .position(|c| *c == '\n')
+        .map_or(chars.len(), |i| end + i);
+    // The closing marks expected, innermost last.
+    let mut open: Vec<char> = Vec::new();
+    let (mut words_inside, mut words) = (0usize, 0usize);
+    let mut in_word = false;
+    for (i, &c) in chars.iter().enumerate().take(to).skip(from) {
+        // A single mark between two letters is an apostrophe (won’t), not
+        // a quotation mark.
+        let apostrophe = matches!(c, '’' | '‘' | '\'')
+            && i > 0
+            && chars.get(i - 1).is_some_and(|p| p.is_alphanumeric())
+            && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+        if apostrophe {
+            // Part of the word.
+        } else if open.last() == Some(&c) {
+            open.pop();
+        } else if let Some((_, close)) = QUOTE_PAIRS.iter().find(|(o, _)| *o == c) {
+            open.push(*close);
+        }
+        let word_char = c.is_alphanumeric();
+        if word_char && !in_word && (start..end).contains(&i) {
+            words += 1;
+            if !open.is_empty() {
+                words_inside += 1;
+            }
+        }
+        in_word = word_char;
+    }
+    match (words_inside, words) {
+        (_, 0) | (0, _) => Attribution::IndirectQuote,
+        (inside, all) if inside == all => Attribution::DirectQuote,
+        _ => Attribution::Mixed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Entity, Project};
+
+    /// Code-point range of `needle` in `text`.
+    fn span(text: &str, needle: &str) -> (usize, usize) {
+        let byte = text.find(needle).expect("needle in text");
+        let start = text[..byte].chars().count();
+        (start, start + needle.chars().count())
+    }
+
+    fn attribution(text: &str, needle: &str) -> Attribution {
+        let (start, end) = span(text, needle);
+        guess_attribution(text, start, end)
+    }
+
+    #[test]
+    fn quotes_in_any_language_make_a_direct_quote() {
+        let english = "Kirby said: “Kim expects the talks to continue.” He left.";
+        assert_eq!(
+            attribution(english, "Kim expects the talks to continue."),
+            Attribution::DirectQuote
+        );
+        assert_eq!(
+            attribution(english, "“Kim expects the talks to continue.”"),
+            Attribution::DirectQuote
+        );
+        let straight = "He said \"we will win\" and left.";
+        assert_eq!(
+            attribution(straight, "we will win"),
+            Attribution::DirectQuote
+        );
+        let german = "Er sagte: „Wir werden gewinnen“, und ging.";
+        assert_eq!(
+            attribution(german, "Wir werden gewinnen"),
+            Attribution::DirectQuote
+        );
+        let french = "Il a dit « nous allons gagner » hier.";
+        assert_eq!(
+            attribution(french, "nous allons gagner"),
+            Attribution::DirectQuote
+        );
+        let japanese = "彼は「勝つ」と言った。";
+        assert_eq!(attribution(japanese, "勝つ"), Attribution::DirectQuote);
+    }
+
+    #[test]
+    fn partly_quoted_is_mixed_and_unquoted_is_indirect() {
+        let text = "Putin said the talks were “very useful” for both sides.";
+        assert_eq!(
+            attribution(text, "the talks were “very useful” for both sides"),
+            Attribution::Mixed
+        );
+        assert_eq!(
+            attribution(text, "the talks were"),
+            Attribution::IndirectQuote
+        );
+        // An apostrophe is not a quotation mark.
+        let apostrophe = "The country’s leader said it won’t happen.";
+        assert_eq!(
+            attribution(apostrophe, "it won’t happen"),
+            Attribution::IndirectQuote
+        );
+        // Quotes in another paragraph do not count.
+        let paragraphs = "“Opening\nKim will travel";
+        assert_eq!(
+            attribution(paragraphs, "Kim will travel"),
+            Attribution::IndirectQuote
+        );
+    }
+
+    #[test]
+    fn the_claimant_is_the_nearest_mention_of_a_type_that_can_claim() {
+        let text = "Adrienne Watson of the NSC said on Monday that Kim expects talks.";
+        let mut project = Project::new("p");
+        let mut doc = crate::model::Document::new("d1", "t", text);
+        for (id, label, needle) in [
+            ("e1", "PER", "Adrienne Watson"),
+            ("e2", "ORG", "NSC"),
+            ("e3", "DATE", "Monday"),
+        ] {
+            let (start, end) = span(text, needle);
+            doc.entities
+                .push(Entity::new(id, label, start, end, needle));
+        }
+        let (start, end) = span(text, "Kim expects talks");
+        // DATE is nearest but cannot claim: the organisation is next.
+        assert_eq!(
+            guess_claimant(&doc, &project.schema, start, end),
+            Some(Claimant::Entity("e2".into()))
+        );
+        // Renamed types keep their flag; a type flagged off is skipped.
+        if let Some(org) = project
+            .schema
+            .entity_types
+            .iter_mut()
+            .find(|t| t.key == "ORG")
+        {
+            org.can_claim = Some(false);
+        }
+        assert_eq!(
+            guess_claimant(&doc, &project.schema, start, end),
+            Some(Claimant::Entity("e1".into()))
+        );
+        if let Some(date) = project
+            .schema
+            .entity_types
+            .iter_mut()
+            .find(|t| t.key == "DATE")
+        {
+            date.can_claim = Some(true);
+        }
+        assert_eq!(
+            guess_claimant(&doc, &project.schema, start, end),
+            Some(Claimant::Entity("e3".into()))
+        );
+        let claim = new_claim(
+            &doc,
+            &project.schema,
+            start,
+            end,
+            "Kim expects talks".into(),
+        );
+        assert_eq!(claim.attribution, Attribution::IndirectQuote);
+        project.documents.push(doc);
+    }
+}

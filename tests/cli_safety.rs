@@ -500,6 +500,14 @@ fn kill_during_saves(trials: usize) -> (usize, usize) {
     let dir = temp_dir();
     let project = dir.path().join("big.gloss.ron");
     store::save(&gloss::sample::large_project(300, 3000), &project).expect("save");
+    // How long one whole `add` takes here, so the kills can be spread over
+    // the load, the edit, the write and the rename, and past the end.
+    let timing = dir.path().join("timing.txt");
+    std::fs::write(&timing, "An article that measures how long a save takes.").expect("write");
+    let started = std::time::Instant::now();
+    let out = gloss(&["add", path_str(&project), path_str(&timing)]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let full_run = started.elapsed().as_secs_f64();
     let mut documents = store::load(&project).expect("valid").documents.len();
     let mut finished = 0;
     for trial in 0..trials {
@@ -517,8 +525,9 @@ fn kill_during_saves(trials: usize) -> (usize, usize) {
             .stderr(Stdio::null())
             .spawn()
             .expect("gloss starts");
-        // Spread the kills over the load, the edit and the save.
-        std::thread::sleep(Duration::from_millis((trial as u64 * 37) % 600));
+        // Low-discrepancy moments from 0 to 1.3 times a whole run.
+        let fraction = (trial as f64 * 0.618_033_988_75).fract() * 1.3;
+        std::thread::sleep(Duration::from_secs_f64(full_run * fraction));
         let _ = child.kill();
         let _ = child.wait();
         let after = std::fs::read(&project).expect("the project is still there");
@@ -558,4 +567,7 @@ fn a_kill_during_a_save_leaves_the_old_or_the_new_project_long() {
     let (trials, finished) = kill_during_saves(120);
     eprintln!("{trials} kills, {finished} saves completed before the kill");
     assert_eq!(trials, 120);
+    // The kills must have hit both before and after the rename, or the
+    // trial did not test the moment that matters.
+    assert!(finished > 0 && finished < trials, "{finished} of {trials}");
 }

@@ -10,10 +10,11 @@ use std::path::{Path, PathBuf};
 use crate::edit::Edit;
 use crate::model::{Document, Project, content_hash};
 
-pub use decode::decode;
+pub use decode::{binary_kind, decode};
+pub use html::{HtmlMode, NO_ARTICLE_WARNING};
 
 /// One article read from a file, before it becomes a document.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Article {
     /// Id wanted by the source (a JSON `id`), if any.
     pub id: Option<String>,
@@ -25,6 +26,17 @@ pub struct Article {
     pub source: Option<String>,
     /// Publication date as given.
     pub date: Option<String>,
+    /// Author line, from a web page's metadata.
+    pub byline: Option<String>,
+    /// Name of the site that published it, from a web page's metadata.
+    pub site_name: Option<String>,
+    /// Language tag (`en`, `ar-SA`), from a web page's `lang`.
+    pub language: Option<String>,
+    /// Text direction (`rtl`, `ltr` or `auto`), from a web page's `dir`.
+    pub direction: Option<String>,
+    /// What the reader had to do that the user should know, without the
+    /// file's path (e.g. [`NO_ARTICLE_WARNING`]).
+    pub warnings: Vec<String>,
 }
 
 /// An article file that could not be read, with the file's path.
@@ -48,7 +60,13 @@ impl IngestError {
 
 /// Reads the articles of one file; the format comes from the extension
 /// (`.html`/`.htm`, `.json`, `.jsonl`/`.ndjson`; anything else is text).
+/// Web pages are read in [`HtmlMode::Auto`].
 pub fn read_articles(path: &Path) -> Result<Vec<Article>, IngestError> {
+    read_articles_with(path, HtmlMode::Auto)
+}
+
+/// [`read_articles`], with web pages read as `html` asks.
+pub fn read_articles_with(path: &Path, html: HtmlMode) -> Result<Vec<Article>, IngestError> {
     let bytes = crate::store::read_regular_file(path).map_err(|e| {
         let message = match e.kind() {
             std::io::ErrorKind::NotFound => "no such file".to_owned(),
@@ -57,6 +75,12 @@ pub fn read_articles(path: &Path) -> Result<Vec<Article>, IngestError> {
         };
         IngestError::new(path, message)
     })?;
+    if let Some(kind) = decode::binary_kind(&bytes) {
+        return Err(IngestError::new(
+            path,
+            format!("not a text article (looks like {kind}); nothing was added"),
+        ));
+    }
     let extension = path
         .extension()
         .and_then(|e| e.to_str())
@@ -64,7 +88,7 @@ pub fn read_articles(path: &Path) -> Result<Vec<Article>, IngestError> {
         .to_ascii_lowercase();
     let source = Some(path.display().to_string());
     let articles = match extension.as_str() {
-        "html" | "htm" | "xhtml" => vec![html::read(&decode(&bytes), source)],
+        "html" | "htm" | "xhtml" => vec![html::read(&decode(&bytes), source, html)],
         "json" => json::read_json(&decode(&bytes)).map_err(|m| IngestError::new(path, m))?,
         "jsonl" | "ndjson" => {
             json::read_jsonl(&decode(&bytes)).map_err(|m| IngestError::new(path, m))?
@@ -92,11 +116,10 @@ pub fn read_articles(path: &Path) -> Result<Vec<Article>, IngestError> {
 pub fn text_article(text: String, source: Option<String>) -> Article {
     let title = first_line_title(&text);
     Article {
-        id: None,
         title,
         text,
         source,
-        date: None,
+        ..Article::default()
     }
 }
 
@@ -117,16 +140,28 @@ pub struct AddReport {
     pub skipped: Vec<String>,
     /// Files that could not be read.
     pub errors: Vec<IngestError>,
+    /// One line per article read with a warning, starting with its file
+    /// (e.g. `page.html: no clear article found; imported the whole page text`).
+    pub warnings: Vec<String>,
 }
 
 /// Reads `paths` and returns one undoable edit that adds every new article to
 /// `project` (`None` when there is nothing to add), with a report. Articles
 /// whose text is already in the project (same content hash) are skipped.
 pub fn add_articles(project: &Project, paths: &[PathBuf]) -> (Option<Edit>, AddReport) {
+    add_articles_with(project, paths, HtmlMode::Auto)
+}
+
+/// [`add_articles`], with web pages read as `html` asks.
+pub fn add_articles_with(
+    project: &Project,
+    paths: &[PathBuf],
+    html: HtmlMode,
+) -> (Option<Edit>, AddReport) {
     let mut report = AddReport::default();
     let mut articles = Vec::new();
     for path in paths {
-        match read_articles(path) {
+        match read_articles_with(path, html) {
             Ok(found) => articles.extend(found.into_iter().map(|a| (path.clone(), a))),
             Err(e) => report.errors.push(e),
         }
@@ -155,6 +190,12 @@ pub fn add_read_articles(
         .collect();
     let mut edits = Vec::new();
     for (path, article) in articles {
+        report.warnings.extend(
+            article
+                .warnings
+                .iter()
+                .map(|w| format!("{}: {w}", path.display())),
+        );
         let hash = content_hash(&article.text);
         if let Some(existing) = hashes.get(&hash) {
             report.skipped.push(format!(
@@ -183,6 +224,10 @@ pub fn add_read_articles(
         let mut document = Document::new(id.clone(), article.title, article.text);
         document.source = article.source;
         document.date = article.date;
+        document.byline = article.byline;
+        document.site_name = article.site_name;
+        document.language = article.language;
+        document.direction = article.direction;
         hashes.insert(hash, id.clone());
         edits.push(Edit::InsertDocument {
             index: project.documents.len() + edits.len(),

@@ -48,6 +48,27 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                     "Ctrl+I",
                     Action::ImportArticles,
                 );
+                ui.menu_button("Web pages", |ui| {
+                    use crate::ingest::HtmlMode;
+                    for (mode, label) in [
+                        (HtmlMode::Auto, "The article, or the whole page if unclear"),
+                        (HtmlMode::Article, "The article only"),
+                        (HtmlMode::Page, "The whole page"),
+                    ] {
+                        let mark = if app.html_mode == mode {
+                            "● "
+                        } else {
+                            "○ "
+                        };
+                        item(
+                            ui,
+                            app,
+                            &format!("{mark}{label}"),
+                            "",
+                            Action::SetHtmlMode(mode),
+                        );
+                    }
+                });
                 item(ui, app, "Import dataset…", "", Action::ImportDataset);
                 item(ui, app, "Export dataset…", "", Action::ExportDataset);
                 ui.separator();

@@ -124,3 +124,74 @@ fn undo_messages_count_in_words() {
     harness.run();
     harness.get_by_label_contains("(1 step left to undo)");
 }
+
+#[test]
+fn undo_and_redo_show_and_select_what_changed_in_another_document() {
+    use gloss::model::{Document, Project};
+    use gloss::ui::{AnnotationKind, AnnotationRef};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut project = Project::new("Two documents");
+    // A long first document, so the word near its end is off screen.
+    let filler = "Filler sentence about nothing in particular. ".repeat(400);
+    let first_text = format!("{filler}Vladimir Putin arrived late.");
+    project
+        .documents
+        .push(Document::new("d1", "First", first_text.as_str()));
+    project
+        .documents
+        .push(Document::new("d2", "Second", "A short second article."));
+    let app = GlossApp::new_in(
+        Startup::InMemory(Box::new(project), None),
+        Box::new(ScriptedPicker::new(vec![])),
+        dir.path().join("data"),
+    );
+    let mut harness = common::harness(app);
+    let start = first_text.chars().count() - "Vladimir Putin arrived late.".chars().count();
+    let end = start + "Vladimir Putin".chars().count();
+    harness.state_mut().selection = Some((start, end));
+    harness.run();
+    harness.key_press(Key::Num1);
+    harness.run();
+    let entity_id = harness.state().session.project.documents[0].entities[0]
+        .id
+        .clone();
+    // Move to the second document, then undo the tag made in the first.
+    harness.key_press(Key::N);
+    harness.run();
+    assert_eq!(harness.state().current, 1);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    // Scrolling a long way is animated over several frames.
+    harness.run_steps(40);
+    assert_eq!(
+        harness.state().current,
+        0,
+        "undo shows the document it changed"
+    );
+    assert!(
+        harness.state().session.project.documents[0]
+            .entities
+            .is_empty()
+    );
+    assert_eq!(
+        harness.state().selection,
+        Some((start, end)),
+        "undo marks where the removed entity was"
+    );
+    harness.key_press(Key::N);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    harness.run_steps(40);
+    assert_eq!(
+        harness.state().current,
+        0,
+        "redo shows the document it changed"
+    );
+    assert_eq!(
+        harness.state().selected,
+        Some(AnnotationRef {
+            kind: AnnotationKind::Entity,
+            id: entity_id,
+        }),
+        "redo selects the entity it brought back"
+    );
+}

@@ -157,6 +157,18 @@ impl History {
         self.generation
     }
 
+    /// Where the next undo would change the project (see
+    /// [`super::Edit::focus_before`]): after a redo, what the redo changed.
+    pub fn next_undo_focus(&self) -> Option<super::Focus> {
+        self.undo.last().and_then(|(edit, _)| edit.focus_before())
+    }
+
+    /// Where the next redo would change the project: after an undo, what
+    /// the undo changed.
+    pub fn next_redo_focus(&self) -> Option<super::Focus> {
+        self.redo.last().and_then(|(edit, _)| edit.focus_before())
+    }
+
     /// The document that the next undo would change.
     pub fn next_undo_document(&self) -> Option<&str> {
         self.undo.last().and_then(|(edit, _)| edit.document())

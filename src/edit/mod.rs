@@ -99,7 +99,65 @@ pub enum Edit {
     Batch { label: String, edits: Vec<Edit> },
 }
 
+/// Where a change is, so that undo and redo can show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Focus {
+    /// The document.
+    pub doc: String,
+    /// What in it.
+    pub target: FocusTarget,
+}
+
+/// The annotation a change concerns, or the span where one was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FocusTarget {
+    /// An entity that exists.
+    Entity(String),
+    /// A claim that exists.
+    Claim(String),
+    /// A relation that exists.
+    Relation(String),
+    /// Code points where an annotation is about to appear.
+    Span(usize, usize),
+    /// The document as a whole (its status, say).
+    Document,
+}
+
 impl Edit {
+    /// Where this edit would change the project, described in the project
+    /// as it is *before* the edit: an annotation it replaces or removes
+    /// (there now), or the span of one it inserts (not there yet). Undo
+    /// asks it of the next redo, redo of the next undo: that is the state
+    /// the user sees after the step.
+    pub fn focus_before(&self) -> Option<Focus> {
+        let at = |doc: &str, target| {
+            Some(Focus {
+                doc: doc.to_owned(),
+                target,
+            })
+        };
+        match self {
+            Edit::InsertEntity { doc, entity, .. } => {
+                at(doc, FocusTarget::Span(entity.start, entity.end))
+            }
+            Edit::RemoveEntity { doc, id } => at(doc, FocusTarget::Entity(id.clone())),
+            Edit::ReplaceEntity { doc, entity } => at(doc, FocusTarget::Entity(entity.id.clone())),
+            Edit::InsertClaim { doc, claim, .. } => {
+                at(doc, FocusTarget::Span(claim.start, claim.end))
+            }
+            Edit::RemoveClaim { doc, id } => at(doc, FocusTarget::Claim(id.clone())),
+            Edit::ReplaceClaim { doc, claim } => at(doc, FocusTarget::Claim(claim.id.clone())),
+            Edit::RemoveRelation { doc, id } => at(doc, FocusTarget::Relation(id.clone())),
+            Edit::InsertRelation { doc, .. } | Edit::SetStatus { doc, .. } => {
+                at(doc, FocusTarget::Document)
+            }
+            Edit::Batch { edits, .. } => edits.iter().find_map(Edit::focus_before),
+            _ => self
+                .document()
+                .and_then(|doc| at(doc, FocusTarget::Document)),
+        }
+    }
+
     /// The document this edit changes (the first one, for a batch), so that
     /// undo and redo can show where they happened.
     pub fn document(&self) -> Option<&str> {

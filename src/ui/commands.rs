@@ -47,17 +47,17 @@ impl GlossApp {
             Action::TypePath => self.dialogs.ask_path(PickKind::OpenProject),
             Action::Undo => match self.session.undo() {
                 Ok(true) => {
-                    // The undone step is now the next redo: show its document.
-                    let doc = self.session.history.next_redo_document().map(str::to_owned);
-                    self.after_history_move("undone", doc);
+                    // The undone step is now the next redo: show what it changed.
+                    let focus = self.session.history.next_redo_focus();
+                    self.after_history_move("undone", focus);
                 }
                 Ok(false) => self.notify("nothing to undo"),
                 Err(e) => self.notify(format!("cannot undo: {e}")),
             },
             Action::Redo => match self.session.redo() {
                 Ok(true) => {
-                    let doc = self.session.history.next_undo_document().map(str::to_owned);
-                    self.after_history_move("redone", doc);
+                    let focus = self.session.history.next_undo_focus();
+                    self.after_history_move("redone", focus);
                 }
                 Ok(false) => self.notify("nothing to redo"),
                 Err(e) => self.notify(format!("cannot redo: {e}")),
@@ -145,13 +145,45 @@ impl GlossApp {
     }
 
     /// After undo or redo: show the document that changed (undo works across
-    /// documents) and drop a selection that no longer exists.
-    fn after_history_move(&mut self, what: &str, changed: Option<String>) {
+    /// documents), scroll to and select what changed, and drop a selection
+    /// that no longer exists.
+    fn after_history_move(&mut self, what: &str, focus: Option<crate::edit::Focus>) {
+        use crate::edit::FocusTarget;
         self.current = self
             .current
             .min(self.session.project.documents.len().saturating_sub(1));
-        if let Some(index) = changed.and_then(|doc| self.session.project.document_index(&doc)) {
+        if let Some(focus) = focus
+            && let Some(index) = self.session.project.document_index(&focus.doc)
+        {
             self.show_document(Some(index));
+            let annotation = |kind, id| AnnotationRef { kind, id };
+            match focus.target {
+                FocusTarget::Entity(id) => {
+                    self.act(Action::SelectAnnotation(annotation(
+                        AnnotationKind::Entity,
+                        id,
+                    )));
+                }
+                FocusTarget::Claim(id) => {
+                    self.act(Action::SelectAnnotation(annotation(
+                        AnnotationKind::Claim,
+                        id,
+                    )));
+                }
+                FocusTarget::Relation(id) => {
+                    self.act(Action::SelectAnnotation(annotation(
+                        AnnotationKind::Relation,
+                        id,
+                    )));
+                }
+                FocusTarget::Span(start, end) => {
+                    // What was there is gone: show where it was.
+                    self.selected = None;
+                    self.selection = Some((start, end));
+                    self.article_view.scroll_to = Some(start);
+                }
+                FocusTarget::Document => {}
+            }
         }
         if let Some(selected) = &self.selected
             && self.annotation_start(selected).is_none()

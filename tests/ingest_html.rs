@@ -193,7 +193,15 @@ fn the_command_line_chooses_the_mode_and_prints_the_warning() {
         saved.contains("Related stories"),
         "--html page keeps the whole page"
     );
-    assert!(saved.contains("byline: Some(\"Maria Okafor\")") || saved.contains("Maria Okafor"));
+    for metadata in [
+        "source: \"https://ledger.example.org/2024/03/sea-wall-vote\"",
+        "date: \"2024-03-14T09:30:00Z\"",
+        "byline: \"Maria Okafor\"",
+        "site_name: \"The Coastal Ledger\"",
+        "language: \"en\"",
+    ] {
+        assert!(saved.contains(metadata), "{metadata} is saved:\n{saved}");
+    }
 
     let out = gloss(&["add", project, links.to_str().expect("utf-8 path")]);
     assert!(out.status.success(), "{}", stderr(&out));

@@ -271,6 +271,10 @@ pub fn to_ron(project: &Project) -> String {
         field(&mut out, 3, "title", &doc.title);
         optional(&mut out, 3, "source", &doc.source);
         optional(&mut out, 3, "date", &doc.date);
+        optional(&mut out, 3, "byline", &doc.byline);
+        optional(&mut out, 3, "site_name", &doc.site_name);
+        optional(&mut out, 3, "language", &doc.language);
+        optional(&mut out, 3, "direction", &doc.direction);
         field(&mut out, 3, "content_hash", &doc.content_hash);
         field(&mut out, 3, "status", &doc.status);
         list(&mut out, 3, "entities", &doc.entities);

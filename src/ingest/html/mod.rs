@@ -323,6 +323,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_sliver_of_a_long_page_is_a_fragment() {
+        let page = "word ".repeat(1000);
+        // A related-story headline taken for the article (issue 13).
+        assert!(is_fragment(
+            "Comey Letter on Clinton Email Is Subject",
+            &page
+        ));
+        assert!(!is_fragment(&"word ".repeat(70), &page), "7% is an article");
+        // A short page is never judged by share.
+        assert!(!is_fragment("one", &"word ".repeat(150)));
+    }
+
+    #[test]
     fn modes_parse_and_name() {
         for mode in HtmlMode::ALL {
             assert_eq!(HtmlMode::parse(mode.name()), Ok(mode));

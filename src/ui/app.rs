@@ -320,6 +320,11 @@ impl GlossApp {
 
     fn run_pending(&mut self, ctx: &egui::Context) {
         let actions = std::mem::take(&mut self.pending);
+        // Actions run after drawing: show what they changed (a selection, a
+        // scroll to an annotation) in another frame.
+        if !actions.is_empty() {
+            ctx.request_repaint();
+        }
         for action in actions {
             self.run(action, ctx);
         }

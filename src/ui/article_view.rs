@@ -1,11 +1,16 @@
 //! The article view: wrapped text with entity backgrounds, claim underlines
 //! and margin markers, selection by mouse, hover details.
 //!
-//! Long articles stay fluid: the text is split into paragraphs, each laid
-//! out on its own and cached with a signature of what styles it; only the
-//! paragraphs in view are laid out and drawn. Heights of paragraphs not yet
-//! laid out are estimated, and a prefix sum of heights finds the visible ones
-//! by binary search, so no per-frame work grows with the document's length.
+//! Long articles stay fluid: the text is split into pieces — a line
+//! (paragraph) each, and a line longer than [`MAX_PIECE`] characters into
+//! sentence-bounded pieces of at most that many (a huge "sentence" is cut at
+//! a word boundary) — each laid out on its own and cached with a signature of
+//! what styles it; only the pieces in view are laid out and drawn. A piece
+//! starts a new row, so a long line breaks only between sentences (as brat
+//! and INCEpTION show one sentence per row), and an edit re-lays only the
+//! piece it touches. Heights of pieces not yet laid out are estimated, and a
+//! prefix sum of heights finds the visible ones by binary search, so no
+//! per-frame work grows with the document's length.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -19,16 +24,33 @@ use crate::model::{Document, Schema};
 use super::app::{AnnotationKind, AnnotationRef, GlossApp};
 use super::theme;
 
+use unicode_segmentation::UnicodeSegmentation as _;
+
 const MARGIN: f32 = 18.0;
 const PARAGRAPH_GAP: f32 = 6.0;
+/// The most characters laid out as one galley. Laying out costs about a
+/// millisecond per thousand characters, so a piece re-laid after an edit
+/// stays well inside a frame.
+pub const MAX_PIECE: usize = 1500;
 
-/// One paragraph: its code-point range in the document.
+/// One piece of text laid out as one galley: its code-point and byte range
+/// in the document. Pieces are contiguous; the newline between two lines
+/// belongs to neither.
 #[derive(Debug, Clone, Copy)]
 struct Paragraph {
     start: usize,
     end: usize,
     byte_start: usize,
     byte_end: usize,
+    /// The last piece of its line: a paragraph gap follows it.
+    line_end: bool,
+}
+
+impl Paragraph {
+    /// Space below the piece.
+    fn gap(&self) -> f32 {
+        if self.line_end { PARAGRAPH_GAP } else { 0.0 }
+    }
 }
 
 /// A laid-out paragraph and what it was laid out for.
@@ -79,21 +101,119 @@ enum SpanKind {
     Cue,
 }
 
+/// The code-point ranges of the pieces the view lays out `text` in: one per
+/// line, and lines longer than [`MAX_PIECE`] characters in sentence-bounded
+/// pieces (tests use it to find where pieces meet).
+pub fn piece_ranges(text: &str) -> Vec<(usize, usize)> {
+    split_paragraphs(text)
+        .iter()
+        .map(|p| (p.start, p.end))
+        .collect()
+}
+
 fn split_paragraphs(text: &str) -> Vec<Paragraph> {
     let mut paragraphs = Vec::new();
     let (mut char_pos, mut byte_pos) = (0, 0);
     for line in text.split('\n') {
         let chars = line.chars().count();
-        paragraphs.push(Paragraph {
-            start: char_pos,
-            end: char_pos + chars,
-            byte_start: byte_pos,
-            byte_end: byte_pos + line.len(),
-        });
+        if chars <= MAX_PIECE {
+            paragraphs.push(Paragraph {
+                start: char_pos,
+                end: char_pos + chars,
+                byte_start: byte_pos,
+                byte_end: byte_pos + line.len(),
+                line_end: true,
+            });
+        } else {
+            split_long_line(line, char_pos, byte_pos, &mut paragraphs);
+        }
         char_pos += chars + 1;
         byte_pos += line.len() + 1;
     }
     paragraphs
+}
+
+/// A stretch of a line that is never split: a sentence, or where a sentence
+/// is longer than [`MAX_PIECE`], a word, a run of spaces, or (in a single
+/// "word" longer than that) [`MAX_PIECE`] characters.
+struct Unit {
+    bytes: usize,
+    chars: usize,
+    /// A piece may start here (not before spaces).
+    break_before: bool,
+}
+
+fn line_units(line: &str) -> Vec<Unit> {
+    let mut units = Vec::new();
+    for sentence in line.split_sentence_bounds() {
+        let chars = sentence.chars().count();
+        if chars <= MAX_PIECE {
+            units.push(Unit {
+                bytes: sentence.len(),
+                chars,
+                break_before: true,
+            });
+            continue;
+        }
+        for word in sentence.split_word_bounds() {
+            let chars = word.chars().count();
+            let break_before = !word.chars().all(char::is_whitespace);
+            if chars <= MAX_PIECE {
+                units.push(Unit {
+                    bytes: word.len(),
+                    chars,
+                    break_before,
+                });
+                continue;
+            }
+            // A "word" longer than a piece (a URL, a run of symbols): cut it
+            // every MAX_PIECE characters.
+            let mut rest = word;
+            while !rest.is_empty() {
+                let cut = rest
+                    .char_indices()
+                    .nth(MAX_PIECE)
+                    .map_or(rest.len(), |(b, _)| b);
+                let (head, tail) = rest.split_at(cut);
+                units.push(Unit {
+                    bytes: head.len(),
+                    chars: head.chars().count(),
+                    break_before: true,
+                });
+                rest = tail;
+            }
+        }
+    }
+    units
+}
+
+/// Packs a long line's units greedily into pieces of at most [`MAX_PIECE`]
+/// characters (spaces may run a little over, so no piece starts with one).
+fn split_long_line(line: &str, char_start: usize, byte_start: usize, out: &mut Vec<Paragraph>) {
+    let (mut start, mut byte) = (char_start, byte_start);
+    let (mut chars, mut bytes) = (0, 0);
+    for unit in line_units(line) {
+        if chars > 0 && unit.break_before && chars + unit.chars > MAX_PIECE {
+            out.push(Paragraph {
+                start,
+                end: start + chars,
+                byte_start: byte,
+                byte_end: byte + bytes,
+                line_end: false,
+            });
+            (start, byte) = (start + chars, byte + bytes);
+            (chars, bytes) = (0, 0);
+        }
+        chars += unit.chars;
+        bytes += unit.bytes;
+    }
+    out.push(Paragraph {
+        start,
+        end: start + chars,
+        byte_start: byte,
+        byte_end: byte + bytes,
+        line_end: true,
+    });
 }
 
 impl ArticleView {
@@ -141,8 +261,8 @@ impl ArticleView {
             self.tops.clear();
             self.tops.push(0.0);
             let mut y = 0.0;
-            for h in &self.heights {
-                y += h + PARAGRAPH_GAP;
+            for (h, p) in self.heights.iter().zip(&self.paragraphs) {
+                y += h + p.gap();
                 self.tops.push(y);
             }
             self.tops_dirty = false;
@@ -412,16 +532,19 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
     if let Some(target) = view.scroll_to.take() {
         let paragraph = view.paragraph_of_char(target);
         let top = view.tops.get(paragraph).copied().unwrap_or(0.0);
-        // Within a laid-out paragraph, aim at the row that holds the offset.
-        let row_y = view
-            .galleys
-            .get(paragraph)
-            .and_then(Option::as_ref)
-            .zip(view.paragraphs.get(paragraph))
-            .map_or(0.0, |(cached, p)| {
-                let cursor = CCursor::new(target.saturating_sub(p.start));
-                cached.galley.pos_from_cursor(cursor).min.y
-            });
+        // Within a laid-out piece, aim at the row that holds the offset; in
+        // one not laid out yet, at the same fraction of its estimated height.
+        let cached = view.galleys.get(paragraph).and_then(Option::as_ref);
+        let row_y = view.paragraphs.get(paragraph).map_or(0.0, |p| {
+            let local = target.saturating_sub(p.start);
+            match cached {
+                Some(cached) => cached.galley.pos_from_cursor(CCursor::new(local)).min.y,
+                None => {
+                    let height = view.heights.get(paragraph).copied().unwrap_or(0.0);
+                    height * local as f32 / (p.end - p.start).max(1) as f32
+                }
+            }
+        });
         let y = top + row_y;
         // Scroll only when the target is not in view already.
         if !view
@@ -583,7 +706,7 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
             if let Some(p) = pointer {
                 let galley_rect = Rect::from_min_size(
                     origin + Vec2::new(MARGIN, top),
-                    Vec2::new(width, galley.size().y + PARAGRAPH_GAP),
+                    Vec2::new(width, galley.size().y + paragraph.gap()),
                 );
                 if galley_rect.contains(p) {
                     let cursor: CCursor = galley.cursor_from_pos(p - pos);
@@ -610,11 +733,17 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
         // The text is painted, not a label: name the view with the paragraphs
         // in view so screen readers (and tests) can read it.
         response.widget_info(|| {
-            let shown: Vec<&str> = (first..=last)
-                .filter_map(|i| view.paragraphs.get(i))
-                .map(|p| doc.text.get(p.byte_start..p.byte_end).unwrap_or_default())
-                .collect();
-            egui::WidgetInfo::labeled(egui::Role::Label, true, shown.join("\n"))
+            let mut shown = String::new();
+            for p in (first..=last).filter_map(|i| view.paragraphs.get(i)) {
+                shown.push_str(doc.text.get(p.byte_start..p.byte_end).unwrap_or_default());
+                if p.line_end {
+                    shown.push('\n');
+                }
+            }
+            if shown.ends_with('\n') {
+                shown.pop();
+            }
+            egui::WidgetInfo::labeled(egui::Role::Label, true, shown)
         });
         if let Some(offset) = hover {
             let details = hover_details(&app.session.project, doc, offset);

@@ -23,6 +23,7 @@ pub mod theme;
 
 pub use actions::Action;
 pub use app::{AnnotationKind, AnnotationRef, GlossApp, Startup};
+pub use article_view::{MAX_PIECE, piece_ranges};
 pub use files::{FilePicker, PickKind};
 
 /// Opens the native window on `startup` and runs until it closes.

@@ -1,0 +1,241 @@
+//! GUI tests on a one-line article of ~30,000 characters, which the article
+//! view lays out in sentence-bounded pieces: a drag, a double click, tagging
+//! and scrolling to an annotation work across the pieces as on short lines.
+
+mod common;
+
+use egui::{Key, Modifiers, Pos2, Vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use gloss::model::{Document, Entity, Project};
+use gloss::ui::files::ScriptedPicker;
+use gloss::ui::{Action, AnnotationKind, AnnotationRef, GlossApp, Startup};
+
+/// Left margin of the article view before the text (see `article_view.rs`).
+const ARTICLE_MARGIN: f32 = 18.0;
+
+/// The sample article on one line, "Part n." before each copy, repeated to
+/// about 30,000 characters; one entity on the last "Putin".
+fn one_line_project() -> Project {
+    let article = gloss::sample::SAMPLE_ARTICLE.replace(['\n', '\r'], " ");
+    let mut text = String::new();
+    let mut part = 0;
+    while text.chars().count() < 30_000 {
+        text.push_str(&format!("Part {part}. {article} "));
+        part += 1;
+    }
+    let (start, end) = last_occurrence(&text, "Putin");
+    let mut doc = Document::new("one-line", "One long line", text);
+    doc.entities
+        .push(Entity::new("e1", "PER", start, end, "Putin".to_owned()));
+    let mut project = Project::new("long lines");
+    project.documents.push(doc);
+    project
+}
+
+/// Code-point range of the last occurrence of `needle`.
+fn last_occurrence(text: &str, needle: &str) -> (usize, usize) {
+    let byte = text.rfind(needle).expect("the needle is in the text");
+    let start = text[..byte].chars().count();
+    (start, start + needle.chars().count())
+}
+
+/// The app on the one-line article, with frames 50 ms apart so that two
+/// clicks make a double click.
+fn harness() -> (Harness<'static, GlossApp>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let app = GlossApp::new_in(
+        Startup::InMemory(Box::new(one_line_project()), None),
+        Box::new(ScriptedPicker::default()),
+        dir.path().join("data"),
+    );
+    let mut harness = Harness::builder()
+        .with_size(Vec2::new(1280.0, 820.0))
+        .with_theme(egui::Theme::Light)
+        .with_step_dt(0.05)
+        .with_max_steps(40)
+        .with_context_setup(gloss::ui::theme::install)
+        .build_ui_state(|ui, app: &mut GlossApp| app.frame(ui), app);
+    harness.run();
+    (harness, dir)
+}
+
+fn text(harness: &Harness<'static, GlossApp>) -> String {
+    harness.state().session.project.documents[0].text.clone()
+}
+
+/// Where the article's text starts on screen.
+fn article_origin(harness: &Harness<'static, GlossApp>) -> Pos2 {
+    harness.get_by_label_contains("Part 0. ").rect().min + Vec2::new(ARTICLE_MARGIN, 0.0)
+}
+
+/// Moves the pointer in steps (so egui sees a drag) and releases it.
+fn drag(harness: &mut Harness<'static, GlossApp>, from: Pos2, to: Pos2) {
+    harness.hover_at(from);
+    harness.drag_at(from);
+    let steps = 6;
+    for n in 1..=steps {
+        harness.hover_at(from + (to - from) * (n as f32 / steps as f32));
+    }
+    harness.drop_at(to);
+    harness.run();
+}
+
+/// A click (press and release without moving); returns the caret it left.
+fn caret_at(harness: &mut Harness<'static, GlossApp>, pos: Pos2) -> usize {
+    harness.hover_at(pos);
+    harness.drag_at(pos);
+    harness.drop_at(pos);
+    harness.run();
+    harness
+        .state()
+        .selection
+        .expect("a click on plain text leaves a caret")
+        .0
+}
+
+/// Finds the screen row where the second piece of the line starts, by
+/// clicking down the left edge of the text: (its y, its first code point).
+fn second_piece_row(harness: &mut Harness<'static, GlossApp>) -> (f32, usize) {
+    let pieces = gloss::ui::piece_ranges(&text(harness));
+    assert!(
+        pieces.len() >= 10,
+        "a 30k-character line is laid out in pieces: {pieces:?}"
+    );
+    assert!(pieces.iter().all(|(s, e)| e - s <= gloss::ui::MAX_PIECE));
+    let boundary = pieces[1].0;
+    let origin = article_origin(harness);
+    let mut y = 2.0;
+    while y < 700.0 {
+        let caret = caret_at(harness, Pos2::new(origin.x + 1.0, origin.y + y));
+        if caret == boundary {
+            return (origin.y + y, boundary);
+        }
+        assert!(
+            caret < boundary,
+            "the row starting at {boundary} was skipped"
+        );
+        y += 5.0;
+    }
+    panic!("no row starts at the second piece ({boundary})");
+}
+
+#[test]
+fn a_drag_selects_across_a_piece_boundary() {
+    let (mut harness, _dir) = harness();
+    harness.state_mut().snap_to_words = false;
+    let (row_y, boundary) = second_piece_row(&mut harness);
+    let x = article_origin(&harness).x;
+    // The last row of the first piece, and the first row of the second.
+    let from = Pos2::new(x + 30.0, row_y - 10.0);
+    let to = Pos2::new(x + 60.0, row_y + 4.0);
+    let start = caret_at(&mut harness, from);
+    let end = caret_at(&mut harness, to);
+    assert!(
+        start < boundary && boundary < end,
+        "carets {start} and {end} around {boundary}"
+    );
+    drag(&mut harness, from, to);
+    assert_eq!(harness.state().selection_range(), Some((start, end)));
+    // And the other way round.
+    drag(&mut harness, to, from);
+    assert_eq!(harness.state().selection_range(), Some((start, end)));
+    let all = text(&harness);
+    let selected = common::py_slice(&all, start, end);
+    assert_eq!(
+        selected.chars().count(),
+        end - start,
+        "the selection counts code points"
+    );
+    assert!(
+        selected.ends_with(&common::py_slice(&all, boundary, end)),
+        "{selected:?}"
+    );
+}
+
+#[test]
+fn double_click_after_a_boundary_selects_the_word_and_1_tags_it() {
+    let (mut harness, _dir) = harness();
+    let (row_y, boundary) = second_piece_row(&mut harness);
+    let all = text(&harness);
+    let word: String = all
+        .chars()
+        .skip(boundary)
+        .take_while(|c| c.is_alphanumeric())
+        .collect();
+    assert!(!word.is_empty(), "a piece starts with a word");
+    let end = boundary + word.chars().count();
+    let point = Pos2::new(article_origin(&harness).x + 5.0, row_y + 4.0);
+    harness.hover_at(point);
+    harness.step();
+    for pressed in [true, false, true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos: point,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+        harness.step();
+    }
+    harness.run();
+    assert_eq!(harness.state().selection_range(), Some((boundary, end)));
+
+    harness.key_press(Key::Num1);
+    harness.run();
+    let doc = &harness.state().session.project.documents[0];
+    let tagged = doc
+        .entities
+        .iter()
+        .find(|e| e.start == boundary && e.end == end)
+        .expect("the word is tagged");
+    assert_eq!(
+        (tagged.label.as_str(), tagged.text.as_str()),
+        ("PER", word.as_str())
+    );
+}
+
+#[test]
+fn selecting_an_annotation_near_the_end_scrolls_to_it() {
+    let (mut harness, _dir) = harness();
+    let all = text(&harness);
+    let target = harness.state().session.project.documents[0].entities[0].clone();
+    assert!(target.start > all.chars().count() - 3_000);
+    harness
+        .state_mut()
+        .act(Action::SelectAnnotation(AnnotationRef {
+            kind: AnnotationKind::Entity,
+            id: target.id.clone(),
+        }));
+    harness.run();
+    // The article view names the text in view: it now holds the entity.
+    let found = std::cell::RefCell::new(String::new());
+    harness.get_by(|node| {
+        // A `Role::Label` node keeps its text in its value.
+        let long = node.value().filter(|l| l.chars().count() > 1_000);
+        let is_article = long.is_some();
+        if let Some(label) = long {
+            *found.borrow_mut() = label;
+        }
+        is_article
+    });
+    let shown = found.into_inner();
+    let byte = all
+        .find(&shown)
+        .expect("the view shows a stretch of the text");
+    let shown_start = all[..byte].chars().count();
+    let shown_end = shown_start + shown.chars().count();
+    assert!(
+        shown_start <= target.start && target.end <= shown_end,
+        "{}..{} in view, the entity at {}..{}",
+        shown_start,
+        shown_end,
+        target.start,
+        target.end
+    );
+    assert!(shown_start > 0, "the view scrolled");
+    // It is the selected annotation.
+    assert_eq!(
+        harness.state().selected.as_ref().map(|s| s.id.as_str()),
+        Some("e1")
+    );
+}

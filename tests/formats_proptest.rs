@@ -426,9 +426,56 @@ fn claims_and_relations(project: &Project) -> (usize, usize) {
     )
 }
 
-/// JSONL holds everything: the import is the original.
+/// Code points `start..end` of `text`, as Python slices a `str`.
+fn py_slice(text: &str, start: usize, end: usize) -> String {
+    text.chars()
+        .skip(start)
+        .take(end.saturating_sub(start))
+        .collect()
+}
+
+/// The lines of a single-file export as JSON values.
+fn json_lines(exported: &Exported) -> Vec<serde_json::Value> {
+    String::from_utf8(exported.files[0].1.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn offsets(value: &serde_json::Value) -> (usize, usize) {
+    let number = |key: &str| value[key].as_u64().expect("an offset") as usize;
+    (number("start"), number("end"))
+}
+
+/// JSONL holds everything: the file's offsets are the project's and slice
+/// its text like Python; the import is the original.
 fn check_jsonl(project: &Project) -> Result<(), TestCaseError> {
     let (exported, imported, _) = round_trip(project, Format::Jsonl)?;
+    let lines = json_lines(&exported);
+    prop_assert_eq!(lines.len(), project.documents.len());
+    for (doc, line) in project.documents.iter().zip(&lines) {
+        let text = line["text"].as_str().unwrap();
+        let entities = line["entities"].as_array().unwrap();
+        prop_assert_eq!(entities.len(), doc.entities.len());
+        for (e, json) in doc.entities.iter().zip(entities) {
+            let (start, end) = offsets(json);
+            prop_assert_eq!((start, end), (e.start, e.end));
+            prop_assert_eq!(py_slice(text, start, end), e.text.as_str());
+        }
+        let claims = line["claims"].as_array().unwrap();
+        prop_assert_eq!(claims.len(), doc.claims.len());
+        for (c, json) in doc.claims.iter().zip(claims) {
+            let (start, end) = offsets(json);
+            prop_assert_eq!((start, end), (c.start, c.end));
+            prop_assert_eq!(py_slice(text, start, end), c.text.as_str());
+            if let Some(cue) = &c.cue {
+                let (start, end) = offsets(&json["cue"]);
+                prop_assert_eq!((start, end), (cue.start, cue.end));
+                prop_assert_eq!(py_slice(text, start, end), cue.text.as_str());
+            }
+        }
+    }
     prop_assert_eq!(&exported.warnings, &Vec::<String>::new());
     prop_assert_eq!(&imported.warnings, &Vec::<String>::new());
     prop_assert_eq!(&imported.project.documents, &project.documents);
@@ -447,6 +494,26 @@ fn check_jsonl(project: &Project) -> Result<(), TestCaseError> {
 /// doccano holds ids, texts and entity spans and types; the rest is counted.
 fn check_doccano(project: &Project) -> Result<(), TestCaseError> {
     let (exported, imported, _) = round_trip(project, Format::Doccano)?;
+    // The file's labels are the entities, in code points.
+    let lines = json_lines(&exported);
+    prop_assert_eq!(lines.len(), project.documents.len());
+    for (doc, line) in project.documents.iter().zip(&lines) {
+        let labels: Vec<(u64, u64, String)> = line["label"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                let label = l[2].as_str().unwrap().to_owned();
+                (l[0].as_u64().unwrap(), l[1].as_u64().unwrap(), label)
+            })
+            .collect();
+        let expected: Vec<(u64, u64, String)> = doc
+            .entities
+            .iter()
+            .map(|e| (e.start as u64, e.end as u64, e.label.clone()))
+            .collect();
+        prop_assert_eq!(labels, expected);
+    }
     let back = &imported.project;
     prop_assert_eq!(back.documents.len(), project.documents.len());
     for (doc, got) in project.documents.iter().zip(&back.documents) {
@@ -778,6 +845,30 @@ fn brat_expected(project: &Project) -> BratExpected {
 /// trailing line breaks. The rest is counted.
 fn check_brat(project: &Project) -> Result<(), TestCaseError> {
     let (exported, imported, source) = round_trip(project, Format::Brat)?;
+    // In the files, every T line's offsets slice its .txt to its quote.
+    let file = |name: String| {
+        let found = exported.files.iter().find(|(p, _)| *p == Path::new(&name));
+        String::from_utf8(found.expect("the file is exported").1.clone()).unwrap()
+    };
+    for doc in &project.documents {
+        let text = file(format!("{}.txt", doc.id));
+        prop_assert_eq!(&text, &doc.text);
+        for line in file(format!("{}.ann", doc.id)).lines() {
+            let fields: Vec<&str> = line.splitn(3, '\t').collect();
+            if !fields[0].starts_with('T') {
+                continue;
+            }
+            let (_, frags) = fields[1].split_once(' ').unwrap();
+            let quotes: Vec<String> = frags
+                .split(';')
+                .map(|frag| {
+                    let (s, e) = frag.split_once(' ').unwrap();
+                    py_slice(&text, s.parse().unwrap(), e.parse().unwrap())
+                })
+                .collect();
+            prop_assert_eq!(quotes.join(" "), fields[2], "{}", line);
+        }
+    }
     let expected = brat_expected(project);
     let back = &imported.project;
     prop_assert_eq!(

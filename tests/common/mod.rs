@@ -48,21 +48,33 @@ pub struct Running {
 /// Starts the real `gloss` binary (stdin closed, output captured), for tests
 /// that run several at once; finish each with [`Running::wait`].
 pub fn spawn_gloss(args: &[&str]) -> Running {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gloss"))
-        .args(args)
-        .env("RUST_LOG", "off")
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gloss"));
+    command.args(args).env("RUST_LOG", "off");
+    spawn(command)
+}
+
+/// Runs any command (say `git` with Gloss as its merge driver) under the same
+/// deadline as [`gloss`]: stdin closed, output captured.
+pub fn run(command: Command) -> Output {
+    spawn(command).wait()
+}
+
+/// Starts any command with stdin closed and its output captured.
+pub fn spawn(mut command: Command) -> Running {
+    let description = format!("{command:?}");
+    let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("the gloss binary starts");
+        .unwrap_or_else(|e| panic!("{description} starts: {e}"));
     // Both pipes are drained on threads, so that a chatty binary cannot block
     // on a full pipe while the test waits.
     let stdout = drain(child.stdout.take());
     let stderr = drain(child.stderr.take());
     Running {
         child,
-        command: format!("gloss {}", args.join(" ")),
+        command: description,
         stdout,
         stderr,
     }

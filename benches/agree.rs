@@ -73,6 +73,18 @@ fn bench_agree(c: &mut Criterion) {
     group.bench_function("agree", |bench| {
         bench.iter(|| agree(&a, &b, &options).map(|r| r.documents))
     });
+    // Longer articles: about 430,000 entities a side.
+    let a = gloss::sample::large_project(2000, 8000);
+    let b = perturbed(&a);
+    if let Ok(r) = agree(&a, &b, &options) {
+        eprintln!(
+            "agree, 8,000-character articles: {} entities in A, {} in B, {} word tokens",
+            r.overall.spans.a, r.overall.spans.b, r.overall.tokens
+        );
+    }
+    group.bench_function("agree_8000_chars", |bench| {
+        bench.iter(|| agree(&a, &b, &options).map(|r| r.documents))
+    });
     group.finish();
 }
 

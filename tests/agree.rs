@@ -345,6 +345,8 @@ fn documents_are_matched_by_content_hash_not_id_or_title() {
 
 /// A second, straightforward computation: tokens and labels by brute force,
 /// κ from a full confusion matrix and α from a coincidence matrix.
+// Index loops on purpose: the reference reads like the textbook formulas.
+#[allow(clippy::needless_range_loop)]
 mod reference {
     use super::*;
 

@@ -747,6 +747,10 @@ pub fn word_tokens(text: &str, out: &mut Vec<(usize, usize)>) {
     }
 }
 
+/// An entity ordered innermost first (in a min-heap): length, later start,
+/// label; then its end, to drop it once tokens are past it.
+type Innermost = (usize, Reverse<usize>, usize, usize);
+
 /// The label of each token: that of the innermost entity covering it, or 0
 /// (O). An entity covers a token when they share at least one code point;
 /// the innermost is the shortest, then the one starting last, then the lowest
@@ -764,7 +768,7 @@ fn token_labels(
     // Entities that start before the current token ends, innermost on top;
     // those that end before it starts are dropped lazily (they cannot cover
     // any later token either).
-    let mut active: BinaryHeap<Reverse<(usize, Reverse<usize>, usize, usize)>> = BinaryHeap::new();
+    let mut active: BinaryHeap<Reverse<Innermost>> = BinaryHeap::new();
     let mut next = 0;
     for &(t_start, t_end) in tokens {
         while let Some(&(s, e, l)) = by_start.get(next)

@@ -681,7 +681,7 @@ fn annotating_all_occurrences_is_one_undo_step() {
     s.harness.run();
     s.click("MISC — Miscellaneous");
     s.harness
-        .get_by_label("2 new mention(s) will be tagged MISC.");
+        .get_by_label("2 new mentions will be tagged MISC.");
     s.click("Annotate all");
     assert!(
         s.harness
@@ -797,7 +797,7 @@ fn exporting_a_dataset_from_the_app_shows_progress_and_writes_the_file() {
     let line: serde_json::Value = serde_json::from_str(text.trim()).expect("one JSON line");
     assert_eq!(line["id"], "kim-putin-arms-meeting");
     assert_eq!(line["entities"].as_array().map(Vec::len), Some(72));
-    s.harness.get_by_label_contains("exported 1 file(s)");
+    s.harness.get_by_label_contains("exported 1 file");
 }
 
 /// The text field whose accessible name is `label`.
@@ -821,7 +821,7 @@ fn the_entities_pane_counts_mentions_and_jumps_to_them() {
         .count();
     assert!(kim_mentions >= 3);
     s.click("Entities");
-    let header = format!("Kim Jong Un (PER) — {kim_mentions} mentions in 1 documents");
+    let header = format!("Kim Jong Un (PER) — {kim_mentions} mentions in 1 document");
     s.click(&header);
     // The first mention listed is the first in the text: "Kim" in the title.
     let first = s

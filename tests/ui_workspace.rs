@@ -195,3 +195,47 @@ fn undo_and_redo_show_and_select_what_changed_in_another_document() {
         "redo selects the entity it brought back"
     );
 }
+
+#[test]
+fn the_command_palette_finds_a_command_by_its_letters_and_runs_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = common::harness(app_without_dialogs(&dir));
+    assert!(!harness.state().dark);
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::P);
+    harness.run();
+    harness.get_by_label("Command:").type_text("dark");
+    harness.run();
+    // The matching command is listed with its menu name; Enter runs it.
+    harness.get_by_label_contains("Dark or light theme");
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert!(harness.state().dark, "the palette ran the theme command");
+    assert!(harness.state().palette.is_none(), "and closed");
+    // Escape closes it without running anything.
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::P);
+    harness.run();
+    harness.get_by_label("Command:").type_text("dark");
+    harness.run();
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert!(harness.state().palette.is_none());
+    assert!(harness.state().dark, "nothing ran");
+}
+
+#[test]
+fn the_menus_and_help_come_from_the_command_table() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = common::harness(app_without_dialogs(&dir));
+    harness.get_by_label("Annotate").click();
+    harness.run();
+    // Every entity type of the schema is a menu command with its digit.
+    harness.get_by_label_contains("Tag as PER — Person");
+    harness.get_by_label_contains("Tag as MISC — Miscellaneous");
+    harness.key_press(Key::Escape);
+    harness.run();
+    harness.key_press(Key::F1);
+    harness.run();
+    // The overlay lists table commands with their keys.
+    harness.get_by_label("Command palette…");
+    harness.get_by_label("Quit");
+}

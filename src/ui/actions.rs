@@ -1,7 +1,7 @@
 //! Every user intent as one [`Action`], with its menu text and shortcut, so
 //! the menus, the keyboard map and the help overlay come from one table.
 
-use egui::{Key, KeyboardShortcut, Modifiers};
+use egui::KeyboardShortcut;
 
 use crate::model::Status;
 
@@ -76,64 +76,33 @@ pub enum Action {
     SetHtmlMode(crate::ingest::HtmlMode),
     /// Show the keyboard help overlay.
     Help,
+    /// Open the command palette.
+    CommandPalette,
     /// Close the window (asks when there are unsaved changes).
     Quit,
     /// Escape: clear selection, close overlays.
     Escape,
 }
 
-/// Keyboard shortcuts that work anywhere (even while typing in a field).
-pub fn global_shortcuts() -> Vec<(KeyboardShortcut, Action)> {
-    let cmd = Modifiers::COMMAND;
-    let cmd_shift = Modifiers::COMMAND | Modifiers::SHIFT;
-    vec![
-        (KeyboardShortcut::new(cmd_shift, Key::S), Action::SaveAs),
-        (KeyboardShortcut::new(cmd, Key::S), Action::Save),
-        (KeyboardShortcut::new(cmd, Key::O), Action::OpenProject),
-        (KeyboardShortcut::new(cmd, Key::N), Action::NewProject),
-        (KeyboardShortcut::new(cmd, Key::I), Action::ImportArticles),
-        (KeyboardShortcut::new(cmd_shift, Key::Z), Action::Redo),
-        (KeyboardShortcut::new(cmd, Key::Y), Action::Redo),
-        (KeyboardShortcut::new(cmd, Key::Z), Action::Undo),
-        (KeyboardShortcut::new(cmd, Key::F), Action::Find),
-        (KeyboardShortcut::new(cmd, Key::Q), Action::Quit),
-        (
-            KeyboardShortcut::new(Modifiers::NONE, Key::F1),
-            Action::Help,
-        ),
-    ]
+/// Keyboard shortcuts that work anywhere (even while typing in a field),
+/// from the command table.
+pub fn global_shortcuts(schema: &crate::model::Schema) -> Vec<(KeyboardShortcut, Action)> {
+    super::command_table::table(schema)
+        .into_iter()
+        .filter(|c| c.scope == super::command_table::Scope::Global)
+        .flat_map(|c| c.keys.into_iter().map(move |k| (k, c.action.clone())))
+        .collect()
 }
 
-/// Rows of the help overlay: keys and what they do.
+/// Help rows for keys that are not commands of the command table: the
+/// commands' own rows are generated from the table.
 pub const HELP_ROWS: &[(&str, &str)] = &[
     (
         "Mouse drag / Shift+←→",
         "select text (snaps to words; toggle in View)",
     ),
-    ("C", "make a claim from the selection and edit it"),
-    ("E", "edit the selected claim"),
-    ("A", "annotate all occurrences of the selection"),
-    ("Delete / Backspace", "delete the selected annotation"),
-    ("Alt+←/→", "move the selected annotation's start by a word"),
-    (
-        "Alt+Shift+←/→",
-        "move the selected annotation's end by a word",
-    ),
+    ("Double click", "select a word"),
     ("Tab / Shift+Tab", "select the next / previous annotation"),
-    ("N / P, Alt+↓/↑", "next / previous document"),
-    (
-        "Ctrl+1 … Ctrl+4",
-        "status New / In progress / Done / Reviewed",
-    ),
-    ("Ctrl+Z, Ctrl+Shift+Z, Ctrl+Y", "undo, redo"),
-    ("Ctrl+Q", "quit (asks first when there are unsaved changes)"),
-    ("Ctrl+S, Ctrl+Shift+S", "save, save as"),
-    (
-        "Ctrl+O, Ctrl+N, Ctrl+I",
-        "open project, new project, import articles",
-    ),
-    ("Ctrl+F", "find in the article and across the project"),
-    ("Ctrl + / Ctrl −", "zoom"),
-    ("F1 or ?", "this help"),
+    ("?", "this help"),
     ("Esc", "clear the selection, close overlays"),
 ];

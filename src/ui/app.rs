@@ -87,6 +87,8 @@ pub struct GlossApp {
     pub dialogs: Dialogs,
     /// Claim editor window.
     pub claim_editor: Option<ClaimEditor>,
+    /// The command palette, while open.
+    pub palette: Option<super::palette::Palette>,
     /// Schema editor window.
     pub schema_editor: Option<SchemaEditor>,
     /// The help overlay.
@@ -182,6 +184,7 @@ impl GlossApp {
             find: FindState::default(),
             dialogs: Dialogs::default(),
             claim_editor: None,
+            palette: None,
             schema_editor: None,
             show_help: false,
             article_view: ArticleView::default(),
@@ -279,6 +282,7 @@ impl GlossApp {
         super::schema_editor::show(self, &ctx);
         super::help::show(self, &ctx);
         super::dialogs::show(self, &ctx);
+        super::palette::show(self, &ctx);
         self.run_pending(&ctx);
         let title = format!(
             "{}{} — Gloss",
@@ -364,13 +368,15 @@ impl GlossApp {
     }
 
     fn read_shortcuts(&mut self, ctx: &egui::Context) {
-        for (shortcut, action) in super::actions::global_shortcuts() {
-            if ctx.input_mut(|i| i.consume_shortcut(&shortcut)) {
+        for (shortcut, action) in super::actions::global_shortcuts(&self.session.project.schema) {
+            if ctx.input_mut(|i| super::command_table::consume_exact(i, &shortcut)) {
                 self.act(action);
             }
         }
-        let modal_open =
-            self.dialogs.is_open() || self.claim_editor.is_some() || self.schema_editor.is_some();
+        let modal_open = self.dialogs.is_open()
+            || self.claim_editor.is_some()
+            || self.schema_editor.is_some()
+            || self.palette.is_some();
         if ctx.egui_wants_keyboard_input() || modal_open {
             if ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
                 self.act(Action::Escape);

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use egui::{Key, Modifiers};
 
 use crate::edit::{Edit, Session};
-use crate::model::{Claimant, Entity, Project, Status, span};
+use crate::model::{Claimant, Entity, Project, span};
 
 use super::actions::Action;
 use super::app::{AnnotationKind, AnnotationRef, GlossApp, SidePane};
@@ -114,8 +114,13 @@ impl GlossApp {
                     ctx.send_viewport_cmd(egui::ViewportCommand::Close);
                 }
             }
+            Action::CommandPalette => {
+                self.palette = Some(super::palette::Palette::default());
+            }
             Action::Escape => {
-                if self.show_help {
+                if self.palette.is_some() {
+                    self.palette = None;
+                } else if self.show_help {
                     self.show_help = false;
                 } else if self.dialogs.is_open() {
                     self.cancel_prompt();
@@ -887,81 +892,25 @@ impl GlossApp {
 
 /// Single-key annotation commands, read only while no text field has focus.
 pub fn read_annotation_keys(app: &mut GlossApp, ctx: &egui::Context) {
-    let hotkeys: Vec<(char, String)> = app
-        .session
-        .project
-        .schema
-        .entity_types
-        .iter()
-        .filter_map(|t| Some((t.hotkey?, t.key.clone())))
-        .collect();
-    let digit_keys = [
-        (Key::Num1, '1'),
-        (Key::Num2, '2'),
-        (Key::Num3, '3'),
-        (Key::Num4, '4'),
-        (Key::Num5, '5'),
-        (Key::Num6, '6'),
-        (Key::Num7, '7'),
-        (Key::Num8, '8'),
-        (Key::Num9, '9'),
-    ];
-    let mut actions = Vec::new();
+    // Single-key commands come from the command table, like the menus.
+    let text_commands: Vec<(egui::KeyboardShortcut, Action)> =
+        super::command_table::table(&app.session.project.schema)
+            .into_iter()
+            .filter(|c| c.scope == super::command_table::Scope::Text)
+            .flat_map(|c| c.keys.into_iter().map(move |k| (k, c.action.clone())))
+            .collect();
+    let mut actions: Vec<Action> = ctx.input_mut(|i| {
+        text_commands
+            .iter()
+            .filter(|(shortcut, _)| super::command_table::consume_exact(i, shortcut))
+            .map(|(_, action)| action.clone())
+            .collect()
+    });
     let mut selection_moves = Vec::new();
     ctx.input(|i| {
-        let plain = i.modifiers.is_none();
-        let command = i.modifiers.command_only();
-        for (key, digit) in digit_keys {
-            if i.key_pressed(key) {
-                if plain {
-                    if let Some((_, label)) = hotkeys.iter().find(|(h, _)| *h == digit) {
-                        actions.push(Action::TagEntity(label.clone()));
-                    }
-                } else if command {
-                    let status = match digit {
-                        '1' => Some(Status::New),
-                        '2' => Some(Status::InProgress),
-                        '3' => Some(Status::Done),
-                        '4' => Some(Status::Reviewed),
-                        _ => None,
-                    };
-                    actions.extend(status.map(Action::SetStatus));
-                }
-            }
-        }
         let pressed = |key| i.key_pressed(key);
-        if plain && pressed(Key::C) {
-            actions.push(Action::MakeClaim);
-        }
-        if plain && pressed(Key::E) {
-            actions.push(Action::EditClaim);
-        }
-        if plain && pressed(Key::A) {
-            actions.push(Action::AnnotateAll);
-        }
-        if plain && (pressed(Key::N)) || (i.modifiers.alt && pressed(Key::ArrowDown)) {
-            actions.push(Action::NextDocument);
-        }
-        if plain && (pressed(Key::P)) || (i.modifiers.alt && pressed(Key::ArrowUp)) {
-            actions.push(Action::PreviousDocument);
-        }
-        if plain && (pressed(Key::Delete) || pressed(Key::Backspace)) {
-            actions.push(Action::DeleteSelected);
-        }
         if pressed(Key::Escape) {
             actions.push(Action::Escape);
-        }
-        if i.modifiers.alt && !i.modifiers.shift && pressed(Key::ArrowLeft) {
-            actions.push(Action::MoveBoundary { start: -1, end: 0 });
-        }
-        if i.modifiers.alt && !i.modifiers.shift && pressed(Key::ArrowRight) {
-            actions.push(Action::MoveBoundary { start: 1, end: 0 });
-        }
-        if i.modifiers.alt && i.modifiers.shift && pressed(Key::ArrowLeft) {
-            actions.push(Action::MoveBoundary { start: 0, end: -1 });
-        }
-        if i.modifiers.alt && i.modifiers.shift && pressed(Key::ArrowRight) {
-            actions.push(Action::MoveBoundary { start: 0, end: 1 });
         }
         if i.modifiers.shift_only() || i.modifiers == (Modifiers::SHIFT | Modifiers::COMMAND) {
             let by_word = i.modifiers.command;

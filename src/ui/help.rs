@@ -2,6 +2,7 @@
 
 use super::actions::HELP_ROWS;
 use super::app::GlossApp;
+use super::command_table;
 
 /// Draws the overlay when open.
 pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
@@ -16,37 +17,20 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
         .resizable(false)
         .show(ctx, |ui| {
             egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
-                let hotkeys: Vec<char> = app
-                    .session
-                    .project
-                    .schema
-                    .entity_types
-                    .iter()
-                    .filter_map(|t| t.hotkey)
-                    .collect();
-                if let (Some(first), Some(last)) = (hotkeys.iter().min(), hotkeys.iter().max()) {
-                    // The digits the schema really uses, not a fixed "1 – 9".
-                    ui.strong(if first == last {
-                        first.to_string()
-                    } else {
-                        format!("{first} – {last}")
-                    });
-                    ui.label(
-                        "tag the selection with an entity type, or retype the selected entity",
-                    );
-                    ui.end_row();
-                }
+                // Keys that are not commands (selection, walking annotations).
                 for (keys, what) in HELP_ROWS {
                     ui.strong(*keys);
                     ui.label(*what);
                     ui.end_row();
                 }
-                for t in &app.session.project.schema.entity_types {
-                    if let Some(key) = t.hotkey {
-                        ui.strong(key.to_string());
-                        ui.label(format!("tag as {} ({})", t.key, t.name));
-                        ui.end_row();
+                // Every command with keys, from the same table as the menus.
+                for command in command_table::table(&app.session.project.schema) {
+                    if command.keys.is_empty() {
+                        continue;
                     }
+                    ui.strong(command_table::shortcut_text(ctx, &command));
+                    ui.label(&command.label);
+                    ui.end_row();
                 }
             });
         });

@@ -1,0 +1,489 @@
+//! Every command as data: label, menu, shortcuts and when the keys work.
+//! The menus, the keyboard map, the help overlay and the command palette
+//! are all generated from [`table`], so a shortcut is written once and two
+//! commands cannot silently share one (a test checks).
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+
+use super::actions::Action;
+use crate::model::{Schema, Status};
+
+/// The menu a command sits in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Menu {
+    /// File.
+    File,
+    /// Edit.
+    Edit,
+    /// Annotate.
+    Annotate,
+    /// Document.
+    Document,
+    /// View.
+    View,
+    /// Help.
+    Help,
+}
+
+impl Menu {
+    /// Every menu, in menu-bar order.
+    pub const ALL: [Menu; 6] = [
+        Menu::File,
+        Menu::Edit,
+        Menu::Annotate,
+        Menu::Document,
+        Menu::View,
+        Menu::Help,
+    ];
+
+    /// The menu's title.
+    pub fn title(self) -> &'static str {
+        match self {
+            Menu::File => "File",
+            Menu::Edit => "Edit",
+            Menu::Annotate => "Annotate",
+            Menu::Document => "Document",
+            Menu::View => "View",
+            Menu::Help => "Help",
+        }
+    }
+}
+
+/// When a command's keys work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Anywhere, even while typing in a field (Ctrl+S).
+    Global,
+    /// Only while no text field has focus and no dialog is open: single
+    /// keys (digits, C, N, Delete) that would otherwise be typed.
+    Text,
+    /// Read by egui itself (zoom); listed so that it shows and clashes count.
+    Builtin,
+}
+
+/// One command.
+#[derive(Debug, Clone)]
+pub struct Command {
+    /// What menus, help and the palette show.
+    pub label: String,
+    /// Where it sits; `None` for commands only reached by key or palette.
+    pub menu: Option<Menu>,
+    /// Its shortcuts, the first one shown.
+    pub keys: Vec<KeyboardShortcut>,
+    /// When the keys work.
+    pub scope: Scope,
+    /// What it does.
+    pub action: Action,
+    /// A separator goes above it in its menu.
+    pub group_start: bool,
+}
+
+fn key(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(modifiers, key)
+}
+
+/// The digit keys 1–9.
+pub const DIGIT_KEYS: [(char, Key); 9] = [
+    ('1', Key::Num1),
+    ('2', Key::Num2),
+    ('3', Key::Num3),
+    ('4', Key::Num4),
+    ('5', Key::Num5),
+    ('6', Key::Num6),
+    ('7', Key::Num7),
+    ('8', Key::Num8),
+    ('9', Key::Num9),
+];
+
+/// Every command, for the project's schema (one "tag as" per entity type).
+pub fn table(schema: &Schema) -> Vec<Command> {
+    let none = Modifiers::NONE;
+    let cmd = Modifiers::COMMAND;
+    let cmd_shift = Modifiers::COMMAND | Modifiers::SHIFT;
+    let alt = Modifiers::ALT;
+    let alt_shift = Modifiers::ALT | Modifiers::SHIFT;
+    let mut commands = Vec::new();
+    let mut add = |label: &str, menu, keys: Vec<KeyboardShortcut>, scope, action, group_start| {
+        commands.push(Command {
+            label: label.to_owned(),
+            menu,
+            keys,
+            scope,
+            action,
+            group_start,
+        });
+    };
+    use Scope::{Builtin, Global, Text};
+    let file = Some(Menu::File);
+    add(
+        "New project",
+        file,
+        vec![key(cmd, Key::N)],
+        Global,
+        Action::NewProject,
+        false,
+    );
+    add(
+        "Open project…",
+        file,
+        vec![key(cmd, Key::O)],
+        Global,
+        Action::OpenProject,
+        false,
+    );
+    add(
+        "Open by path…",
+        file,
+        vec![],
+        Global,
+        Action::TypePath,
+        false,
+    );
+    add(
+        "Import articles…",
+        file,
+        vec![key(cmd, Key::I)],
+        Global,
+        Action::ImportArticles,
+        true,
+    );
+    add(
+        "Import dataset…",
+        file,
+        vec![],
+        Global,
+        Action::ImportDataset,
+        false,
+    );
+    add(
+        "Export dataset…",
+        file,
+        vec![],
+        Global,
+        Action::ExportDataset,
+        false,
+    );
+    add(
+        "Save",
+        file,
+        vec![key(cmd, Key::S)],
+        Global,
+        Action::Save,
+        true,
+    );
+    add(
+        "Save as…",
+        file,
+        vec![key(cmd_shift, Key::S)],
+        Global,
+        Action::SaveAs,
+        false,
+    );
+    add(
+        "Quit",
+        file,
+        vec![key(cmd, Key::Q)],
+        Global,
+        Action::Quit,
+        true,
+    );
+
+    let edit = Some(Menu::Edit);
+    add(
+        "Undo",
+        edit,
+        vec![key(cmd, Key::Z)],
+        Global,
+        Action::Undo,
+        false,
+    );
+    add(
+        "Redo",
+        edit,
+        vec![key(cmd_shift, Key::Z), key(cmd, Key::Y)],
+        Global,
+        Action::Redo,
+        false,
+    );
+    add(
+        "Find…",
+        edit,
+        vec![key(cmd, Key::F)],
+        Global,
+        Action::Find,
+        true,
+    );
+    add(
+        "Annotate all occurrences…",
+        edit,
+        vec![key(none, Key::A)],
+        Text,
+        Action::AnnotateAll,
+        false,
+    );
+    add(
+        "Delete annotation",
+        edit,
+        vec![key(none, Key::Delete), key(none, Key::Backspace)],
+        Text,
+        Action::DeleteSelected,
+        false,
+    );
+    add(
+        "Move start a word left",
+        edit,
+        vec![key(alt, Key::ArrowLeft)],
+        Text,
+        Action::MoveBoundary { start: -1, end: 0 },
+        true,
+    );
+    add(
+        "Move start a word right",
+        edit,
+        vec![key(alt, Key::ArrowRight)],
+        Text,
+        Action::MoveBoundary { start: 1, end: 0 },
+        false,
+    );
+    add(
+        "Move end a word left",
+        edit,
+        vec![key(alt_shift, Key::ArrowLeft)],
+        Text,
+        Action::MoveBoundary { start: 0, end: -1 },
+        false,
+    );
+    add(
+        "Move end a word right",
+        edit,
+        vec![key(alt_shift, Key::ArrowRight)],
+        Text,
+        Action::MoveBoundary { start: 0, end: 1 },
+        false,
+    );
+    add("Schema…", edit, vec![], Global, Action::EditSchema, true);
+    add(
+        "Command palette…",
+        edit,
+        vec![key(cmd_shift, Key::P)],
+        Global,
+        Action::CommandPalette,
+        false,
+    );
+
+    let annotate = Some(Menu::Annotate);
+    for t in &schema.entity_types {
+        let keys = t
+            .hotkey
+            .and_then(|h| DIGIT_KEYS.iter().find(|(d, _)| *d == h))
+            .map(|(_, k)| vec![key(none, *k)])
+            .unwrap_or_default();
+        add(
+            &format!("Tag as {} — {}", t.key, t.name),
+            annotate,
+            keys,
+            Text,
+            Action::TagEntity(t.key.clone()),
+            false,
+        );
+    }
+    add(
+        "Claim…",
+        annotate,
+        vec![key(none, Key::C)],
+        Text,
+        Action::MakeClaim,
+        true,
+    );
+    add(
+        "Edit claim…",
+        annotate,
+        vec![key(none, Key::E)],
+        Text,
+        Action::EditClaim,
+        false,
+    );
+
+    let document = Some(Menu::Document);
+    add(
+        "Next document",
+        document,
+        vec![key(none, Key::N), key(alt, Key::ArrowDown)],
+        Text,
+        Action::NextDocument,
+        false,
+    );
+    add(
+        "Previous document",
+        document,
+        vec![key(none, Key::P), key(alt, Key::ArrowUp)],
+        Text,
+        Action::PreviousDocument,
+        false,
+    );
+    for ((status, (_, digit)), n) in Status::ALL.into_iter().zip(DIGIT_KEYS).zip(0..) {
+        add(
+            &format!("Mark {}", status.label()),
+            document,
+            vec![key(cmd, digit)],
+            Text,
+            Action::SetStatus(status),
+            n == 0,
+        );
+    }
+
+    let view = Some(Menu::View);
+    add(
+        "Dark or light theme",
+        view,
+        vec![],
+        Global,
+        Action::ToggleTheme,
+        false,
+    );
+    add(
+        "Zoom in",
+        view,
+        vec![egui::gui_zoom::kb_shortcuts::ZOOM_IN],
+        Builtin,
+        Action::ZoomIn,
+        false,
+    );
+    add(
+        "Zoom out",
+        view,
+        vec![egui::gui_zoom::kb_shortcuts::ZOOM_OUT],
+        Builtin,
+        Action::ZoomOut,
+        false,
+    );
+    add(
+        "Snap selections to words (on/off)",
+        view,
+        vec![],
+        Global,
+        Action::ToggleWordSnap,
+        false,
+    );
+
+    add(
+        "Show keyboard shortcuts",
+        Some(Menu::Help),
+        vec![key(none, Key::F1)],
+        Global,
+        Action::Help,
+        false,
+    );
+    commands
+}
+
+/// A command's first shortcut as this platform writes it (⌘ on macOS).
+pub fn shortcut_text(ctx: &egui::Context, command: &Command) -> String {
+    command
+        .keys
+        .iter()
+        .map(|k| ctx.format_shortcut(k))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Whether `shortcut` was pressed this frame, with exactly its modifiers
+/// (so Alt+← does not also fire Alt+Shift+←); consumes it.
+pub fn consume_exact(input: &mut egui::InputState, shortcut: &KeyboardShortcut) -> bool {
+    let KeyboardShortcut {
+        modifiers,
+        logical_key,
+    } = *shortcut;
+    if !input.modifiers.matches_exact(modifiers) {
+        return false;
+    }
+    input.consume_key(input.modifiers, logical_key)
+}
+
+/// Ranks `label` for a palette `query`: `None` when the query's letters do
+/// not all appear in order; lower is better (earlier and tighter matches,
+/// word starts preferred).
+pub fn fuzzy_score(label: &str, query: &str) -> Option<usize> {
+    let label: Vec<char> = label.to_lowercase().chars().collect();
+    let mut score = 0;
+    let mut at = 0;
+    let mut previous: Option<usize> = None;
+    for q in query.to_lowercase().chars().filter(|c| !c.is_whitespace()) {
+        let found = label.iter().skip(at).position(|c| *c == q)? + at;
+        let word_start = found == 0 || label.get(found - 1).is_some_and(|c| !c.is_alphanumeric());
+        score += match previous {
+            Some(p) if found == p + 1 => 0,
+            _ if word_start => 1,
+            _ => 3 + (found - at),
+        };
+        previous = Some(found);
+        at = found + 1;
+    }
+    Some(score)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_two_commands_share_a_shortcut_where_both_work() {
+        let commands = table(&Schema::default());
+        // Global and built-in keys work everywhere, so they clash with every
+        // scope; single keys clash only with each other.
+        let overlaps = |a: Scope, b: Scope| a != Scope::Text || b != Scope::Text || a == b;
+        for (i, a) in commands.iter().enumerate() {
+            for b in commands.iter().skip(i + 1) {
+                for ka in &a.keys {
+                    for kb in &b.keys {
+                        assert!(
+                            !(ka == kb && overlaps(a.scope, b.scope) && a.action != b.action),
+                            "{:?} is bound to both {:?} and {:?}",
+                            ka,
+                            a.label,
+                            b.label
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_clash_check_sees_a_clash() {
+        // A schema whose type uses the same digit as another: the check above
+        // must fail on it, or it checks nothing.
+        let mut schema = Schema::default();
+        if let Some(t) = schema.entity_types.get_mut(1) {
+            t.hotkey = Some('1');
+        }
+        let commands = table(&schema);
+        let clashes = commands
+            .iter()
+            .enumerate()
+            .flat_map(|(i, a)| commands.iter().skip(i + 1).map(move |b| (a, b)))
+            .filter(|(a, b)| a.keys.iter().any(|k| b.keys.contains(k)))
+            .count();
+        assert_eq!(clashes, 1);
+    }
+
+    #[test]
+    fn every_type_is_a_command_with_its_digit() {
+        let commands = table(&Schema::default());
+        let tag_per = commands
+            .iter()
+            .find(|c| c.action == Action::TagEntity("PER".into()))
+            .expect("PER can be tagged");
+        assert_eq!(tag_per.keys, vec![key(Modifiers::NONE, Key::Num1)]);
+    }
+
+    #[test]
+    fn fuzzy_search_finds_letters_in_order_and_prefers_word_starts() {
+        assert!(fuzzy_score("Save as…", "sva").is_some());
+        assert!(fuzzy_score("Save as…", "xyz").is_none());
+        let save_as = fuzzy_score("Save as…", "sa").expect("match");
+        let schema = fuzzy_score("Schema…", "sa").expect("match");
+        assert!(save_as <= schema, "{save_as} vs {schema}");
+        assert_eq!(fuzzy_score("Anything", ""), Some(0));
+    }
+}

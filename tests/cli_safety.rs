@@ -99,17 +99,12 @@ fn concurrent_adds(trials: usize) -> usize {
         let children: Vec<_> = articles
             .iter()
             .map(|article| {
-                Command::new(env!("CARGO_BIN_EXE_gloss"))
-                    .args(["add", path_str(&project), path_str(article), "--wait", "60"])
-                    .stdin(Stdio::null())
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::piped())
-                    .spawn()
-                    .expect("gloss starts")
+                common::spawn_gloss(&["add", path_str(&project), path_str(article), "--wait", "60"])
             })
             .collect();
         for child in children {
-            let out = child.wait_with_output().expect("gloss finishes");
+            // Each run is killed and the test fails if it blocks.
+            let out = child.wait();
             assert_eq!(code(&out), 0, "trial {trial}: {}", stderr(&out));
         }
         let loaded = store::load(&project).expect("valid after concurrent adds");

@@ -388,16 +388,28 @@ pub fn shortcut_text(ctx: &egui::Context, command: &Command) -> String {
 }
 
 /// Whether `shortcut` was pressed this frame, with exactly its modifiers
-/// (so Alt+← does not also fire Alt+Shift+←); consumes it.
+/// (so Alt+← does not also fire Alt+Shift+←); consumes the key event. The
+/// modifiers are those of the event itself: a fast press and release (or
+/// a test) can end before the frame does.
 pub fn consume_exact(input: &mut egui::InputState, shortcut: &KeyboardShortcut) -> bool {
-    let KeyboardShortcut {
-        modifiers,
-        logical_key,
-    } = *shortcut;
-    if !input.modifiers.matches_exact(modifiers) {
-        return false;
+    let position = input.events.iter().position(|event| {
+        matches!(
+            event,
+            egui::Event::Key {
+                key,
+                pressed: true,
+                modifiers,
+                ..
+            } if *key == shortcut.logical_key && modifiers.matches_exact(shortcut.modifiers)
+        )
+    });
+    match position {
+        Some(index) => {
+            input.events.remove(index);
+            true
+        }
+        None => false,
     }
-    input.consume_key(input.modifiers, logical_key)
 }
 
 /// Ranks `label` for a palette `query`: `None` when the query's letters do

@@ -72,11 +72,9 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
             .show(ui, |ui| {
                 for (n, command) in found.iter().enumerate() {
                     let shortcut = command_table::shortcut_text(ctx, command);
-                    let mut button =
-                        egui::Button::selectable(n == palette.highlighted, &command.label);
-                    if !shortcut.is_empty() {
-                        button = button.shortcut_text(shortcut);
-                    }
+                    // Always a shortcut column, so every label sits left.
+                    let button = egui::Button::selectable(n == palette.highlighted, &command.label)
+                        .shortcut_text(shortcut);
                     let row = ui.add_sized([ui.available_width(), 20.0], button);
                     if n == palette.highlighted && (down || up) {
                         row.scroll_to_me(None);

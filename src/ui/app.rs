@@ -305,6 +305,9 @@ impl GlossApp {
         for (origin, output) in self.jobs.poll() {
             self.on_job_output(origin, output);
         }
+        for failure in self.jobs.take_failures() {
+            self.notify(failure);
+        }
         if self.files.busy() || self.jobs.busy() {
             ctx.request_repaint_after(Duration::from_millis(100));
         }

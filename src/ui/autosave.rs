@@ -72,11 +72,16 @@ impl Autosave {
         // Clone on the UI thread (fast), serialise and write on a worker.
         let project = session.project.clone();
         let (sender, receiver) = channel();
-        std::thread::spawn(move || {
-            let result = crate::store::recovery::write(&recovery, &project)
-                .map_err(|e| format!("{}: {e}", recovery.display()));
-            let _ = sender.send(result);
-        });
+        let spawned = std::thread::Builder::new()
+            .name("gloss: autosave".to_owned())
+            .spawn(move || {
+                let result = crate::store::recovery::write(&recovery, &project)
+                    .map_err(|e| format!("{}: {e}", recovery.display()));
+                let _ = sender.send(result);
+            });
+        if let Err(e) = spawned {
+            return Some(format!("cannot start the recovery writer: {e}"));
+        }
         self.in_flight = Some(receiver);
         self.written_generation = generation;
         self.dirty_since = None;

@@ -65,48 +65,59 @@ impl FilePicker for RfdPicker {
         let sender = self.sender.clone();
         let suggested_name = suggested_name.to_owned();
         self.open += 1;
-        std::thread::spawn(move || {
-            let started = Instant::now();
-            let dialog = rfd::FileDialog::new();
-            let paths: Vec<PathBuf> = match kind {
-                PickKind::OpenProject => dialog
-                    .add_filter("Gloss project", &["ron"])
-                    .set_title("Open project")
-                    .pick_file()
-                    .into_iter()
-                    .collect(),
-                PickKind::SaveProject => dialog
-                    .add_filter("Gloss project", &["ron"])
-                    .set_title("Save project")
-                    .set_file_name(&suggested_name)
-                    .save_file()
-                    .into_iter()
-                    .collect(),
-                PickKind::ImportArticles => dialog
-                    .add_filter("Articles", &["txt", "md", "html", "htm", "json", "jsonl"])
-                    .set_title("Import articles")
-                    .pick_files()
-                    .unwrap_or_default(),
-                PickKind::ImportDataset => dialog
-                    .set_title("Import dataset (files)")
-                    .pick_files()
-                    .unwrap_or_default(),
-                PickKind::ExportDataset => dialog
-                    .set_title("Export dataset")
-                    .set_file_name(&suggested_name)
-                    .save_file()
-                    .into_iter()
-                    .collect(),
-            };
-            // A person cannot cancel a dialog within a quarter second; an
-            // answer that fast means no dialog backend (portal, zenity) exists.
-            let no_dialog = paths.is_empty() && started.elapsed().as_millis() < 250;
-            let _ = sender.send(Picked {
-                kind,
-                paths,
-                no_dialog,
+        let fallback = self.sender.clone();
+        let spawned = std::thread::Builder::new()
+            .name("gloss: file dialog".to_owned())
+            .spawn(move || {
+                let started = Instant::now();
+                let dialog = rfd::FileDialog::new();
+                let paths: Vec<PathBuf> = match kind {
+                    PickKind::OpenProject => dialog
+                        .add_filter("Gloss project", &["ron"])
+                        .set_title("Open project")
+                        .pick_file()
+                        .into_iter()
+                        .collect(),
+                    PickKind::SaveProject => dialog
+                        .add_filter("Gloss project", &["ron"])
+                        .set_title("Save project")
+                        .set_file_name(&suggested_name)
+                        .save_file()
+                        .into_iter()
+                        .collect(),
+                    PickKind::ImportArticles => dialog
+                        .add_filter("Articles", &["txt", "md", "html", "htm", "json", "jsonl"])
+                        .set_title("Import articles")
+                        .pick_files()
+                        .unwrap_or_default(),
+                    PickKind::ImportDataset => dialog
+                        .set_title("Import dataset (files)")
+                        .pick_files()
+                        .unwrap_or_default(),
+                    PickKind::ExportDataset => dialog
+                        .set_title("Export dataset")
+                        .set_file_name(&suggested_name)
+                        .save_file()
+                        .into_iter()
+                        .collect(),
+                };
+                // A person cannot cancel a dialog within a quarter second; an
+                // answer that fast means no dialog backend (portal, zenity) exists.
+                let no_dialog = paths.is_empty() && started.elapsed().as_millis() < 250;
+                let _ = sender.send(Picked {
+                    kind,
+                    paths,
+                    no_dialog,
+                });
             });
-        });
+        if spawned.is_err() {
+            // No thread for a dialog: ask for a typed path instead.
+            let _ = fallback.send(Picked {
+                kind,
+                paths: Vec::new(),
+                no_dialog: true,
+            });
+        }
     }
 
     fn poll(&mut self) -> Option<Picked> {

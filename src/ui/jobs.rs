@@ -53,7 +53,8 @@ pub struct Job {
     pub started: Instant,
     /// What it was started for.
     pub origin: Origin,
-    receiver: Receiver<JobOutput>,
+    /// The answer, or why the worker stopped without one (it panicked).
+    receiver: Receiver<Result<JobOutput, String>>,
 }
 
 impl Job {
@@ -69,6 +70,8 @@ impl Job {
 pub struct Jobs {
     /// Jobs not finished yet, oldest first.
     pub running: Vec<Job>,
+    /// Jobs that ended without an answer, as messages for the user.
+    failures: Vec<String>,
 }
 
 impl Jobs {
@@ -81,14 +84,34 @@ impl Jobs {
         origin: Origin,
         work: impl FnOnce(Arc<AtomicUsize>) -> JobOutput + Send + 'static,
     ) {
+        let label = label.into();
         let (sender, receiver) = channel();
         let done = Arc::new(AtomicUsize::new(0));
         let counter = done.clone();
-        std::thread::spawn(move || {
-            let _ = sender.send(work(counter));
-        });
+        let spawned = std::thread::Builder::new()
+            .name(format!("gloss: {label}"))
+            .spawn(move || {
+                // A bug in a worker must reach the user as a message, not
+                // leave a spinner turning forever.
+                let answer =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(counter)))
+                        .map_err(|panic| {
+                            panic
+                                .downcast_ref::<&str>()
+                                .map(|s| (*s).to_owned())
+                                .or_else(|| panic.downcast_ref::<String>().cloned())
+                                .unwrap_or_else(|| "unknown error".to_owned())
+                        });
+                let _ = sender.send(answer);
+            });
+        if let Err(e) = spawned {
+            self.failures.push(format!(
+                "{label}: could not start ({e}); nothing was changed"
+            ));
+            return;
+        }
         self.running.push(Job {
-            label: label.into(),
+            label,
             done,
             total,
             started: Instant::now(),
@@ -100,18 +123,36 @@ impl Jobs {
     /// Outputs of the jobs that finished since the last call.
     pub fn poll(&mut self) -> Vec<(Origin, JobOutput)> {
         let mut finished = Vec::new();
+        let failures = &mut self.failures;
         self.running.retain(|job| match job.receiver.try_recv() {
-            Ok(output) => {
+            Ok(Ok(output)) => {
                 finished.push((job.origin, output));
+                false
+            }
+            Ok(Err(why)) => {
+                log::error!("job {:?} failed: {why}", job.label);
+                failures.push(format!(
+                    "{} failed: {why} (a bug in Gloss; nothing was changed)",
+                    job.label
+                ));
                 false
             }
             Err(TryRecvError::Empty) => true,
             Err(TryRecvError::Disconnected) => {
                 log::error!("job {:?} stopped without an answer", job.label);
+                failures.push(format!(
+                    "{} stopped without an answer; nothing was changed",
+                    job.label
+                ));
                 false
             }
         });
         finished
+    }
+
+    /// Messages for jobs that ended without an answer since the last call.
+    pub fn take_failures(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.failures)
     }
 
     /// Whether any job is running.
@@ -138,5 +179,31 @@ pub fn show(jobs: &Jobs, ui: &mut egui::Ui) {
             }
         }
         ui.separator();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_job_that_panics_becomes_a_message() {
+        let mut jobs = Jobs::default();
+        let origin = Origin {
+            session: 0,
+            generation: 0,
+        };
+        jobs.spawn("exporting", 0, origin, |_| panic!("index out of range"));
+        let started = Instant::now();
+        while jobs.busy() && started.elapsed().as_secs() < 10 {
+            assert!(jobs.poll().is_empty(), "a panicking job has no output");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        let failures = jobs.take_failures();
+        assert_eq!(failures.len(), 1, "{failures:?}");
+        assert!(
+            failures[0].starts_with("exporting failed: index out of range"),
+            "{failures:?}"
+        );
     }
 }

@@ -241,3 +241,46 @@ fn the_menus_and_help_come_from_the_command_table() {
     harness.get_by_label("Command palette…");
     harness.get_by_label("Quit");
 }
+
+#[test]
+fn the_side_panel_keeps_its_width_whatever_is_selected() {
+    use gloss::ui::{AnnotationKind, AnnotationRef};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = common::harness(app_without_dialogs(&dir));
+    let panel_left =
+        |h: &egui_kittest::Harness<'static, GlossApp>| h.get_by_label("Inspector").rect().min.x;
+    let before = panel_left(&harness);
+    // Select every annotation in turn (entities with long texts, claims with
+    // long quotes): the panel's edge must not move.
+    let doc = harness.state().document().expect("a document").clone();
+    let mut refs: Vec<AnnotationRef> = doc
+        .entities
+        .iter()
+        .map(|e| AnnotationRef {
+            kind: AnnotationKind::Entity,
+            id: e.id.clone(),
+        })
+        .collect();
+    refs.extend(doc.claims.iter().map(|c| AnnotationRef {
+        kind: AnnotationKind::Claim,
+        id: c.id.clone(),
+    }));
+    for annotation in refs {
+        harness.state_mut().selected = Some(annotation.clone());
+        harness.run();
+        let now = panel_left(&harness);
+        assert!(
+            (now - before).abs() < 0.5,
+            "selecting {annotation:?} moved the side panel's edge from {before} to {now}"
+        );
+    }
+    for pane in ["Entities", "Claims", "Inspector"] {
+        harness.get_by_label(pane).click();
+        harness.run();
+        let now = panel_left(&harness);
+        assert!(
+            (now - before).abs() < 0.5,
+            "the {pane} pane moved the side panel's edge from {before} to {now}"
+        );
+    }
+}

@@ -37,9 +37,16 @@ pub fn show_side_pane(app: &mut GlossApp, ui: &mut egui::Ui) {
                 // The Claims pane scrolls by itself, drawing only the rows in view.
                 SidePane::Claims => super::entities_pane::claims(app, ui),
                 pane => {
-                    egui::ScrollArea::vertical()
+                    // Fill the panel and never report wider content to it:
+                    // the panel keeps the width the user gave it, whatever
+                    // is selected. Text wraps at the panel's width; a row of
+                    // fixed-size widgets wider than that scrolls sideways.
+                    let width = ui.available_width();
+                    egui::ScrollArea::both()
+                        .auto_shrink([false, false])
                         .id_salt("side-pane")
                         .show(ui, |ui| {
+                            ui.set_max_width(width);
                             if pane == SidePane::Inspector {
                                 inspector(app, ui);
                             } else {

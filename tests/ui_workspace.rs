@@ -284,3 +284,38 @@ fn the_side_panel_keeps_its_width_whatever_is_selected() {
         );
     }
 }
+
+#[test]
+fn at_a_large_zoom_with_the_find_bar_open_the_article_fits_its_column() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = common::harness(app_without_dialogs(&dir));
+    harness.ctx.set_zoom_factor(1.5);
+    harness.run();
+    let column = |h: &egui_kittest::Harness<'static, GlossApp>| {
+        // From the article's heading to the side panel's edge.
+        let title = h.state().document().expect("a document").title.clone();
+        let left = h.get_by_label(&title).rect().min.x;
+        h.get_by_label("Inspector").rect().min.x - left
+    };
+    let before = harness.state().article_wrap_width();
+    assert!(
+        before > 0.0 && before <= column(&harness),
+        "{before} vs {}",
+        column(&harness)
+    );
+    // The find bar's row is wider than the column at this zoom.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    harness.run();
+    harness.event(egui::Event::Text("Putin".into()));
+    harness.run();
+    let after = harness.state().article_wrap_width();
+    assert!(
+        after <= column(&harness),
+        "the text wraps at {after} but the column is {} wide: lines would be cut off",
+        column(&harness)
+    );
+    assert!(
+        (after - before).abs() < 0.5,
+        "opening find re-wrapped the article: {before} -> {after}"
+    );
+}

@@ -245,6 +245,12 @@ impl GlossApp {
         self.pending.push(action);
     }
 
+    /// The width the article text is wrapped at, in points: for tests that
+    /// check the text fits the visible column.
+    pub fn article_wrap_width(&self) -> f32 {
+        self.article_view.wrap_width()
+    }
+
     /// The document shown, if any.
     pub fn document(&self) -> Option<&crate::model::Document> {
         self.session.project.documents.get(self.current)

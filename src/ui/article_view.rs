@@ -217,6 +217,11 @@ fn split_long_line(line: &str, char_start: usize, byte_start: usize, out: &mut V
 }
 
 impl ArticleView {
+    /// The width the article is wrapped at, in points (0 before the first frame).
+    pub(crate) fn wrap_width(&self) -> f32 {
+        self.width
+    }
+
     /// Rebuilds what depends on the document or its annotations.
     fn sync(
         &mut self,
@@ -505,8 +510,11 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
         });
         return;
     };
-    // The wrap width comes from the panel, before anything can widen it.
-    let width = (ui.available_width() - MARGIN - 16.0).max(100.0);
+    // The wrap width comes from what is visible of the panel: a wide row
+    // above (the find bar at a large zoom) widens the ui's max rect but not
+    // its clip rect, and text wrapped wider than that would be cut off.
+    let visible = (ui.clip_rect().right() - ui.cursor().left()).min(ui.available_width());
+    let width = (visible - MARGIN - 16.0).max(100.0);
     // A title can be a whole one-line article: cut it to the panel (the
     // hover shows it all) so it does not widen the panel and the wrap width.
     ui.add(egui::Label::new(egui::RichText::new(&doc.title).heading()).truncate());

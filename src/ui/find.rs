@@ -104,13 +104,17 @@ pub fn bar(app: &mut GlossApp, ui: &mut egui::Ui) {
     }
     let generation = app.project_version();
     let mut jump = None;
-    ui.horizontal(|ui| {
-        ui.label("Find:");
-        let field = ui.add(
-            egui::TextEdit::singleline(&mut app.find.query)
-                .id_salt("find-field")
-                .desired_width(240.0),
-        );
+    // Wrapped, so a narrow panel or a large zoom puts the buttons on a second
+    // row instead of widening the panel.
+    ui.horizontal_wrapped(|ui| {
+        let name = ui.label("Find:");
+        let field = ui
+            .add(
+                egui::TextEdit::singleline(&mut app.find.query)
+                    .id_salt("find-field")
+                    .desired_width(240.0),
+            )
+            .labelled_by(name.id);
         if app.find.focus {
             field.request_focus();
             app.find.focus = false;

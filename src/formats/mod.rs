@@ -703,6 +703,26 @@ pub(crate) fn span_text(
         })
 }
 
+/// A file of an export that could not be written; the files written before
+/// it stay, the one that failed is untouched (atomic writes).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct WriteError {
+    /// The file or folder.
+    pub path: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl WriteError {
+    fn new(path: &Path, error: std::io::Error) -> Self {
+        Self {
+            path: path.display().to_string(),
+            message: error.to_string(),
+        }
+    }
+}
+
 impl Exported {
     /// Whether this is one file (to go where `-o` says) rather than a folder.
     pub fn is_single_file(&self) -> bool {
@@ -711,7 +731,7 @@ impl Exported {
 
     /// Writes the export atomically: a single file to `target`, or each file
     /// into the folder `target`. Errors name the file.
-    pub fn write_to(self, target: &Path) -> Result<(), String> {
+    pub fn write_to(self, target: &Path) -> Result<(), WriteError> {
         let single = self.is_single_file();
         for (relative, bytes) in self.files {
             let path = if single {
@@ -722,11 +742,9 @@ impl Exported {
             if let Some(parent) = path.parent()
                 && !parent.as_os_str().is_empty()
             {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| format!("{}: {e}", parent.display()))?;
+                std::fs::create_dir_all(parent).map_err(|e| WriteError::new(parent, e))?;
             }
-            crate::store::write_atomically(&path, &bytes)
-                .map_err(|e| format!("{}: {e}", path.display()))?;
+            crate::store::write_atomically(&path, &bytes).map_err(|e| WriteError::new(&path, e))?;
         }
         Ok(())
     }

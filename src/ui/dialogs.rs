@@ -660,7 +660,7 @@ fn start_dataset_job(app: &mut GlossApp, form: &DatasetForm) {
                     .map_err(|e| e.to_string())?;
                 let warnings = exported.warnings.clone();
                 let files = exported.files.len();
-                exported.write_to(target)?;
+                exported.write_to(target).map_err(|e| e.to_string())?;
                 Ok((files, warnings))
             })();
             JobOutput::Exported(result)

@@ -319,3 +319,53 @@ fn at_a_large_zoom_with_the_find_bar_open_the_article_fits_its_column() {
         "opening find re-wrapped the article: {before} -> {after}"
     );
 }
+
+#[test]
+fn l_then_l_links_two_annotations_from_the_keyboard() {
+    use gloss::ui::{AnnotationKind, AnnotationRef};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = common::harness(app_without_dialogs(&dir));
+    let doc = harness.state().document().expect("a document").clone();
+    let (first, second) = (doc.entities[0].id.clone(), doc.entities[1].id.clone());
+    let relations_before = doc.relations.len();
+    let entity = |id: &str| AnnotationRef {
+        kind: AnnotationKind::Entity,
+        id: id.to_owned(),
+    };
+    // Escape cancels a started link.
+    harness.state_mut().selected = Some(entity(&first));
+    harness.run();
+    harness.key_press(Key::L);
+    harness.run();
+    assert_eq!(harness.state().link_from, Some(entity(&first)));
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert_eq!(harness.state().link_from, None);
+    // L on the source, select the target, L again.
+    harness.key_press(Key::L);
+    harness.run();
+    harness.state_mut().selected = Some(entity(&second));
+    harness.run();
+    harness.key_press(Key::L);
+    harness.run();
+    let doc = harness.state().document().expect("a document");
+    assert_eq!(doc.relations.len(), relations_before + 1);
+    let relation = doc.relations.last().expect("the new relation");
+    assert_eq!(
+        (relation.from.as_str(), relation.to.as_str()),
+        (first.as_str(), second.as_str())
+    );
+    assert_eq!(harness.state().link_from, None);
+    // One undo step removes it.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(
+        harness
+            .state()
+            .document()
+            .expect("a document")
+            .relations
+            .len(),
+        relations_before
+    );
+}

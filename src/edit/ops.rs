@@ -2,7 +2,60 @@
 //! project: the app and the CLI ask them for a value (a claim, an edit) and
 //! apply it through the edit layer. No egui here.
 
-use crate::model::{Attribution, Claim, Claimant, Document, Schema};
+use super::Edit;
+use crate::model::{Attribution, Claim, Claimant, Document, Relation, Schema};
+
+/// Why an operation cannot be made into an edit.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OpError {
+    /// The schema has no relation types to link with.
+    #[error("the schema has no relation types; add one in Edit → Schema")]
+    NoRelationTypes,
+    /// An annotation cannot be linked to itself.
+    #[error("an annotation cannot be linked to itself")]
+    SelfLink,
+    /// No entity or claim with this id in the document.
+    #[error("no entity or claim {0:?} in this document")]
+    NoAnnotation(String),
+}
+
+/// A relation of type `label` (the schema's first relation type when
+/// `None`) from one entity or claim of `doc` to another.
+pub fn new_relation(
+    doc: &Document,
+    schema: &Schema,
+    from: &str,
+    to: &str,
+    label: Option<&str>,
+) -> Result<Edit, OpError> {
+    if from == to {
+        return Err(OpError::SelfLink);
+    }
+    let exists = |id: &str| doc.entity(id).is_some() || doc.claims.iter().any(|c| c.id == id);
+    for id in [from, to] {
+        if !exists(id) {
+            return Err(OpError::NoAnnotation(id.to_owned()));
+        }
+    }
+    let label = match label {
+        Some(label) => label.to_owned(),
+        None => schema
+            .relation_types
+            .first()
+            .map(|t| t.key.clone())
+            .ok_or(OpError::NoRelationTypes)?,
+    };
+    Ok(Edit::InsertRelation {
+        doc: doc.id.clone(),
+        index: doc.relations.len(),
+        relation: Relation {
+            id: doc.next_id("r"),
+            label,
+            from: from.to_owned(),
+            to: to.to_owned(),
+        },
+    })
+}
 
 /// A new claim over `start..end` (code points) of `doc`, with the claimant
 /// and attribution guessed from the text around it; the user corrects them
@@ -120,6 +173,39 @@ mod tests {
     fn attribution(text: &str, needle: &str) -> Attribution {
         let (start, end) = span(text, needle);
         guess_attribution(text, start, end)
+    }
+
+    #[test]
+    fn a_relation_links_two_annotations_with_the_first_type_by_default() {
+        let text = "Kim met Putin.";
+        let mut project = Project::new("p");
+        let mut doc = crate::model::Document::new("d1", "t", text);
+        doc.entities.push(Entity::new("e1", "PER", 0, 3, "Kim"));
+        doc.entities.push(Entity::new("e2", "PER", 8, 13, "Putin"));
+        let schema = project.schema.clone();
+        let edit = new_relation(&doc, &schema, "e1", "e2", None).expect("a relation");
+        project.documents.push(doc.clone());
+        crate::edit::apply(&mut project, edit).expect("applies");
+        let relation = &project.documents[0].relations[0];
+        assert_eq!((relation.from.as_str(), relation.to.as_str()), ("e1", "e2"));
+        assert_eq!(
+            Some(&relation.label),
+            schema.relation_types.first().map(|t| &t.key)
+        );
+        assert_eq!(
+            new_relation(&doc, &schema, "e1", "e1", None),
+            Err(OpError::SelfLink)
+        );
+        assert_eq!(
+            new_relation(&doc, &schema, "e1", "e9", None),
+            Err(OpError::NoAnnotation("e9".into()))
+        );
+        let mut bare = schema.clone();
+        bare.relation_types.clear();
+        assert_eq!(
+            new_relation(&doc, &bare, "e1", "e2", None),
+            Err(OpError::NoRelationTypes)
+        );
     }
 
     #[test]

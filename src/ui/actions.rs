@@ -78,6 +78,9 @@ pub enum Action {
     Help,
     /// Open the command palette.
     CommandPalette,
+    /// Start a link at the selected annotation, or end it at the selected
+    /// annotation (a relation of the schema's first type).
+    Link,
     /// Close the window (asks when there are unsaved changes).
     Quit,
     /// Escape: clear selection, close overlays.

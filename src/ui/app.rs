@@ -89,6 +89,8 @@ pub struct GlossApp {
     pub claim_editor: Option<ClaimEditor>,
     /// The command palette, while open.
     pub palette: Option<super::palette::Palette>,
+    /// Where a relation being made by keyboard starts (L … L).
+    pub link_from: Option<AnnotationRef>,
     /// Schema editor window.
     pub schema_editor: Option<SchemaEditor>,
     /// The help overlay.
@@ -185,6 +187,7 @@ impl GlossApp {
             dialogs: Dialogs::default(),
             claim_editor: None,
             palette: None,
+            link_from: None,
             schema_editor: None,
             show_help: false,
             article_view: ArticleView::default(),

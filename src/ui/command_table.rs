@@ -303,6 +303,14 @@ pub fn table(schema: &Schema) -> Vec<Command> {
         Action::EditClaim,
         false,
     );
+    add(
+        "Link to another annotation (L, select the target, L)",
+        annotate,
+        vec![key(none, Key::L)],
+        Text,
+        Action::Link,
+        false,
+    );
 
     let document = Some(Menu::Document);
     add(

@@ -114,11 +114,15 @@ impl GlossApp {
                     ctx.send_viewport_cmd(egui::ViewportCommand::Close);
                 }
             }
+            Action::Link => self.link(),
             Action::CommandPalette => {
                 self.palette = Some(super::palette::Palette::default());
             }
             Action::Escape => {
-                if self.palette.is_some() {
+                if self.link_from.is_some() {
+                    self.link_from = None;
+                    self.notify("link cancelled");
+                } else if self.palette.is_some() {
                     self.palette = None;
                 } else if self.show_help {
                     self.show_help = false;
@@ -403,6 +407,53 @@ impl GlossApp {
         }
     }
 
+    /// L: the first press remembers the selected annotation, the second
+    /// links it to the annotation selected then.
+    fn link(&mut self) {
+        let Some(selected) = self.selected.clone() else {
+            self.notify("select an entity or claim first, then press L");
+            return;
+        };
+        if selected.kind == AnnotationKind::Relation {
+            self.notify("a relation cannot be linked; select an entity or claim");
+            return;
+        }
+        let Some(from) = self.link_from.take() else {
+            self.notify(format!(
+                "linking from {}: select the target and press L (Esc cancels)",
+                selected.id
+            ));
+            self.link_from = Some(selected);
+            return;
+        };
+        let Some(doc) = self.document() else { return };
+        match crate::edit::ops::new_relation(
+            doc,
+            &self.session.project.schema,
+            &from.id,
+            &selected.id,
+            None,
+        ) {
+            Ok(edit) => {
+                let id = match &edit {
+                    Edit::InsertRelation { relation, .. } => relation.id.clone(),
+                    _ => String::new(),
+                };
+                if self.apply(edit) {
+                    self.notify(format!(
+                        "linked {} → {} (change the type in the inspector)",
+                        from.id, selected.id
+                    ));
+                    self.selected = Some(AnnotationRef {
+                        kind: AnnotationKind::Relation,
+                        id,
+                    });
+                }
+            }
+            Err(e) => self.notify(format!("not linked: {e}")),
+        }
+    }
+
     fn replace_session(&mut self, session: Session) {
         // The old project's journal is no longer needed: its changes were
         // saved or the user chose to discard them.
@@ -414,6 +465,7 @@ impl GlossApp {
         self.selected = None;
         self.claim_editor = None;
         self.schema_editor = None;
+        self.link_from = None;
         self.article_view = Default::default();
         self.autosave = Default::default();
         self.session_serial += 1;

@@ -148,3 +148,54 @@ impl Default for Schema {
         }
     }
 }
+
+/// Pastel colours for entity types an import adds, distinct from the defaults.
+pub const PALETTE: [[u8; 3]; 16] = [
+    [0xff, 0x9a, 0xa2],
+    [0xb5, 0xea, 0xd7],
+    [0xc7, 0xce, 0xea],
+    [0xff, 0xda, 0xc1],
+    [0xe2, 0xf0, 0xcb],
+    [0xf3, 0xb0, 0xc3],
+    [0xa0, 0xce, 0xd9],
+    [0xff, 0xee, 0x93],
+    [0xd4, 0xa5, 0xa5],
+    [0xb8, 0xc0, 0xff],
+    [0xad, 0xf7, 0xb6],
+    [0xff, 0xc8, 0xdd],
+    [0xcd, 0xb4, 0xdb],
+    [0xfc, 0xf5, 0xc7],
+    [0x9a, 0xd1, 0xd4],
+    [0xe4, 0xc1, 0xf9],
+];
+
+/// A colour no entity type of `schema` uses yet.
+pub fn distinct_color(schema: &Schema) -> Rgb {
+    let used: std::collections::HashSet<[u8; 3]> =
+        schema.entity_types.iter().map(|t| t.color.0).collect();
+    if let Some(color) = PALETTE.iter().find(|c| !used.contains(*c)) {
+        return Rgb(*color);
+    }
+    // Past the palette, walk the hue circle by the golden angle.
+    (0..4096u32)
+        .map(|n| hsv_pastel((n as f32 * 137.508) % 360.0))
+        .find(|c| !used.contains(&c.0))
+        .unwrap_or(Rgb([0xbb, 0xbb, 0xbb]))
+}
+
+fn hsv_pastel(hue: f32) -> Rgb {
+    let (s, v) = (0.35_f32, 0.95_f32);
+    let c = v * s;
+    let x = c * (1.0 - ((hue / 60.0) % 2.0 - 1.0).abs());
+    let (r, g, b) = match (hue / 60.0) as u32 {
+        0 => (c, x, 0.0),
+        1 => (x, c, 0.0),
+        2 => (0.0, c, x),
+        3 => (0.0, x, c),
+        4 => (x, 0.0, c),
+        _ => (c, 0.0, x),
+    };
+    let m = v - c;
+    let to = |f: f32| ((f + m) * 255.0).round().clamp(0.0, 255.0) as u8;
+    Rgb([to(r), to(g), to(b)])
+}

@@ -172,13 +172,8 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
                     } else {
                         editor.new_name.trim().to_owned()
                     };
-                    let palette = [
-                        [0x7f, 0xdb, 0xda],
-                        [0xff, 0xb3, 0xba],
-                        [0xba, 0xff, 0xc9],
-                        [0xba, 0xe1, 0xff],
-                    ];
-                    let color = Rgb(palette[types.len() % palette.len()]);
+                    // The one palette of the schema code, as imports use.
+                    let color = crate::model::schema::distinct_color(&app.session.project.schema);
                     edits.push(Edit::InsertEntityType {
                         index: types.len(),
                         entity_type: EntityType {

@@ -1,0 +1,326 @@
+//! Helpers shared by the format files: located errors, reading text files,
+//! ids, the tally of what a format left out, schema completion, and the
+//! typed access to JSON fields.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use super::FormatError;
+use crate::model::{Document, EntityType, Project, RelationType, Rgb, Schema};
+
+/// An error located at a line of a file: `path:line: message`.
+pub(crate) fn error_at(path: &Path, line: usize, message: impl std::fmt::Display) -> FormatError {
+    let message = crate::diagnostics::clip_quotes(&message.to_string());
+    FormatError(format!("{}:{line}: {message}", path.display()))
+}
+
+/// Reads a UTF-8 text file (a leading byte-order mark is dropped), with
+/// errors that name the file.
+pub(crate) fn read_text(path: &Path) -> Result<String, FormatError> {
+    let bytes = crate::store::read_regular_file(path)
+        .map_err(|e| FormatError(format!("{}: cannot read: {e}", path.display())))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| FormatError(format!("{}: not UTF-8 text ({e})", path.display())))?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    })
+}
+
+/// The file name without its last extension, for document ids.
+pub(crate) fn file_stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "doc".to_owned())
+}
+
+/// `wanted`, or `wanted-2`, `wanted-3`… when `taken` has it; the result is
+/// added to `taken`.
+pub(crate) fn unique_id(taken: &mut HashSet<String>, wanted: &str) -> String {
+    let id = if taken.contains(wanted) {
+        (2..)
+            .map(|n| format!("{wanted}-{n}"))
+            .find(|id| !taken.contains(id))
+            .unwrap_or_else(|| wanted.to_owned())
+    } else {
+        wanted.to_owned()
+    };
+    taken.insert(id.clone());
+    id
+}
+
+/// A document for an import: its hash computed, `source` set.
+pub(crate) fn imported_document(id: String, text: String, source: Option<&Path>) -> Document {
+    let mut doc = Document::new(id.clone(), id, text);
+    doc.source = source.map(|p| p.display().to_string());
+    doc
+}
+
+/// Counts things of one kind that an import or export left out or changed,
+/// with a few examples of where, and turns them into warning lines.
+#[derive(Debug, Default)]
+pub(crate) struct Tally {
+    entries: Vec<(String, usize, Vec<String>)>,
+}
+
+/// How many places a warning names before it says "and N more".
+const EXAMPLES: usize = 5;
+
+impl Tally {
+    /// Counts one `what` (a phrase such as "claims left out") at `place`.
+    pub(crate) fn add(&mut self, what: &str, place: impl Into<String>) {
+        self.add_many(what, 1, place);
+    }
+
+    /// Counts `n` of `what` at `place`.
+    pub(crate) fn add_many(&mut self, what: &str, n: usize, place: impl Into<String>) {
+        if n == 0 {
+            return;
+        }
+        let place = place.into();
+        let entry = match self.entries.iter_mut().find(|(w, _, _)| w == what) {
+            Some(entry) => entry,
+            None => {
+                self.entries.push((what.to_owned(), 0, Vec::new()));
+                let Some(entry) = self.entries.last_mut() else {
+                    return;
+                };
+                entry
+            }
+        };
+        entry.1 += n;
+        if !place.is_empty() && !entry.2.contains(&place) {
+            entry.2.push(place);
+        }
+    }
+
+    /// How many of `what` were counted.
+    pub(crate) fn count(&self, what: &str) -> usize {
+        self.entries
+            .iter()
+            .find(|(w, _, _)| w == what)
+            .map_or(0, |(_, n, _)| *n)
+    }
+
+    /// One line per kind: `prefix` + `"12 event (E) line(s) left out (a, b, … and 3 more places)"`.
+    pub(crate) fn warnings(&self, prefix: &str) -> Vec<String> {
+        self.entries
+            .iter()
+            .map(|(what, n, places)| {
+                let mut line = format!("{prefix}{n} {what}");
+                if !places.is_empty() {
+                    let shown: Vec<&str> =
+                        places.iter().take(EXAMPLES).map(String::as_str).collect();
+                    line.push_str(" (");
+                    line.push_str(&shown.join(", "));
+                    if places.len() > EXAMPLES {
+                        line.push_str(&format!(", … and {} more", places.len() - EXAMPLES));
+                    }
+                    line.push(')');
+                }
+                line
+            })
+            .collect()
+    }
+}
+
+/// Counts, for a format that holds entity spans and types only, what else a
+/// document has: notes, canonical links, annotators and review states of its
+/// entities (claims and relations are counted by the caller, which may hold some).
+pub(crate) fn tally_entity_extras(
+    doc: &Document,
+    tally: &mut Tally,
+    holds_notes: bool,
+    holds_canonical: bool,
+) {
+    for e in &doc.entities {
+        let place = format!("{} {}", doc.id, e.id);
+        if !holds_notes && e.note.is_some() {
+            tally.add("entity note(s) left out", place.clone());
+        }
+        if !holds_canonical && e.canonical.is_some() {
+            tally.add("canonical entity link(s) left out", place.clone());
+        }
+        if e.annotator.is_some() {
+            tally.add("annotator name(s) left out", place.clone());
+        }
+        if e.review != crate::model::Review::Unreviewed {
+            tally.add("review state(s) left out", place);
+        }
+    }
+}
+
+/// Adds entity type `key` to `schema` unless it is there, with `name` (the
+/// key when `None`), `color` (a distinct one when `None`) and the next free
+/// digit hotkey.
+pub(crate) fn ensure_entity_type(
+    schema: &mut Schema,
+    key: &str,
+    name: Option<&str>,
+    color: Option<Rgb>,
+) {
+    if schema.entity_type(key).is_some() {
+        return;
+    }
+    let color = color.unwrap_or_else(|| crate::model::schema::distinct_color(schema));
+    let hotkey = ('1'..='9').find(|h| schema.entity_type_for_hotkey(*h).is_none());
+    schema.entity_types.push(EntityType {
+        key: key.to_owned(),
+        name: name.unwrap_or(key).to_owned(),
+        color,
+        hotkey,
+        can_claim: None,
+    });
+}
+
+/// Adds relation type `key` to `schema` unless it is there.
+pub(crate) fn ensure_relation_type(schema: &mut Schema, key: &str, name: Option<&str>) {
+    if schema.relation_type(key).is_none() {
+        schema.relation_types.push(RelationType {
+            key: key.to_owned(),
+            name: name.unwrap_or(key).to_owned(),
+        });
+    }
+}
+
+/// Adds every entity and relation type that `project`'s documents and
+/// canonical entities use but its schema lacks.
+pub(crate) fn complete_schema(project: &mut Project) {
+    let mut schema = std::mem::replace(
+        &mut project.schema,
+        Schema {
+            entity_types: Vec::new(),
+            relation_types: Vec::new(),
+        },
+    );
+    for doc in &project.documents {
+        for e in &doc.entities {
+            ensure_entity_type(&mut schema, &e.label, None, None);
+        }
+        for r in &doc.relations {
+            ensure_relation_type(&mut schema, &r.label, None);
+        }
+    }
+    for c in &project.canonical_entities {
+        ensure_entity_type(&mut schema, &c.label, None, None);
+    }
+    project.schema = schema;
+}
+
+/// Typed access to the fields of one JSON object of an input line, with
+/// errors that name the file, the line and the object.
+pub(crate) struct Fields<'a> {
+    map: &'a serde_json::Map<String, serde_json::Value>,
+    path: &'a Path,
+    line: usize,
+    what: String,
+}
+
+impl<'a> Fields<'a> {
+    /// The object `value`, or an error when it is not one.
+    pub(crate) fn new(
+        value: &'a serde_json::Value,
+        path: &'a Path,
+        line: usize,
+        what: impl Into<String>,
+    ) -> Result<Self, FormatError> {
+        let what = what.into();
+        match value.as_object() {
+            Some(map) => Ok(Self {
+                map,
+                path,
+                line,
+                what,
+            }),
+            None => Err(error_at(path, line, format!("{what} is not a JSON object"))),
+        }
+    }
+
+    /// An error about this object.
+    pub(crate) fn error(&self, message: impl std::fmt::Display) -> FormatError {
+        error_at(self.path, self.line, format!("{}: {message}", self.what))
+    }
+
+    /// The value of `key`; `None` when absent or null.
+    pub(crate) fn get(&self, key: &str) -> Option<&'a serde_json::Value> {
+        self.map.get(key).filter(|v| !v.is_null())
+    }
+
+    /// A string field.
+    pub(crate) fn string(&self, key: &str) -> Result<Option<String>, FormatError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(self.error(format!("{key:?} must be a string"))),
+        }
+    }
+
+    /// A string field that must be there.
+    pub(crate) fn required_string(&self, key: &str) -> Result<String, FormatError> {
+        self.string(key)?
+            .ok_or_else(|| self.error(format!("{key:?} is missing")))
+    }
+
+    /// A non-negative integer field (an offset).
+    pub(crate) fn offset(&self, key: &str) -> Result<Option<usize>, FormatError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(v) => v
+                .as_u64()
+                .and_then(|n| usize::try_from(n).ok())
+                .map(Some)
+                .ok_or_else(|| self.error(format!("{key:?} must be a non-negative integer"))),
+        }
+    }
+
+    /// An offset that must be there.
+    pub(crate) fn required_offset(&self, key: &str) -> Result<usize, FormatError> {
+        self.offset(key)?
+            .ok_or_else(|| self.error(format!("{key:?} is missing")))
+    }
+
+    /// An array field; empty when absent.
+    pub(crate) fn array(&self, key: &str) -> Result<&'a [serde_json::Value], FormatError> {
+        match self.get(key) {
+            None => Ok(&[]),
+            Some(serde_json::Value::Array(items)) => Ok(items),
+            Some(_) => Err(self.error(format!("{key:?} must be an array"))),
+        }
+    }
+
+    /// Keys with a non-null value that are not in `known`.
+    pub(crate) fn unknown_keys(&self, known: &[&str]) -> Vec<&'a str> {
+        self.map
+            .iter()
+            .filter(|(k, v)| !v.is_null() && !known.contains(&k.as_str()))
+            .map(|(k, _)| k.as_str())
+            .collect()
+    }
+
+    /// `path:line` of this object, for warnings.
+    pub(crate) fn place(&self) -> String {
+        format!("{}:{}", self.path.display(), self.line)
+    }
+}
+
+/// The text between code-point offsets `start..end` of a document, or an
+/// error that says why not.
+pub(crate) fn span_text(
+    index: &crate::model::span::CharIndex,
+    text: &str,
+    start: usize,
+    end: usize,
+) -> Result<String, String> {
+    if start >= end {
+        return Err(format!("span {start}..{end} is empty or reversed"));
+    }
+    index
+        .slice(text, start, end)
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            format!(
+                "span {start}..{end} is out of range (the text has {} characters)",
+                index.char_len()
+            )
+        })
+}

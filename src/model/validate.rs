@@ -1,7 +1,7 @@
 //! Checks that a project is consistent: spans in range and quoting their text,
 //! unique ids, references that resolve, types that exist.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use super::span::CharIndex;
@@ -92,23 +92,114 @@ pub fn validate(project: &Project) -> Vec<Problem> {
         }
     }
     validate_project_conflicts(project, &mut out);
-    let mut doc_ids = HashSet::new();
-    for doc in &project.documents {
-        out.document = Some(doc.id.clone());
-        if !doc_ids.insert(doc.id.as_str()) {
+    let mut documents = HashMap::with_capacity(project.documents.len());
+    let repeated: Vec<bool> = project
+        .documents
+        .iter()
+        .map(|doc| {
+            let seen = documents.contains_key(doc.id.as_str());
+            if !seen {
+                documents.insert(doc.id.as_str(), doc);
+            }
+            seen
+        })
+        .collect();
+    let lookup = Lookup {
+        canonical_ids,
+        entity_types: keys,
+        relation_types: relation_keys,
+        documents,
+    };
+    let check = |doc: &Document, repeated: bool| {
+        let mut out = Collector {
+            problems: Vec::new(),
+            document: Some(doc.id.clone()),
+        };
+        if repeated {
             out.report(None, "document id is used twice".to_owned());
         }
-        validate_document(project, doc, &canonical_ids, &mut out);
-    }
+        validate_document(doc, &lookup, &mut out);
+        out.problems
+    };
+    out.problems
+        .extend(check_documents(&project.documents, &repeated, &check));
     out.problems
 }
 
-fn validate_document(
-    project: &Project,
-    doc: &Document,
-    canonical_ids: &HashSet<&str>,
-    out: &mut Collector,
-) {
+/// Project-wide lookups, built once and shared by the checks of every
+/// document (on several threads), so that each annotation's checks take
+/// constant time.
+struct Lookup<'p> {
+    canonical_ids: HashSet<&'p str>,
+    entity_types: HashSet<&'p str>,
+    relation_types: HashSet<&'p str>,
+    /// The first document with each id, as [`Project::document`] finds it.
+    documents: HashMap<&'p str, &'p Document>,
+}
+
+/// Below this much text, checking on one thread is as fast as starting
+/// others.
+const PARALLEL_TEXT_BYTES: usize = 1 << 20;
+
+/// Runs `check` on every document (`repeated` says whether its id was used
+/// by an earlier one) and returns the problems in document order: on
+/// several threads for a large project, each taking a contiguous run of
+/// documents, so the result is the same as checking them one by one.
+fn check_documents<F>(documents: &[Document], repeated: &[bool], check: &F) -> Vec<Problem>
+where
+    F: Fn(&Document, bool) -> Vec<Problem> + Sync,
+{
+    let run = |documents: &[Document], repeated: &[bool]| -> Vec<Problem> {
+        documents
+            .iter()
+            .zip(repeated)
+            .flat_map(|(doc, repeated)| check(doc, *repeated))
+            .collect()
+    };
+    let text: usize = documents.iter().map(|d| d.text.len()).sum();
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    if threads < 2 || documents.len() < 2 || text < PARALLEL_TEXT_BYTES {
+        return run(documents, repeated);
+    }
+    let per_thread = documents.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = documents
+            .chunks(per_thread)
+            .zip(repeated.chunks(per_thread))
+            .map(|(documents, repeated)| scope.spawn(move || run(documents, repeated)))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| match handle.join() {
+                Ok(problems) => problems,
+                // A check panicked: a bug; let it surface as it would have
+                // on one thread.
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
+}
+
+/// Kinds of annotation an id is used by, as bits.
+const ENTITY: u8 = 1;
+const CLAIM: u8 = 2;
+const RELATION: u8 = 4;
+
+/// Records that an annotation of `kind` uses `id`, reporting a second use.
+fn add_id<'d>(ids: &mut HashMap<&'d str, u8>, out: &mut Collector, id: &'d str, kind: u8) {
+    let kinds = ids.entry(id).or_insert(0);
+    if *kinds != 0 {
+        out.report(Some(id), "annotation id is used twice".to_owned());
+    }
+    *kinds |= kind;
+}
+
+/// Whether an annotation of one of `kinds` uses `id`.
+fn is(ids: &HashMap<&str, u8>, id: &str, kinds: u8) -> bool {
+    ids.get(id).is_some_and(|k| k & kinds != 0)
+}
+
+fn validate_document(doc: &Document, lookup: &Lookup, out: &mut Collector) {
     let index = CharIndex::new(&doc.text);
     let check_span =
         |out: &mut Collector, id: &str, what: &str, start: usize, end: usize, quote: &str| {
@@ -134,31 +225,29 @@ fn validate_document(
                 );
             }
         };
-    let mut ids = HashSet::new();
+    // Every annotation id with the kinds that use it (one lookup each, so
+    // claimants and relation ends resolve in constant time).
+    let mut ids: HashMap<&str, u8> = HashMap::with_capacity(doc.annotation_count());
     for e in &doc.entities {
-        if !ids.insert(e.id.as_str()) {
-            out.report(Some(&e.id), "annotation id is used twice".to_owned());
-        }
+        add_id(&mut ids, out, &e.id, ENTITY);
         check_span(out, &e.id, "span", e.start, e.end, &e.text);
-        if project.schema.entity_type(&e.label).is_none() {
+        if !lookup.entity_types.contains(e.label.as_str()) {
             out.report(Some(&e.id), format!("unknown entity type {:?}", e.label));
         }
         if let Some(c) = &e.canonical
-            && !canonical_ids.contains(c.as_str())
+            && !lookup.canonical_ids.contains(c.as_str())
         {
             out.report(Some(&e.id), format!("unknown canonical entity {c:?}"));
         }
     }
     for c in &doc.claims {
-        if !ids.insert(c.id.as_str()) {
-            out.report(Some(&c.id), "annotation id is used twice".to_owned());
-        }
+        add_id(&mut ids, out, &c.id, CLAIM);
         check_span(out, &c.id, "span", c.start, c.end, &c.text);
         if let Some(cue) = &c.cue {
             check_span(out, &c.id, "cue", cue.start, cue.end, &cue.text);
         }
         if let Some(Claimant::Entity(id)) = &c.claimant
-            && doc.entity(id).is_none()
+            && !is(&ids, id, ENTITY)
         {
             out.report(
                 Some(&c.id),
@@ -173,7 +262,7 @@ fn validate_document(
                 text,
             } = evidence
             {
-                match project.document(target) {
+                match lookup.documents.get(target.as_str()) {
                     None => out.report(
                         Some(&c.id),
                         format!("evidence names unknown document {target:?}"),
@@ -192,14 +281,12 @@ fn validate_document(
         }
     }
     for r in &doc.relations {
-        if !ids.insert(r.id.as_str()) {
-            out.report(Some(&r.id), "annotation id is used twice".to_owned());
-        }
-        if project.schema.relation_type(&r.label).is_none() {
+        add_id(&mut ids, out, &r.id, RELATION);
+        if !lookup.relation_types.contains(r.label.as_str()) {
             out.report(Some(&r.id), format!("unknown relation type {:?}", r.label));
         }
         for end in [&r.from, &r.to] {
-            if !doc.has_span_annotation(end) {
+            if !is(&ids, end, ENTITY | CLAIM) {
                 out.report(
                     Some(&r.id),
                     format!("relation end {end:?} is not an entity or claim of this document"),

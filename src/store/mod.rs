@@ -6,7 +6,9 @@ pub mod lock;
 mod migrate;
 pub mod output;
 pub mod recovery;
+mod split;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -96,17 +98,43 @@ impl fmt::Display for LoadError {
 impl std::error::Error for LoadError {}
 
 /// Reads, migrates and validates the project at `path`.
+///
+/// A file in Gloss's canonical layout is parsed on every core, and its text
+/// is given back as its documents are parsed (so peak memory is about the
+/// project's, not the project's plus the file's); any other file is parsed
+/// the plain way. Either gives the same project and the same messages.
 pub fn load(path: &Path) -> Result<Project, LoadError> {
-    let bytes = read_regular_file(path).map_err(|e| LoadError::Io {
-        path: path.to_owned(),
-        message: io_message(&e),
-    })?;
-    parse(path, &bytes)
+    let read = || {
+        read_regular_file(path).map_err(|e| LoadError::Io {
+            path: path.to_owned(),
+            message: io_message(&e),
+        })
+    };
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let bytes = match split::parse_canonical_owned(read()?, threads) {
+        split::Owned::Parsed(project) => {
+            // Only a file with problems is read again, to find their lines.
+            return checked(path, project, || read().ok().map(Cow::Owned));
+        }
+        split::Owned::Untouched(bytes) => bytes,
+        split::Owned::Spent => read()?,
+    };
+    parse_with_threads(path, &bytes, 0)
 }
 
 /// Parses, migrates and validates project file contents; `path` is only used
 /// in messages.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Project, LoadError> {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    parse_with_threads(path, bytes, threads)
+}
+
+/// [`parse`] with a set number of threads: `0` parses the whole file on
+/// this thread the plain way; `1` or more cut a file in Gloss's canonical
+/// layout into documents and parse them on up to that many threads
+/// (falling back to the plain way for any other file). The result, error
+/// messages included, is the same either way.
+pub fn parse_with_threads(path: &Path, bytes: &[u8], threads: usize) -> Result<Project, LoadError> {
     let syntax = |line: usize, column: usize, message: String| LoadError::Syntax {
         path: path.to_owned(),
         line,
@@ -140,27 +168,48 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Project, LoadError> {
     // One parse in the common case. Only when the file does not parse is
     // the version read on its own, so that a newer file whose shape changed
     // is refused as "too new" rather than with a confusing syntax error.
-    let project = match ron::from_str::<Project>(text) {
-        Ok(project) if project.version > FORMAT_VERSION => return Err(too_new(project.version)),
-        Ok(project) => migrate::migrate(project),
+    let split = match threads {
+        0 => None,
+        threads => split::parse_canonical(text, threads).map(Ok),
+    };
+    let project = match split.unwrap_or_else(|| ron::from_str::<Project>(text)) {
+        Ok(project) => project,
         Err(error) => match read_version(text) {
             Ok(version) if version > FORMAT_VERSION => return Err(too_new(version)),
             _ => return Err(spanned(path, error)),
         },
     };
+    checked(path, project, || Some(Cow::Borrowed(bytes)))
+}
+
+/// Refuses a project from a newer Gloss, migrates and validates it; `file`
+/// gives the file's bytes to locate problems in, when there are any.
+fn checked<'b>(
+    path: &Path,
+    project: Project,
+    file: impl FnOnce() -> Option<Cow<'b, [u8]>>,
+) -> Result<Project, LoadError> {
+    if project.version > FORMAT_VERSION {
+        return Err(LoadError::TooNew {
+            path: path.to_owned(),
+            version: project.version,
+        });
+    }
+    let project = migrate::migrate(project);
     let problems = validate(&project);
     if problems.is_empty() {
-        Ok(project)
-    } else {
-        let located = problems
-            .into_iter()
-            .map(|p| (locate(text, &p), p))
-            .collect();
-        Err(LoadError::Invalid {
-            path: path.to_owned(),
-            problems: located,
-        })
+        return Ok(project);
     }
+    let bytes = file().unwrap_or_default();
+    let text = String::from_utf8_lossy(&bytes);
+    let located = problems
+        .into_iter()
+        .map(|p| (locate(&text, &p), p))
+        .collect();
+    Err(LoadError::Invalid {
+        path: path.to_owned(),
+        problems: located,
+    })
 }
 
 fn spanned(path: &Path, error: ron::error::SpannedError) -> LoadError {

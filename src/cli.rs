@@ -124,6 +124,9 @@ pub enum Command {
         /// (files the export does not write are kept).
         #[arg(long)]
         force: bool,
+        /// Keep annotations a reviewer rejected (left out by default).
+        #[arg(long)]
+        include_rejected: bool,
     },
     /// Import a dataset from another tool into a project.
     Import {
@@ -228,13 +231,18 @@ pub fn run(command: Command, wait_seconds: f64) -> ExitCode {
             docs,
             strict,
             force,
+            include_rejected,
         } => export(
             &project,
             format,
             output.as_deref(),
             &status,
-            docs,
-            strict,
+            ExportOptions {
+                doc_ids: docs,
+                strict,
+                include_rejected,
+                ..ExportOptions::default()
+            },
             force,
         ),
         Command::Import {
@@ -501,15 +509,9 @@ fn export(
     format: Format,
     output: Option<&Path>,
     statuses: &[String],
-    doc_ids: Vec<String>,
-    strict: bool,
+    mut options: ExportOptions,
     force: bool,
 ) -> ExitCode {
-    let mut options = ExportOptions {
-        doc_ids,
-        strict,
-        ..ExportOptions::default()
-    };
     for name in statuses {
         match Status::parse(name) {
             Some(status) => options.statuses.push(status),

@@ -860,3 +860,44 @@ fn a_brat_folder_with_a_symlink_cycle_imports_once() {
     assert_eq!(loaded.documents.len(), 1);
     assert_eq!(loaded.documents[0].entities.len(), 2);
 }
+
+#[test]
+fn rejected_annotations_are_left_out_of_exports_unless_asked_for() {
+    use gloss::model::{Document, Entity, Project, Review};
+    let dir = temp_dir();
+    let mut project = Project::new("reviewed");
+    let mut doc = Document::new("d1", "t", "Kim met Putin.");
+    doc.entities.push(Entity::new("e1", "PER", 0, 3, "Kim"));
+    let mut rejected = Entity::new("e2", "PER", 8, 13, "Putin");
+    rejected.review = Review::Rejected;
+    doc.entities.push(rejected);
+    project.documents.push(doc);
+    let path = dir.path().join("p.ron");
+    gloss::store::save(&project, &path).unwrap();
+    let export = |extra: &[&str]| {
+        let mut args = vec!["export", path.to_str().unwrap(), "--format", "jsonl"];
+        args.extend_from_slice(extra);
+        gloss(&args)
+    };
+    let out = export(&[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let line: Value = serde_json::from_str(stdout(&out).lines().next().unwrap()).unwrap();
+    let texts: Vec<&str> = line["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts, ["Kim"]);
+    assert!(
+        stderr(&out)
+            .contains("1 annotation rejected in review left out (--include-rejected keeps them)"),
+        "{}",
+        stderr(&out)
+    );
+    let out = export(&["--include-rejected"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let line: Value = serde_json::from_str(stdout(&out).lines().next().unwrap()).unwrap();
+    assert_eq!(line["entities"].as_array().unwrap().len(), 2);
+    assert!(!stderr(&out).contains("rejected"), "{}", stderr(&out));
+}

@@ -369,3 +369,67 @@ fn l_then_l_links_two_annotations_from_the_keyboard() {
         relations_before
     );
 }
+
+#[test]
+fn review_mode_accepts_rejects_and_undoes_from_the_keyboard() {
+    use gloss::model::Review;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = common::harness(app_without_dialogs(&dir));
+    let entities_before = harness
+        .state()
+        .document()
+        .expect("a document")
+        .entities
+        .len();
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::R);
+    harness.run();
+    assert!(harness.state().review_mode);
+    harness.get_by_label("REVIEW");
+    // J selects the first unreviewed annotation in reading order.
+    harness.key_press(Key::J);
+    harness.run();
+    let first = harness
+        .state()
+        .selected
+        .clone()
+        .expect("an annotation is selected");
+    // A accepts it and moves on; R rejects the next one.
+    harness.key_press(Key::A);
+    harness.run();
+    let second = harness
+        .state()
+        .selected
+        .clone()
+        .expect("the next one is selected");
+    assert_ne!(first, second);
+    harness.key_press(Key::R);
+    harness.run();
+    let review_of = |h: &egui_kittest::Harness<'static, GlossApp>, id: &str| {
+        let doc = h.state().document().expect("a document");
+        doc.entities
+            .iter()
+            .find(|e| e.id == id)
+            .map(|e| e.review)
+            .or_else(|| doc.claims.iter().find(|c| c.id == id).map(|c| c.review))
+            .expect("the annotation exists")
+    };
+    assert_eq!(review_of(&harness, &first.id), Review::Accepted);
+    assert_eq!(review_of(&harness, &second.id), Review::Rejected);
+    // The text is read-only: a type's digit tags nothing.
+    harness.key_press(Key::Num1);
+    harness.run();
+    assert_eq!(
+        harness
+            .state()
+            .document()
+            .expect("a document")
+            .entities
+            .len(),
+        entities_before
+    );
+    // Each review is one undo step.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(review_of(&harness, &second.id), Review::Unreviewed);
+    assert_eq!(review_of(&harness, &first.id), Review::Accepted);
+}

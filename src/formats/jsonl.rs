@@ -107,6 +107,7 @@ fn review_name(review: crate::model::Review) -> &'static str {
         crate::model::Review::Unreviewed => "Unreviewed",
         crate::model::Review::Accepted => "Accepted",
         crate::model::Review::Rejected => "Rejected",
+        crate::model::Review::Discuss => "Discuss",
     }
 }
 
@@ -355,6 +356,7 @@ fn read_review(f: &Fields<'_>) -> Result<Review, FormatError> {
         None | Some("Unreviewed") => Ok(Review::Unreviewed),
         Some("Accepted") => Ok(Review::Accepted),
         Some("Rejected") => Ok(Review::Rejected),
+        Some("Discuss") => Ok(Review::Discuss),
         Some(other) => Err(f.error(format!("unknown review state {other:?}"))),
     }
 }

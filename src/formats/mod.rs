@@ -22,6 +22,8 @@ pub struct ExportOptions {
     pub doc_ids: Vec<String>,
     /// Fail instead of leaving out what the format cannot express.
     pub strict: bool,
+    /// Keep annotations a reviewer rejected (left out by default).
+    pub include_rejected: bool,
     /// Counts the documents exported so far, for a progress bar.
     pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>,
 }
@@ -142,14 +144,30 @@ pub fn export(
     format: Format,
     options: &ExportOptions,
 ) -> Result<Exported, FormatError> {
-    match format {
+    // Rejected annotations are not part of a dataset unless asked for.
+    let filtered;
+    let mut rejected = 0;
+    let project = if options.include_rejected || !crate::review::mode::has_rejected(project) {
+        project
+    } else {
+        (filtered, rejected) = crate::review::mode::without_rejected(project);
+        &filtered
+    };
+    let mut exported = match format {
         Format::Jsonl => jsonl::export(project, options),
         Format::Doccano => doccano::export(project, options),
         Format::Conll => conll::export(project, options),
         Format::Brat => brat::export(project, options),
         Format::Csv => self::csv::export(project, options),
         Format::ClaimReview => claimreview::export(project, options),
+    }?;
+    if rejected > 0 {
+        exported.warnings.push(format!(
+            "{} rejected in review left out (--include-rejected keeps them)",
+            crate::model::plural(rejected, "annotation")
+        ));
     }
+    Ok(exported)
 }
 
 /// What an import produced: a project (documents, schema types found) and

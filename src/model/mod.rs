@@ -73,7 +73,11 @@ impl Project {
     /// without conflict records and refuses (rather than silently drops)
     /// those with them.
     pub fn written_version(&self) -> u32 {
-        if self.conflict_count() > 0 {
+        let discussed = self.documents.iter().any(|d| {
+            d.entities.iter().any(|e| e.review == Review::Discuss)
+                || d.claims.iter().any(|c| c.review == Review::Discuss)
+        });
+        if self.conflict_count() > 0 || discussed {
             FORMAT_VERSION
         } else {
             1
@@ -184,6 +188,8 @@ pub enum Review {
     Accepted,
     /// A reviewer rejected it.
     Rejected,
+    /// A reviewer wants it discussed before deciding (format version 2).
+    Discuss,
 }
 
 impl Review {

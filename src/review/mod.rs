@@ -4,3 +4,4 @@
 pub mod agree;
 pub mod merge;
 pub mod stats;
+pub mod mode;

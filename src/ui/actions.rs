@@ -78,6 +78,13 @@ pub enum Action {
     Help,
     /// Open the command palette.
     CommandPalette,
+    /// Switch review mode on or off (text read-only, keys for review).
+    ToggleReviewMode,
+    /// Give the selected annotation this review state and go to the next
+    /// unreviewed one.
+    Review(crate::model::Review),
+    /// Select the next (true) or previous unreviewed annotation.
+    NextUnreviewed(bool),
     /// Start a link at the selected annotation, or end it at the selected
     /// annotation (a relation of the schema's first type).
     Link,

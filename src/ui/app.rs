@@ -91,6 +91,8 @@ pub struct GlossApp {
     pub palette: Option<super::palette::Palette>,
     /// Where a relation being made by keyboard starts (L … L).
     pub link_from: Option<AnnotationRef>,
+    /// Review mode: the text is read-only and the keys review annotations.
+    pub review_mode: bool,
     /// Schema editor window.
     pub schema_editor: Option<SchemaEditor>,
     /// The help overlay.
@@ -188,6 +190,7 @@ impl GlossApp {
             claim_editor: None,
             palette: None,
             link_from: None,
+            review_mode: false,
             schema_editor: None,
             show_help: false,
             article_view: ArticleView::default(),

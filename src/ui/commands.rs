@@ -30,6 +30,21 @@ pub fn load_recent(data_dir: &Path) -> Vec<PathBuf> {
 impl GlossApp {
     /// Runs one action.
     pub fn run(&mut self, action: Action, ctx: &egui::Context) {
+        let changes_annotations = matches!(
+            action,
+            Action::TagEntity(_)
+                | Action::MakeClaim
+                | Action::EditClaim
+                | Action::DeleteSelected
+                | Action::MoveBoundary { .. }
+                | Action::Link
+                | Action::AnnotateAll
+        );
+        if self.review_mode && changes_annotations {
+            // Review reads the annotations as they are; menus obey it too.
+            self.notify("review mode: the text is read-only (Ctrl+Shift+R to annotate)");
+            return;
+        }
         match action {
             Action::NewProject => self.guard_unsaved(AfterSave::New),
             Action::OpenProject => self.guard_unsaved(AfterSave::Open),
@@ -115,6 +130,17 @@ impl GlossApp {
                 }
             }
             Action::Link => self.link(),
+            Action::ToggleReviewMode => {
+                self.review_mode = !self.review_mode;
+                self.link_from = None;
+                self.notify(if self.review_mode {
+                    "review mode: the text is read-only; A accept, R reject, D discuss, J/K next/previous unreviewed"
+                } else {
+                    "review mode off"
+                });
+            }
+            Action::Review(review) => self.review_selected(review),
+            Action::NextUnreviewed(forward) => self.go_to_unreviewed(forward),
             Action::CommandPalette => {
                 self.palette = Some(super::palette::Palette::default());
             }
@@ -404,6 +430,53 @@ impl GlossApp {
         } else {
             self.notify(format!("opened {}", path.display()));
             self.offer_recovery();
+        }
+    }
+
+    /// The selected entity or claim, as the review operations name it.
+    fn reviewed_selection(&self) -> Option<crate::review::mode::Reviewed> {
+        use crate::review::mode::Reviewed;
+        let selected = self.selected.as_ref()?;
+        match selected.kind {
+            AnnotationKind::Entity => Some(Reviewed::Entity(selected.id.clone())),
+            AnnotationKind::Claim => Some(Reviewed::Claim(selected.id.clone())),
+            AnnotationKind::Relation => None,
+        }
+    }
+
+    /// A, R, D in review mode: one undoable edit, then the next unreviewed.
+    fn review_selected(&mut self, review: crate::model::Review) {
+        let Some(target) = self.reviewed_selection() else {
+            self.notify("select an entity or claim to review (J: the next unreviewed)");
+            return;
+        };
+        let Some(doc) = self.document() else { return };
+        if let Some(edit) = crate::review::mode::set_review(doc, &target, review) {
+            self.apply(edit);
+        }
+        self.go_to_unreviewed(true);
+    }
+
+    /// J/K in review mode: select the next or previous unreviewed annotation.
+    fn go_to_unreviewed(&mut self, forward: bool) {
+        use crate::review::mode::Reviewed;
+        let from = self.reviewed_selection();
+        let Some(doc) = self.document() else { return };
+        let left = crate::review::mode::unreviewed_count(doc);
+        match crate::review::mode::next_unreviewed(doc, from.as_ref(), forward) {
+            Some(next) => {
+                let (kind, id) = match next {
+                    Reviewed::Entity(id) => (AnnotationKind::Entity, id),
+                    Reviewed::Claim(id) => (AnnotationKind::Claim, id),
+                };
+                self.act(Action::SelectAnnotation(AnnotationRef { kind, id }));
+                self.notify(format!("{left} left to review in this document"));
+            }
+            None if left == 0 => self.notify("everything in this document is reviewed"),
+            None => self.notify(format!(
+                "no unreviewed annotation {} this one ({left} left)",
+                if forward { "after" } else { "before" }
+            )),
         }
     }
 
@@ -948,7 +1021,14 @@ pub fn read_annotation_keys(app: &mut GlossApp, ctx: &egui::Context) {
     let text_commands: Vec<(egui::KeyboardShortcut, Action)> =
         super::command_table::table(&app.session.project.schema)
             .into_iter()
-            .filter(|c| c.scope == super::command_table::Scope::Text)
+            .filter(|c| {
+                c.scope
+                    == if app.review_mode {
+                        super::command_table::Scope::Review
+                    } else {
+                        super::command_table::Scope::Text
+                    }
+            })
             .flat_map(|c| c.keys.into_iter().map(move |k| (k, c.action.clone())))
             .collect();
     let mut actions: Vec<Action> = ctx.input_mut(|i| {

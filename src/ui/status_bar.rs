@@ -6,6 +6,13 @@ use super::app::GlossApp;
 pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
     egui::Panel::bottom("status").show(ui, |ui| {
         ui.horizontal(|ui| {
+            if app.review_mode {
+                ui.colored_label(ui.visuals().hyperlink_color, "REVIEW")
+                    .on_hover_text(
+                        "Review mode: A accept, R reject, D discuss, J/K next/previous unreviewed",
+                    );
+                ui.separator();
+            }
             if app.session.is_dirty() {
                 ui.colored_label(ui.visuals().warn_fg_color, "● Unsaved changes");
             } else {
@@ -25,11 +32,19 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                 };
                 ui.separator();
                 ui.label(format!(
-                    "{} entities · {} claims · {} relations",
-                    doc.entities.len(),
-                    doc.claims.len(),
-                    doc.relations.len()
+                    "{} · {} · {}",
+                    crate::model::plural(doc.entities.len(), "entity")
+                        .replace("entitys", "entities"),
+                    crate::model::plural(doc.claims.len(), "claim"),
+                    crate::model::plural(doc.relations.len(), "relation")
                 ));
+                if app.review_mode {
+                    ui.separator();
+                    ui.label(format!(
+                        "{} to review",
+                        crate::review::mode::unreviewed_count(doc)
+                    ));
+                }
                 ui.separator();
                 ui.label(if app.snap_to_words {
                     "Snap: words"

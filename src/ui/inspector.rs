@@ -58,6 +58,19 @@ pub fn show_side_pane(app: &mut GlossApp, ui: &mut egui::Ui) {
         });
 }
 
+/// Who made an annotation and where its review stands.
+fn review_line(ui: &mut egui::Ui, review: crate::model::Review, annotator: Option<&str>) {
+    use crate::model::Review;
+    let state = match review {
+        Review::Unreviewed => "not reviewed",
+        Review::Accepted => "accepted",
+        Review::Rejected => "rejected (left out of exports)",
+        Review::Discuss => "needs discussion",
+    };
+    let by = annotator.map(|a| format!(" · by {a}")).unwrap_or_default();
+    ui.weak(format!("Review: {state}{by}"));
+}
+
 fn inspector(app: &mut GlossApp, ui: &mut egui::Ui) {
     let Some(doc) = app.document() else { return };
     let Some(selected) = app.selected.clone() else {
@@ -75,6 +88,7 @@ fn inspector(app: &mut GlossApp, ui: &mut egui::Ui) {
             ui.heading(format!("Entity {}", entity.id));
             ui.label(format!("“{}”", entity.text));
             ui.label(format!("{}–{} (code points)", entity.start, entity.end));
+            review_line(ui, entity.review, entity.annotator.as_deref());
             let mut label = entity.label.clone();
             ui.horizontal(|ui| {
                 let name = ui.label("Type");
@@ -104,6 +118,7 @@ fn inspector(app: &mut GlossApp, ui: &mut egui::Ui) {
             };
             ui.heading(format!("Claim {}", claim.id));
             ui.label(format!("“{}”", claim.text));
+            review_line(ui, claim.review, claim.annotator.as_deref());
             let who = claim.claimant_name(doc).unwrap_or("—").to_owned();
             egui::Grid::new("claim-fields")
                 .num_columns(2)

@@ -142,7 +142,7 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
                     e.required_offset("start_offset")?,
                     e.required_offset("end_offset")?,
                 );
-                let label = e.required_string("label")?;
+                let label = e.required_label("label")?;
                 let text =
                     super::span_text(&index, &doc.text, start, end).map_err(|m| e.error(m))?;
                 let id = doc.next_id("e");
@@ -191,5 +191,6 @@ fn triple_parts(triple: &[Value]) -> Option<(usize, usize, String)> {
     };
     let start = usize::try_from(start.as_u64()?).ok()?;
     let end = usize::try_from(end.as_u64()?).ok()?;
-    Some((start, end, label.as_str()?.to_owned()))
+    let label = label.as_str().filter(|l| !l.trim().is_empty())?;
+    Some((start, end, label.to_owned()))
 }

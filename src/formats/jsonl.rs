@@ -384,7 +384,7 @@ fn read_entity(
     let text = quoted(&f, doc, index, start, end, f.string("text")?)?;
     let mut entity = Entity::new(
         f.required_string("id")?,
-        f.required_string("label")?,
+        f.required_label("label")?,
         start,
         end,
         text,

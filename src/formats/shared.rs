@@ -38,10 +38,25 @@ pub(crate) fn file_stem(path: &Path) -> String {
 /// added to `taken`.
 pub(crate) fn unique_id(taken: &mut HashSet<String>, wanted: &str) -> String {
     let id = if taken.contains(wanted) {
-        (2..)
-            .map(|n| format!("{wanted}-{n}"))
-            .find(|id| !taken.contains(id))
-            .unwrap_or_else(|| wanted.to_owned())
+        // Many lines with the same id are common (`wanted-2`, `-3`, … are
+        // then taken in a row): find a free suffix by doubling, then halving
+        // between the last taken one and the free one, so that n duplicates
+        // take O(n log n) rather than O(n²).
+        let free = |n: usize| !taken.contains(&format!("{wanted}-{n}"));
+        let (mut low, mut high) = (1, 2);
+        while !free(high) {
+            low = high;
+            high = high.saturating_mul(2);
+        }
+        while high - low > 1 {
+            let middle = low + (high - low) / 2;
+            if free(middle) {
+                high = middle;
+            } else {
+                low = middle;
+            }
+        }
+        format!("{wanted}-{high}")
     } else {
         wanted.to_owned()
     };
@@ -259,6 +274,16 @@ impl<'a> Fields<'a> {
     pub(crate) fn required_string(&self, key: &str) -> Result<String, FormatError> {
         self.string(key)?
             .ok_or_else(|| self.error(format!("{key:?} is missing")))
+    }
+
+    /// A type name (an entity's label) that must be there and not blank: a
+    /// blank one cannot be a type of the schema.
+    pub(crate) fn required_label(&self, key: &str) -> Result<String, FormatError> {
+        let label = self.required_string(key)?;
+        if label.trim().is_empty() {
+            return Err(self.error(format!("{key:?} is empty")));
+        }
+        Ok(label)
     }
 
     /// A non-negative integer field (an offset).

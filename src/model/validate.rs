@@ -20,12 +20,15 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.document, &self.item) {
-            (Some(doc), Some(item)) => write!(f, "document {doc:?}, {item:?}: {}", self.message),
-            (Some(doc), None) => write!(f, "document {doc:?}: {}", self.message),
-            (None, Some(item)) => write!(f, "{item:?}: {}", self.message),
-            (None, None) => f.write_str(&self.message),
-        }
+        let text = match (&self.document, &self.item) {
+            (Some(doc), Some(item)) => format!("document {doc:?}, {item:?}: {}", self.message),
+            (Some(doc), None) => format!("document {doc:?}: {}", self.message),
+            (None, Some(item)) => format!("{item:?}: {}", self.message),
+            (None, None) => self.message.clone(),
+        };
+        // Ids and quoted spans come from the file: a long one must not make
+        // a message of thousands of characters.
+        f.write_str(&crate::diagnostics::clip_quotes(&text))
     }
 }
 

@@ -433,3 +433,70 @@ fn review_mode_accepts_rejects_and_undoes_from_the_keyboard() {
     assert_eq!(review_of(&harness, &second.id), Review::Unreviewed);
     assert_eq!(review_of(&harness, &first.id), Review::Accepted);
 }
+
+#[test]
+fn the_annotators_name_is_asked_saved_and_recorded_on_what_they_make() {
+    use gloss::model::Review;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = common::harness(app_without_dialogs(&dir));
+    harness.get_by_label("Edit").click();
+    harness.run();
+    harness
+        .get_by_label_contains("Your name (annotator)")
+        .click();
+    harness.run();
+    harness.get_by_label("Who is annotating?");
+    harness.event(egui::Event::Text("Ana Ruiz".into()));
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert_eq!(harness.state().prefs.annotator.as_deref(), Some("Ana Ruiz"));
+    let saved = gloss::ui::prefs::Preferences::load(&dir.path().join("data"));
+    assert_eq!(
+        saved.annotator.as_deref(),
+        Some("Ana Ruiz"),
+        "kept for the next start"
+    );
+    assert!(saved.asked_name);
+    // A new tag carries the name.
+    let text = harness.state().document().expect("a document").text.clone();
+    let byte = text.find("Russian").expect("the sample mentions Russian");
+    let start = text[..byte].chars().count();
+    harness.state_mut().selection = Some((start, start + "Russian".chars().count()));
+    harness.run();
+    harness.key_press(Key::Num7);
+    harness.run();
+    let doc = harness.state().document().expect("a document");
+    let tagged = doc
+        .entities
+        .iter()
+        .find(|e| e.start == start)
+        .expect("the new entity");
+    assert_eq!(tagged.annotator.as_deref(), Some("Ana Ruiz"));
+    // A review keeps who made an annotation.
+    let other = doc
+        .entities
+        .iter()
+        .find(|e| e.start != start)
+        .expect("another entity")
+        .clone();
+    harness.state_mut().selected = Some(gloss::ui::AnnotationRef {
+        kind: gloss::ui::AnnotationKind::Entity,
+        id: other.id.clone(),
+    });
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::R);
+    harness.run();
+    harness.key_press(Key::A);
+    harness.run();
+    let reviewed = harness
+        .state()
+        .document()
+        .expect("a document")
+        .entity(&other.id)
+        .expect("still there")
+        .clone();
+    assert_eq!(reviewed.review, Review::Accepted);
+    assert_eq!(
+        reviewed.annotator, other.annotator,
+        "a review is not authorship"
+    );
+}

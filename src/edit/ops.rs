@@ -5,6 +5,25 @@
 use super::Edit;
 use crate::model::{Attribution, Claim, Claimant, Document, Relation, Schema};
 
+/// Records `annotator` on every entity and claim that `edit` inserts or
+/// replaces (provenance: who made or last changed an annotation).
+pub fn stamp_annotator(edit: &mut Edit, annotator: &str) {
+    match edit {
+        Edit::InsertEntity { entity, .. } | Edit::ReplaceEntity { entity, .. } => {
+            entity.annotator = Some(annotator.to_owned());
+        }
+        Edit::InsertClaim { claim, .. } | Edit::ReplaceClaim { claim, .. } => {
+            claim.annotator = Some(annotator.to_owned());
+        }
+        Edit::Batch { edits, .. } => {
+            for edit in edits {
+                stamp_annotator(edit, annotator);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Why an operation cannot be made into an edit.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OpError {

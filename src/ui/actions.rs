@@ -78,6 +78,8 @@ pub enum Action {
     Help,
     /// Open the command palette.
     CommandPalette,
+    /// Ask for the annotator's name (recorded on annotations).
+    SetAnnotatorName,
     /// Switch review mode on or off (text read-only, keys for review).
     ToggleReviewMode,
     /// Give the selected annotation this review state and go to the next

@@ -120,12 +120,20 @@ pub struct GlossApp {
     pub after_save: Option<super::dialogs::AfterSave>,
     /// Changes whenever another project replaces the open one.
     pub session_serial: u64,
+    /// The user's preferences (the annotator's name).
+    pub prefs: super::prefs::Preferences,
 }
 
 impl GlossApp {
     /// Opens `startup` with the user's data folder.
     pub fn new(startup: Startup, files: Box<dyn FilePicker>) -> Self {
-        Self::new_in(startup, files, crate::store::recovery::data_dir())
+        let mut app = Self::new_in(startup, files, crate::store::recovery::data_dir());
+        // The first start asks who annotates (skippable), unless another
+        // question (a recovery copy) comes first.
+        if !app.prefs.asked_name && !app.dialogs.is_open() {
+            app.dialogs.ask_name(None);
+        }
+        app
     }
 
     /// Opens `startup`, keeping recent files and recovery copies in
@@ -200,6 +208,7 @@ impl GlossApp {
             pending: Vec::new(),
             close_confirmed: false,
             recent: super::commands::load_recent(&data_dir),
+            prefs: super::prefs::Preferences::load(&data_dir),
             data_dir,
             jobs: super::jobs::Jobs::default(),
             after_save: None,

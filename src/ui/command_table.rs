@@ -265,6 +265,14 @@ pub fn table(schema: &Schema) -> Vec<Command> {
     );
     add("Schema…", edit, vec![], Global, Action::EditSchema, true);
     add(
+        "Your name (annotator)…",
+        edit,
+        vec![],
+        Global,
+        Action::SetAnnotatorName,
+        false,
+    );
+    add(
         "Command palette…",
         edit,
         vec![key(cmd_shift, Key::P)],

@@ -130,6 +130,7 @@ impl GlossApp {
                 }
             }
             Action::Link => self.link(),
+            Action::SetAnnotatorName => self.dialogs.ask_name(self.prefs.annotator.clone()),
             Action::ToggleReviewMode => {
                 self.review_mode = !self.review_mode;
                 self.link_from = None;
@@ -169,7 +170,17 @@ impl GlossApp {
     }
 
     /// Applies an edit through the session; a refused edit becomes a message.
-    pub fn apply(&mut self, edit: Edit) -> bool {
+    pub fn apply(&mut self, mut edit: Edit) -> bool {
+        // Provenance: what the user makes or changes carries their name.
+        if let Some(name) = &self.prefs.annotator {
+            crate::edit::ops::stamp_annotator(&mut edit, name);
+        }
+        self.apply_as_is(edit)
+    }
+
+    /// Applies an edit without recording the annotator (a review changes an
+    /// annotation's state, not who made it).
+    pub fn apply_as_is(&mut self, edit: Edit) -> bool {
         match self.session.apply(edit) {
             Ok(()) => true,
             Err(e) => {
@@ -452,7 +463,7 @@ impl GlossApp {
         };
         let Some(doc) = self.document() else { return };
         if let Some(edit) = crate::review::mode::set_review(doc, &target, review) {
-            self.apply(edit);
+            self.apply_as_is(edit);
         }
         self.go_to_unreviewed(true);
     }

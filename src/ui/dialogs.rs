@@ -49,6 +49,8 @@ pub enum Prompt {
     },
     /// Import or export a dataset.
     Dataset(DatasetForm),
+    /// Who annotates: the name recorded on annotations (skippable).
+    AnnotatorName { text: String },
     /// The project just loaded is open in another writer.
     Locked {
         project: Box<Project>,
@@ -106,6 +108,13 @@ impl Dialogs {
         self.prompt = Prompt::Recovery {
             project: Box::new(project),
             path,
+        };
+    }
+
+    /// Asks for the annotator's name, prefilled with `current`.
+    pub fn ask_name(&mut self, current: Option<String>) {
+        self.prompt = Prompt::AnnotatorName {
+            text: current.unwrap_or_default(),
         };
     }
 
@@ -233,6 +242,7 @@ impl GlossApp {
                 self.notify("the recovery copy is kept; it is offered again next time")
             }
             Prompt::Locked { path, .. } => self.notify(format!("{}: not opened", path.display())),
+            Prompt::AnnotatorName { .. } => app_skip_name(self),
             Prompt::Path { .. } | Prompt::AnnotateAll { .. } | Prompt::Dataset(_) => {}
         }
     }
@@ -252,12 +262,55 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
             all_documents,
         } => annotate_all(app, ctx, text, label, all_documents),
         Prompt::Dataset(form) => dataset(app, ctx, form),
+        Prompt::AnnotatorName { text } => annotator_name(app, ctx, text),
         Prompt::Locked {
             project,
             path,
             error,
         } => locked(app, ctx, project, path, error),
     };
+}
+
+/// Skipping the name question is an answer too: it is not asked again.
+fn app_skip_name(app: &mut GlossApp) {
+    app.prefs.asked_name = true;
+    if let Err(e) = app.prefs.save(&app.data_dir) {
+        app.notify(format!("preferences not saved: {e}"));
+    }
+}
+
+fn annotator_name(app: &mut GlossApp, ctx: &egui::Context, mut text: String) -> Prompt {
+    let mut done = None;
+    Modal::new(Id::unique("annotator-name")).show(ctx, |ui| {
+        ui.heading("Who is annotating?");
+        ui.label("Your name is recorded on every annotation you make or change, so a team can see who did what. You can skip this and set it later in Edit → Your name.");
+        let name = ui.label("Your name:");
+        let field = ui
+            .add(egui::TextEdit::singleline(&mut text).desired_width(260.0))
+            .labelled_by(name.id);
+        field.request_focus();
+        let enter = ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Enter));
+        ui.horizontal(|ui| {
+            if ui.button("Save").clicked() || enter {
+                done = Some(true);
+            }
+            if ui.button("Skip").clicked() {
+                done = Some(false);
+            }
+        });
+    });
+    match done {
+        Some(save) => {
+            let name = text.trim();
+            if save && !name.is_empty() {
+                app.prefs.annotator = Some(name.to_owned());
+                app.notify(format!("annotations you make are recorded as {name:?}"));
+            }
+            app_skip_name(app);
+            Prompt::None
+        }
+        None => Prompt::AnnotatorName { text },
+    }
 }
 
 fn locked(

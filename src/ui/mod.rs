@@ -19,6 +19,7 @@ mod inspector;
 pub mod jobs;
 mod menu_bar;
 mod palette;
+pub mod prefs;
 mod schema_editor;
 mod status_bar;
 pub mod theme;

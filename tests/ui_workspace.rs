@@ -19,6 +19,26 @@ fn app_without_dialogs(dir: &tempfile::TempDir) -> GlossApp {
     GlossApp::new_in(Startup::Sample, Box::new(picker), dir.path().join("data"))
 }
 
+/// Selects the first occurrence of `needle` in the shown document, as a
+/// drag over it would; returns its code-point range.
+fn select_text(
+    harness: &mut egui_kittest::Harness<'static, GlossApp>,
+    needle: &str,
+) -> (usize, usize) {
+    let text = harness
+        .state()
+        .document()
+        .expect("a document is shown")
+        .text
+        .clone();
+    let byte = text.find(needle).expect("the text has the needle");
+    let start = text[..byte].chars().count();
+    let range = (start, start + needle.chars().count());
+    harness.state_mut().selection = Some(range);
+    harness.run();
+    range
+}
+
 #[test]
 fn enter_confirms_the_typed_save_as_path() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -69,16 +89,7 @@ fn escape_cancels_the_typed_path_prompt_and_writes_nothing() {
 fn escape_cancels_the_unsaved_changes_question_and_keeps_the_changes() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut harness = common::harness(app_without_dialogs(&dir));
-    let text = harness
-        .state()
-        .document()
-        .expect("the sample has a document")
-        .text
-        .clone();
-    let byte = text.find("Russian").expect("the sample mentions Russian");
-    let start = text[..byte].chars().count();
-    harness.state_mut().selection = Some((start, start + "Russian".chars().count()));
-    harness.run();
+    select_text(&mut harness, "Russian");
     harness.key_press(Key::Num7);
     harness.run();
     let edited = harness.state().session.project.clone();
@@ -98,17 +109,8 @@ fn escape_cancels_the_unsaved_changes_question_and_keeps_the_changes() {
 fn undo_messages_count_in_words() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut harness = common::harness(app_without_dialogs(&dir));
-    let text = harness
-        .state()
-        .document()
-        .expect("the sample has a document")
-        .text
-        .clone();
-    let byte = text.find("Russian").expect("the sample mentions Russian");
-    let start = text[..byte].chars().count();
     for _ in 0..2 {
-        harness.state_mut().selection = Some((start, start + "Russian".chars().count()));
-        harness.run();
+        select_text(&mut harness, "Russian");
         harness.key_press(Key::Num7);
         harness.run();
         harness.key_press(Key::Delete);
@@ -458,11 +460,7 @@ fn the_annotators_name_is_asked_saved_and_recorded_on_what_they_make() {
     );
     assert!(saved.asked_name);
     // A new tag carries the name.
-    let text = harness.state().document().expect("a document").text.clone();
-    let byte = text.find("Russian").expect("the sample mentions Russian");
-    let start = text[..byte].chars().count();
-    harness.state_mut().selection = Some((start, start + "Russian".chars().count()));
-    harness.run();
+    let (start, _) = select_text(&mut harness, "Russian");
     harness.key_press(Key::Num7);
     harness.run();
     let doc = harness.state().document().expect("a document");

@@ -671,6 +671,8 @@ fn jsonl_export_then_import_through_the_cli_is_lossless() {
         "jsonl",
         "-o",
         jsonl.to_str().unwrap(),
+        // Lossless: the sample's rejected claim too.
+        "--include-rejected",
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let imported = dir.path().join("imported.ron");

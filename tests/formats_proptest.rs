@@ -330,9 +330,14 @@ fn round_trip(
     format: Format,
 ) -> Result<(Exported, Imported, PathBuf), TestCaseError> {
     prop_assert_eq!(gloss::model::validate::validate(project), vec![]);
-    let first = formats::export(project, format, &ExportOptions::default()).unwrap();
+    // Every annotation, rejected ones too: the formats are under test here.
+    let everything = ExportOptions {
+        include_rejected: true,
+        ..ExportOptions::default()
+    };
+    let first = formats::export(project, format, &everything).unwrap();
     let (imported, source, _dir) = import_export(&first, format)?;
-    let mut second = formats::export(&imported.project, format, &ExportOptions::default()).unwrap();
+    let mut second = formats::export(&imported.project, format, &everything).unwrap();
     let mut reference = &first;
     let renumbered;
     if format == Format::Brat
@@ -344,7 +349,7 @@ fn round_trip(
         let (again, _, _dir) = import_export(&second, format)?;
         renumbered = second;
         reference = &renumbered;
-        second = formats::export(&again.project, format, &ExportOptions::default()).unwrap();
+        second = formats::export(&again.project, format, &everything).unwrap();
     }
     prop_assert_eq!(reference.files.len(), second.files.len());
     for ((p1, b1), (p2, b2)) in reference.files.iter().zip(&second.files) {

@@ -147,7 +147,7 @@ fn a_page_without_an_article_is_imported_whole_with_a_warning() {
 
     // The report names the file.
     let project = gloss::model::Project::new("p");
-    let (_, report) = gloss::ingest::add_articles(&project, &[path.clone()]);
+    let (_, report) = gloss::ingest::add_articles(&project, std::slice::from_ref(&path));
     assert_eq!(
         report.warnings,
         vec![format!("{}: {NO_ARTICLE_WARNING}", path.display())]

@@ -1419,27 +1419,34 @@ fn probe(rng: &mut Rng, runner: &mut Runner, findings: &mut Findings, input: &In
         }
         Ok(best)
     };
-    let (t1, t2) = match (time(&small, 3), time(&large, 2)) {
-        (Ok(t1), Ok(t2)) => (t1, t2),
-        (Err(alive), _) | (_, Err(alive)) => return alive,
+    let (t1, t2) = match time(&small, 3).and_then(|t1| Ok((t1, time(&large, 2)?))) {
+        Ok(times) => times,
+        Err(alive) => return alive,
     };
     let ratio = t2.as_secs_f64() / t1.as_secs_f64().max(1e-6);
     if t2 >= Duration::from_millis(5) && ratio > 25.0 {
-        // Measure again: another process may have taken the CPU.
-        let (Ok(t1), Ok(t2)) = (time(&small, 3), time(&large, 3)) else {
-            return true;
+        // Confirm between two sizes that both overflow the caches (a small
+        // input that fits them makes even a linear reader look super-linear),
+        // measured again in case another process took the CPU: doubling the
+        // growth doubles a linear reader's time and quadruples a quadratic's.
+        let larger = grown(n1 * 20);
+        let (t2, t4) = match time(&large, 3).and_then(|t2| Ok((t2, time(&larger, 3)?))) {
+            Ok(times) => times,
+            Err(alive) => return alive,
         };
-        let ratio = t2.as_secs_f64() / t1.as_secs_f64().max(1e-6);
-        if t2 >= Duration::from_millis(5) && ratio > 25.0 {
+        let doubling = t4.as_secs_f64() / t2.as_secs_f64().max(1e-6);
+        if doubling > 3.0 {
             findings.report(
                 "superlinear",
                 &what,
                 &format!(
-                    "{what}: {} bytes take {:.1} ms, {} bytes {:.1} ms ({ratio:.0}×)",
+                    "{what}: {} bytes take {:.1} ms, {} bytes {:.1} ms ({ratio:.0}×), {} bytes {:.1} ms",
                     small.len(),
                     t1.as_secs_f64() * 1e3,
                     large.len(),
-                    t2.as_secs_f64() * 1e3
+                    t2.as_secs_f64() * 1e3,
+                    larger.len(),
+                    t4.as_secs_f64() * 1e3
                 ),
                 &large,
             );

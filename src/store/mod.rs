@@ -202,9 +202,10 @@ fn checked<'b>(
     }
     let bytes = file().unwrap_or_default();
     let text = String::from_utf8_lossy(&bytes);
+    let ids = id_lines(&text);
     let located = problems
         .into_iter()
-        .map(|p| (locate(&text, &p), p))
+        .map(|p| (locate(&ids, &p), p))
         .collect();
     Err(LoadError::Invalid {
         path: path.to_owned(),
@@ -241,28 +242,53 @@ fn read_version(text: &str) -> Result<u32, ron::error::SpannedError> {
     ron::from_str::<VersionOnly>(text).map(|v| v.version)
 }
 
+/// Where each `id: "…"` of a project file is: its lines (1-based, in order),
+/// each with whether the id opens its line or a `(` block (a document's own
+/// id does). Built in one pass, so that locating many problems stays linear.
+type IdLines<'t> = std::collections::HashMap<&'t str, Vec<(usize, bool)>>;
+
+fn id_lines(text: &str) -> IdLines<'_> {
+    let mut ids = IdLines::new();
+    for (n, line) in text.lines().enumerate() {
+        let mut from = 0;
+        while let Some(found) = line.get(from..).and_then(|rest| rest.find("id: \"")) {
+            let start = from + found;
+            // The closing quote, past escaped characters.
+            let bytes = line.as_bytes();
+            let mut end = start + 5;
+            while end < bytes.len() && bytes[end] != b'"' {
+                end += if bytes[end] == b'\\' { 2 } else { 1 };
+            }
+            let Some(needle) = line.get(start..=end) else {
+                break;
+            };
+            let before = line.get(..start).unwrap_or_default();
+            let opens = before.trim().is_empty() || before.ends_with('(');
+            ids.entry(needle).or_default().push((n + 1, opens));
+            from = end + 1;
+        }
+    }
+    ids
+}
+
 /// The line of a validation problem: the line with the annotation's id inside
 /// the document's block, or the document's own id line.
-fn locate(text: &str, problem: &Problem) -> Option<usize> {
-    let mut lines = text.lines().enumerate();
+fn locate(ids: &IdLines<'_>, problem: &Problem) -> Option<usize> {
+    let lines = |id: &str| ids.get(format!("id: {id:?}").as_str());
+    let mut after = 0;
     if let Some(doc) = &problem.document {
-        let needle = format!("id: {doc:?}");
-        lines.find(|(_, line)| {
-            line.trim_start().starts_with(&needle) || line.contains(&format!("({needle}"))
-        })?;
+        after = lines(doc)?.iter().find(|(_, opens)| *opens)?.0;
     }
     let Some(item) = &problem.item else {
-        return problem.document.as_ref().and_then(|doc| {
-            let needle = format!("id: {doc:?}");
-            text.lines()
-                .position(|l| l.contains(&needle))
-                .map(|i| i + 1)
-        });
+        return problem
+            .document
+            .as_ref()
+            .and_then(|doc| lines(doc)?.first().map(|(line, _)| *line));
     };
-    let needle = format!("id: {item:?}");
-    lines
-        .find(|(_, line)| line.contains(&needle))
-        .map(|(i, _)| i + 1)
+    let found = lines(item)?;
+    found
+        .get(found.partition_point(|(line, _)| *line <= after))
+        .map(|(line, _)| *line)
 }
 
 fn io_message(error: &std::io::Error) -> String {

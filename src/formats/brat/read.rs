@@ -248,9 +248,12 @@ pub(super) fn parse_ann(
         match id.chars().next() {
             Some('T') => {
                 new_id(id)?;
-                let (label, offsets) = body.split_once(' ').ok_or_else(|| {
-                    err("expected \"T<id><TAB>TYPE START END<TAB>TEXT\"".to_owned())
-                })?;
+                let (label, offsets) = body
+                    .split_once(' ')
+                    .filter(|(label, _)| !label.trim().is_empty())
+                    .ok_or_else(|| {
+                        err("expected \"T<id><TAB>TYPE START END<TAB>TEXT\"".to_owned())
+                    })?;
                 let mut frags = Vec::new();
                 for frag in offsets.split(';') {
                     let numbers: Vec<usize> = frag

@@ -485,7 +485,7 @@ fn corpus(target: Target) -> Vec<Input> {
                 && let Some(len) = doc[start + 7..].find("```")
             {
                 out.push(Input::file(
-                    doc[start + 7..start + 7 + len].as_bytes().to_vec(),
+                    doc.as_bytes()[start + 7..start + 7 + len].to_vec(),
                 ));
             }
         }
@@ -798,9 +798,9 @@ fn mutate(rng: &mut Rng, target: Target, input: &mut Input, corpus: &[Input]) {
     for _ in 0..rounds {
         mutate_bytes(rng, bytes, &other, text_chars);
     }
-    if target == Target::Txt && rng.chance(4) {
-        reencode(rng, bytes);
-    } else if rng.chance(60) {
+    // Text articles go through every decoder; other inputs now and then.
+    let reencoded = if target == Target::Txt { 4 } else { 60 };
+    if rng.chance(reencoded) {
         reencode(rng, bytes);
     }
     bytes.truncate(MAX_INPUT);
@@ -1352,36 +1352,37 @@ fn probe(rng: &mut Rng, runner: &mut Runner, findings: &mut Findings, input: &In
     if bytes.is_empty() {
         return true;
     }
-    let (mode, prefix, open, middle, close, suffix): (&str, &[u8], Vec<u8>, &[u8], Vec<u8>, &[u8]) =
-        match rng.below(3) {
-            0 => ("repeat body", &[], bytes.clone(), &[], Vec::new(), &[]),
-            1 => {
-                let start = rng.below(bytes.len());
-                let n = rng.count(32).min(bytes.len() - start);
-                let chunk = bytes[start..start + n].to_vec();
-                (
-                    "repeat chunk",
-                    &bytes[..start],
-                    chunk,
-                    &[],
-                    Vec::new(),
-                    &bytes[start..],
-                )
-            }
-            _ => {
-                let (open, close) = *rng.pick(NESTING);
-                let start = rng.below(bytes.len());
-                let end = start + rng.below((bytes.len() - start).min(64) + 1);
-                (
-                    "nest",
-                    &bytes[..start],
-                    open.to_vec(),
-                    &bytes[start..end],
-                    close.to_vec(),
-                    &bytes[end..],
-                )
-            }
-        };
+    /// How to grow: a name, then prefix + open×n + middle + close×n + suffix.
+    type Growth<'a> = (&'a str, &'a [u8], Vec<u8>, &'a [u8], Vec<u8>, &'a [u8]);
+    let (mode, prefix, open, middle, close, suffix): Growth<'_> = match rng.below(3) {
+        0 => ("repeat body", &[], bytes.clone(), &[], Vec::new(), &[]),
+        1 => {
+            let start = rng.below(bytes.len());
+            let n = rng.count(32).min(bytes.len() - start);
+            let chunk = bytes[start..start + n].to_vec();
+            (
+                "repeat chunk",
+                &bytes[..start],
+                chunk,
+                &[],
+                Vec::new(),
+                &bytes[start..],
+            )
+        }
+        _ => {
+            let (open, close) = *rng.pick(NESTING);
+            let start = rng.below(bytes.len());
+            let end = start + rng.below((bytes.len() - start).min(64) + 1);
+            (
+                "nest",
+                &bytes[..start],
+                open.to_vec(),
+                &bytes[start..end],
+                close.to_vec(),
+                &bytes[end..],
+            )
+        }
+    };
     let unit = open.len() + close.len();
     let growth = *rng.pick(&[2048usize, 2048, 8192, 32768]);
     let n1 = (growth / unit.max(1)).max(1);

@@ -3,9 +3,6 @@
 //! none may panic, each must be accepted as a valid project or refused with
 //! one short line that names the file, and none may take long.
 //!
-//! Findings that are not fixed yet wait in `tests/fuzz/pending/TARGET/`,
-//! replayed by an ignored test.
-//!
 //! New findings come from `cargo run --release --no-default-features
 //! --example fuzz`, which saves them here.
 
@@ -69,16 +66,6 @@ fn replay(folder: &str) -> usize {
 fn fuzz_findings_stay_fixed() {
     let count = replay("regressions");
     println!("replayed {count} fuzz regression inputs");
-}
-
-/// Findings not fixed yet: HTML nested thousands of elements deep (`<div>`,
-/// unclosed `<footer>`, unknown tags) takes seconds, which the work on
-/// `src/ingest/html.rs` is about. Move them to `regressions/` once fixed.
-#[test]
-#[ignore = "HTML deep nesting is still slow; run with --ignored"]
-fn pending_fuzz_findings() {
-    let count = replay("pending");
-    println!("replayed {count} pending fuzz inputs");
 }
 
 #[test]

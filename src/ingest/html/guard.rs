@@ -122,20 +122,28 @@ impl<'a> Scanner<'a> {
             return Some(Token::Text(start, start + 1));
         }
         let name = after.get(..name_len).unwrap_or("");
-        // The tag ends at the first `>` outside a quoted attribute value.
+        // The tag ends at the first `>` outside a quoted attribute value. A
+        // quote opens a value only right after `=` (as the HTML tokenizer
+        // reads it); a stray `'` in a name must not swallow the page.
         let mut quote: Option<char> = None;
+        let mut value_next = false;
         let mut end = lower.len();
         let mut previous = ' ';
         for (offset, c) in after.char_indices().skip(name_len) {
             match quote {
                 Some(q) if c == q => quote = None,
                 Some(_) => {}
-                None if c == '"' || c == '\'' => quote = Some(c),
+                None if value_next && (c == '"' || c == '\'') => {
+                    quote = Some(c);
+                    value_next = false;
+                }
                 None if c == '>' => {
                     end = name_start + offset + 1;
                     break;
                 }
-                None => {}
+                None if c == '=' => value_next = true,
+                None if c.is_whitespace() => {}
+                None => value_next = false,
             }
             if !c.is_whitespace() {
                 previous = c;
@@ -174,7 +182,12 @@ pub fn nests_deeper_than(html: &str, limit: usize) -> bool {
         lower: &lower,
         at: 0,
     };
-    let mut depth = 0usize;
+    // The open elements, as the parser keeps them: an end tag closes the
+    // nearest open element of its name (and what is inside it) and an end
+    // tag with no open element of its name is ignored, as html5ever does;
+    // counting it as a close would let unmatched end tags hide depth. The
+    // stack never exceeds `limit`, so the search is bounded: linear overall.
+    let mut open: Vec<&str> = Vec::new();
     while let Some(token) = scanner.next_token() {
         let Token::Tag(tag) = token else { continue };
         if VOID.contains(&tag.name) || OPTIONAL_END.contains(&tag.name) {
@@ -185,10 +198,12 @@ pub fn nests_deeper_than(html: &str, limit: usize) -> bool {
                 scanner.skip_raw_text(tag.name);
             }
         } else if tag.closing {
-            depth = depth.saturating_sub(1);
+            if let Some(at) = open.iter().rposition(|name| *name == tag.name) {
+                open.truncate(at);
+            }
         } else if !tag.self_closing {
-            depth += 1;
-            if depth > limit {
+            open.push(tag.name);
+            if open.len() > limit {
                 return true;
             }
         }
@@ -247,6 +262,17 @@ mod tests {
     fn depth_counts_only_elements_that_must_close() {
         let deep = format!("{}x{}", "<div>".repeat(600), "</div>".repeat(600));
         assert!(nests_deeper_than(&deep, 512));
+        // Found by the fuzzer: a stray quote in a tag name must not hide the
+        // rest of the page, and end tags that close nothing must not hide
+        // depth (the parser ignores them).
+        let stray_quote = format!("<ht'x{}", "<div>".repeat(600));
+        assert!(nests_deeper_than(&stray_quote, 512));
+        let unmatched = "<footer></article>".repeat(600);
+        assert!(nests_deeper_than(&unmatched, 512));
+        let matched = "<footer></footer>".repeat(600);
+        assert!(!nests_deeper_than(&matched, 512));
+        // A quoted attribute value is still one value: tags in it are text.
+        assert!(!nests_deeper_than("<a title='<div><div><div>'>", 2));
         assert!(!nests_deeper_than(&deep, 600));
         // A thousand unclosed paragraphs and list items are not deep.
         let flat = format!(

@@ -11,7 +11,10 @@
 //! - `ui`: the eframe app (cargo feature `gui`, on by default).
 
 // No panics on user data: library code returns errors (tests may unwrap).
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod cli;
 pub mod diagnostics;

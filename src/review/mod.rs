@@ -3,5 +3,5 @@
 
 pub mod agree;
 pub mod merge;
-pub mod stats;
 pub mod mode;
+pub mod stats;

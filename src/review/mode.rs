@@ -170,8 +170,12 @@ mod tests {
         project.documents.push(doc());
         let first = next_unreviewed(&project.documents[0], None, true);
         assert_eq!(first, Some(Reviewed::Entity("e1".into())));
-        let edit = set_review(&project.documents[0], &Reviewed::Entity("e1".into()), Review::Accepted)
-            .expect("a change");
+        let edit = set_review(
+            &project.documents[0],
+            &Reviewed::Entity("e1".into()),
+            Review::Accepted,
+        )
+        .expect("a change");
         let undo = crate::edit::apply(&mut project, edit).expect("applies");
         assert_eq!(project.documents[0].entities[0].review, Review::Accepted);
         assert_eq!(unreviewed_count(&project.documents[0]), 2);
@@ -181,14 +185,29 @@ mod tests {
             Some(Reviewed::Entity("e2".into()))
         );
         assert_eq!(
-            next_unreviewed(&project.documents[0], Some(&Reviewed::Entity("e2".into())), true),
+            next_unreviewed(
+                &project.documents[0],
+                Some(&Reviewed::Entity("e2".into())),
+                true
+            ),
             Some(Reviewed::Claim("c1".into()))
         );
         assert_eq!(
-            next_unreviewed(&project.documents[0], Some(&Reviewed::Claim("c1".into())), false),
+            next_unreviewed(
+                &project.documents[0],
+                Some(&Reviewed::Claim("c1".into())),
+                false
+            ),
             Some(Reviewed::Entity("e2".into()))
         );
-        assert!(set_review(&project.documents[0], &Reviewed::Entity("e1".into()), Review::Accepted).is_none());
+        assert!(
+            set_review(
+                &project.documents[0],
+                &Reviewed::Entity("e1".into()),
+                Review::Accepted
+            )
+            .is_none()
+        );
         crate::edit::apply(&mut project, undo).expect("undo applies");
         assert_eq!(project.documents[0].entities[0].review, Review::Unreviewed);
     }
@@ -203,7 +222,10 @@ mod tests {
         assert_eq!(removed, 1);
         let d = &copy.documents[0];
         assert_eq!(d.entities.len(), 1);
-        assert!(d.relations.is_empty(), "the relation to the rejected entity goes");
+        assert!(
+            d.relations.is_empty(),
+            "the relation to the rejected entity goes"
+        );
         assert_eq!(d.claims[0].claimant, Some(Claimant::Text("Kim".into())));
         assert!(crate::model::validate::validate(&copy).is_empty());
     }

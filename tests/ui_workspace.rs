@@ -498,3 +498,55 @@ fn the_annotators_name_is_asked_saved_and_recorded_on_what_they_make() {
         "a review is not authorship"
     );
 }
+
+#[test]
+fn evidence_can_be_picked_from_another_document() {
+    use gloss::model::{Claim, Document, Evidence, Project};
+    use gloss::ui::{Action, AnnotationKind, AnnotationRef};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut project = Project::new("Two documents");
+    let mut first = Document::new("d1", "Claim", "Kirby said Russia bought arms.");
+    first
+        .claims
+        .push(Claim::new("c1", 11, 29, "Russia bought arms"));
+    project.documents.push(first);
+    project.documents.push(Document::new(
+        "d2",
+        "Evidence",
+        "Satellite images show the shipment.",
+    ));
+    let app = GlossApp::new_in(
+        Startup::InMemory(Box::new(project), None),
+        Box::new(ScriptedPicker::new(vec![])),
+        dir.path().join("data"),
+    );
+    let mut harness = common::harness(app);
+    harness.state_mut().selected = Some(AnnotationRef {
+        kind: AnnotationKind::Claim,
+        id: "c1".into(),
+    });
+    harness.run();
+    harness.key_press(Key::E);
+    harness.run();
+    harness.get_by_label("Apply");
+    // Go to the other document with the editor open and select a span there.
+    harness.state_mut().act(Action::SelectDocument(1));
+    harness.run();
+    assert_eq!(harness.state().current, 1);
+    harness.get_by_label("Apply");
+    let (start, end) = select_text(&mut harness, "Satellite images");
+    harness.get_by_label("Add selection").click();
+    harness.run();
+    harness.get_by_label("Apply").click();
+    harness.run();
+    let claim = &harness.state().session.project.documents[0].claims[0];
+    assert_eq!(
+        claim.evidence,
+        vec![Evidence::Span {
+            doc: "d2".into(),
+            start,
+            end,
+            text: "Satellite images".into(),
+        }]
+    );
+}

@@ -71,6 +71,7 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
     let mut cancel = false;
     // The selection's span is worked out only when a button uses it.
     let has_selection = app.selection_range().is_some();
+    let shown_doc = app.document_id().unwrap_or_default();
     let selection = || app.annotation_span();
     egui::Window::new("Claim")
         // Over the inspector, so the claim's text stays visible.
@@ -220,8 +221,10 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
                     .clicked()
                     && let Some((start, end, text)) = selection()
                 {
+                    // The span is in the document shown, which may be
+                    // another than the claim's.
                     draft.evidence.push(Evidence::Span {
-                        doc: editor.doc.clone(),
+                        doc: shown_doc.clone(),
                         start,
                         end,
                         text,

@@ -689,7 +689,8 @@ impl GlossApp {
             self.current = index;
             self.selection = None;
             self.selected = None;
-            self.claim_editor = None;
+            // The claim editor stays open: its draft keeps its own document,
+            // and evidence can be picked from the one shown now.
             self.article_view.scroll_to = Some(0);
         }
     }

@@ -73,26 +73,6 @@ const CANONICAL: &[(&str, &str, &str)] = &[
     ("dprk", "North Korea", "GPE"),
 ];
 
-fn is_word_char(c: Option<char>) -> bool {
-    c.is_some_and(|c| c.is_alphanumeric())
-}
-
-/// Code-point offsets of every whole-word occurrence of `needle`.
-fn occurrences(text: &str, needle: &str) -> Vec<(usize, usize)> {
-    let mut found = Vec::new();
-    for (byte, _) in text.match_indices(needle) {
-        let before = text.get(..byte).and_then(|t| t.chars().next_back());
-        let after = text
-            .get(byte + needle.len()..)
-            .and_then(|t| t.chars().next());
-        if !is_word_char(before) && !is_word_char(after) {
-            let start = text.get(..byte).map_or(0, |t| t.chars().count());
-            found.push((start, start + needle.chars().count()));
-        }
-    }
-    found
-}
-
 /// Builds the annotated sample project from the article text.
 pub fn build_sample(article: &str) -> Project {
     let mut project = Project::new("Kim–Putin arms meeting (sample)");
@@ -115,7 +95,7 @@ pub fn build_sample(article: &str) -> Project {
     // Longer mentions first so that "Kim" never lands inside "Kim Jong Un".
     let mut spans: Vec<(usize, usize, &str, Option<&str>)> = Vec::new();
     for (needle, label, canonical) in MENTIONS {
-        for (start, end) in occurrences(article, needle) {
+        for (start, end) in crate::edit::ops::occurrences(article, needle) {
             if spans.iter().all(|(s, e, _, _)| end <= *s || start >= *e) {
                 spans.push((start, end, label, *canonical));
             }
@@ -131,7 +111,7 @@ pub fn build_sample(article: &str) -> Project {
     }
 
     let find = |needle: &str, from: usize| -> (usize, usize) {
-        occurrences(article, needle)
+        crate::edit::ops::occurrences(article, needle)
             .into_iter()
             .find(|(s, _)| *s >= from)
             .unwrap_or((0, 0))

@@ -177,6 +177,63 @@ pub fn guess_attribution(text: &str, start: usize, end: usize) -> Attribution {
     }
 }
 
+/// Every whole-word occurrence of `needle` in `text`, as code-point ranges.
+pub fn occurrences(text: &str, needle: &str) -> Vec<(usize, usize)> {
+    if needle.is_empty() {
+        return Vec::new();
+    }
+    let index = crate::model::span::CharIndex::new(text);
+    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let length = needle.chars().count();
+    text.match_indices(needle)
+        .filter(|(byte, _)| {
+            let before = text.get(..*byte).and_then(|t| t.chars().next_back());
+            let after = text
+                .get(byte + needle.len()..)
+                .and_then(|t| t.chars().next());
+            !word(before) && !word(after)
+        })
+        .filter_map(|(byte, _)| index.char_of_byte(byte))
+        .map(|start| (start, start + length))
+        .collect()
+}
+
+/// The edit for "annotate all occurrences": every whole-word occurrence of
+/// `text` not already tagged with `label`, in `documents`, as one undoable
+/// step; `None` when there are none. Also returns the count.
+pub fn annotate_all(documents: &[&Document], text: &str, label: &str) -> (Option<Edit>, usize) {
+    let mut edits = Vec::new();
+    for &doc in documents {
+        let mut scratch = doc.clone();
+        for (start, end) in occurrences(&doc.text, text) {
+            if scratch
+                .entities
+                .iter()
+                .any(|e| e.start == start && e.end == end && e.label == label)
+            {
+                continue;
+            }
+            let id = scratch.next_id("e");
+            let index = scratch
+                .entities
+                .partition_point(|e| (e.start, e.end) <= (start, end));
+            let entity = crate::model::Entity::new(id, label, start, end, text);
+            scratch.entities.insert(index, entity.clone());
+            edits.push(Edit::InsertEntity {
+                doc: doc.id.clone(),
+                index,
+                entity,
+            });
+        }
+    }
+    let count = edits.len();
+    let edit = (!edits.is_empty()).then(|| Edit::Batch {
+        label: format!("annotate all {text:?}"),
+        edits,
+    });
+    (edit, count)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,6 +282,29 @@ mod tests {
             new_relation(&doc, &bare, "e1", "e2", None),
             Err(OpError::NoRelationTypes)
         );
+    }
+
+    #[test]
+    fn annotate_all_tags_whole_words_once_and_skips_tagged_ones() {
+        let mut doc = crate::model::Document::new("d1", "t", "Kim met Kimberly; Kim left. 😀 Kim");
+        doc.entities.push(Entity::new("e1", "PER", 0, 3, "Kim"));
+        let (edit, count) = annotate_all(&[&doc], "Kim", "PER");
+        // "Kim" at 18 and at 30 (the emoji is one code point); not
+        // "Kimberly", not the one already tagged.
+        assert_eq!(count, 2);
+        assert_eq!(
+            occurrences(&doc.text, "Kim"),
+            vec![(0, 3), (18, 21), (30, 33)]
+        );
+        let mut project = Project::new("p");
+        project.documents.push(doc);
+        crate::edit::apply(&mut project, edit.expect("an edit")).expect("applies");
+        let starts: Vec<usize> = project.documents[0]
+            .entities
+            .iter()
+            .map(|e| e.start)
+            .collect();
+        assert_eq!(starts, vec![0, 18, 30]);
     }
 
     #[test]

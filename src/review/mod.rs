@@ -2,6 +2,7 @@
 //! (adjudication comes later).
 
 pub mod agree;
+pub mod find;
 pub mod merge;
 pub mod mode;
 pub mod stats;

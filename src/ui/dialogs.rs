@@ -7,7 +7,7 @@ use egui::{Id, Modal};
 
 use crate::edit::Edit;
 use crate::formats::{ExportOptions, Format};
-use crate::model::{Entity, Project};
+use crate::model::Project;
 
 use super::app::GlossApp;
 use super::files::PickKind;
@@ -159,30 +159,7 @@ impl Dialogs {
     }
 }
 
-/// Every whole-word occurrence of `needle` in `text`, as code-point ranges.
-pub fn occurrences(text: &str, needle: &str) -> Vec<(usize, usize)> {
-    if needle.is_empty() {
-        return Vec::new();
-    }
-    let index = crate::model::span::CharIndex::new(text);
-    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-    let length = needle.chars().count();
-    text.match_indices(needle)
-        .filter(|(byte, _)| {
-            let before = text.get(..*byte).and_then(|t| t.chars().next_back());
-            let after = text
-                .get(byte + needle.len()..)
-                .and_then(|t| t.chars().next());
-            !word(before) && !word(after)
-        })
-        .filter_map(|(byte, _)| index.char_of_byte(byte))
-        .map(|start| (start, start + length))
-        .collect()
-}
-
-/// The edit for "annotate all occurrences": every whole-word occurrence not
-/// already tagged with `label`, in one or all documents; `None` when there
-/// are none. Also returns the count.
+/// The annotate-all edit for the current document or all of them.
 pub fn annotate_all_edit(
     app: &GlossApp,
     text: &str,
@@ -195,36 +172,7 @@ pub fn annotate_all_edit(
     } else {
         app.document().into_iter().collect()
     };
-    let mut edits = Vec::new();
-    for doc in documents {
-        let mut scratch = doc.clone();
-        for (start, end) in occurrences(&doc.text, text) {
-            if scratch
-                .entities
-                .iter()
-                .any(|e| e.start == start && e.end == end && e.label == label)
-            {
-                continue;
-            }
-            let id = scratch.next_id("e");
-            let index = scratch
-                .entities
-                .partition_point(|e| (e.start, e.end) <= (start, end));
-            let entity = Entity::new(id, label, start, end, text);
-            scratch.entities.insert(index, entity.clone());
-            edits.push(Edit::InsertEntity {
-                doc: doc.id.clone(),
-                index,
-                entity,
-            });
-        }
-    }
-    let count = edits.len();
-    let edit = (!edits.is_empty()).then(|| Edit::Batch {
-        label: format!("annotate all {text:?}"),
-        edits,
-    });
-    (edit, count)
+    crate::edit::ops::annotate_all(&documents, text, label)
 }
 
 impl GlossApp {

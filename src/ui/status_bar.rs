@@ -39,11 +39,26 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                     crate::model::plural(doc.relations.len(), "relation")
                 ));
                 if app.review_mode {
+                    // Counted when the project or the document changes, not
+                    // every frame (the count grows with the document).
+                    let key = (
+                        app.session_serial,
+                        app.session.history.generation(),
+                        app.current,
+                    );
+                    let id = egui::Id::unique("unreviewed-count");
+                    let cached = ui
+                        .ctx()
+                        .data(|d| d.get_temp::<((u64, u64, usize), usize)>(id))
+                        .filter(|(k, _)| *k == key)
+                        .map(|(_, n)| n);
+                    let count = cached.unwrap_or_else(|| {
+                        let n = crate::review::mode::unreviewed_count(doc);
+                        ui.ctx().data_mut(|d| d.insert_temp(id, (key, n)));
+                        n
+                    });
                     ui.separator();
-                    ui.label(format!(
-                        "{} to review",
-                        crate::review::mode::unreviewed_count(doc)
-                    ));
+                    ui.label(format!("{count} to review"));
                 }
                 ui.separator();
                 ui.label(if app.snap_to_words {

@@ -334,3 +334,39 @@ fn discontinuous_spans_and_bad_lines() {
         .to_string();
     assert!(error.contains("a.ann:1:"), "{error}");
 }
+
+#[test]
+fn a_claimant_whose_entity_is_left_out_is_not_linked() {
+    // An entity of line breaks only cannot be a brat T line; a claim naming
+    // it as claimant must not link to a T line that was never written.
+    let mut project = Project::new("p");
+    let mut doc = Document::new("d1", "t", "Kim\n\nsaid it rains.");
+    doc.entities.push(Entity::new("e1", "PER", 3, 5, "\n\n"));
+    let mut claim = Claim::new("c1", 10, 18, "it rains");
+    claim.claimant = Some(Claimant::Entity("e1".into()));
+    doc.claims.push(claim);
+    project.documents.push(doc);
+    let exported = formats::export(&project, Format::Brat, &ExportOptions::default()).unwrap();
+    let files = files(&exported);
+    let ann = String::from_utf8(files["d1.ann"].clone()).unwrap();
+    let t_ids: BTreeSet<&str> = ann
+        .lines()
+        .filter(|l| l.starts_with('T'))
+        .filter_map(|l| l.split('\t').next())
+        .collect();
+    for line in ann.lines().filter(|l| l.contains("Claimant")) {
+        let target = line.rsplit("Arg2:").next().unwrap().trim();
+        assert!(
+            t_ids.contains(target),
+            "{line} links to a T line that is not there:\n{ann}"
+        );
+    }
+    assert!(
+        exported
+            .warnings
+            .iter()
+            .any(|w| w.contains("claimant(s) naming a missing entity left out")),
+        "{:?}",
+        exported.warnings
+    );
+}

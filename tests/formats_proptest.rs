@@ -185,16 +185,10 @@ fn document(
     }
     doc.entities.sort_by_key(|e| e.start);
     let entity_ids: Vec<String> = doc.entities.iter().map(|e| e.id.clone()).collect();
-    // Claimants are entities with more than line breaks: brat export still
-    // writes a `Claimant` R line to the T line it left out for an entity of
-    // line breaks only (a dangling reference); allow any entity once it
-    // does not.
-    let claimants: Vec<String> = doc
-        .entities
-        .iter()
-        .filter(|e| e.text.chars().any(|c| c != '\n' && c != '\r'))
-        .map(|e| e.id.clone())
-        .collect();
+    // Any entity can claim, one of line breaks only too: brat export must
+    // then leave the claimant out and say so, not link to a T line it did
+    // not write.
+    let claimants: Vec<String> = entity_ids.clone();
     for n in 0..dice.below(4) {
         let (start, end, quote) = dice.span(&text, len);
         if doc.claims.iter().any(|c| (c.start, c.end) == (start, end)) {

@@ -343,7 +343,9 @@ pub(super) fn write_ann(
         }
         match &c.claimant {
             Some(Claimant::Entity(entity)) => {
-                match t_ids.get(entity).filter(|_| doc.entity(entity).is_some()) {
+                // Only to an entity whose T line was written: one of line
+                // breaks only is left out, and a link to it would dangle.
+                match t_ids.get(entity).filter(|_| written.contains(entity)) {
                     Some(target) => {
                         let _ = writeln!(
                             links,

@@ -19,6 +19,15 @@ fn app_without_dialogs(dir: &tempfile::TempDir) -> GlossApp {
     GlossApp::new_in(Startup::Sample, Box::new(picker), dir.path().join("data"))
 }
 
+/// The app on an unsaved in-memory project, with no dialog answers.
+fn app_on(project: gloss::model::Project, dir: &tempfile::TempDir) -> GlossApp {
+    GlossApp::new_in(
+        Startup::InMemory(Box::new(project), None),
+        Box::new(ScriptedPicker::new(vec![])),
+        dir.path().join("data"),
+    )
+}
+
 /// Selects the first occurrence of `needle` in the shown document, as a
 /// drag over it would; returns its code-point range.
 fn select_text(
@@ -142,12 +151,7 @@ fn undo_and_redo_show_and_select_what_changed_in_another_document() {
     project
         .documents
         .push(Document::new("d2", "Second", "A short second article."));
-    let app = GlossApp::new_in(
-        Startup::InMemory(Box::new(project), None),
-        Box::new(ScriptedPicker::new(vec![])),
-        dir.path().join("data"),
-    );
-    let mut harness = common::harness(app);
+    let mut harness = common::harness(app_on(project, &dir));
     let start = first_text.chars().count() - "Vladimir Putin arrived late.".chars().count();
     let end = start + "Vladimir Putin".chars().count();
     harness.state_mut().selection = Some((start, end));
@@ -515,12 +519,7 @@ fn evidence_can_be_picked_from_another_document() {
         "Evidence",
         "Satellite images show the shipment.",
     ));
-    let app = GlossApp::new_in(
-        Startup::InMemory(Box::new(project), None),
-        Box::new(ScriptedPicker::new(vec![])),
-        dir.path().join("data"),
-    );
-    let mut harness = common::harness(app);
+    let mut harness = common::harness(app_on(project, &dir));
     harness.state_mut().selected = Some(AnnotationRef {
         kind: AnnotationKind::Claim,
         id: "c1".into(),

@@ -77,7 +77,7 @@ fn bench_article_view(c: &mut Criterion) {
             // Change the type of an entity in view, then draw the frame that
             // re-lays only its paragraph.
             round += 1;
-            let doc = &app.session.project.documents[0];
+            let doc = &app.session.project().documents[0];
             if let Some(first) = doc.entities.get(round % 20) {
                 let mut entity = first.clone();
                 entity.label = if entity.label == "MISC" {

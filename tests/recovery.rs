@@ -30,7 +30,7 @@ fn unsaved_edits_are_journalled_and_restored_after_a_crash() {
             data.clone(),
         );
         let mut h = harness(app);
-        let doc = h.state().session.project.documents[0].id.clone();
+        let doc = h.state().session.project().documents[0].id.clone();
         h.state_mut()
             .session
             .apply(Edit::SetStatus {
@@ -65,7 +65,7 @@ fn unsaved_edits_are_journalled_and_restored_after_a_crash() {
     h.get_by_label("Restore").click();
     h.run();
     let app = h.state();
-    assert_eq!(app.session.project.documents[0].status, Status::Done);
+    assert_eq!(app.session.project().documents[0].status, Status::Done);
     assert!(
         app.session.is_dirty(),
         "restored work is unsaved until the user saves"
@@ -96,7 +96,7 @@ fn discarding_the_recovered_work_removes_the_journal() {
     h.run();
     assert!(!recovery.exists());
     assert_eq!(
-        h.state().session.project.documents[0].status,
+        h.state().session.project().documents[0].status,
         Status::InProgress
     );
     assert!(!h.state().session.is_dirty());

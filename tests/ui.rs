@@ -208,7 +208,7 @@ fn opening_the_sample_shows_its_article_and_annotations() {
     );
     s.harness.get_by_label("✔ Saved");
     s.harness.get_by_label("Document 1 of 1");
-    let project = &s.app().session.project;
+    let project = &s.app().session.project();
     assert_eq!(project.documents.len(), 1);
     assert_eq!(project.documents[0].title, SAMPLE_TITLE);
     assert_eq!(project.documents[0].entities.len(), 72);
@@ -517,7 +517,7 @@ fn changing_a_type_with_undo_and_redo() {
 #[test]
 fn deleting_with_undo_and_both_redo_keys() {
     let mut s = Session::sample(vec![]);
-    let original = s.app().session.project.clone();
+    let original = s.app().session.project().clone();
     let watson = s
         .doc()
         .entities
@@ -543,7 +543,7 @@ fn deleting_with_undo_and_both_redo_keys() {
 
     s.press_with(Modifiers::COMMAND, Key::Z);
     assert_eq!(
-        s.app().session.project,
+        *s.app().session.project(),
         original,
         "one undo restores everything exactly"
     );
@@ -551,7 +551,7 @@ fn deleting_with_undo_and_both_redo_keys() {
     s.press_with(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
     assert!(gone(&s), "Ctrl+Shift+Z redoes");
     s.press_with(Modifiers::COMMAND, Key::Z);
-    assert_eq!(s.app().session.project, original);
+    assert_eq!(*s.app().session.project(), original);
     s.press_with(Modifiers::COMMAND, Key::Y);
     assert!(gone(&s), "Ctrl+Y redoes");
     assert_eq!(s.doc().entities.len(), 71);
@@ -580,7 +580,7 @@ fn saving_to_a_file_and_reopening_it() {
     s.harness.get_by_label_contains("saved ");
 
     let reopened: Project = gloss::store::load(&target).expect("the saved file loads");
-    assert_eq!(reopened, s.app().session.project);
+    assert_eq!(reopened, *s.app().session.project());
     assert!(entity_at(&reopened.documents[0], start, end, "MISC").is_some());
     // The file is also in the recent list, kept in the test's data folder.
     assert_eq!(s.app().recent.len(), 1);
@@ -641,14 +641,14 @@ fn dropping_an_article_imports_it() {
         "Ceasefire talks resume in Geneva\n\nDiplomats from both sides met on Tuesday.\n",
     )
     .expect("the article is written");
-    let before = s.app().session.project.documents.len();
+    let before = s.app().session.project().documents.len();
     s.harness
         .input_mut()
         .dropped_files
         .push(Arc::new(DroppedPath(article)));
     // The file is read on a worker thread; the window keeps drawing meanwhile.
-    s.wait_for(|app| app.session.project.documents.len() > before);
-    let project = &s.app().session.project;
+    s.wait_for(|app| app.session.project().documents.len() > before);
+    let project = &s.app().session.project();
     assert_eq!(project.documents.len(), before + 1);
     let doc = project.documents.last().expect("the new document");
     assert_eq!(doc.title, "Ceasefire talks resume in Geneva");
@@ -661,7 +661,7 @@ fn dropping_an_article_imports_it() {
     s.harness.get_by_label("Document 2 of 2");
     // One undo step removes it again.
     s.press_with(Modifiers::COMMAND, Key::Z);
-    assert_eq!(s.app().session.project.documents.len(), before);
+    assert_eq!(s.app().session.project().documents.len(), before);
 }
 
 #[test]
@@ -669,7 +669,7 @@ fn annotating_all_occurrences_is_one_undo_step() {
     let mut s = Session::sample(vec![]);
     let occurrences = s.doc().text.match_indices("Russian").count();
     assert_eq!(occurrences, 2);
-    let before = s.app().session.project.clone();
+    let before = s.app().session.project().clone();
     let (start, end) = find(&s.doc().text, "Russian", 0);
     s.select(start, end);
     // A opens the dialog for the selected text; pick the type, then confirm.
@@ -707,7 +707,7 @@ fn annotating_all_occurrences_is_one_undo_step() {
 
     s.press_with(Modifiers::COMMAND, Key::Z);
     assert_eq!(
-        s.app().session.project,
+        *s.app().session.project(),
         before,
         "one undo removes all of them"
     );
@@ -774,7 +774,7 @@ fn without_a_file_dialog_the_user_types_the_path() {
     harness.run();
     let app = harness.state();
     assert_eq!(app.session.path.as_deref(), Some(project_path.as_path()));
-    assert_eq!(app.session.project, other);
+    assert_eq!(*app.session.project(), other);
     assert!(!app.session.is_dirty());
 }
 
@@ -869,7 +869,7 @@ fn saving_from_the_quit_prompt_asks_where_then_quits() {
         "the app closes once the work is saved"
     );
     let saved = gloss::store::load(&target).expect("the project was saved");
-    assert_eq!(saved, s.app().session.project);
+    assert_eq!(saved, *s.app().session.project());
     assert!(!s.app().session.is_dirty());
 }
 
@@ -901,7 +901,7 @@ fn discard_then_cancelling_the_open_dialog_keeps_the_changes() {
     let (start, end) = find(&s.doc().text, "Russian", 0);
     s.select(start, end);
     s.press(Key::Num7);
-    let edited = s.app().session.project.clone();
+    let edited = s.app().session.project().clone();
     s.press_with(Modifiers::COMMAND, Key::O);
     s.harness.get_by_label("Unsaved changes");
     assert!(s.asked().is_empty(), "Ctrl+O asks about the changes first");
@@ -912,7 +912,7 @@ fn discard_then_cancelling_the_open_dialog_keeps_the_changes() {
         "Discard went on to the Open dialog"
     );
     // Nothing replaced the project, so the changes are still there, unsaved.
-    assert_eq!(s.app().session.project, edited);
+    assert_eq!(*s.app().session.project(), edited);
     assert!(s.app().session.is_dirty());
     s.harness.get_by_label("● Unsaved changes");
 }
@@ -928,7 +928,7 @@ fn a_project_that_finishes_loading_after_new_edits_asks_first() {
     let (start, end) = find(&s.doc().text, "Russian", 0);
     s.select(start, end);
     s.press(Key::Num7);
-    let edited = s.app().session.project.clone();
+    let edited = s.app().session.project().clone();
     let loaded = gloss::store::load(&other).expect("loads");
     s.app_mut().on_job_output(
         origin,
@@ -939,7 +939,7 @@ fn a_project_that_finishes_loading_after_new_edits_asks_first() {
     );
     s.harness.run();
     assert_eq!(
-        s.app().session.project,
+        *s.app().session.project(),
         edited,
         "the edit is not thrown away"
     );
@@ -980,17 +980,17 @@ fn undo_across_documents_shows_where_it_happened() {
     let (start, end) = find(&s.doc().text, "Alice", 0);
     s.select(start, end);
     s.press(Key::Num1);
-    assert_eq!(s.app().session.project.documents[0].entities.len(), 1);
+    assert_eq!(s.app().session.project().documents[0].entities.len(), 1);
     // Move on to the second document, then undo: the first one is shown again.
     s.press(Key::N);
     assert_eq!(s.app().current, 1);
     s.press_with(Modifiers::COMMAND, Key::Z);
     assert_eq!(s.app().current, 0);
-    assert!(s.app().session.project.documents[0].entities.is_empty());
+    assert!(s.app().session.project().documents[0].entities.is_empty());
     s.press(Key::N);
     s.press_with(Modifiers::COMMAND, Key::Y);
     assert_eq!(s.app().current, 0);
-    assert_eq!(s.app().session.project.documents[0].entities.len(), 1);
+    assert_eq!(s.app().session.project().documents[0].entities.len(), 1);
 }
 
 #[test]
@@ -1028,7 +1028,7 @@ fn double_clicking_selects_a_word() {
     let (start, end) = app
         .selection_range()
         .expect("the double click selected a word");
-    let text = &app.session.project.documents[0].text;
+    let text = &app.session.project().documents[0].text;
     let chars: Vec<char> = text.chars().collect();
     let word: String = chars[start..end].iter().collect();
     assert_eq!(word, "says");
@@ -1069,7 +1069,7 @@ fn an_older_open_does_not_replace_a_newer_project() {
     let origin = s.app().job_origin();
     // Meanwhile the user started a new project.
     s.press_with(Modifiers::COMMAND, Key::N);
-    assert_eq!(s.app().session.project.name, "Untitled");
+    assert_eq!(s.app().session.project().name, "Untitled");
     let loaded = gloss::store::load(&other).expect("loads");
     s.app_mut().on_job_output(
         origin,
@@ -1079,6 +1079,6 @@ fn an_older_open_does_not_replace_a_newer_project() {
         },
     );
     s.harness.run();
-    assert_eq!(s.app().session.project.name, "Untitled");
+    assert_eq!(s.app().session.project().name, "Untitled");
     assert!(s.harness.query_by_label("Unsaved changes").is_none());
 }

@@ -61,7 +61,7 @@ fn harness() -> (Harness<'static, GlossApp>, tempfile::TempDir) {
 }
 
 fn text(harness: &Harness<'static, GlossApp>) -> String {
-    harness.state().session.project.documents[0].text.clone()
+    harness.state().session.project().documents[0].text.clone()
 }
 
 /// Where the article's text starts on screen.
@@ -190,7 +190,7 @@ fn double_click_after_a_boundary_selects_the_word_and_1_tags_it() {
 
     harness.key_press(Key::Num1);
     harness.run();
-    let doc = &harness.state().session.project.documents[0];
+    let doc = &harness.state().session.project().documents[0];
     let tagged = doc
         .entities
         .iter()
@@ -206,7 +206,7 @@ fn double_click_after_a_boundary_selects_the_word_and_1_tags_it() {
 fn selecting_an_annotation_near_the_end_scrolls_to_it() {
     let (mut harness, _dir) = harness();
     let all = text(&harness);
-    let target = harness.state().session.project.documents[0].entities[0].clone();
+    let target = harness.state().session.project().documents[0].entities[0].clone();
     assert!(target.start > all.chars().count() - 3_000);
     harness
         .state_mut()

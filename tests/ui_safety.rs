@@ -83,7 +83,7 @@ fn a_project_open_elsewhere_opens_read_only_and_saves_only_under_another_name() 
     harness.get_by_label("Project open elsewhere");
     harness.get_by_label("Open read-only").click();
     harness.run();
-    assert_eq!(harness.state().session.project.name, "P");
+    assert_eq!(harness.state().session.project().name, "P");
     assert!(harness.state().session.is_read_only());
     assert!(
         harness
@@ -122,7 +122,7 @@ fn cancelling_the_read_only_question_keeps_the_current_project() {
     gloss::store::save(&Project::new("P"), &project).expect("save");
     let _elsewhere = ProjectLock::acquire(&project, Duration::ZERO).expect("another writer");
     let mut harness = common::harness(app(Startup::Sample, vec![vec![project.clone()]], &dir));
-    let sample = harness.state().session.project.clone();
+    let sample = harness.state().session.project().clone();
     harness.key_press_modifiers(Modifiers::COMMAND, Key::O);
     harness.run();
     wait_for(&mut harness, |h| {
@@ -130,6 +130,6 @@ fn cancelling_the_read_only_question_keeps_the_current_project() {
     });
     harness.get_by_label("Cancel").click();
     harness.run();
-    assert_eq!(harness.state().session.project, sample);
+    assert_eq!(*harness.state().session.project(), sample);
     assert!(harness.query_by_label("Open read-only").is_none());
 }

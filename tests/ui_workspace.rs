@@ -74,7 +74,7 @@ fn enter_confirms_the_typed_save_as_path() {
     let saved = gloss::store::load(&target).expect("a valid project was written");
     assert_eq!(
         saved.documents.len(),
-        harness.state().session.project.documents.len()
+        harness.state().session.project().documents.len()
     );
 }
 
@@ -101,7 +101,7 @@ fn escape_cancels_the_unsaved_changes_question_and_keeps_the_changes() {
     select_text(&mut harness, "Russian");
     harness.key_press(Key::Num7);
     harness.run();
-    let edited = harness.state().session.project.clone();
+    let edited = harness.state().session.project().clone();
     assert!(harness.state().session.is_dirty());
     // File → New asks first; Escape is Cancel.
     harness.key_press_modifiers(Modifiers::COMMAND, Key::N);
@@ -110,7 +110,7 @@ fn escape_cancels_the_unsaved_changes_question_and_keeps_the_changes() {
     harness.key_press(Key::Escape);
     harness.run();
     assert!(harness.query_by_label("Unsaved changes").is_none());
-    assert_eq!(harness.state().session.project, edited);
+    assert_eq!(*harness.state().session.project(), edited);
     assert!(harness.state().session.is_dirty());
 }
 
@@ -158,7 +158,7 @@ fn undo_and_redo_show_and_select_what_changed_in_another_document() {
     harness.run();
     harness.key_press(Key::Num1);
     harness.run();
-    let entity_id = harness.state().session.project.documents[0].entities[0]
+    let entity_id = harness.state().session.project().documents[0].entities[0]
         .id
         .clone();
     // Move to the second document, then undo the tag made in the first.
@@ -174,7 +174,7 @@ fn undo_and_redo_show_and_select_what_changed_in_another_document() {
         "undo shows the document it changed"
     );
     assert!(
-        harness.state().session.project.documents[0]
+        harness.state().session.project().documents[0]
             .entities
             .is_empty()
     );
@@ -538,7 +538,7 @@ fn evidence_can_be_picked_from_another_document() {
     harness.run();
     harness.get_by_label("Apply").click();
     harness.run();
-    let claim = &harness.state().session.project.documents[0].claims[0];
+    let claim = &harness.state().session.project().documents[0].claims[0];
     assert_eq!(
         claim.evidence,
         vec![Evidence::Span {

@@ -13,8 +13,9 @@ use crate::store::{self, LockError, ProjectLock};
 /// [`Session::redo`].
 #[derive(Debug, Clone)]
 pub struct Session {
-    /// The project as it is now.
-    pub project: Project,
+    /// The project as it is now; read through [`Session::project`], changed
+    /// only through edits so undo, dirty state and autosave see every change.
+    project: Project,
     /// Undo/redo stacks and the saved revision.
     pub history: History,
     /// The project file, `None` for a project never saved (the sample, say).
@@ -61,6 +62,11 @@ impl Session {
         let lock = ProjectLock::acquire(path, Duration::ZERO);
         let refused = lock.as_ref().err().cloned();
         Ok((Self::with_lock(project, path.to_owned(), lock), refused))
+    }
+
+    /// The project as it is now.
+    pub fn project(&self) -> &Project {
+        &self.project
     }
 
     /// Whether saving in place is refused because another writer has the file.

@@ -2,6 +2,7 @@
 //! draw. Work that is not drawing (file dialogs, autosave) runs in `logic`.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::edit::Session;
@@ -122,6 +123,11 @@ pub struct GlossApp {
     pub session_serial: u64,
     /// The user's preferences (the annotator's name).
     pub prefs: super::prefs::Preferences,
+    /// While the Annotations pane filters: the annotations that match, as
+    /// (document id, annotation id). The article view dims every other
+    /// annotation. A new `Arc` whenever the matches change, so views can
+    /// key caches on its pointer.
+    pub pane_matches: Option<Arc<std::collections::HashSet<(String, String)>>>,
 }
 
 impl GlossApp {
@@ -167,7 +173,7 @@ impl GlossApp {
                 html_mode = mode;
                 let mut session = Session::new(Project::new("Untitled"), None);
                 let (edit, report) =
-                    crate::ingest::add_articles_with(&session.project, &paths, mode);
+                    crate::ingest::add_articles_with(&session.project(), &paths, mode);
                 if !report.warnings.is_empty() {
                     message = Some(report.warnings.join("; "));
                 }
@@ -213,6 +219,7 @@ impl GlossApp {
             jobs: super::jobs::Jobs::default(),
             after_save: None,
             session_serial: 0,
+            pane_matches: None,
         };
         if let Some(message) = message {
             app.notify(message);
@@ -268,7 +275,7 @@ impl GlossApp {
 
     /// The document shown, if any.
     pub fn document(&self) -> Option<&crate::model::Document> {
-        self.session.project.documents.get(self.current)
+        self.session.project().documents.get(self.current)
     }
 
     /// The id of the document shown.
@@ -392,7 +399,7 @@ impl GlossApp {
     }
 
     fn read_shortcuts(&mut self, ctx: &egui::Context) {
-        for (shortcut, action) in super::actions::global_shortcuts(&self.session.project.schema) {
+        for (shortcut, action) in super::actions::global_shortcuts(&self.session.project().schema) {
             if ctx.input_mut(|i| super::command_table::consume_exact(i, &shortcut)) {
                 self.act(action);
             }

@@ -504,7 +504,7 @@ fn range_rects(galley: &Galley, start: usize, end: usize) -> Vec<Rect> {
 
 /// Draws the article of the current document.
 pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
-    let Some(doc) = app.session.project.documents.get(app.current) else {
+    let Some(doc) = app.session.project().documents.get(app.current) else {
         ui.centered_and_justified(|ui| {
             ui.label("No documents yet. Import articles with File → Import articles (Ctrl+I) or drop files here.");
         });
@@ -525,7 +525,7 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
     let view = &mut app.article_view;
     view.sync(
         doc,
-        &app.session.project.schema,
+        &app.session.project().schema,
         generation,
         width,
         font_size,
@@ -755,7 +755,7 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
             egui::WidgetInfo::labeled(egui::Role::Label, true, shown)
         });
         if let Some(offset) = hover {
-            let details = hover_details(&app.session.project, doc, offset);
+            let details = hover_details(&app.session.project(), doc, offset);
             if !details.is_empty() {
                 response.on_hover_ui_at_pointer(|ui| {
                     for line in details {

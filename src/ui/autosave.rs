@@ -70,7 +70,7 @@ impl Autosave {
             return None;
         }
         // Clone on the UI thread (fast), serialise and write on a worker.
-        let project = session.project.clone();
+        let project = session.project().clone();
         let (sender, receiver) = channel();
         let spawned = std::thread::Builder::new()
             .name("gloss: autosave".to_owned())

@@ -62,10 +62,10 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
         return;
     };
     // Borrowed, not cloned: the editor is drawn every frame.
-    let Some(doc) = app.session.project.document(&editor.doc) else {
+    let Some(doc) = app.session.project().document(&editor.doc) else {
         return;
     };
-    let schema = &app.session.project.schema;
+    let schema = &app.session.project().schema;
     let mut open = true;
     let mut apply = false;
     let mut cancel = false;

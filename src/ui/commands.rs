@@ -97,7 +97,7 @@ impl GlossApp {
                 self.side_pane = SidePane::Inspector;
             }
             Action::JumpTo { doc, start, end } => {
-                if let Some(index) = self.session.project.document_index(&doc) {
+                if let Some(index) = self.session.project().document_index(&doc) {
                     self.show_document(Some(index));
                     self.selection = Some((start, end));
                     self.article_view.scroll_to = Some(start);
@@ -197,9 +197,9 @@ impl GlossApp {
         use crate::edit::FocusTarget;
         self.current = self
             .current
-            .min(self.session.project.documents.len().saturating_sub(1));
+            .min(self.session.project().documents.len().saturating_sub(1));
         if let Some(focus) = focus
-            && let Some(index) = self.session.project.document_index(&focus.doc)
+            && let Some(index) = self.session.project().document_index(&focus.doc)
         {
             self.show_document(Some(index));
             let annotation = |kind, id| AnnotationRef { kind, id };
@@ -246,7 +246,7 @@ impl GlossApp {
     fn suggested_file_name(&self) -> String {
         let stem: String = self
             .session
-            .project
+            .project()
             .name
             .chars()
             .map(|c| {
@@ -379,14 +379,17 @@ impl GlossApp {
                     errors,
                     ..Default::default()
                 };
-                let edit =
-                    crate::ingest::add_read_articles(&self.session.project, articles, &mut report);
+                let edit = crate::ingest::add_read_articles(
+                    &self.session.project(),
+                    articles,
+                    &mut report,
+                );
                 self.apply_import(edit, &report);
             }
             JobOutput::DatasetImported(result) => match result {
                 Ok(imported) => {
                     let (edit, merged) =
-                        crate::formats::merge_edit(&self.session.project, imported.project);
+                        crate::formats::merge_edit(&self.session.project(), imported.project);
                     let applied = edit.is_some_and(|edit| self.apply(edit));
                     if applied || merged.skipped > 0 {
                         let mut message = format!(
@@ -513,7 +516,7 @@ impl GlossApp {
         let Some(doc) = self.document() else { return };
         match crate::edit::ops::new_relation(
             doc,
-            &self.session.project.schema,
+            &self.session.project().schema,
             &from.id,
             &selected.id,
             None,
@@ -569,7 +572,7 @@ impl GlossApp {
     pub fn offer_recovery(&mut self) {
         let path = self.recovery_path();
         if let Some(project) = crate::store::recovery::read(&path)
-            && project != self.session.project
+            && &project != self.session.project()
         {
             self.dialogs.ask_recovery(project, path);
         }
@@ -623,7 +626,7 @@ impl GlossApp {
 
     /// Applies an article import and says what happened.
     fn apply_import(&mut self, edit: Option<Edit>, report: &crate::ingest::AddReport) {
-        let first_new = self.session.project.documents.len();
+        let first_new = self.session.project().documents.len();
         if let Some(edit) = edit
             && self.apply(edit)
         {
@@ -685,7 +688,7 @@ impl GlossApp {
 
     fn show_document(&mut self, index: Option<usize>) {
         let Some(index) = index else { return };
-        if index < self.session.project.documents.len() && index != self.current {
+        if index < self.session.project().documents.len() && index != self.current {
             self.current = index;
             self.selection = None;
             self.selected = None;
@@ -802,7 +805,7 @@ impl GlossApp {
             .claims
             .partition_point(|c| (c.start, c.end) <= (start, end));
         let claim =
-            crate::edit::ops::new_claim(doc, &self.session.project.schema, start, end, text);
+            crate::edit::ops::new_claim(doc, &self.session.project().schema, start, end, text);
         let id = claim.id.clone();
         if self.apply(Edit::InsertClaim {
             doc: doc_id.clone(),
@@ -970,7 +973,7 @@ impl GlossApp {
             .map(|e| e.label.clone())
             .or_else(|| {
                 self.session
-                    .project
+                    .project()
                     .schema
                     .entity_types
                     .first()
@@ -1031,7 +1034,7 @@ impl GlossApp {
 pub fn read_annotation_keys(app: &mut GlossApp, ctx: &egui::Context) {
     // Single-key commands come from the command table, like the menus.
     let text_commands: Vec<(egui::KeyboardShortcut, Action)> =
-        super::command_table::table(&app.session.project.schema)
+        super::command_table::table(&app.session.project().schema)
             .into_iter()
             .filter(|c| {
                 c.scope

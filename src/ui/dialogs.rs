@@ -166,7 +166,7 @@ pub fn annotate_all_edit(
     label: &str,
     all_documents: bool,
 ) -> (Option<Edit>, usize) {
-    let project = &app.session.project;
+    let project = &app.session.project();
     let documents: Vec<&crate::model::Document> = if all_documents {
         project.documents.iter().collect()
     } else {
@@ -467,7 +467,7 @@ fn annotate_all(
                 ui,
                 "annotate-all-type",
                 &mut label,
-                &app.session.project.schema,
+                &app.session.project().schema,
             )
             .labelled_by(name.id);
         });
@@ -634,7 +634,7 @@ fn start_dataset_job(app: &mut GlossApp, form: &DatasetForm) {
         ));
         return;
     }
-    let project = app.session.project.clone();
+    let project = app.session.project().clone();
     let statuses = if form.finished_only {
         vec![crate::model::Status::Done, crate::model::Status::Reviewed]
     } else {

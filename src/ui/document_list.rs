@@ -9,7 +9,7 @@ use super::app::GlossApp;
 pub fn visible_indices(app: &GlossApp) -> Vec<usize> {
     let filter = app.doc_filter.trim().to_lowercase();
     app.session
-        .project
+        .project()
         .documents
         .iter()
         .enumerate()
@@ -39,7 +39,7 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
         .default_size(250.0)
         .show(ui, |ui| {
             ui.heading("Documents");
-            let documents = &app.session.project.documents;
+            let documents = &app.session.project().documents;
             let finished = documents
                 .iter()
                 .filter(|d| matches!(d.status, Status::Done | Status::Reviewed))
@@ -61,7 +61,7 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                 .id_salt("document-list")
                 .show_rows(ui, 36.0, visible.len(), |ui, rows| {
                     for &index in visible.get(rows).unwrap_or_default() {
-                        let Some(doc) = app.session.project.documents.get(index) else {
+                        let Some(doc) = app.session.project().documents.get(index) else {
                             continue;
                         };
                         let label = format!(

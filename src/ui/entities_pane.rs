@@ -19,7 +19,7 @@ fn mention_index(app: &GlossApp, ctx: &egui::Context) -> std::sync::Arc<MentionI
         return index;
     }
     let mut index = MentionIndex::new();
-    for (d, doc) in app.session.project.documents.iter().enumerate() {
+    for (d, doc) in app.session.project().documents.iter().enumerate() {
         for (e, entity) in doc.entities.iter().enumerate() {
             if let Some(canonical) = &entity.canonical {
                 index.entry(canonical.clone()).or_default().push((d, e));
@@ -34,7 +34,7 @@ fn mention_index(app: &GlossApp, ctx: &egui::Context) -> std::sync::Arc<MentionI
 /// Canonical entities with their mentions.
 pub fn entities(app: &mut GlossApp, ui: &mut egui::Ui) {
     let index = mention_index(app, ui.ctx());
-    let project = &app.session.project;
+    let project = &app.session.project();
     let mut jump = None;
     if project.canonical_entities.is_empty() {
         ui.label("No canonical entities yet. Select a mention and use “New canonical entity” in the inspector.");
@@ -93,7 +93,7 @@ pub fn claims(app: &mut GlossApp, ui: &mut egui::Ui) {
         _ => {
             let rows: Vec<(usize, usize)> = app
                 .session
-                .project
+                .project()
                 .documents
                 .iter()
                 .enumerate()
@@ -109,7 +109,7 @@ pub fn claims(app: &mut GlossApp, ui: &mut egui::Ui) {
         ui.label("No claims yet. Select a statement and press C.");
         return;
     }
-    let project = &app.session.project;
+    let project = &app.session.project();
     let mut jump = None;
     egui::ScrollArea::vertical()
         .id_salt("claims-pane")
@@ -156,7 +156,7 @@ pub fn claims(app: &mut GlossApp, ui: &mut egui::Ui) {
 }
 
 fn select_in(app: &mut GlossApp, doc: &str, kind: AnnotationKind, id: String) {
-    if let Some(index) = app.session.project.document_index(doc) {
+    if let Some(index) = app.session.project().document_index(doc) {
         app.act(Action::SelectDocument(index));
         app.act(Action::SelectAnnotation(AnnotationRef { kind, id }));
     }

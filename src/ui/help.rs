@@ -29,7 +29,7 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
                             ui.end_row();
                         }
                         // Every command with keys, from the same table as the menus.
-                        for command in command_table::table(&app.session.project.schema) {
+                        for command in command_table::table(&app.session.project().schema) {
                             if command.keys.is_empty() {
                                 continue;
                             }

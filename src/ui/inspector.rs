@@ -96,7 +96,7 @@ fn inspector(app: &mut GlossApp, ui: &mut egui::Ui) {
                     ui,
                     "inspector-type",
                     &mut label,
-                    &app.session.project.schema,
+                    &app.session.project().schema,
                 )
                 .labelled_by(name.id);
             });
@@ -184,7 +184,7 @@ fn inspector(app: &mut GlossApp, ui: &mut egui::Ui) {
 
 fn legend(app: &GlossApp, ui: &mut egui::Ui) {
     ui.strong("Types");
-    for t in &app.session.project.schema.entity_types {
+    for t in &app.session.project().schema.entity_types {
         ui.horizontal(|ui| {
             let (rect, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
             ui.painter()
@@ -222,14 +222,14 @@ fn canonical_picker(
     let current = entity
         .canonical
         .as_deref()
-        .and_then(|id| app.session.project.canonical(id))
+        .and_then(|id| app.session.project().canonical(id))
         .map_or_else(|| "none".to_owned(), |c| c.name.clone());
     let mut chosen = entity.canonical.clone();
     egui::ComboBox::from_label("Canonical entity")
         .selected_text(current)
         .show_ui(ui, |ui| {
             ui.selectable_value(&mut chosen, None, "none");
-            for c in &app.session.project.canonical_entities {
+            for c in &app.session.project().canonical_entities {
                 ui.selectable_value(
                     &mut chosen,
                     Some(c.id.clone()),
@@ -250,7 +250,7 @@ fn canonical_picker(
             .button("New canonical entity from this mention")
             .clicked()
     {
-        let id = app.session.project.next_canonical_id();
+        let id = app.session.project().next_canonical_id();
         let canonical = CanonicalEntity {
             id: id.clone(),
             name: entity.text.clone(),
@@ -259,7 +259,7 @@ fn canonical_picker(
         };
         let mut updated = entity.clone();
         updated.canonical = Some(id);
-        let index = app.session.project.canonical_entities.len();
+        let index = app.session.project().canonical_entities.len();
         app.apply(Edit::Batch {
             label: "new canonical entity".into(),
             edits: vec![
@@ -362,7 +362,7 @@ fn relations(app: &mut GlossApp, ui: &mut egui::Ui, doc_id: &str, selected: &Ann
     if draft.relation_type.is_empty() {
         draft.relation_type = app
             .session
-            .project
+            .project()
             .schema
             .relation_types
             .first()
@@ -375,7 +375,7 @@ fn relations(app: &mut GlossApp, ui: &mut egui::Ui, doc_id: &str, selected: &Ann
             .selected_text(&draft.relation_type)
             .width(90.0)
             .show_ui(ui, |ui| {
-                for t in &app.session.project.schema.relation_types {
+                for t in &app.session.project().schema.relation_types {
                     ui.selectable_value(&mut draft.relation_type, t.key.clone(), &t.name);
                 }
             })

@@ -34,7 +34,7 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
         return;
     };
     let found = matches(
-        command_table::table(&app.session.project.schema),
+        command_table::table(&app.session.project().schema),
         &palette.query,
     );
     let (down, up, enter) = ctx.input_mut(|i| {

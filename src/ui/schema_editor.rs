@@ -34,7 +34,7 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
         .default_width(460.0)
         .show(ctx, |ui| {
             ui.strong("Entity types");
-            let types = app.session.project.schema.entity_types.clone();
+            let types = app.session.project().schema.entity_types.clone();
             egui::Grid::new("schema-types")
                 .num_columns(6)
                 .striped(true)
@@ -173,7 +173,7 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
                         editor.new_name.trim().to_owned()
                     };
                     // The one palette of the schema code, as imports use.
-                    let color = crate::model::schema::distinct_color(&app.session.project.schema);
+                    let color = crate::model::schema::distinct_color(&app.session.project().schema);
                     edits.push(Edit::InsertEntityType {
                         index: types.len(),
                         entity_type: EntityType {
@@ -190,7 +190,7 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
             });
             ui.separator();
             ui.strong("Relation types");
-            let relation_types = app.session.project.schema.relation_types.clone();
+            let relation_types = app.session.project().schema.relation_types.clone();
             for t in &relation_types {
                 ui.horizontal(|ui| {
                     ui.label(format!("{} — {}", t.key, t.name));

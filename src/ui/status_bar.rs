@@ -23,7 +23,7 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                 ui.label(format!(
                     "Document {} of {}",
                     app.current + 1,
-                    app.session.project.documents.len()
+                    app.session.project().documents.len()
                 ));
                 ui.separator();
                 match app.selection_range() {

@@ -549,3 +549,66 @@ fn evidence_can_be_picked_from_another_document() {
         }]
     );
 }
+
+#[test]
+fn a_claim_draft_the_edit_layer_refuses_keeps_the_editor_open_with_the_draft() {
+    use gloss::model::{Claim, Claimant, Document, Project};
+    use gloss::ui::{AnnotationKind, AnnotationRef};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut project = Project::new("One document");
+    let mut doc = Document::new("d1", "Claim", "Kirby said Russia bought arms.");
+    doc.claims
+        .push(Claim::new("c1", 11, 29, "Russia bought arms"));
+    project.documents.push(doc);
+    let mut harness = common::harness(app_on(project, &dir));
+    harness.state_mut().selected = Some(AnnotationRef {
+        kind: AnnotationKind::Claim,
+        id: "c1".into(),
+    });
+    harness.run();
+    harness.key_press(Key::E);
+    harness.run();
+    // A claimant naming no entity of the document: the edit layer refuses it.
+    let dangling = Some(Claimant::Entity("T404".into()));
+    harness
+        .state_mut()
+        .claim_editor
+        .as_mut()
+        .expect("the editor is open")
+        .draft
+        .claimant = dangling.clone();
+    harness.run();
+    harness.get_by_label("Apply").click();
+    harness.run();
+    let app = harness.state();
+    let editor = app.claim_editor.as_ref().expect("the editor stays open");
+    assert_eq!(editor.draft.claimant, dangling, "the draft is kept");
+    assert_eq!(
+        app.session.project().documents[0].claims[0].claimant,
+        None,
+        "nothing was applied"
+    );
+    assert!(!app.session.is_dirty());
+    let message = app.message.as_ref().map(|(m, _)| m.as_str()).unwrap_or("");
+    assert!(
+        message.starts_with("not done"),
+        "{message:?} {:?}",
+        app.message
+    );
+    // A good draft applies through the same path and closes the editor.
+    harness
+        .state_mut()
+        .claim_editor
+        .as_mut()
+        .expect("the editor is open")
+        .draft
+        .claimant = Some(Claimant::Text("Kirby".into()));
+    harness.run();
+    harness.get_by_label("Apply").click();
+    harness.run();
+    assert!(harness.state().claim_editor.is_none());
+    assert_eq!(
+        harness.state().session.project().documents[0].claims[0].claimant,
+        Some(Claimant::Text("Kirby".into()))
+    );
+}

@@ -94,6 +94,26 @@ pub enum Action {
     Quit,
     /// Escape: clear selection, close overlays.
     Escape,
+    /// A change a panel made (the inspector, the schema editor…): panels
+    /// never apply edits themselves, so undo, provenance and dirty state
+    /// have one path.
+    Edit(Box<crate::edit::Edit>),
+    /// A continuous change (a colour drag) merged into one undo step with
+    /// the previous edit of the same key.
+    EditCoalescing {
+        edit: Box<crate::edit::Edit>,
+        key: String,
+    },
+    /// Apply the claim editor's draft; the editor closes when it applied.
+    ApplyClaimDraft,
+    /// The annotate-all prompt was confirmed: tag every occurrence.
+    AnnotateAllConfirmed {
+        text: String,
+        label: String,
+        all_documents: bool,
+    },
+    /// The dataset form was confirmed: import or export on a worker thread.
+    RunDataset(Box<super::dialogs::DatasetForm>),
 }
 
 /// Keyboard shortcuts that work anywhere (even while typing in a field),

@@ -267,6 +267,11 @@ impl GlossApp {
         self.pending.push(action);
     }
 
+    /// Asks for an edit, applied with this frame's other actions.
+    pub fn request_edit(&mut self, edit: crate::edit::Edit) {
+        self.act(Action::Edit(Box::new(edit)));
+    }
+
     /// The width the article text is wrapped at, in points: for tests that
     /// check the text fits the visible column.
     pub fn article_wrap_width(&self) -> f32 {
@@ -362,17 +367,6 @@ impl GlossApp {
         }
         for action in actions {
             self.run(action, ctx);
-        }
-    }
-
-    fn handle_close_request(&mut self, ctx: &egui::Context) {
-        if ctx.input(|i| i.viewport().close_requested()) && !self.close_confirmed {
-            if self.session.is_dirty() {
-                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
-                self.dialogs.ask_unsaved(super::dialogs::AfterSave::Quit);
-            } else {
-                self.close_confirmed = true;
-            }
         }
     }
 

@@ -2,7 +2,6 @@
 //! type, stance, verdict, evidence, summary and note. Edits a draft; Apply
 //! turns it into one undoable edit.
 
-use crate::edit::Edit;
 use crate::model::{
     Attribution, CheckWorthiness, Claim, ClaimType, Claimant, Cue, Evidence, Stance, Verdict,
 };
@@ -255,15 +254,9 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
                 cancel = ui.button("Cancel").clicked();
             });
         });
-    let unchanged = doc.claim(&editor.draft.id) == Some(&editor.draft);
-    if apply
-        && (unchanged
-            || app.apply(Edit::ReplaceClaim {
-                doc: editor.doc.clone(),
-                claim: Box::new(editor.draft.clone()),
-            }))
-    {
-        return;
+    if apply {
+        // Applied (and the editor closed) with this frame's actions.
+        app.act(super::Action::ApplyClaimDraft);
     }
     if open && !cancel {
         app.claim_editor = Some(editor);

@@ -121,14 +121,7 @@ impl GlossApp {
             Action::ToggleWordSnap => self.snap_to_words = !self.snap_to_words,
             Action::SetHtmlMode(mode) => self.html_mode = mode,
             Action::Help => self.show_help = !self.show_help,
-            Action::Quit => {
-                if self.session.is_dirty() {
-                    self.dialogs.ask_unsaved(AfterSave::Quit);
-                } else {
-                    self.close_confirmed = true;
-                    ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-                }
-            }
+            Action::Quit => self.guard_unsaved(AfterSave::Quit),
             Action::Link => self.link(),
             Action::SetAnnotatorName => self.dialogs.ask_name(self.prefs.annotator.clone()),
             Action::ToggleReviewMode => {
@@ -145,6 +138,32 @@ impl GlossApp {
             Action::CommandPalette => {
                 self.palette = Some(super::palette::Palette::default());
             }
+            Action::Edit(edit) => {
+                self.apply(*edit);
+            }
+            Action::EditCoalescing { edit, key } => {
+                if let Err(e) = self.session.apply_coalescing(*edit, &key) {
+                    self.notify(format!("not done: {e}"));
+                }
+            }
+            Action::ApplyClaimDraft => self.apply_claim_draft(),
+            Action::AnnotateAllConfirmed {
+                text,
+                label,
+                all_documents,
+            } => {
+                let (edit, count) =
+                    super::dialogs::annotate_all_edit(self, &text, &label, all_documents);
+                if let Some(edit) = edit
+                    && self.apply(edit)
+                {
+                    self.notify(format!(
+                        "tagged {} of {text:?} as {label} (one undo step)",
+                        crate::model::plural(count, "mention")
+                    ));
+                }
+            }
+            Action::RunDataset(form) => super::dialogs::start_dataset_job(self, &form),
             Action::Escape => {
                 if self.link_from.is_some() {
                     self.link_from = None;
@@ -176,6 +195,28 @@ impl GlossApp {
             crate::edit::ops::stamp_annotator(&mut edit, name);
         }
         self.apply_as_is(edit)
+    }
+
+    /// Applies the claim editor's draft as one edit and closes the editor;
+    /// it stays open (with the error in the status bar) when the edit is
+    /// refused, so nothing typed is lost.
+    fn apply_claim_draft(&mut self) {
+        let Some(editor) = &self.claim_editor else {
+            return;
+        };
+        let unchanged = self
+            .session
+            .project()
+            .document(&editor.doc)
+            .and_then(|doc| doc.claim(&editor.draft.id))
+            == Some(&editor.draft);
+        let edit = Edit::ReplaceClaim {
+            doc: editor.doc.clone(),
+            claim: Box::new(editor.draft.clone()),
+        };
+        if unchanged || self.apply(edit) {
+            self.claim_editor = None;
+        }
     }
 
     /// Applies an edit without recording the annotator (a review changes an
@@ -292,24 +333,6 @@ impl GlossApp {
                 }
                 false
             }
-        }
-    }
-
-    fn guard_unsaved(&mut self, then: AfterSave) {
-        if self.session.is_dirty() {
-            self.dialogs.ask_unsaved(then);
-        } else {
-            self.continue_after(then);
-        }
-    }
-
-    /// Carries on with what waited for the unsaved-changes question.
-    pub fn continue_after(&mut self, then: AfterSave) {
-        match then {
-            AfterSave::New => self.replace_session(Session::new(Project::new("Untitled"), None)),
-            AfterSave::Open => self.files.pick(PickKind::OpenProject, ""),
-            AfterSave::OpenPath(path) => self.open_project(&path),
-            AfterSave::Quit => self.close_confirmed = true,
         }
     }
 
@@ -541,21 +564,14 @@ impl GlossApp {
         }
     }
 
-    fn replace_session(&mut self, session: Session) {
+    pub(crate) fn replace_session(&mut self, session: Session) {
         // The old project's journal is no longer needed: its changes were
         // saved or the user chose to discard them.
         self.autosave.settle();
         crate::store::recovery::remove(&self.recovery_path());
         self.session = session;
-        self.current = 0;
-        self.selection = None;
-        self.selected = None;
-        self.claim_editor = None;
-        self.schema_editor = None;
-        self.link_from = None;
-        self.article_view = Default::default();
+        self.reset_workspace();
         self.autosave = Default::default();
-        self.session_serial += 1;
     }
 
     fn remember_recent(&mut self, path: &Path) {
@@ -585,16 +601,10 @@ impl GlossApp {
         session.history.mark_unsaved();
         // Not `replace_session`: the journal must stay until the user saves.
         self.session = session;
-        self.current = 0;
-        self.selection = None;
-        self.selected = None;
-        self.claim_editor = None;
-        self.schema_editor = None;
-        self.article_view = Default::default();
+        self.reset_workspace();
         // The journal keeps the restored work until it is saved.
         self.autosave.settle();
         self.autosave = super::autosave::Autosave::journal_soon();
-        self.session_serial += 1;
         self.notify("restored unsaved work; save to keep it");
     }
 
@@ -674,11 +684,8 @@ impl GlossApp {
                 } else {
                     first
                 };
-                if self.save(Some(&path))
-                    && let Some(then) = self.after_save.take()
-                {
-                    self.continue_after(then);
-                }
+                let saved = self.save(Some(&path));
+                self.saved_as(saved);
             }
             PickKind::ImportArticles => self.import_articles(&paths),
             PickKind::ImportDataset => self.dialogs.dataset_paths(paths),

@@ -13,18 +13,7 @@ use super::app::GlossApp;
 use super::files::PickKind;
 use super::jobs::JobOutput;
 
-/// What to do once unsaved changes are saved or discarded.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AfterSave {
-    /// Start a new project.
-    New,
-    /// Show the open dialog.
-    Open,
-    /// Open this project file.
-    OpenPath(PathBuf),
-    /// Close the window.
-    Quit,
-}
+pub use super::unsaved::AfterSave;
 
 /// The prompt shown, if any.
 #[derive(Debug, Default)]
@@ -60,7 +49,7 @@ pub enum Prompt {
 }
 
 /// The dataset import/export form.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DatasetForm {
     /// Import (true) or export.
     pub import: bool,
@@ -201,7 +190,7 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
     let prompt = std::mem::take(&mut app.dialogs.prompt);
     app.dialogs.prompt = match prompt {
         Prompt::None => Prompt::None,
-        Prompt::Unsaved(then) => unsaved(app, ctx, then),
+        Prompt::Unsaved(then) => super::unsaved::prompt(app, ctx, then),
         Prompt::Path { kind, text } => path(app, ctx, kind, text),
         Prompt::Recovery { project, path } => recovery(app, ctx, project, path),
         Prompt::AnnotateAll {
@@ -297,58 +286,6 @@ fn locked(
             path,
             error,
         },
-    }
-}
-
-fn unsaved(app: &mut GlossApp, ctx: &egui::Context, then: AfterSave) -> Prompt {
-    let mut choice = None;
-    Modal::new(Id::unique("unsaved")).show(ctx, |ui| {
-        ui.heading("Unsaved changes");
-        ui.label(format!(
-            "Save the changes to {} first?",
-            app.session.display_name()
-        ));
-        ui.add_space(8.0);
-        ui.horizontal(|ui| {
-            if ui.button("Save").clicked() {
-                choice = Some("save");
-            }
-            if ui.button("Discard").clicked() {
-                choice = Some("discard");
-            }
-            if ui.button("Cancel").clicked() {
-                choice = Some("cancel");
-            }
-        });
-    });
-    match choice {
-        Some("save") => {
-            if app.session.path.is_none() || app.session.is_read_only() {
-                // Ask where to save; once saved, carry on with `then`.
-                app.after_save = Some(then);
-                app.act(super::Action::SaveAs);
-                Prompt::None
-            } else if app.save(None) {
-                app.continue_after(then);
-                Prompt::None
-            } else {
-                Prompt::Unsaved(then)
-            }
-        }
-        Some("discard") => {
-            // The changes are dropped only when the project is really
-            // replaced (or the window closes): a cancelled Open dialog or a
-            // file that fails to load leaves them, still unsaved.
-            if then == AfterSave::Quit {
-                app.autosave.settle();
-                crate::store::recovery::remove(&app.recovery_path());
-                app.session.history.mark_saved();
-            }
-            app.continue_after(then);
-            Prompt::None
-        }
-        Some(_) => Prompt::None,
-        None => Prompt::Unsaved(then),
     }
 }
 
@@ -511,15 +448,11 @@ fn annotate_all(
     });
     match done {
         Some(true) => {
-            let (edit, count) = annotate_all_edit(app, &text, &label, all);
-            if let Some(edit) = edit
-                && app.apply(edit)
-            {
-                app.notify(format!(
-                    "tagged {} of {text:?} as {label} (one undo step)",
-                    crate::model::plural(count, "mention")
-                ));
-            }
+            app.act(super::Action::AnnotateAllConfirmed {
+                text,
+                label,
+                all_documents: all,
+            });
             Prompt::None
         }
         Some(false) => Prompt::None,
@@ -581,7 +514,7 @@ fn dataset(app: &mut GlossApp, ctx: &egui::Context, mut form: DatasetForm) -> Pr
     });
     match done {
         Some(true) => {
-            start_dataset_job(app, &form);
+            app.act(super::Action::RunDataset(Box::new(form)));
             Prompt::None
         }
         Some(false) => Prompt::None,
@@ -591,7 +524,7 @@ fn dataset(app: &mut GlossApp, ctx: &egui::Context, mut form: DatasetForm) -> Pr
 
 /// Runs an import or export on a worker thread, with progress in the status
 /// bar, so the window stays fluid on large projects.
-fn start_dataset_job(app: &mut GlossApp, form: &DatasetForm) {
+pub(crate) fn start_dataset_job(app: &mut GlossApp, form: &DatasetForm) {
     let paths: Vec<PathBuf> = form
         .path
         .split(';')

@@ -240,7 +240,7 @@ fn canonical_picker(
     if chosen != entity.canonical {
         let mut updated = entity.clone();
         updated.canonical = chosen;
-        app.apply(Edit::ReplaceEntity {
+        app.request_edit(Edit::ReplaceEntity {
             doc: doc_id.to_owned(),
             entity: updated,
         });
@@ -260,7 +260,7 @@ fn canonical_picker(
         let mut updated = entity.clone();
         updated.canonical = Some(id);
         let index = app.session.project().canonical_entities.len();
-        app.apply(Edit::Batch {
+        app.request_edit(Edit::Batch {
             label: "new canonical entity".into(),
             edits: vec![
                 Edit::InsertCanonical { index, canonical },
@@ -310,7 +310,7 @@ fn note_field(
     {
         let mut updated = entity;
         updated.note = (!draft.note.trim().is_empty()).then(|| draft.note.clone());
-        app.apply(Edit::ReplaceEntity {
+        app.request_edit(Edit::ReplaceEntity {
             doc: doc_id.to_owned(),
             entity: updated,
         });
@@ -411,7 +411,7 @@ fn relations(app: &mut GlossApp, ui: &mut egui::Ui, doc_id: &str, selected: &Ann
             to: draft.relation_target.clone(),
         };
         let index = doc.relations.len();
-        app.apply(Edit::InsertRelation {
+        app.request_edit(Edit::InsertRelation {
             doc: doc_id.to_owned(),
             index,
             relation,
@@ -421,7 +421,7 @@ fn relations(app: &mut GlossApp, ui: &mut egui::Ui, doc_id: &str, selected: &Ann
     ui.ctx()
         .data_mut(|d| d.insert_temp(egui::Id::unique("relation-draft"), draft));
     if let Some(id) = remove {
-        app.apply(Edit::RemoveRelation {
+        app.request_edit(Edit::RemoveRelation {
             doc: doc_id.to_owned(),
             id,
         });

@@ -23,6 +23,7 @@ pub mod prefs;
 mod schema_editor;
 mod status_bar;
 pub mod theme;
+mod unsaved;
 
 pub use actions::Action;
 pub use app::{AnnotationKind, AnnotationRef, GlossApp, Startup};

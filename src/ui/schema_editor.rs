@@ -222,7 +222,7 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
             });
         });
     for edit in edits {
-        app.apply(edit);
+        app.request_edit(edit);
     }
     if recolour.is_none() && !ctx.input(|i| i.pointer.any_down()) {
         // A drag ended: the next colour change is a new undo step.
@@ -233,9 +233,10 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
             Edit::ReplaceEntityType { key, .. } => format!("recolour {key}"),
             _ => String::new(),
         };
-        if let Err(e) = app.session.apply_coalescing(edit, &key) {
-            app.notify(format!("not done: {e}"));
-        }
+        app.act(super::Action::EditCoalescing {
+            edit: Box::new(edit),
+            key,
+        });
     }
     if open {
         app.schema_editor = Some(editor);

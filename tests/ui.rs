@@ -208,7 +208,7 @@ fn opening_the_sample_shows_its_article_and_annotations() {
     );
     s.harness.get_by_label("✔ Saved");
     s.harness.get_by_label("Document 1 of 1");
-    let project = &s.app().session.project();
+    let project = s.app().session.project();
     assert_eq!(project.documents.len(), 1);
     assert_eq!(project.documents[0].title, SAMPLE_TITLE);
     assert_eq!(project.documents[0].entities.len(), 72);
@@ -648,7 +648,7 @@ fn dropping_an_article_imports_it() {
         .push(Arc::new(DroppedPath(article)));
     // The file is read on a worker thread; the window keeps drawing meanwhile.
     s.wait_for(|app| app.session.project().documents.len() > before);
-    let project = &s.app().session.project();
+    let project = s.app().session.project();
     assert_eq!(project.documents.len(), before + 1);
     let doc = project.documents.last().expect("the new document");
     assert_eq!(doc.title, "Ceasefire talks resume in Geneva");

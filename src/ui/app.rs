@@ -173,7 +173,7 @@ impl GlossApp {
                 html_mode = mode;
                 let mut session = Session::new(Project::new("Untitled"), None);
                 let (edit, report) =
-                    crate::ingest::add_articles_with(&session.project(), &paths, mode);
+                    crate::ingest::add_articles_with(session.project(), &paths, mode);
                 if !report.warnings.is_empty() {
                     message = Some(report.warnings.join("; "));
                 }

@@ -755,7 +755,7 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
             egui::WidgetInfo::labeled(egui::Role::Label, true, shown)
         });
         if let Some(offset) = hover {
-            let details = hover_details(&app.session.project(), doc, offset);
+            let details = hover_details(app.session.project(), doc, offset);
             if !details.is_empty() {
                 response.on_hover_ui_at_pointer(|ui| {
                     for line in details {

@@ -402,17 +402,14 @@ impl GlossApp {
                     errors,
                     ..Default::default()
                 };
-                let edit = crate::ingest::add_read_articles(
-                    &self.session.project(),
-                    articles,
-                    &mut report,
-                );
+                let edit =
+                    crate::ingest::add_read_articles(self.session.project(), articles, &mut report);
                 self.apply_import(edit, &report);
             }
             JobOutput::DatasetImported(result) => match result {
                 Ok(imported) => {
                     let (edit, merged) =
-                        crate::formats::merge_edit(&self.session.project(), imported.project);
+                        crate::formats::merge_edit(self.session.project(), imported.project);
                     let applied = edit.is_some_and(|edit| self.apply(edit));
                     if applied || merged.skipped > 0 {
                         let mut message = format!(

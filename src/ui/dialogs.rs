@@ -155,7 +155,7 @@ pub fn annotate_all_edit(
     label: &str,
     all_documents: bool,
 ) -> (Option<Edit>, usize) {
-    let project = &app.session.project();
+    let project = app.session.project();
     let documents: Vec<&crate::model::Document> = if all_documents {
         project.documents.iter().collect()
     } else {

@@ -34,7 +34,7 @@ fn mention_index(app: &GlossApp, ctx: &egui::Context) -> std::sync::Arc<MentionI
 /// Canonical entities with their mentions.
 pub fn entities(app: &mut GlossApp, ui: &mut egui::Ui) {
     let index = mention_index(app, ui.ctx());
-    let project = &app.session.project();
+    let project = app.session.project();
     let mut jump = None;
     if project.canonical_entities.is_empty() {
         ui.label("No canonical entities yet. Select a mention and use “New canonical entity” in the inspector.");
@@ -109,7 +109,7 @@ pub fn claims(app: &mut GlossApp, ui: &mut egui::Ui) {
         ui.label("No claims yet. Select a statement and press C.");
         return;
     }
-    let project = &app.session.project();
+    let project = app.session.project();
     let mut jump = None;
     egui::ScrollArea::vertical()
         .id_salt("claims-pane")

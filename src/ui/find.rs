@@ -79,7 +79,7 @@ pub fn bar(app: &mut GlossApp, ui: &mut egui::Ui) {
             app.find.focus = false;
         }
         ui.checkbox(&mut app.find.match_case, "Match case");
-        app.find.refresh(&app.session.project(), generation);
+        app.find.refresh(app.session.project(), generation);
         let here = app.document_id().unwrap_or_default();
         let in_doc = app.find.by_document.get(&here).map_or(0, Vec::len);
         ui.label(format!(

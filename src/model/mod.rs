@@ -3,6 +3,7 @@
 //! Offsets are Unicode scalar (code point) offsets, end exclusive; every span
 //! also stores the text it quotes so that loading can check it.
 
+pub mod bidi;
 pub mod claim;
 pub mod conflict;
 pub mod schema;

@@ -1114,6 +1114,8 @@ fn extend_selection(app: &mut GlossApp, forward: bool, by_word: bool) {
         },
         (None, None) => (0, 0),
     };
+    // The arrows move the way they point: in right-to-left text ← goes forward.
+    let forward = forward != app.article_view.rtl_at(&doc.text, head);
     let head = if by_word {
         span::next_word_boundary(&doc.text, head, forward)
     } else if forward {

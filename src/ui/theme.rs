@@ -12,13 +12,20 @@ const DEJAVU_SANS: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 /// the light theme (View → Dark theme switches).
 pub fn install(ctx: &egui::Context) {
     ctx.set_theme(egui::Theme::Light);
-    let families = [FontFamily::Proportional, FontFamily::Monospace]
+    let mut families: Vec<InsertFontFamily> = [FontFamily::Proportional, FontFamily::Monospace]
         .into_iter()
         .map(|family| InsertFontFamily {
             family,
             priority: egui::epaint::text::FontPriority::Lowest,
         })
         .collect();
+    // The article view shapes right-to-left runs in a family whose first
+    // face covers the whole run (letters, spaces, punctuation), so egui
+    // shapes it as one right-to-left stretch.
+    families.push(InsertFontFamily {
+        family: FontFamily::Name(super::RTL_FAMILY.into()),
+        priority: egui::epaint::text::FontPriority::Highest,
+    });
     ctx.add_font(FontInsert::new(
         "DejaVuSans",
         FontData::from_static(DEJAVU_SANS),

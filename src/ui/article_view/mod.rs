@@ -12,6 +12,9 @@
 //! prefix sum of heights finds the visible ones by binary search, so no
 //! per-frame work grows with the document's length.
 
+mod bidi_piece;
+
+use std::collections::HashSet;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
@@ -53,10 +56,79 @@ impl Paragraph {
     }
 }
 
+pub use bidi_piece::RTL_FAMILY;
+use bidi_piece::BidiPiece;
+
+/// A laid-out piece: by egui when it is all left to right (styles as
+/// sections of one galley), else by [`bidi_piece`] (runs in visual order,
+/// styles drawn as shapes behind).
+#[derive(Clone)]
+enum PieceLayout {
+    Plain(Arc<Galley>),
+    Bidi(Arc<BidiPiece>),
+}
+
+impl PieceLayout {
+    fn height(&self) -> f32 {
+        match self {
+            Self::Plain(g) => g.size().y,
+            Self::Bidi(b) => b.size.y,
+        }
+    }
+
+    /// Rectangles covering code points `start..end` (piece coordinates).
+    fn rects(&self, start: usize, end: usize) -> Vec<Rect> {
+        match self {
+            Self::Plain(g) => range_rects(g, start, end),
+            Self::Bidi(b) => b.rects(start, end),
+        }
+    }
+
+    /// The caret nearest to `pos` and the code point drawn under it.
+    fn hit(&self, pos: Vec2) -> (usize, Option<usize>) {
+        match self {
+            Self::Plain(g) => {
+                let caret = g.cursor_from_pos(pos).index.0;
+                let inside = g.rect.contains(pos.to_pos2());
+                // A caret lands on the nearer edge of the glyph: the glyph
+                // under the pointer is the one whose span holds `pos.x`.
+                let under = inside.then(|| {
+                    let before = caret.saturating_sub(1);
+                    let rects = range_rects(g, before, caret);
+                    if rects.iter().any(|r| r.min.x <= pos.x && pos.x < r.max.x) {
+                        before
+                    } else {
+                        caret
+                    }
+                });
+                (caret, under)
+            }
+            Self::Bidi(b) => match b.line_at(pos.y) {
+                Some(l) => {
+                    let inside = pos.y >= 0.0 && pos.y < b.size.y;
+                    (
+                        l.line.offset_at(pos.x),
+                        l.line.char_at(pos.x).filter(|_| inside),
+                    )
+                }
+                None => (0, None),
+            },
+        }
+    }
+
+    /// The top of the row holding `offset`.
+    fn row_top(&self, offset: usize) -> f32 {
+        match self {
+            Self::Plain(g) => g.pos_from_cursor(CCursor::new(offset)).min.y,
+            Self::Bidi(b) => b.line_of(offset).map_or(0.0, |l| l.top),
+        }
+    }
+}
+
 /// A laid-out paragraph and what it was laid out for.
 struct CachedGalley {
     signature: u64,
-    galley: Arc<Galley>,
+    layout: PieceLayout,
 }
 
 /// Layout cache for the document shown.
@@ -66,6 +138,10 @@ pub struct ArticleView {
     paragraphs: Vec<Paragraph>,
     /// Annotation spans per paragraph, rebuilt when the project changes.
     spans_per_paragraph: Vec<Vec<StyledSpan>>,
+    /// Which pieces need the bidi layout (they hold right-to-left text).
+    bidi: Vec<bool>,
+    /// Pieces drawn in the last frame: index and origin on screen.
+    last_drawn: Vec<(usize, Pos2)>,
     galleys: Vec<Option<CachedGalley>>,
     heights: Vec<f32>,
     /// Prefix sums of `heights` (len + 1 entries).
@@ -75,6 +151,8 @@ pub struct ArticleView {
     font_size: f32,
     dark: bool,
     generation: u64,
+    /// The Annotations pane's matches the spans were dimmed for (their `Arc`'s address).
+    matches_key: Option<usize>,
     /// Scroll so that this code-point offset is visible next frame.
     pub scroll_to: Option<usize>,
     /// Where a mouse drag started (code points).
@@ -92,6 +170,8 @@ struct StyledSpan {
     end: usize,
     kind: SpanKind,
     id: String,
+    /// Drawn faintly: the Annotations pane filters and this one does not match.
+    dim: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -231,11 +311,21 @@ impl ArticleView {
         width: f32,
         font_size: f32,
         dark: bool,
+        matches: Option<&Arc<HashSet<(String, String)>>>,
     ) {
         let key = (doc.id.clone(), doc.content_hash.clone());
         if self.doc_key.as_ref() != Some(&key) {
             self.doc_key = Some(key);
             self.paragraphs = split_paragraphs(&doc.text);
+            self.bidi = self
+                .paragraphs
+                .iter()
+                .map(|p| {
+                    crate::model::bidi::needs_bidi(
+                        doc.text.get(p.byte_start..p.byte_end).unwrap_or_default(),
+                    )
+                })
+                .collect();
             self.galleys = (0..self.paragraphs.len()).map(|_| None).collect();
             self.heights = self
                 .paragraphs
@@ -245,9 +335,17 @@ impl ArticleView {
             self.tops_dirty = true;
             self.generation = u64::MAX;
         }
-        if self.generation != generation {
+        // The pane's matches are a new `Arc` whenever they change.
+        let matches_key = matches.map(|m| Arc::as_ptr(m) as usize);
+        if self.generation != generation || self.matches_key != matches_key {
             self.generation = generation;
-            self.spans_per_paragraph = spans_per_paragraph(doc, schema, &self.paragraphs);
+            self.matches_key = matches_key;
+            self.spans_per_paragraph = spans_per_paragraph(
+                doc,
+                schema,
+                &self.paragraphs,
+                matches.map(|m| m.as_ref()),
+            );
         }
         if (self.width - width).abs() > 0.5 || self.font_size != font_size || self.dark != dark {
             self.width = width;
@@ -305,6 +403,7 @@ fn spans_per_paragraph(
     doc: &Document,
     schema: &Schema,
     paragraphs: &[Paragraph],
+    matches: Option<&HashSet<(String, String)>>,
 ) -> Vec<Vec<StyledSpan>> {
     let mut out: Vec<Vec<StyledSpan>> = vec![Vec::new(); paragraphs.len()];
     let mut add = |start: usize, end: usize, kind: SpanKind, id: &str| {
@@ -322,6 +421,7 @@ fn spans_per_paragraph(
                     end: e - p.start,
                     kind: kind.clone(),
                     id: id.to_owned(),
+                    dim: matches.is_some_and(|m| !m.contains(&(doc.id.clone(), id.to_owned()))),
                 });
             }
         }
@@ -390,16 +490,9 @@ fn layout_paragraph(
     let text_color = ui.visuals().text_color();
     let font = FontId::proportional(font_size);
     let byte_at = |i: usize| chars.get(i).map_or(text.len(), |(b, _)| *b);
-    // egui lays a line out left to right and does no bidi reordering; a
-    // right-to-left paragraph (Arabic, Hebrew) is at least aligned right.
-    let halign = if is_right_to_left(text) {
-        egui::Align::RIGHT
-    } else {
-        egui::Align::LEFT
-    };
+    // Only left-to-right pieces come here (see `bidi_piece` for the rest).
     let mut job = LayoutJob {
         wrap: egui::text::TextWrapping::wrap_at_width(width),
-        halign,
         ..Default::default()
     };
     for pair in cuts.windows(2) {
@@ -416,18 +509,21 @@ fn layout_paragraph(
         let innermost_entity = covering
             .clone()
             .filter_map(|s| match s.kind {
-                SpanKind::Entity(rgb) => Some((s.end - s.start, rgb, s.id.as_str())),
+                SpanKind::Entity(rgb) => Some((s.end - s.start, rgb, s.id.as_str(), s.dim)),
                 _ => None,
             })
-            .min_by_key(|(length, _, _)| *length);
+            .min_by_key(|(length, _, _, _)| *length);
         let nested = covering
             .clone()
             .filter(|s| matches!(s.kind, SpanKind::Entity(_)))
             .count()
             > 1;
-        if let Some((_, rgb, id)) = innermost_entity {
+        if let Some((_, rgb, id, dim)) = innermost_entity {
             let strong = overlay.selected_id == Some(id);
-            format.background = theme::entity_background(crate::model::Rgb(rgb), dark, strong);
+            format.background = faint(
+                theme::entity_background(crate::model::Rgb(rgb), dark, strong),
+                dim,
+            );
             if dark {
                 format.color = Color32::WHITE;
             }
@@ -441,11 +537,17 @@ fn layout_paragraph(
             let selected = covering
                 .clone()
                 .any(|s| s.kind == SpanKind::Claim && overlay.selected_id == Some(s.id.as_str()));
-            format.underline =
-                Stroke::new(if selected { 3.0 } else { 1.5 }, theme::claim_color(dark));
+            let dim = covering
+                .clone()
+                .filter(|s| s.kind == SpanKind::Claim)
+                .all(|s| s.dim);
+            format.underline = Stroke::new(
+                if selected { 3.0 } else { 1.5 },
+                faint(theme::claim_color(dark), dim),
+            );
         }
-        if covering.clone().any(|s| s.kind == SpanKind::Cue) {
-            format.color = theme::claim_color(dark);
+        if let Some(cue) = covering.clone().find(|s| s.kind == SpanKind::Cue) {
+            format.color = faint(theme::claim_color(dark), cue.dim);
         }
         if overlay.hits.iter().any(|(s, e)| *s <= from && *e >= to) {
             format.background = theme::find_hit_color(dark);
@@ -473,12 +575,9 @@ fn layout_paragraph(
     ui.fonts_mut(|fonts| fonts.layout_job(job))
 }
 
-/// Whether a paragraph's first strong character is right-to-left (Hebrew,
-/// Arabic, Syriac, Thaana, N'Ko and their presentation forms).
-fn is_right_to_left(text: &str) -> bool {
-    text.chars()
-        .find(|c| c.is_alphabetic())
-        .is_some_and(|c| matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF))
+/// An annotation's colour, faint when the Annotations pane filters it out.
+fn faint(color: Color32, dim: bool) -> Color32 {
+    if dim { color.gamma_multiply(0.25) } else { color }
 }
 
 /// Rectangles covering a code-point range of a galley, one per row.
@@ -530,6 +629,7 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
         width,
         font_size,
         dark,
+        app.pane_matches.as_ref(),
     );
     let selection = app.selection.map(|(a, b)| (a.min(b), a.max(b)));
     let selected_id = app.selected.as_ref().map(|s| s.id.clone());
@@ -547,7 +647,7 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
         let row_y = view.paragraphs.get(paragraph).map_or(0.0, |p| {
             let local = target.saturating_sub(p.start);
             match cached {
-                Some(cached) => cached.galley.pos_from_cursor(CCursor::new(local)).min.y,
+                Some(cached) => cached.layout.row_top(local),
                 None => {
                     let height = view.heights.get(paragraph).copied().unwrap_or(0.0);
                     height * local as f32 / (p.end - p.start).max(1) as f32
@@ -564,12 +664,13 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
         }
     }
     let mut clicked_at: Option<(usize, bool)> = None;
-    let mut double_clicked_at: Option<usize> = None;
+    let mut double_clicked_at: Option<(usize, Option<usize>)> = None;
     let mut drag_to: Option<usize> = None;
     let mut hover: Option<usize> = None;
     let mut released = false;
     let mut heights_changed = false;
     view.last_layouts = 0;
+    view.last_drawn.clear();
     scroll.show_viewport(ui, |ui, viewport| {
         view.last_viewport = Some(viewport);
         let total = view.total_height();
@@ -619,19 +720,38 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                 selected_id: selected_id.as_deref(),
                 hits: &local_hits,
             };
-            let sig = signature(spans, &overlay);
+            let is_bidi = view.bidi.get(index).copied().unwrap_or(false);
+            // A bidi piece draws its styles as shapes: its layout depends on
+            // nothing but the text, the width, the size and the theme (all
+            // of which clear the cache when they change).
+            let sig = if is_bidi {
+                0
+            } else {
+                signature(spans, &overlay)
+            };
             let cached = view
                 .galleys
                 .get(index)
                 .and_then(|g| g.as_ref())
                 .filter(|g| g.signature == sig);
-            let galley = match cached {
-                Some(cached) => cached.galley.clone(),
+            let layout = match cached {
+                Some(cached) => cached.layout.clone(),
                 None => {
                     view.last_layouts += 1;
-                    let galley =
-                        layout_paragraph(ui, text, spans, &overlay, width, font_size, dark);
-                    let height = galley.size().y;
+                    let layout = if is_bidi {
+                        PieceLayout::Bidi(Arc::new(bidi_piece::layout(
+                            ui,
+                            text,
+                            width,
+                            font_size,
+                            ui.visuals().text_color(),
+                        )))
+                    } else {
+                        PieceLayout::Plain(layout_paragraph(
+                            ui, text, spans, &overlay, width, font_size, dark,
+                        ))
+                    };
+                    let height = layout.height();
                     if let Some(h) = view.heights.get_mut(index)
                         && (*h - height).abs() > 0.5
                     {
@@ -641,31 +761,33 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                     if let Some(slot) = view.galleys.get_mut(index) {
                         *slot = Some(CachedGalley {
                             signature: sig,
-                            galley: galley.clone(),
+                            layout: layout.clone(),
                         });
                     }
-                    galley
+                    layout
                 }
             };
             let top = view.tops.get(index).copied().unwrap_or(0.0);
-            // Right-aligned galleys extend to the left of their origin.
-            let shift = if galley.job.halign == egui::Align::RIGHT {
-                width
-            } else {
-                0.0
-            };
-            let pos = origin + Vec2::new(MARGIN + shift, top);
-            painter.galley(pos, galley.clone(), ui.visuals().text_color());
+            let pos = origin + Vec2::new(MARGIN, top);
+            view.last_drawn.push((index, pos));
+            match &layout {
+                PieceLayout::Plain(galley) => {
+                    painter.galley(pos, galley.clone(), ui.visuals().text_color());
+                }
+                PieceLayout::Bidi(piece) => {
+                    paint_bidi(ui, &painter, piece, pos, spans, &overlay, dark);
+                }
+            }
             // Margin markers beside claims.
             for span in spans.iter().filter(|s| s.kind == SpanKind::Claim) {
-                for rect in range_rects(&galley, span.start, span.end) {
+                for rect in layout.rects(span.start, span.end) {
                     let y = rect.translate(pos.to_vec2());
                     painter.line_segment(
                         [
                             Pos2::new(origin.x + 6.0, y.min.y),
                             Pos2::new(origin.x + 6.0, y.max.y),
                         ],
-                        Stroke::new(4.0, theme::claim_color(dark)),
+                        Stroke::new(4.0, faint(theme::claim_color(dark), span.dim)),
                     );
                 }
             }
@@ -685,14 +807,17 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                 let SpanKind::Entity(rgb) = outer.kind else {
                     continue;
                 };
-                for rect in range_rects(&galley, outer.start, outer.end) {
+                for rect in layout.rects(outer.start, outer.end) {
                     let rect = rect.translate(pos.to_vec2());
                     painter.line_segment(
                         [
                             Pos2::new(rect.min.x, rect.max.y + 1.0),
                             Pos2::new(rect.max.x, rect.max.y + 1.0),
                         ],
-                        Stroke::new(3.0, theme::swatch(crate::model::Rgb(rgb))),
+                        Stroke::new(
+                            3.0,
+                            faint(theme::swatch(crate::model::Rgb(rgb)), outer.dim),
+                        ),
                     );
                 }
             }
@@ -702,7 +827,7 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                     .iter()
                     .filter(|s| &s.id == id && s.kind != SpanKind::Cue)
                 {
-                    for rect in range_rects(&galley, span.start, span.end) {
+                    for rect in layout.rects(span.start, span.end) {
                         painter.rect_stroke(
                             rect.translate(pos.to_vec2()).expand(1.0),
                             2.0,
@@ -713,25 +838,34 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                 }
             }
             if let Some(p) = pointer {
-                let galley_rect = Rect::from_min_size(
+                let piece_rect = Rect::from_min_size(
                     origin + Vec2::new(MARGIN, top),
-                    Vec2::new(width, galley.size().y + paragraph.gap()),
+                    Vec2::new(width, layout.height() + paragraph.gap()),
                 );
-                if galley_rect.contains(p) {
-                    let cursor: CCursor = galley.cursor_from_pos(p - pos);
-                    let offset = paragraph.start + cursor.index.0;
-                    let inside_text = galley.rect.translate(pos.to_vec2()).contains(p);
+                if piece_rect.contains(p) {
+                    let (caret, under) = layout.hit(p - pos);
+                    let offset = paragraph.start + caret;
+                    let under = under.map(|u| paragraph.start + u);
+                    let inside_text = match &layout {
+                        PieceLayout::Plain(galley) => {
+                            galley.rect.translate(pos.to_vec2()).contains(p)
+                        }
+                        PieceLayout::Bidi(_) => under.is_some(),
+                    };
+                    // The plain layout keeps its caret-based word and hover
+                    // lookup; the bidi layout knows the glyph under the pointer.
+                    let exact = under.filter(|_| is_bidi);
                     if response.drag_started() || response.clicked() {
                         clicked_at = Some((offset, inside_text));
                     }
                     if response.double_clicked() && inside_text {
-                        double_clicked_at = Some(offset);
+                        double_clicked_at = Some((offset, exact));
                     }
                     if response.dragged() {
                         drag_to = Some(offset);
                     }
                     if response.hovered() && inside_text {
-                        hover = Some(offset);
+                        hover = Some(exact.unwrap_or(offset));
                     }
                 }
             }
@@ -786,8 +920,11 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
     }
     // A double click selects the word under the pointer (even inside an
     // annotation), ready for a type's key.
-    if let Some(offset) = double_clicked_at
-        && let Some(word) = word_at(&doc.text, offset)
+    if let Some((offset, exact)) = double_clicked_at
+        && let Some(word) = match exact {
+            Some(at) => crate::model::span::snap_selection(&doc.text, at, at + 1, true),
+            None => word_at(&doc.text, offset),
+        }
     {
         app.selection = Some(word);
         app.selected = None;
@@ -867,4 +1004,241 @@ fn hover_details(project: &crate::model::Project, doc: &Document, offset: usize)
         lines.push(format!("Claim by {who} ({})", c.attribution.label()));
     }
     lines
+}
+
+/// Draws a bidi piece at `pos`: entity backgrounds (the innermost on top),
+/// find hits and the selection as rectangles behind the text, then each
+/// run's galley, then claim underlines. A stretch in another colour (a cue;
+/// text on an entity in the dark theme) is the same galley drawn again with
+/// that colour, clipped to the stretch: the run's shaping is never cut.
+fn paint_bidi(
+    ui: &egui::Ui,
+    painter: &egui::Painter,
+    piece: &BidiPiece,
+    pos: Pos2,
+    spans: &[StyledSpan],
+    overlay: &Overlay,
+    dark: bool,
+) {
+    let shift = pos.to_vec2();
+    let mut entities: Vec<&StyledSpan> = spans
+        .iter()
+        .filter(|s| matches!(s.kind, SpanKind::Entity(_)))
+        .collect();
+    entities.sort_by_key(|s| std::cmp::Reverse(s.end - s.start));
+    for span in entities {
+        let SpanKind::Entity(rgb) = span.kind else {
+            continue;
+        };
+        let strong = overlay.selected_id == Some(span.id.as_str());
+        let color = faint(
+            theme::entity_background(crate::model::Rgb(rgb), dark, strong),
+            span.dim,
+        );
+        for rect in piece.rects(span.start, span.end) {
+            painter.rect_filled(rect.translate(shift), 0.0, color);
+        }
+    }
+    for (s, e) in overlay.hits {
+        for rect in piece.rects(*s, *e) {
+            painter.rect_filled(rect.translate(shift), 0.0, theme::find_hit_color(dark));
+        }
+    }
+    if let Some((s, e)) = overlay.selection {
+        for rect in piece.rects(s, e) {
+            painter.rect_filled(rect.translate(shift), 0.0, theme::selection_color(dark));
+        }
+    }
+    let text_color = ui.visuals().text_color();
+    let clip = painter.clip_rect();
+    for line in &piece.lines {
+        let y0 = pos.y + line.top;
+        if y0 > clip.max.y || y0 + line.height < clip.min.y {
+            continue;
+        }
+        // Marks above and below the letters may reach past the row.
+        let (band_top, band_bottom) = (y0 - 6.0, y0 + line.height + 6.0);
+        for ((gx, galley), run) in line.galleys.iter().zip(&line.line.runs) {
+            let gpos = Pos2::new(pos.x + gx, y0);
+            let recoloured: Vec<(f32, f32, Color32)> =
+                colour_stretches(run.run.start, run.run.end, spans, dark, text_color)
+                    .into_iter()
+                    .flat_map(|(s, e, c)| {
+                        line.line
+                            .x_ranges(s, e)
+                            .into_iter()
+                            .map(move |(x0, x1)| (pos.x + x0, pos.x + x1, c))
+                    })
+                    .collect();
+            if recoloured.is_empty() {
+                painter.galley(gpos, galley.clone(), text_color);
+                continue;
+            }
+            // The run's own colour in the gaps between the recoloured stretches.
+            let mut edges: Vec<(f32, f32)> = recoloured.iter().map(|(a, b, _)| (*a, *b)).collect();
+            edges.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let mut from = f32::NEG_INFINITY;
+            let mut gaps = Vec::new();
+            for (a, b) in edges {
+                if a > from {
+                    gaps.push((from, a));
+                }
+                from = from.max(b);
+            }
+            gaps.push((from, f32::INFINITY));
+            for (a, b) in gaps {
+                let band = Rect::from_min_max(Pos2::new(a, band_top), Pos2::new(b, band_bottom));
+                painter
+                    .with_clip_rect(band.intersect(clip))
+                    .galley(gpos, galley.clone(), text_color);
+            }
+            for (a, b, color) in recoloured {
+                let band = Rect::from_min_max(Pos2::new(a, band_top), Pos2::new(b, band_bottom));
+                painter
+                    .with_clip_rect(band.intersect(clip))
+                    .galley_with_override_text_color(gpos, galley.clone(), color);
+            }
+        }
+    }
+    for span in spans.iter().filter(|s| s.kind == SpanKind::Claim) {
+        let selected = overlay.selected_id == Some(span.id.as_str());
+        let stroke = Stroke::new(
+            if selected { 3.0 } else { 1.5 },
+            faint(theme::claim_color(dark), span.dim),
+        );
+        for rect in piece.rects(span.start, span.end) {
+            let rect = rect.translate(shift);
+            let y = rect.max.y - 1.0;
+            painter.line_segment([Pos2::new(rect.min.x, y), Pos2::new(rect.max.x, y)], stroke);
+        }
+    }
+}
+
+/// Stretches of `start..end` drawn in a colour other than the text's: cues
+/// in the claim colour, and in the dark theme text on an entity in white.
+fn colour_stretches(
+    start: usize,
+    end: usize,
+    spans: &[StyledSpan],
+    dark: bool,
+    text_color: Color32,
+) -> Vec<(usize, usize, Color32)> {
+    let touching: Vec<&StyledSpan> = spans
+        .iter()
+        .filter(|s| s.start < end && s.end > start)
+        .filter(|s| s.kind == SpanKind::Cue || (dark && matches!(s.kind, SpanKind::Entity(_))))
+        .collect();
+    if touching.is_empty() {
+        return Vec::new();
+    }
+    let mut cuts = vec![start, end];
+    for s in &touching {
+        cuts.push(s.start.clamp(start, end));
+        cuts.push(s.end.clamp(start, end));
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut out: Vec<(usize, usize, Color32)> = Vec::new();
+    for pair in cuts.windows(2) {
+        let (from, to) = (pair[0], pair[1]);
+        let covering = touching.iter().filter(|s| s.start <= from && s.end >= to);
+        let color = match covering.clone().find(|s| s.kind == SpanKind::Cue) {
+            Some(cue) => faint(theme::claim_color(dark), cue.dim),
+            None if covering.clone().next().is_some() => Color32::WHITE,
+            None => text_color,
+        };
+        if color == text_color {
+            continue;
+        }
+        match out.last_mut() {
+            Some(last) if last.1 == from && last.2 == color => last.1 = to,
+            _ => out.push((from, to, color)),
+        }
+    }
+    out
+}
+
+/// A glyph as the article view drew it in the last frame, on screen: for
+/// tests that click where a word is drawn, and compare glyph forms.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DrawnGlyph {
+    /// The character it was shaped from (the first of its cluster).
+    pub chr: char,
+    /// Where it was drawn: its advance wide, its row high.
+    pub rect: Rect,
+    /// Its place in the font atlas: one per glyph form and size.
+    pub atlas: ([u16; 2], [u16; 2]),
+    /// In a right-to-left run.
+    pub rtl: bool,
+    /// The piece (see [`piece_ranges`]) and the row in it.
+    pub piece: usize,
+    /// The row within the piece.
+    pub row: usize,
+}
+
+/// The glyphs of the pieces drawn in the last frame, row by row, left to
+/// right within each run (runs in visual order).
+pub fn drawn_glyphs(app: &GlossApp) -> Vec<DrawnGlyph> {
+    let view = &app.article_view;
+    let mut out = Vec::new();
+    for (index, pos) in &view.last_drawn {
+        let Some(Some(cached)) = view.galleys.get(*index) else {
+            continue;
+        };
+        let mut push = |galley: &Galley, origin: Pos2, top: f32, height: Option<f32>, rtl: bool, row_of: &dyn Fn(usize) -> usize| {
+            for (r, row) in galley.rows.iter().enumerate() {
+                for g in &row.row.glyphs {
+                    let x = origin.x + row.pos.x + g.pos.x;
+                    let y = top + height.map_or(row.pos.y, |_| 0.0);
+                    let h = height.unwrap_or(row.row.size.y);
+                    out.push(DrawnGlyph {
+                        chr: g.chr,
+                        rect: Rect::from_min_size(Pos2::new(x, y), Vec2::new(g.advance_width, h)),
+                        atlas: (g.uv_rect.min, g.uv_rect.max),
+                        rtl,
+                        piece: *index,
+                        row: row_of(r),
+                    });
+                }
+            }
+        };
+        match &cached.layout {
+            PieceLayout::Plain(galley) => {
+                push(galley, *pos, pos.y, None, false, &|r| r);
+            }
+            PieceLayout::Bidi(piece) => {
+                for (l, line) in piece.lines.iter().enumerate() {
+                    for ((gx, galley), run) in line.galleys.iter().zip(&line.line.runs) {
+                        push(
+                            galley,
+                            Pos2::new(pos.x + gx, pos.y),
+                            pos.y + line.top,
+                            Some(line.height),
+                            run.run.rtl,
+                            &|_| l,
+                        );
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+impl ArticleView {
+    /// Whether the text at `offset` reads right to left (Shift+← then
+    /// moves forward in the text).
+    pub(crate) fn rtl_at(&self, text: &str, offset: usize) -> bool {
+        let index = self.paragraph_of_char(offset);
+        let (Some(p), Some(true)) = (self.paragraphs.get(index), self.bidi.get(index)) else {
+            return false;
+        };
+        let piece = text.get(p.byte_start..p.byte_end).unwrap_or_default();
+        let levels = crate::model::bidi::char_levels(piece);
+        let local = offset.saturating_sub(p.start);
+        let level = levels
+            .get(local)
+            .or_else(|| local.checked_sub(1).and_then(|l| levels.get(l)));
+        level.is_some_and(|l| l % 2 == 1)
+    }
 }

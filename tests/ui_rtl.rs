@@ -1,0 +1,1 @@
+//! Right-to-left and mixed-direction text in the article view.

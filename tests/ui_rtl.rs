@@ -1,1 +1,349 @@
-//! Right-to-left and mixed-direction text in the article view.
+//! Right-to-left and mixed-direction text in the article view (issue 11),
+//! on the test article `tests/fixtures/rtl/article.txt`. Words are found
+//! where they are DRAWN (from the laid-out glyphs), never from logical
+//! offsets: a double click, a click and a drag there select the word's code
+//! points; the drawn word order of every line is the bidi algorithm's; a
+//! selection inside an Arabic word leaves every glyph form as it was; the
+//! Annotations pane's filter dims the other annotations.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use egui::{Key, Modifiers, Pos2, Rect, Vec2};
+use egui_kittest::Harness;
+use gloss::model::{Document, Entity, Project};
+use gloss::ui::files::ScriptedPicker;
+use gloss::ui::{DrawnGlyph, GlossApp, Startup, drawn_glyphs};
+
+const ARTICLE: &str = include_str!("fixtures/rtl/article.txt");
+
+fn project(text: &str, entities: Vec<Entity>) -> Project {
+    let mut doc = Document::new("rtl", "مقال تجريبي", text.trim_end());
+    doc.entities = entities;
+    let mut project = Project::new("rtl");
+    project.documents.push(doc);
+    project
+}
+
+/// Code-point range of the first occurrence of `needle`.
+fn range_of(text: &str, needle: &str) -> (usize, usize) {
+    let byte = text.find(needle).expect("the needle is in the text");
+    let start = text[..byte].chars().count();
+    (start, start + needle.chars().count())
+}
+
+/// The app on `project`, `width` points wide, frames 50 ms apart so that
+/// two clicks make a double click.
+fn harness(project: Project, width: f32) -> (Harness<'static, GlossApp>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let app = GlossApp::new_in(
+        Startup::InMemory(Box::new(project), None),
+        Box::new(ScriptedPicker::default()),
+        dir.path().join("data"),
+    );
+    let mut harness = Harness::builder()
+        .with_size(Vec2::new(width, 820.0))
+        .with_theme(egui::Theme::Light)
+        .with_step_dt(0.05)
+        .with_max_steps(40)
+        .with_context_setup(gloss::ui::theme::install)
+        .build_ui_state(|ui, app: &mut GlossApp| app.frame(ui), app);
+    harness.run();
+    (harness, dir)
+}
+
+/// A word as drawn: its glyphs grouped between white space (and where the
+/// direction changes), its text in reading order, its rectangle on screen.
+#[derive(Debug, Clone)]
+struct DrawnWord {
+    text: String,
+    rect: Rect,
+    row: usize,
+    atlas: Vec<([u16; 2], [u16; 2])>,
+}
+
+fn drawn_words(harness: &Harness<'static, GlossApp>, piece: usize) -> Vec<DrawnWord> {
+    let mut glyphs: Vec<DrawnGlyph> = drawn_glyphs(harness.state())
+        .into_iter()
+        .filter(|g| g.piece == piece && g.rect.width() > 0.0)
+        .collect();
+    glyphs.sort_by(|a, b| (a.row, a.rect.min.x).partial_cmp(&(b.row, b.rect.min.x)).unwrap());
+    let mut groups: Vec<Vec<DrawnGlyph>> = Vec::new();
+    for g in glyphs {
+        if g.chr.is_whitespace() {
+            groups.push(Vec::new());
+            continue;
+        }
+        match groups.last_mut() {
+            Some(group)
+                if group
+                    .last()
+                    .is_some_and(|p| p.row == g.row && p.rtl == g.rtl && (g.rect.min.x - p.rect.max.x).abs() < 1.0) =>
+            {
+                group.push(g)
+            }
+            _ => groups.push(vec![g]),
+        }
+    }
+    groups
+        .into_iter()
+        .filter(|g| !g.is_empty())
+        .map(|g| {
+            let mut text: Vec<char> = g.iter().map(|x| x.chr).collect();
+            if g[0].rtl {
+                text.reverse();
+            }
+            let rect = g.iter().fold(Rect::NOTHING, |r, x| r.union(x.rect));
+            DrawnWord {
+                text: text.into_iter().collect(),
+                rect,
+                row: g[0].row,
+                atlas: g.iter().map(|x| x.atlas).collect(),
+            }
+        })
+        .collect()
+}
+
+/// The drawn word whose letters are `word` (punctuation aside).
+fn drawn(harness: &Harness<'static, GlossApp>, piece: usize, word: &str) -> DrawnWord {
+    drawn_words(harness, piece)
+        .into_iter()
+        .find(|w| w.text.trim_matches(|c: char| !c.is_alphanumeric()) == word)
+        .unwrap_or_else(|| panic!("{word} is drawn in piece {piece}"))
+}
+
+fn double_click(harness: &mut Harness<'static, GlossApp>, point: Pos2) {
+    for _ in 0..8 {
+        harness.step();
+    }
+    harness.hover_at(point);
+    harness.step();
+    for pressed in [true, false, true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos: point,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+        harness.step();
+    }
+    harness.run();
+}
+
+/// A click (press and release without moving); returns the caret it left.
+fn caret_at(harness: &mut Harness<'static, GlossApp>, pos: Pos2) -> usize {
+    for _ in 0..8 {
+        harness.step();
+    }
+    harness.hover_at(pos);
+    harness.drag_at(pos);
+    harness.drop_at(pos);
+    harness.run();
+    harness
+        .state()
+        .selection
+        .expect("a click on plain text leaves a caret")
+        .0
+}
+
+fn drag(harness: &mut Harness<'static, GlossApp>, from: Pos2, to: Pos2) {
+    for _ in 0..8 {
+        harness.step();
+    }
+    harness.hover_at(from);
+    harness.drag_at(from);
+    let steps = 6;
+    for n in 1..=steps {
+        harness.hover_at(from + (to - from) * (n as f32 / steps as f32));
+    }
+    harness.drop_at(to);
+    harness.run();
+}
+
+#[test]
+fn double_clicks_on_drawn_words_select_their_code_points() {
+    let (mut harness, _dir) = harness(project(ARTICLE, vec![]), 1280.0);
+    let text = harness.state().session.project().documents[0].text.clone();
+    // The issue's report: العام (drawn at the left end) selected بوتين,
+    // بنسبة selected 2023. Arabic, Latin and digits on one line, English
+    // with Arabic inside, Hebrew.
+    for (piece, word) in [
+        (0, "العام"),
+        (0, "بنسبة"),
+        (0, "بوتين"),
+        (0, "قال"),
+        (0, "Gazprom"),
+        (0, "2023"),
+        (1, "مرحبا"),
+        (1, "reporters"),
+        (2, "بيسكوف"),
+        (3, "השיחות"),
+        (4, "Reuters"),
+        (4, "דיווח"),
+    ] {
+        let shown = drawn(&harness, piece, word);
+        double_click(&mut harness, shown.rect.center());
+        assert_eq!(
+            harness.state().selection_range(),
+            Some(range_of(&text, word)),
+            "double click on {word} drawn at {:?}",
+            shown.rect
+        );
+    }
+}
+
+#[test]
+fn clicks_and_drags_at_drawn_edges_give_reading_order_offsets() {
+    let (mut harness, _dir) = harness(project(ARTICLE, vec![]), 1280.0);
+    let text = harness.state().session.project().documents[0].text.clone();
+    let putin = drawn(&harness, 0, "بوتين");
+    let (start, end) = range_of(&text, "بوتين");
+    // Arabic reads from the right: the word starts at its right edge.
+    let y = putin.rect.center().y;
+    assert_eq!(caret_at(&mut harness, Pos2::new(putin.rect.max.x - 1.0, y)), start);
+    assert_eq!(caret_at(&mut harness, Pos2::new(putin.rect.min.x + 1.0, y)), end);
+    // Shift+← moves forward in right-to-left text.
+    caret_at(&mut harness, Pos2::new(putin.rect.max.x - 1.0, y));
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::ArrowLeft);
+    harness.run();
+    assert_eq!(harness.state().selection, Some((start, start + 1)));
+
+    // A drag from the right edge of بوتين to the left edge of سبتمبر.
+    let september = drawn(&harness, 0, "سبتمبر");
+    drag(
+        &mut harness,
+        Pos2::new(putin.rect.max.x - 1.0, y),
+        Pos2::new(september.rect.min.x + 1.0, september.rect.center().y),
+    );
+    assert_eq!(
+        harness.state().selection_range(),
+        Some(range_of(&text, "بوتين في 4 سبتمبر"))
+    );
+    let _ = end;
+
+    // Hebrew with a Latin name: from the right edge of דיווח to the right
+    // edge of Reuters (drawn to its left).
+    let report = drawn(&harness, 4, "דיווח");
+    let reuters = drawn(&harness, 4, "Reuters");
+    drag(
+        &mut harness,
+        Pos2::new(report.rect.max.x - 1.0, report.rect.center().y),
+        Pos2::new(reuters.rect.max.x - 1.0, reuters.rect.center().y),
+    );
+    assert_eq!(
+        harness.state().selection_range(),
+        Some(range_of(&text, "דיווח של Reuters"))
+    );
+}
+
+#[test]
+fn drawn_word_order_is_the_bidi_algorithms() {
+    // Wide enough that every line is one row.
+    let (harness, _dir) = harness(project(ARTICLE, vec![]), 2600.0);
+    for (piece, line) in ARTICLE.lines().enumerate() {
+        let n = line.chars().count();
+        let chars: Vec<char> = line.chars().collect();
+        let runs = &gloss::model::bidi::visual_lines(line, &[0..n])[0];
+        let mut expected = Vec::new();
+        for run in runs {
+            let s: String = chars[run.start..run.end].iter().collect();
+            let mut words: Vec<String> = s.split_whitespace().map(str::to_owned).collect();
+            if run.rtl {
+                words.reverse();
+            }
+            expected.extend(words);
+        }
+        let words: Vec<String> = drawn_words(&harness, piece)
+            .into_iter()
+            .map(|w| w.text)
+            .collect();
+        assert!(
+            drawn_words(&harness, piece).iter().all(|w| w.row == 0),
+            "line {piece} is one row"
+        );
+        assert_eq!(words, expected, "line {piece}: {line}");
+    }
+}
+
+#[test]
+fn a_selection_inside_an_arabic_word_keeps_every_glyph_form() {
+    let (mut harness, _dir) = harness(project(ARTICLE, vec![]), 1280.0);
+    let text = harness.state().session.project().documents[0].text.clone();
+    let before: Vec<DrawnWord> = drawn_words(&harness, 0);
+    // The middle letters of بوتين, then of إنتاج.
+    for word in ["بوتين", "إنتاج"] {
+        let (start, _) = range_of(&text, word);
+        harness.state_mut().selection = Some((start + 1, start + 3));
+        harness.run();
+        let after = drawn_words(&harness, 0);
+        assert_eq!(before.len(), after.len());
+        for (b, a) in before.iter().zip(&after) {
+            assert_eq!(b.text, a.text);
+            assert_eq!(
+                b.atlas, a.atlas,
+                "glyph forms of {} change when {word} is half selected",
+                b.text
+            );
+        }
+    }
+}
+
+/// The rendered colours at `spots`.
+fn pixels(harness: &mut Harness<'static, GlossApp>, spots: &[Pos2]) -> Vec<[u8; 4]> {
+    let ppp = harness.ctx.pixels_per_point();
+    let image = harness.render().expect("rendered");
+    spots
+        .iter()
+        .map(|p| image.get_pixel((p.x * ppp) as u32, (p.y * ppp) as u32).0)
+        .collect()
+}
+
+#[test]
+fn the_annotations_pane_filter_dims_the_other_annotations() {
+    let text = format!("{}\nAn English line names Reuters and Moscow.", ARTICLE.trim_end());
+    let entity = |id: &str, needle: &str, label: &str| {
+        let (s, e) = range_of(&text, needle);
+        Entity::new(id, label, s, e, needle.to_owned())
+    };
+    let entities = vec![
+        entity("e1", "بوتين", "PER"),
+        entity("e2", "Gazprom", "ORG"),
+        entity("e3", "Reuters and", "ORG"),
+        entity("e4", "Moscow.", "GPE"),
+    ];
+    // Whole words on the English line: "Reuters and" and "Moscow." are
+    // unique there; the Arabic ones are in the first line.
+    let (mut harness, _dir) = harness(project(&text, entities), 1280.0);
+    // A point of each entity's background above its letters.
+    let spot = |h: &Harness<'static, GlossApp>, piece: usize, word: &str| {
+        let r = drawn(h, piece, word).rect;
+        Pos2::new(r.center().x, r.min.y + 1.5)
+    };
+    let spots = [
+        spot(&harness, 0, "بوتين"),
+        spot(&harness, 0, "Gazprom"),
+        spot(&harness, 5, "Reuters"),
+        spot(&harness, 5, "Moscow"),
+    ];
+    let full = pixels(&mut harness, &spots);
+
+    let matches: HashSet<(String, String)> = [("rtl", "e1"), ("rtl", "e3")]
+        .into_iter()
+        .map(|(d, a)| (d.to_owned(), a.to_owned()))
+        .collect();
+    harness.state_mut().pane_matches = Some(Arc::new(matches));
+    harness.run();
+    let filtered = pixels(&mut harness, &spots);
+    let lightness = |c: [u8; 4]| c[0] as u32 + c[1] as u32 + c[2] as u32;
+    // The matches keep their colour; the others fade towards the page.
+    assert_eq!(full[0], filtered[0], "the matching Arabic entity");
+    assert_eq!(full[2], filtered[2], "the matching English entity");
+    for i in [1, 3] {
+        assert!(
+            lightness(filtered[i]) > lightness(full[i]) + 60,
+            "entity {i} is dimmed: {:?} -> {:?}",
+            full[i],
+            filtered[i]
+        );
+    }
+}

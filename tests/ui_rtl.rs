@@ -67,7 +67,11 @@ fn drawn_words(harness: &Harness<'static, GlossApp>, piece: usize) -> Vec<DrawnW
         .into_iter()
         .filter(|g| g.piece == piece && g.rect.width() > 0.0)
         .collect();
-    glyphs.sort_by(|a, b| (a.row, a.rect.min.x).partial_cmp(&(b.row, b.rect.min.x)).unwrap());
+    glyphs.sort_by(|a, b| {
+        (a.row, a.rect.min.x)
+            .partial_cmp(&(b.row, b.rect.min.x))
+            .unwrap()
+    });
     let mut groups: Vec<Vec<DrawnGlyph>> = Vec::new();
     for g in glyphs {
         if g.chr.is_whitespace() {
@@ -76,9 +80,9 @@ fn drawn_words(harness: &Harness<'static, GlossApp>, piece: usize) -> Vec<DrawnW
         }
         match groups.last_mut() {
             Some(group)
-                if group
-                    .last()
-                    .is_some_and(|p| p.row == g.row && p.rtl == g.rtl && (g.rect.min.x - p.rect.max.x).abs() < 1.0) =>
+                if group.last().is_some_and(|p| {
+                    p.row == g.row && p.rtl == g.rtl && (g.rect.min.x - p.rect.max.x).abs() < 1.0
+                }) =>
             {
                 group.push(g)
             }
@@ -200,8 +204,14 @@ fn clicks_and_drags_at_drawn_edges_give_reading_order_offsets() {
     let (start, end) = range_of(&text, "بوتين");
     // Arabic reads from the right: the word starts at its right edge.
     let y = putin.rect.center().y;
-    assert_eq!(caret_at(&mut harness, Pos2::new(putin.rect.max.x - 1.0, y)), start);
-    assert_eq!(caret_at(&mut harness, Pos2::new(putin.rect.min.x + 1.0, y)), end);
+    assert_eq!(
+        caret_at(&mut harness, Pos2::new(putin.rect.max.x - 1.0, y)),
+        start
+    );
+    assert_eq!(
+        caret_at(&mut harness, Pos2::new(putin.rect.min.x + 1.0, y)),
+        end
+    );
     // Shift+← moves forward in right-to-left text.
     caret_at(&mut harness, Pos2::new(putin.rect.max.x - 1.0, y));
     harness.key_press_modifiers(Modifiers::SHIFT, Key::ArrowLeft);
@@ -243,7 +253,7 @@ fn drawn_word_order_is_the_bidi_algorithms() {
     for (piece, line) in ARTICLE.lines().enumerate() {
         let n = line.chars().count();
         let chars: Vec<char> = line.chars().collect();
-        let runs = &gloss::model::bidi::visual_lines(line, &[0..n])[0];
+        let runs = &gloss::model::bidi::visual_lines(line, std::slice::from_ref(&(0..n)))[0];
         let mut expected = Vec::new();
         for run in runs {
             let s: String = chars[run.start..run.end].iter().collect();
@@ -300,7 +310,10 @@ fn pixels(harness: &mut Harness<'static, GlossApp>, spots: &[Pos2]) -> Vec<[u8; 
 
 #[test]
 fn the_annotations_pane_filter_dims_the_other_annotations() {
-    let text = format!("{}\nAn English line names Reuters and Moscow.", ARTICLE.trim_end());
+    let text = format!(
+        "{}\nAn English line names Reuters and Moscow.",
+        ARTICLE.trim_end()
+    );
     let entity = |id: &str, needle: &str, label: &str| {
         let (s, e) = range_of(&text, needle);
         Entity::new(id, label, s, e, needle.to_owned())

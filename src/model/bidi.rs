@@ -267,7 +267,10 @@ impl PlacedRun {
     }
 
     fn right(&self) -> f32 {
-        self.carets.iter().copied().fold(f32::NEG_INFINITY, f32::max)
+        self.carets
+            .iter()
+            .copied()
+            .fold(f32::NEG_INFINITY, f32::max)
     }
 }
 
@@ -303,7 +306,11 @@ impl Line {
             return self.start;
         };
         (run.run.start..=run.run.end)
-            .min_by(|a, b| (run.caret(*a) - x).abs().total_cmp(&(run.caret(*b) - x).abs()))
+            .min_by(|a, b| {
+                (run.caret(*a) - x)
+                    .abs()
+                    .total_cmp(&(run.caret(*b) - x).abs())
+            })
             .unwrap_or(self.start)
     }
 
@@ -345,13 +352,21 @@ impl Line {
 
     /// The line's width from its leftmost to its rightmost caret.
     pub fn extent(&self) -> (f32, f32) {
-        let left = self.runs.iter().map(PlacedRun::left).fold(f32::INFINITY, f32::min);
+        let left = self
+            .runs
+            .iter()
+            .map(PlacedRun::left)
+            .fold(f32::INFINITY, f32::min);
         let right = self
             .runs
             .iter()
             .map(PlacedRun::right)
             .fold(f32::NEG_INFINITY, f32::max);
-        if left.is_finite() { (left, right) } else { (0.0, 0.0) }
+        if left.is_finite() {
+            (left, right)
+        } else {
+            (0.0, 0.0)
+        }
     }
 }
 
@@ -428,14 +443,23 @@ mod tests {
     #[test]
     fn visual_order_of_a_mixed_arabic_line() {
         let n = MIXED.chars().count();
-        let runs = &visual_lines(MIXED, &[0..n])[0];
+        let runs = &visual_lines(MIXED, std::slice::from_ref(&(0..n)))[0];
         let words = words_visual(MIXED, runs);
         // Read from the left edge: the sentence's end comes first.
         assert_eq!(
             words,
             vec![
-                "الإنتاج.", "ستزيد", "Gazprom", "شركة", "إن", "2023", "سبتمبر", "4", "في",
-                "بوتين", "قال"
+                "الإنتاج.",
+                "ستزيد",
+                "Gazprom",
+                "شركة",
+                "إن",
+                "2023",
+                "سبتمبر",
+                "4",
+                "في",
+                "بوتين",
+                "قال"
             ]
         );
         // Digits and the Latin name are left-to-right runs inside.
@@ -446,8 +470,11 @@ mod tests {
     fn arabic_inside_english_stays_in_place_and_reverses_itself() {
         let text = "He said مرحبا بكم to us";
         let n = text.chars().count();
-        let runs = &visual_lines(text, &[0..n])[0];
-        assert_eq!(words_visual(text, runs), vec!["He", "said", "بكم", "مرحبا", "to", "us"]);
+        let runs = &visual_lines(text, std::slice::from_ref(&(0..n)))[0];
+        assert_eq!(
+            words_visual(text, runs),
+            vec!["He", "said", "بكم", "مرحبا", "to", "us"]
+        );
     }
 
     #[test]
@@ -487,11 +514,27 @@ mod tests {
         // "سلام": س ل ا م, where lam-alef is one glyph naming 'ل'.
         let chars: Vec<char> = "سلام".chars().collect();
         let glyphs = [
-            GlyphBox { chr: 'م', x: 0.0, advance: 4.0 },
-            GlyphBox { chr: 'ل', x: 4.0, advance: 6.0 },
-            GlyphBox { chr: 'س', x: 10.0, advance: 8.0 },
+            GlyphBox {
+                chr: 'م',
+                x: 0.0,
+                advance: 4.0,
+            },
+            GlyphBox {
+                chr: 'ل',
+                x: 4.0,
+                advance: 6.0,
+            },
+            GlyphBox {
+                chr: 'س',
+                x: 10.0,
+                advance: 8.0,
+            },
             // A zero-width stand-in the layout appends.
-            GlyphBox { chr: 'ا', x: 18.0, advance: 0.0 },
+            GlyphBox {
+                chr: 'ا',
+                x: 18.0,
+                advance: 0.0,
+            },
         ];
         let carets = run_carets(&chars, &glyphs, true);
         assert_eq!(carets, vec![18.0, 10.0, 7.0, 4.0, 0.0]);
@@ -501,8 +544,16 @@ mod tests {
     fn ltr_carets_are_glyph_edges() {
         let chars: Vec<char> = "ab".chars().collect();
         let glyphs = [
-            GlyphBox { chr: 'a', x: 0.0, advance: 3.0 },
-            GlyphBox { chr: 'b', x: 3.0, advance: 5.0 },
+            GlyphBox {
+                chr: 'a',
+                x: 0.0,
+                advance: 3.0,
+            },
+            GlyphBox {
+                chr: 'b',
+                x: 3.0,
+                advance: 5.0,
+            },
         ];
         assert_eq!(run_carets(&chars, &glyphs, false), vec![0.0, 3.0, 8.0]);
     }
@@ -516,11 +567,19 @@ mod tests {
             end: 4,
             runs: vec![
                 PlacedRun {
-                    run: Run { start: 2, end: 4, rtl: false },
+                    run: Run {
+                        start: 2,
+                        end: 4,
+                        rtl: false,
+                    },
                     carets: vec![0.0, 10.0, 20.0],
                 },
                 PlacedRun {
-                    run: Run { start: 0, end: 2, rtl: true },
+                    run: Run {
+                        start: 0,
+                        end: 2,
+                        rtl: true,
+                    },
                     carets: vec![40.0, 30.0, 20.0],
                 },
             ],

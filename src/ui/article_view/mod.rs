@@ -56,8 +56,8 @@ impl Paragraph {
     }
 }
 
-pub use bidi_piece::RTL_FAMILY;
 use bidi_piece::BidiPiece;
+pub use bidi_piece::RTL_FAMILY;
 
 /// A laid-out piece: by egui when it is all left to right (styles as
 /// sections of one galley), else by [`bidi_piece`] (runs in visual order,
@@ -303,6 +303,7 @@ impl ArticleView {
     }
 
     /// Rebuilds what depends on the document or its annotations.
+    #[allow(clippy::too_many_arguments)] // What the layout depends on, each checked here.
     fn sync(
         &mut self,
         doc: &Document,
@@ -340,12 +341,8 @@ impl ArticleView {
         if self.generation != generation || self.matches_key != matches_key {
             self.generation = generation;
             self.matches_key = matches_key;
-            self.spans_per_paragraph = spans_per_paragraph(
-                doc,
-                schema,
-                &self.paragraphs,
-                matches.map(|m| m.as_ref()),
-            );
+            self.spans_per_paragraph =
+                spans_per_paragraph(doc, schema, &self.paragraphs, matches.map(|m| m.as_ref()));
         }
         if (self.width - width).abs() > 0.5 || self.font_size != font_size || self.dark != dark {
             self.width = width;
@@ -577,7 +574,11 @@ fn layout_paragraph(
 
 /// An annotation's colour, faint when the Annotations pane filters it out.
 fn faint(color: Color32, dim: bool) -> Color32 {
-    if dim { color.gamma_multiply(0.25) } else { color }
+    if dim {
+        color.gamma_multiply(0.25)
+    } else {
+        color
+    }
 }
 
 /// Rectangles covering a code-point range of a galley, one per row.
@@ -814,10 +815,7 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                             Pos2::new(rect.min.x, rect.max.y + 1.0),
                             Pos2::new(rect.max.x, rect.max.y + 1.0),
                         ],
-                        Stroke::new(
-                            3.0,
-                            faint(theme::swatch(crate::model::Rgb(rgb)), outer.dim),
-                        ),
+                        Stroke::new(3.0, faint(theme::swatch(crate::model::Rgb(rgb)), outer.dim)),
                     );
                 }
             }
@@ -1088,9 +1086,11 @@ fn paint_bidi(
             gaps.push((from, f32::INFINITY));
             for (a, b) in gaps {
                 let band = Rect::from_min_max(Pos2::new(a, band_top), Pos2::new(b, band_bottom));
-                painter
-                    .with_clip_rect(band.intersect(clip))
-                    .galley(gpos, galley.clone(), text_color);
+                painter.with_clip_rect(band.intersect(clip)).galley(
+                    gpos,
+                    galley.clone(),
+                    text_color,
+                );
             }
             for (a, b, color) in recoloured {
                 let band = Rect::from_min_max(Pos2::new(a, band_top), Pos2::new(b, band_bottom));
@@ -1185,7 +1185,12 @@ pub fn drawn_glyphs(app: &GlossApp) -> Vec<DrawnGlyph> {
         let Some(Some(cached)) = view.galleys.get(*index) else {
             continue;
         };
-        let mut push = |galley: &Galley, origin: Pos2, top: f32, height: Option<f32>, rtl: bool, row_of: &dyn Fn(usize) -> usize| {
+        let mut push = |galley: &Galley,
+                        origin: Pos2,
+                        top: f32,
+                        height: Option<f32>,
+                        rtl: bool,
+                        row_of: &dyn Fn(usize) -> usize| {
             for (r, row) in galley.rows.iter().enumerate() {
                 for g in &row.row.glyphs {
                     let x = origin.x + row.pos.x + g.pos.x;

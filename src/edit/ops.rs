@@ -3,7 +3,10 @@
 //! apply it through the edit layer. No egui here.
 
 use super::Edit;
-use crate::model::{Attribution, Claim, Claimant, Document, Relation, Schema};
+use crate::model::{
+    AnnotationKind, Attribution, CanonicalEntity, Claim, Claimant, Document, Entity, Project,
+    Relation, Schema, span,
+};
 
 /// Records `annotator` on every entity and claim that `edit` inserts or
 /// replaces (provenance: who made or last changed an annotation).
@@ -36,6 +39,19 @@ pub enum OpError {
     /// No entity or claim with this id in the document.
     #[error("no entity or claim {0:?} in this document")]
     NoAnnotation(String),
+    /// No document with this id in the project.
+    #[error("no document {0:?} in this project")]
+    NoDocument(String),
+    /// A boundary cannot move that way: the span would be empty or leave
+    /// the text, or it would not change.
+    #[error("the annotation cannot move further that way")]
+    NoRoom,
+    /// Relations have no span to move.
+    #[error("a relation has no boundaries to move")]
+    NoBoundaries,
+    /// The entity already has a canonical entity.
+    #[error("{0:?} is already linked to a canonical entity")]
+    AlreadyCanonical(String),
 }
 
 /// A relation of type `label` (the schema's first relation type when
@@ -234,10 +250,245 @@ pub fn annotate_all(documents: &[&Document], text: &str, label: &str) -> (Option
     (edit, count)
 }
 
+/// What tagging a span as an entity comes to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tagging {
+    /// An entity of that type over exactly that span exists: nothing to do.
+    Exists { id: String },
+    /// Insert this entity (id `id`), in span order.
+    Insert { id: String, edit: Edit },
+}
+
+/// Tags `start..end` of `doc` (its text `text`) as `label`.
+pub fn tag_span(doc: &Document, start: usize, end: usize, text: String, label: &str) -> Tagging {
+    if let Some(existing) = doc
+        .entities
+        .iter()
+        .find(|e| e.start == start && e.end == end && e.label == label)
+    {
+        return Tagging::Exists {
+            id: existing.id.clone(),
+        };
+    }
+    let id = doc.next_id("e");
+    let index = doc
+        .entities
+        .partition_point(|e| (e.start, e.end) <= (start, end));
+    Tagging::Insert {
+        id: id.clone(),
+        edit: Edit::InsertEntity {
+            doc: doc.id.clone(),
+            index,
+            entity: Entity::new(id, label, start, end, text),
+        },
+    }
+}
+
+/// Gives entity `id` the type `label`; `None` when it has it already.
+pub fn retype_entity(doc: &Document, id: &str, label: &str) -> Result<Option<Edit>, OpError> {
+    let entity = doc
+        .entity(id)
+        .ok_or_else(|| OpError::NoAnnotation(id.to_owned()))?;
+    if entity.label == label {
+        return Ok(None);
+    }
+    let mut entity = entity.clone();
+    entity.label = label.to_owned();
+    Ok(Some(Edit::ReplaceEntity {
+        doc: doc.id.clone(),
+        entity,
+    }))
+}
+
+/// A new claim over `start..end` inserted in span order, with its guesses
+/// (see [`new_claim`]): the edit and the claim, for the claim editor.
+pub fn insert_claim(
+    doc: &Document,
+    schema: &Schema,
+    start: usize,
+    end: usize,
+    text: String,
+) -> (Edit, Claim) {
+    let index = doc
+        .claims
+        .partition_point(|c| (c.start, c.end) <= (start, end));
+    let claim = new_claim(doc, schema, start, end, text);
+    let edit = Edit::InsertClaim {
+        doc: doc.id.clone(),
+        index,
+        claim: Box::new(claim.clone()),
+    };
+    (edit, claim)
+}
+
+/// Deletes an annotation with whatever points at it, as one step: the
+/// relations from or to it, and — for an entity — the claims it is the
+/// claimant of keep who claimed them as text, so nothing is lost.
+pub fn delete_annotation(doc: &Document, kind: AnnotationKind, id: &str) -> Result<Edit, OpError> {
+    let exists = match kind {
+        AnnotationKind::Entity => doc.entity(id).is_some(),
+        AnnotationKind::Claim => doc.claim(id).is_some(),
+        AnnotationKind::Relation => doc.relations.iter().any(|r| r.id == id),
+    };
+    if !exists {
+        return Err(OpError::NoAnnotation(id.to_owned()));
+    }
+    let doc_id = || doc.id.clone();
+    let mut edits = Vec::new();
+    if kind != AnnotationKind::Relation {
+        for r in doc.relations.iter().filter(|r| r.from == id || r.to == id) {
+            edits.push(Edit::RemoveRelation {
+                doc: doc_id(),
+                id: r.id.clone(),
+            });
+        }
+    }
+    match kind {
+        AnnotationKind::Entity => {
+            let name = doc.entity(id).map(|e| Claimant::Text(e.text.clone()));
+            for c in doc
+                .claims
+                .iter()
+                .filter(|c| matches!(&c.claimant, Some(Claimant::Entity(e)) if e == id))
+            {
+                let mut claim = c.clone();
+                claim.claimant = name.clone();
+                edits.push(Edit::ReplaceClaim {
+                    doc: doc_id(),
+                    claim: Box::new(claim),
+                });
+            }
+            edits.push(Edit::RemoveEntity {
+                doc: doc_id(),
+                id: id.to_owned(),
+            });
+        }
+        AnnotationKind::Claim => edits.push(Edit::RemoveClaim {
+            doc: doc_id(),
+            id: id.to_owned(),
+        }),
+        AnnotationKind::Relation => edits.push(Edit::RemoveRelation {
+            doc: doc_id(),
+            id: id.to_owned(),
+        }),
+    }
+    Ok(if edits.len() == 1 {
+        edits.remove(0)
+    } else {
+        Edit::Batch {
+            label: "delete".into(),
+            edits,
+        }
+    })
+}
+
+/// Moves an entity's or claim's boundaries by whole words: a positive
+/// delta moves a boundary right, a negative one left. A start moved forward
+/// lands on the next word's start, an end moved back on the previous word's
+/// end.
+pub fn move_boundary(
+    doc: &Document,
+    kind: AnnotationKind,
+    id: &str,
+    start_delta: i32,
+    end_delta: i32,
+) -> Result<Edit, OpError> {
+    let missing = || OpError::NoAnnotation(id.to_owned());
+    let (start, end) = match kind {
+        AnnotationKind::Entity => doc
+            .entity(id)
+            .map(|e| (e.start, e.end))
+            .ok_or_else(missing)?,
+        AnnotationKind::Claim => doc
+            .claim(id)
+            .map(|c| (c.start, c.end))
+            .ok_or_else(missing)?,
+        AnnotationKind::Relation => return Err(OpError::NoBoundaries),
+    };
+    let step = |pos: usize, delta: i32| match delta.signum() {
+        1 => span::next_word_boundary(&doc.text, pos, true),
+        -1 => span::next_word_boundary(&doc.text, pos, false),
+        _ => pos,
+    };
+    let mut new_start = step(start, start_delta);
+    if start_delta > 0 {
+        new_start =
+            span::snap_selection(&doc.text, new_start, end, false).map_or(start, |(s, _)| s);
+    }
+    let new_end = if end_delta < 0 {
+        let back = step(end, -1);
+        span::snap_selection(&doc.text, new_start, back, false).map_or(end, |(_, e)| e)
+    } else {
+        step(end, end_delta)
+    };
+    let (s, e, text) = doc.span(new_start, new_end).ok_or(OpError::NoRoom)?;
+    if (s, e) == (start, end) {
+        return Err(OpError::NoRoom);
+    }
+    let doc_id = doc.id.clone();
+    match kind {
+        AnnotationKind::Entity => {
+            let mut entity = doc.entity(id).ok_or_else(missing)?.clone();
+            (entity.start, entity.end, entity.text) = (s, e, text);
+            Ok(Edit::ReplaceEntity {
+                doc: doc_id,
+                entity,
+            })
+        }
+        _ => {
+            let mut claim = doc.claim(id).ok_or_else(missing)?.clone();
+            (claim.start, claim.end, claim.text) = (s, e, text);
+            Ok(Edit::ReplaceClaim {
+                doc: doc_id,
+                claim: Box::new(claim),
+            })
+        }
+    }
+}
+
+/// A new canonical entity named after mention `entity_id` of document
+/// `doc_id`, with the mention linked to it, as one step.
+pub fn canonical_from_mention(
+    project: &Project,
+    doc_id: &str,
+    entity_id: &str,
+) -> Result<Edit, OpError> {
+    let doc = project
+        .document(doc_id)
+        .ok_or_else(|| OpError::NoDocument(doc_id.to_owned()))?;
+    let entity = doc
+        .entity(entity_id)
+        .ok_or_else(|| OpError::NoAnnotation(entity_id.to_owned()))?;
+    if entity.canonical.is_some() {
+        return Err(OpError::AlreadyCanonical(entity.text.clone()));
+    }
+    let id = project.next_canonical_id();
+    let canonical = CanonicalEntity {
+        id: id.clone(),
+        name: entity.text.clone(),
+        label: entity.label.clone(),
+        note: None,
+    };
+    let mut updated = entity.clone();
+    updated.canonical = Some(id);
+    Ok(Edit::Batch {
+        label: "new canonical entity".into(),
+        edits: vec![
+            Edit::InsertCanonical {
+                index: project.canonical_entities.len(),
+                canonical,
+            },
+            Edit::ReplaceEntity {
+                doc: doc_id.to_owned(),
+                entity: updated,
+            },
+        ],
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Entity, Project};
 
     /// Code-point range of `needle` in `text`.
     fn span(text: &str, needle: &str) -> (usize, usize) {
@@ -416,5 +667,136 @@ mod tests {
         );
         assert_eq!(claim.attribution, Attribution::IndirectQuote);
         project.documents.push(doc);
+    }
+
+    /// "Kirby said Russia bought arms." with Kirby (e1, PER) claiming c1
+    /// and a relation r1 from c1 to e1.
+    fn kirby() -> Project {
+        let text = "Kirby said Russia bought arms.";
+        let mut project = Project::new("p");
+        let mut doc = Document::new("d1", "t", text);
+        doc.entities.push(Entity::new("e1", "PER", 0, 5, "Kirby"));
+        let mut claim = Claim::new("c1", 11, 29, "Russia bought arms");
+        claim.claimant = Some(Claimant::Entity("e1".into()));
+        doc.claims.push(claim);
+        let label = project.schema.relation_types[0].key.clone();
+        doc.relations.push(Relation {
+            id: "r1".into(),
+            label,
+            from: "c1".into(),
+            to: "e1".into(),
+        });
+        project.documents.push(doc);
+        project
+    }
+
+    #[test]
+    fn tagging_inserts_in_span_order_and_finds_an_existing_entity() {
+        let mut project = kirby();
+        let doc = &project.documents[0];
+        assert_eq!(
+            tag_span(doc, 0, 5, "Kirby".into(), "PER"),
+            Tagging::Exists { id: "e1".into() }
+        );
+        let Tagging::Insert { id, edit } = tag_span(doc, 11, 17, "Russia".into(), "GPE") else {
+            panic!("a new entity");
+        };
+        crate::edit::apply(&mut project, edit).expect("applies");
+        let doc = &project.documents[0];
+        assert_eq!(doc.entities[1].id, id);
+        assert_eq!((doc.entities[1].start, doc.entities[1].end), (11, 17));
+        // The same span with another type is a second entity (nesting and
+        // overlap are allowed), before it in span order it is not.
+        let Tagging::Insert { edit, .. } = tag_span(doc, 0, 5, "Kirby".into(), "ORG") else {
+            panic!("a new entity");
+        };
+        assert!(matches!(edit, Edit::InsertEntity { index: 1, .. }));
+        assert_eq!(retype_entity(doc, "e1", "PER"), Ok(None));
+        assert!(matches!(
+            retype_entity(doc, "e1", "ORG"),
+            Ok(Some(Edit::ReplaceEntity { .. }))
+        ));
+        assert_eq!(
+            retype_entity(doc, "e9", "ORG"),
+            Err(OpError::NoAnnotation("e9".into()))
+        );
+    }
+
+    #[test]
+    fn deleting_an_entity_keeps_its_claims_claimant_as_text_and_drops_its_relations() {
+        let mut project = kirby();
+        let before = project.clone();
+        let edit = delete_annotation(&project.documents[0], AnnotationKind::Entity, "e1")
+            .expect("an edit");
+        let inverse = crate::edit::apply(&mut project, edit).expect("applies");
+        let doc = &project.documents[0];
+        assert!(doc.entities.is_empty());
+        assert!(doc.relations.is_empty());
+        assert_eq!(doc.claims[0].claimant, Some(Claimant::Text("Kirby".into())));
+        assert_eq!(
+            crate::model::validate::validate(&project),
+            vec![],
+            "still valid"
+        );
+        crate::edit::apply(&mut project, inverse).expect("undo applies");
+        assert_eq!(project, before, "one step undoes all of it");
+        assert_eq!(
+            delete_annotation(&project.documents[0], AnnotationKind::Claim, "e1"),
+            Err(OpError::NoAnnotation("e1".into()))
+        );
+        let edit = delete_annotation(&project.documents[0], AnnotationKind::Relation, "r1")
+            .expect("an edit");
+        assert!(matches!(edit, Edit::RemoveRelation { .. }));
+    }
+
+    #[test]
+    fn boundaries_move_by_whole_words_and_keep_the_quoted_text() {
+        let mut project = kirby();
+        let doc = &project.documents[0];
+        // Grow the claim's start one word left: "said Russia bought arms".
+        let edit = move_boundary(doc, AnnotationKind::Claim, "c1", -1, 0).expect("an edit");
+        crate::edit::apply(&mut project, edit).expect("applies");
+        let claim = &project.documents[0].claims[0];
+        assert_eq!(claim.text, "said Russia bought arms");
+        assert_eq!(claim.start, 6);
+        // Shrink its end one word: "said Russia bought".
+        let doc = &project.documents[0];
+        let edit = move_boundary(doc, AnnotationKind::Claim, "c1", 0, -1).expect("an edit");
+        crate::edit::apply(&mut project, edit).expect("applies");
+        assert_eq!(project.documents[0].claims[0].text, "said Russia bought");
+        // A one-word entity cannot lose its only word.
+        let doc = &project.documents[0];
+        assert_eq!(
+            move_boundary(doc, AnnotationKind::Entity, "e1", 1, 0),
+            Err(OpError::NoRoom)
+        );
+        assert_eq!(
+            move_boundary(doc, AnnotationKind::Relation, "r1", 1, 0),
+            Err(OpError::NoBoundaries)
+        );
+    }
+
+    #[test]
+    fn a_canonical_entity_from_a_mention_links_it_in_one_step() {
+        let mut project = kirby();
+        let edit = canonical_from_mention(&project, "d1", "e1").expect("an edit");
+        crate::edit::apply(&mut project, edit).expect("applies");
+        let canonical = &project.canonical_entities[0];
+        assert_eq!(
+            (canonical.name.as_str(), canonical.label.as_str()),
+            ("Kirby", "PER")
+        );
+        assert_eq!(
+            project.documents[0].entities[0].canonical.as_deref(),
+            Some(canonical.id.as_str())
+        );
+        assert_eq!(
+            canonical_from_mention(&project, "d1", "e1"),
+            Err(OpError::AlreadyCanonical("Kirby".into()))
+        );
+        assert_eq!(
+            canonical_from_mention(&project, "d9", "e1"),
+            Err(OpError::NoDocument("d9".into()))
+        );
     }
 }

@@ -16,6 +16,17 @@ pub use claim::{
     Attribution, CheckWorthiness, ClaimType, Claimant, Cue, Evidence, Stance, Verdict,
 };
 pub use conflict::{Conflict, ConflictAbout, ConflictKind, ConflictVersion};
+
+/// The kinds of annotation a document holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AnnotationKind {
+    /// An entity mention.
+    Entity,
+    /// A claim.
+    Claim,
+    /// A relation.
+    Relation,
+}
 pub use schema::{EntityType, RelationType, Rgb, Schema};
 
 /// The newest project format version, the one this build reads projects

@@ -31,16 +31,7 @@ pub enum Startup {
     InMemory(Box<Project>, Option<PathBuf>),
 }
 
-/// Which kind of annotation is selected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AnnotationKind {
-    /// An entity mention.
-    Entity,
-    /// A claim.
-    Claim,
-    /// A relation.
-    Relation,
-}
+pub use crate::model::AnnotationKind;
 
 /// The selected annotation of the current document.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use egui::{Key, Modifiers};
 
 use crate::edit::{Edit, Session};
-use crate::model::{Claimant, Entity, Project, span};
+use crate::model::{Entity, Project, span};
 
 use super::actions::Action;
 use super::app::{AnnotationKind, AnnotationRef, GlossApp, SidePane};
@@ -748,51 +748,39 @@ impl GlossApp {
     }
 
     fn tag_entity(&mut self, label: &str) {
+        use crate::edit::ops::{self, Tagging};
         let Some(doc) = self.document() else { return };
-        let doc_id = doc.id.clone();
         if let Some((start, end, text)) = self.annotation_span() {
-            if let Some(existing) = doc
-                .entities
-                .iter()
-                .find(|e| e.start == start && e.end == end && e.label == label)
-            {
-                let id = existing.id.clone();
-                self.notify(format!("{text:?} is already tagged {label}"));
-                self.selected = Some(AnnotationRef {
-                    kind: AnnotationKind::Entity,
-                    id,
-                });
-                return;
-            }
-            let id = doc.next_id("e");
-            let index = doc
-                .entities
-                .partition_point(|e| (e.start, e.end) <= (start, end));
-            let entity = Entity::new(id.clone(), label, start, end, text);
-            if self.apply(Edit::InsertEntity {
-                doc: doc_id,
-                index,
-                entity,
-            }) {
-                self.selection = None;
-                self.selected = Some(AnnotationRef {
-                    kind: AnnotationKind::Entity,
-                    id,
-                });
+            match ops::tag_span(doc, start, end, text.clone(), label) {
+                Tagging::Exists { id } => {
+                    self.notify(format!("{text:?} is already tagged {label}"));
+                    self.selected = Some(AnnotationRef {
+                        kind: AnnotationKind::Entity,
+                        id,
+                    });
+                }
+                Tagging::Insert { id, edit } => {
+                    if self.apply(edit) {
+                        self.selection = None;
+                        self.selected = Some(AnnotationRef {
+                            kind: AnnotationKind::Entity,
+                            id,
+                        });
+                    }
+                }
             }
         } else if let Some(AnnotationRef {
             kind: AnnotationKind::Entity,
             id,
         }) = &self.selected
-            && let Some(entity) = doc.entity(id)
-            && entity.label != label
         {
-            let mut entity = entity.clone();
-            entity.label = label.to_owned();
-            self.apply(Edit::ReplaceEntity {
-                doc: doc_id,
-                entity,
-            });
+            match ops::retype_entity(doc, id, label) {
+                Ok(Some(edit)) => {
+                    self.apply(edit);
+                }
+                Ok(None) => {}
+                Err(e) => self.notify(format!("not done: {e}")),
+            }
         } else {
             self.notify("select some text first");
         }
@@ -805,17 +793,10 @@ impl GlossApp {
             return;
         };
         let doc_id = doc.id.clone();
-        let index = doc
-            .claims
-            .partition_point(|c| (c.start, c.end) <= (start, end));
-        let claim =
-            crate::edit::ops::new_claim(doc, &self.session.project().schema, start, end, text);
+        let (edit, claim) =
+            crate::edit::ops::insert_claim(doc, &self.session.project().schema, start, end, text);
         let id = claim.id.clone();
-        if self.apply(Edit::InsertClaim {
-            doc: doc_id.clone(),
-            index,
-            claim: Box::new(claim.clone()),
-        }) {
+        if self.apply(edit) {
             self.selection = None;
             self.selected = Some(AnnotationRef {
                 kind: AnnotationKind::Claim,
@@ -843,62 +824,14 @@ impl GlossApp {
         let (Some(doc), Some(selected)) = (self.document(), self.selected.clone()) else {
             return;
         };
-        let doc_id = doc.id.clone();
-        let mut edits = Vec::new();
-        if selected.kind != AnnotationKind::Relation {
-            for r in doc
-                .relations
-                .iter()
-                .filter(|r| r.from == selected.id || r.to == selected.id)
-            {
-                edits.push(Edit::RemoveRelation {
-                    doc: doc_id.clone(),
-                    id: r.id.clone(),
-                });
-            }
-        }
-        match selected.kind {
-            AnnotationKind::Entity => {
-                for c in doc
-                    .claims
-                    .iter()
-                    .filter(|c| c.claimant == Some(Claimant::Entity(selected.id.clone())))
-                {
-                    let mut claim = c.clone();
-                    // Keep who claimed it as text so nothing is lost.
-                    claim.claimant = doc
-                        .entity(&selected.id)
-                        .map(|e| Claimant::Text(e.text.clone()));
-                    edits.push(Edit::ReplaceClaim {
-                        doc: doc_id.clone(),
-                        claim: Box::new(claim),
-                    });
+        match crate::edit::ops::delete_annotation(doc, selected.kind, &selected.id) {
+            Ok(edit) => {
+                if self.apply(edit) {
+                    self.selected = None;
+                    self.claim_editor = None;
                 }
-                edits.push(Edit::RemoveEntity {
-                    doc: doc_id.clone(),
-                    id: selected.id.clone(),
-                });
             }
-            AnnotationKind::Claim => edits.push(Edit::RemoveClaim {
-                doc: doc_id.clone(),
-                id: selected.id.clone(),
-            }),
-            AnnotationKind::Relation => edits.push(Edit::RemoveRelation {
-                doc: doc_id.clone(),
-                id: selected.id.clone(),
-            }),
-        }
-        let edit = if edits.len() == 1 {
-            edits.remove(0)
-        } else {
-            Edit::Batch {
-                label: "delete".into(),
-                edits,
-            }
-        };
-        if self.apply(edit) {
-            self.selected = None;
-            self.claim_editor = None;
+            Err(e) => self.notify(format!("not done: {e}")),
         }
     }
 
@@ -907,60 +840,17 @@ impl GlossApp {
         let (Some(doc), Some(selected)) = (self.document(), self.selected.clone()) else {
             return;
         };
-        let doc_id = doc.id.clone();
-        let (start, end) = match selected.kind {
-            AnnotationKind::Entity => match doc.entity(&selected.id) {
-                Some(e) => (e.start, e.end),
-                None => return,
-            },
-            AnnotationKind::Claim => match doc.claim(&selected.id) {
-                Some(c) => (c.start, c.end),
-                None => return,
-            },
-            AnnotationKind::Relation => return,
-        };
-        let step = |pos: usize, delta: i32| match delta.signum() {
-            1 => span::next_word_boundary(&doc.text, pos, true),
-            -1 => span::next_word_boundary(&doc.text, pos, false),
-            _ => pos,
-        };
-        let mut new_start = step(start, start_delta);
-        if start_delta > 0 {
-            // Moving a start forward lands on the next word's start.
-            new_start =
-                span::snap_selection(&doc.text, new_start, end, false).map_or(start, |(s, _)| s);
-        }
-        let new_end = if end_delta < 0 {
-            let back = step(end, -1);
-            // Moving an end back leaves the previous word's end.
-            span::snap_selection(&doc.text, new_start, back, false).map_or(end, |(_, e)| e)
-        } else {
-            step(end, end_delta)
-        };
-        let Some((s, e, text)) = doc.span(new_start, new_end) else {
-            self.notify("the annotation cannot shrink further");
-            return;
-        };
-        let edit = match selected.kind {
-            AnnotationKind::Entity => doc.entity(&selected.id).map(|old| {
-                let mut entity = old.clone();
-                (entity.start, entity.end, entity.text) = (s, e, text);
-                Edit::ReplaceEntity {
-                    doc: doc_id,
-                    entity,
-                }
-            }),
-            _ => doc.claim(&selected.id).map(|old| {
-                let mut claim = old.clone();
-                (claim.start, claim.end, claim.text) = (s, e, text);
-                Edit::ReplaceClaim {
-                    doc: doc_id,
-                    claim: Box::new(claim),
-                }
-            }),
-        };
-        if let Some(edit) = edit {
-            self.apply(edit);
+        match crate::edit::ops::move_boundary(
+            doc,
+            selected.kind,
+            &selected.id,
+            start_delta,
+            end_delta,
+        ) {
+            Ok(edit) => {
+                self.apply(edit);
+            }
+            Err(e) => self.notify(e.to_string()),
         }
     }
 

@@ -2,7 +2,7 @@
 //! for the Entities and Claims panes.
 
 use crate::edit::Edit;
-use crate::model::{CanonicalEntity, Relation};
+use crate::model::Relation;
 
 use super::actions::Action;
 use super::app::{AnnotationKind, AnnotationRef, GlossApp, SidePane};
@@ -250,26 +250,10 @@ fn canonical_picker(
             .button("New canonical entity from this mention")
             .clicked()
     {
-        let id = app.session.project().next_canonical_id();
-        let canonical = CanonicalEntity {
-            id: id.clone(),
-            name: entity.text.clone(),
-            label: entity.label.clone(),
-            note: None,
-        };
-        let mut updated = entity.clone();
-        updated.canonical = Some(id);
-        let index = app.session.project().canonical_entities.len();
-        app.request_edit(Edit::Batch {
-            label: "new canonical entity".into(),
-            edits: vec![
-                Edit::InsertCanonical { index, canonical },
-                Edit::ReplaceEntity {
-                    doc: doc_id.to_owned(),
-                    entity: updated,
-                },
-            ],
-        });
+        match crate::edit::ops::canonical_from_mention(app.session.project(), doc_id, &entity.id) {
+            Ok(edit) => app.request_edit(edit),
+            Err(e) => app.notify(format!("not done: {e}")),
+        }
     }
 }
 

@@ -360,3 +360,52 @@ fn the_annotations_pane_filter_dims_the_other_annotations() {
         );
     }
 }
+
+#[test]
+fn a_selection_that_wraps_covers_its_words_on_each_row() {
+    // One right-to-left paragraph of three lines, in a narrow window so
+    // that it wraps.
+    let lines: Vec<&str> = ARTICLE.lines().collect();
+    let paragraph = format!("{} {} {}", lines[0], lines[2], lines[4]);
+    let (mut harness, _dir) = harness(project(&paragraph, vec![]), 900.0);
+    let words = drawn_words(&harness, 0);
+    let on_row = |row: usize| {
+        let mut w: Vec<DrawnWord> = words.iter().filter(|w| w.row == row).cloned().collect();
+        w.sort_by(|a, b| a.rect.min.x.total_cmp(&b.rect.min.x));
+        w
+    };
+    let (row0, row1) = (on_row(0), on_row(1));
+    assert!(!row0.is_empty() && !row1.is_empty(), "the paragraph wraps");
+    // Read from the right: the last word of the first row is drawn at its
+    // left end, the first word of the second row at its right end.
+    let last_of_first = row0[0].clone();
+    let first_of_second = row1[row1.len() - 1].clone();
+    let needle = format!("{} {}", last_of_first.text, first_of_second.text);
+    let (start, end) = range_of(&paragraph, &needle);
+    let background = pixels(
+        &mut harness,
+        &[Pos2::new(row0[1].rect.center().x, row0[1].rect.min.y + 1.5)],
+    )[0];
+    harness.state_mut().selection = Some((start, end));
+    harness.run();
+    let top = |w: &DrawnWord, x: f32| Pos2::new(x, w.rect.min.y + 1.5);
+    let inside = [
+        top(&last_of_first, last_of_first.rect.min.x + 2.0),
+        top(&last_of_first, last_of_first.rect.max.x - 2.0),
+        top(&first_of_second, first_of_second.rect.min.x + 2.0),
+        top(&first_of_second, first_of_second.rect.max.x - 2.0),
+    ];
+    // Their neighbours on the same rows stay unselected.
+    let outside = [
+        top(&row0[1], row0[1].rect.min.x + 2.0),
+        top(&row1[row1.len() - 2], row1[row1.len() - 2].rect.max.x - 2.0),
+    ];
+    let seen_inside = pixels(&mut harness, &inside);
+    let seen_outside = pixels(&mut harness, &outside);
+    for (p, c) in inside.iter().zip(&seen_inside) {
+        assert_ne!(*c, background, "selected at {p:?} ({needle})");
+    }
+    for (p, c) in outside.iter().zip(&seen_outside) {
+        assert_eq!(*c, background, "not selected at {p:?} ({needle})");
+    }
+}

@@ -27,7 +27,9 @@ mod unsaved;
 
 pub use actions::Action;
 pub use app::{AnnotationKind, AnnotationRef, GlossApp, Startup};
-pub use article_view::{DrawnGlyph, MAX_PIECE, RTL_FAMILY, drawn_glyphs, piece_ranges};
+pub use article_view::{
+    DrawnGlyph, MAX_PIECE, RTL_FAMILY, drawn_glyphs, piece_ranges, visual_line_job,
+};
 pub use files::{FilePicker, PickKind};
 
 /// Opens the native window on `startup` and runs until it closes.

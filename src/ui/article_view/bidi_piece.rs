@@ -243,3 +243,39 @@ impl BidiPiece {
         out
     }
 }
+
+/// One line of text (a title, a name) as a job whose sections are its runs
+/// in visual order: egui places sections left to right, and shapes each
+/// right-to-left run (in [`RTL_FAMILY`]) right to left. For labels, which
+/// need no offsets: `egui::Label::new(job)`. Text that needs no bidi is one
+/// section.
+pub fn visual_line_job(ui: &egui::Ui, text: &str, font: FontId, color: Color32) -> LayoutJob {
+    let mut job = LayoutJob::default();
+    let format = |family: Option<FontFamily>| TextFormat {
+        font_id: FontId::new(font.size, family.unwrap_or_else(|| font.family.clone())),
+        color,
+        ..Default::default()
+    };
+    if !bidi::needs_bidi(text) {
+        job.append(text, 0.0, format(None));
+        return job;
+    }
+    let rtl_family = FontFamily::Name(RTL_FAMILY.into());
+    let has_rtl_family = ui.fonts(|f| f.definitions().families.contains_key(&rtl_family));
+    let chars: Vec<char> = text.chars().collect();
+    let line = 0..chars.len();
+    let runs = bidi::visual_lines(text, std::slice::from_ref(&line));
+    for run in runs.first().into_iter().flatten() {
+        let part = chars.get(run.start..run.end).unwrap_or_default();
+        let s: String = part.iter().collect();
+        if !run.rtl {
+            job.append(&s, 0.0, format(None));
+        } else if bidi::has_rtl_letter(&s) {
+            job.append(&s, 0.0, format(has_rtl_family.then(|| rtl_family.clone())));
+        } else {
+            let shown: String = part.iter().rev().map(|c| bidi::mirrored(*c)).collect();
+            job.append(&shown, 0.0, format(None));
+        }
+    }
+    job
+}

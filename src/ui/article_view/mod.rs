@@ -57,7 +57,7 @@ impl Paragraph {
 }
 
 use bidi_piece::BidiPiece;
-pub use bidi_piece::RTL_FAMILY;
+pub use bidi_piece::{RTL_FAMILY, visual_line_job};
 
 /// A laid-out piece: by egui when it is all left to right (styles as
 /// sections of one galley), else by [`bidi_piece`] (runs in visual order,
@@ -617,7 +617,9 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
     let width = (visible - MARGIN - 16.0).max(100.0);
     // A title can be a whole one-line article: cut it to the panel (the
     // hover shows it all) so it does not widen the panel and the wrap width.
-    ui.add(egui::Label::new(egui::RichText::new(&doc.title).heading()).truncate());
+    let heading = egui::TextStyle::Heading.resolve(ui.style());
+    let title = bidi_piece::visual_line_job(ui, &doc.title, heading, ui.visuals().text_color());
+    ui.add(egui::Label::new(title).truncate());
     ui.separator();
     let font_size = 16.0;
     let dark = ui.visuals().dark_mode;

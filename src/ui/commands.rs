@@ -163,7 +163,7 @@ impl GlossApp {
                     ));
                 }
             }
-            Action::RunDataset(form) => super::dialogs::start_dataset_job(self, &form),
+            Action::RunDataset(form) => super::dataset_job::start_dataset_job(self, &form),
             Action::Escape => {
                 if self.link_from.is_some() {
                     self.link_from = None;

@@ -9,6 +9,7 @@ mod autosave;
 mod claim_editor;
 mod command_table;
 mod commands;
+mod dataset_job;
 pub mod dialogs;
 mod document_list;
 mod entities_pane;

@@ -95,8 +95,28 @@ pub enum Edit {
     },
     /// Removes a conflict record (the reviewer settled it).
     RemoveConflict { doc: Option<String>, id: String },
+    /// Sets one field of a document, relation type or canonical entity to a
+    /// value as the project file writes it (`None`: the field's default).
+    /// Adjudication uses it to take one side's value of a field in conflict;
+    /// identity fields (ids, keys, the text, annotations) are refused.
+    SetField {
+        target: FieldTarget,
+        field: String,
+        value: Option<serde_json::Value>,
+    },
     /// Several edits as one undoable step, applied in order.
     Batch { label: String, edits: Vec<Edit> },
+}
+
+/// What an [`Edit::SetField`] changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldTarget {
+    /// The document with this id.
+    Document(String),
+    /// The relation type with this key.
+    RelationType(String),
+    /// The canonical entity with this id.
+    CanonicalEntity(String),
 }
 
 /// Where a change is, so that undo and redo can show it.
@@ -172,6 +192,10 @@ impl Edit {
             | Edit::RemoveRelation { doc, .. }
             | Edit::SetStatus { doc, .. } => Some(doc),
             Edit::InsertConflict { doc, .. } | Edit::RemoveConflict { doc, .. } => doc.as_deref(),
+            Edit::SetField {
+                target: FieldTarget::Document(doc),
+                ..
+            } => Some(doc),
             Edit::InsertDocument { document, .. } => Some(&document.id),
             Edit::RemoveDocument { id } => Some(id),
             Edit::Batch { edits, .. } => edits.iter().find_map(Edit::document),
@@ -693,6 +717,11 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
                 conflict,
             }
         }
+        Edit::SetField {
+            target,
+            field,
+            value,
+        } => set_field(project, target, field, value)?,
         Edit::Batch { label, edits } => {
             let mut inverses = Vec::with_capacity(edits.len());
             for edit in edits {
@@ -713,5 +742,109 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
                 edits: inverses,
             }
         }
+    })
+}
+
+/// Fields [`Edit::SetField`] never changes: identities and what has edits
+/// of its own.
+const IDENTITY_FIELDS: &[&str] = &[
+    "id",
+    "key",
+    "content_hash",
+    "text",
+    "entities",
+    "claims",
+    "relations",
+    "conflicts",
+];
+
+/// `item` with `field` set to `value` (removed for `None`), through its
+/// serialised form; returns the new item and the field's old value.
+pub(crate) fn with_field<T: serde::Serialize + serde::de::DeserializeOwned>(
+    item: &T,
+    field: &str,
+    value: Option<serde_json::Value>,
+) -> Result<(T, Option<serde_json::Value>), EditError> {
+    let bad = |why: String| EditError::Schema(format!("field {field:?}: {why}"));
+    let mut map = match serde_json::to_value(item) {
+        Ok(serde_json::Value::Object(map)) => map,
+        Ok(_) => return Err(bad("not a record".to_owned())),
+        Err(e) => return Err(bad(e.to_string())),
+    };
+    let old = match value {
+        Some(value) => map.insert(field.to_owned(), value),
+        None => map.remove(field),
+    };
+    let new = serde_json::from_value(serde_json::Value::Object(map))
+        .map_err(|e| bad(format!("invalid value ({e})")))?;
+    Ok((new, old))
+}
+
+fn set_field(
+    project: &mut Project,
+    target: FieldTarget,
+    field: String,
+    value: Option<serde_json::Value>,
+) -> Result<Edit, EditError> {
+    if IDENTITY_FIELDS.contains(&field.as_str()) {
+        return Err(EditError::Schema(format!(
+            "field {field:?} cannot be set this way"
+        )));
+    }
+    let old = match &target {
+        FieldTarget::Document(id) => {
+            let d = doc_mut(project, id)?;
+            // Only the document's own fields go through the round trip: the
+            // text and annotations are moved aside and back untouched.
+            let text = std::mem::take(&mut d.text);
+            let entities = std::mem::take(&mut d.entities);
+            let claims = std::mem::take(&mut d.claims);
+            let relations = std::mem::take(&mut d.relations);
+            let conflicts = std::mem::take(&mut d.conflicts);
+            let result = with_field(&*d, &field, value);
+            let (mut new, old) = match result {
+                Ok((new, old)) => (new, Ok(old)),
+                Err(e) => (d.clone(), Err(e)),
+            };
+            new.text = text;
+            new.entities = entities;
+            new.claims = claims;
+            new.relations = relations;
+            new.conflicts = conflicts;
+            *d = new;
+            old?
+        }
+        FieldTarget::RelationType(key) => {
+            let index = project
+                .schema
+                .relation_types
+                .iter()
+                .position(|t| t.key == *key)
+                .ok_or_else(|| EditError::Schema(format!("unknown relation type {key:?}")))?;
+            let (new, old) = with_field(&project.schema.relation_types[index], &field, value)?;
+            project.schema.relation_types[index] = new;
+            old
+        }
+        FieldTarget::CanonicalEntity(id) => {
+            let index = project
+                .canonical_entities
+                .iter()
+                .position(|c| c.id == *id)
+                .ok_or_else(|| EditError::Schema(format!("unknown canonical entity {id:?}")))?;
+            let (new, old) = with_field(&project.canonical_entities[index], &field, value)?;
+            if project.schema.entity_type(&new.label).is_none() {
+                return Err(EditError::Schema(format!(
+                    "unknown entity type {:?}",
+                    new.label
+                )));
+            }
+            project.canonical_entities[index] = new;
+            old
+        }
+    };
+    Ok(Edit::SetField {
+        target,
+        field,
+        value: old,
     })
 }

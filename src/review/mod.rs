@@ -1,6 +1,7 @@
 //! Reviewing saved projects: statistics and agreement between annotators
-//! (adjudication comes later).
+//! and adjudication.
 
+pub mod adjudicate;
 pub mod agree;
 pub mod find;
 pub mod merge;

@@ -144,7 +144,11 @@ pub fn kept(conflict: &Conflict, choice: Choice) -> Vec<String> {
 /// The one edit that settles the record `at` as `choice` says: the losing
 /// versions go (with what depends on them, see [`settle_annotations`]) and
 /// so does the record.
-pub fn settle(project: &Project, at: &ConflictRef, choice: Choice) -> Result<Edit, AdjudicateError> {
+pub fn settle(
+    project: &Project,
+    at: &ConflictRef,
+    choice: Choice,
+) -> Result<Edit, AdjudicateError> {
     let conflict = find(project, at).ok_or_else(|| AdjudicateError::NoConflict(at.id.clone()))?;
     if let Choice::Take(i) = choice
         && conflict.versions.get(i).is_none()
@@ -438,7 +442,8 @@ mod tests {
         let mut d = Document::new("summit", "Summit", TEXT);
         for (id, label, start, end) in entities {
             let text: String = TEXT.chars().skip(*start).take(end - start).collect();
-            d.entities.push(Entity::new(*id, *label, *start, *end, text));
+            d.entities
+                .push(Entity::new(*id, *label, *start, *end, text));
         }
         p.documents.push(d);
         p
@@ -518,8 +523,11 @@ mod tests {
         // Vostochny: A's GPE wins, B's LOC goes.
         settle_checked(&mut project, vostochny, Choice::Take(0));
         let doc = &project.documents[0];
-        let labels: Vec<(&str, usize)> =
-            doc.entities.iter().map(|e| (e.label.as_str(), e.start)).collect();
+        let labels: Vec<(&str, usize)> = doc
+            .entities
+            .iter()
+            .map(|e| (e.label.as_str(), e.start))
+            .collect();
         assert_eq!(labels, [("PER", 0), ("GPE", 34)]);
         assert!(unsettled(&project).is_empty());
     }
@@ -557,7 +565,11 @@ mod tests {
         // Take B's ORG: A's claim, still in its own record, now names it.
         settle_checked(&mut project, &refs[0], Choice::Take(1));
         let doc = &project.documents[0];
-        let org = doc.entities.iter().find(|e| e.label == "ORG").expect("kept");
+        let org = doc
+            .entities
+            .iter()
+            .find(|e| e.label == "ORG")
+            .expect("kept");
         assert!(
             doc.claims
                 .iter()
@@ -614,7 +626,11 @@ mod tests {
         assert_eq!(refs.len(), 3);
         settle_checked(&mut project, &refs[0], Choice::Take(1));
         let doc = &project.documents[0];
-        let org = doc.entities.iter().find(|e| e.label == "ORG").expect("kept");
+        let org = doc
+            .entities
+            .iter()
+            .find(|e| e.label == "ORG")
+            .expect("kept");
         assert_eq!(doc.relations.len(), 2);
         assert!(doc.relations.iter().all(|r| r.from == org.id));
         assert_eq!(unsettled(&project), refs[1..].to_vec());

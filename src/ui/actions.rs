@@ -90,6 +90,20 @@ pub enum Action {
     /// Start a link at the selected annotation, or end it at the selected
     /// annotation (a relation of the schema's first type).
     Link,
+    /// Compare this project with another annotator's (dialog).
+    CompareWith,
+    /// Close the comparison.
+    CloseComparison,
+    /// Open or close the adjudication walk-through (while editing a kept
+    /// version: go on walking).
+    Adjudicate,
+    /// Settle the disagreement shown as chosen.
+    Settle(crate::review::adjudicate::Choice),
+    /// Keep a version of the disagreement shown (the one of the selected
+    /// annotation, else the first) and change it by hand.
+    SettleAndEdit,
+    /// Show the next (true) or previous unsettled disagreement.
+    NextDisagreement(bool),
     /// Close the window (asks when there are unsaved changes).
     Quit,
     /// Escape: clear selection, close overlays.

@@ -119,6 +119,11 @@ pub struct GlossApp {
     /// annotation. A new `Arc` whenever the matches change, so views can
     /// key caches on its pointer.
     pub pane_matches: Option<Arc<std::collections::HashSet<(String, String)>>>,
+    /// Another annotator's project loaded by File → Compare with…, with the
+    /// agreement figures.
+    pub compare: Option<super::compare::Comparison>,
+    /// The adjudication walk-through, while open.
+    pub adjudication: Option<super::adjudication::Adjudication>,
 }
 
 impl GlossApp {
@@ -211,6 +216,8 @@ impl GlossApp {
             after_save: None,
             session_serial: 0,
             pane_matches: None,
+            compare: None,
+            adjudication: None,
         };
         if let Some(message) = message {
             app.notify(message);
@@ -296,6 +303,7 @@ impl GlossApp {
         self.read_shortcuts(&ctx);
         super::menu_bar::show(self, ui);
         super::status_bar::show(self, ui);
+        super::adjudication::show(self, ui);
         super::document_list::show(self, ui);
         super::inspector::show_side_pane(self, ui);
         egui::CentralPanel::default().show(ui, |ui| {
@@ -304,6 +312,7 @@ impl GlossApp {
         });
         super::claim_editor::show(self, &ctx);
         super::schema_editor::show(self, &ctx);
+        super::compare::show(self, &ctx);
         super::help::show(self, &ctx);
         super::dialogs::show(self, &ctx);
         super::palette::show(self, &ctx);

@@ -59,6 +59,9 @@ pub enum Scope {
     Text,
     /// Like `Text`, but only in review mode, where the `Text` keys are off.
     Review,
+    /// Like `Text`, but only while the adjudication walk-through is open
+    /// (and not editing a kept version), where the `Text` keys are off.
+    Adjudicate,
     /// Read by egui itself (zoom); listed so that it shows and clashes count.
     Builtin,
 }
@@ -180,6 +183,14 @@ pub fn table(schema: &Schema) -> Vec<Command> {
         Global,
         Action::SaveAs,
         false,
+    );
+    add(
+        "Compare with…",
+        file,
+        vec![],
+        Global,
+        Action::CompareWith,
+        true,
     );
     add(
         "Quit",
@@ -363,6 +374,69 @@ pub fn table(schema: &Schema) -> Vec<Command> {
         false,
     );
     add(
+        "Adjudicate disagreements (on/off)",
+        document,
+        vec![key(cmd_shift, Key::J)],
+        Global,
+        Action::Adjudicate,
+        true,
+    );
+    {
+        use crate::review::adjudicate::Choice;
+        for (label, k, action) in [
+            (
+                "Take version A (adjudication)",
+                Key::A,
+                Action::Settle(Choice::Take(0)),
+            ),
+            (
+                "Take version B (adjudication)",
+                Key::B,
+                Action::Settle(Choice::Take(1)),
+            ),
+            (
+                "Keep both versions (adjudication)",
+                Key::O,
+                Action::Settle(Choice::Both),
+            ),
+            (
+                "Keep neither version (adjudication)",
+                Key::X,
+                Action::Settle(Choice::Neither),
+            ),
+            (
+                "Keep a version and edit it (adjudication)",
+                Key::E,
+                Action::SettleAndEdit,
+            ),
+        ] {
+            add(
+                label,
+                document,
+                vec![key(none, k)],
+                Scope::Adjudicate,
+                action,
+                false,
+            );
+        }
+    }
+    add(
+        "Next disagreement",
+        document,
+        vec![key(none, Key::J), key(none, Key::N)],
+        Scope::Adjudicate,
+        Action::NextDisagreement(true),
+        false,
+    );
+    add(
+        "Previous disagreement",
+        document,
+        vec![key(none, Key::K), key(none, Key::P)],
+        Scope::Adjudicate,
+        Action::NextDisagreement(false),
+        false,
+    );
+    add(
         "Next document",
         document,
         vec![key(none, Key::N), key(alt, Key::ArrowDown)],
@@ -499,7 +573,7 @@ mod tests {
     fn clashes(commands: &[Command]) -> Vec<(String, String)> {
         // Global and built-in keys work everywhere, so they clash with every
         // scope; text and review keys are never active together.
-        let modal = |s: Scope| matches!(s, Scope::Text | Scope::Review);
+        let modal = |s: Scope| matches!(s, Scope::Text | Scope::Review | Scope::Adjudicate);
         let overlaps = |a: Scope, b: Scope| !(modal(a) && modal(b)) || a == b;
         let mut found = Vec::new();
         for (i, a) in commands.iter().enumerate() {

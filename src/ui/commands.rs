@@ -123,6 +123,12 @@ impl GlossApp {
             Action::Help => self.show_help = !self.show_help,
             Action::Quit => self.guard_unsaved(AfterSave::Quit),
             Action::Link => self.link(),
+            Action::CompareWith => self.files.pick(PickKind::CompareProject, ""),
+            Action::CloseComparison => self.compare = None,
+            Action::Adjudicate => self.toggle_adjudication(),
+            Action::Settle(choice) => self.settle_shown(choice, false),
+            Action::SettleAndEdit => self.settle_and_edit(),
+            Action::NextDisagreement(forward) => self.step_disagreement(forward),
             Action::SetAnnotatorName => self.dialogs.ask_name(self.prefs.annotator.clone()),
             Action::ToggleReviewMode => {
                 self.review_mode = !self.review_mode;
@@ -180,6 +186,8 @@ impl GlossApp {
                     self.schema_editor = None;
                 } else if self.find.visible {
                     self.find.visible = false;
+                } else if self.adjudication.is_some() {
+                    self.adjudication = None;
                 } else {
                     self.selection = None;
                     self.selected = None;
@@ -430,6 +438,18 @@ impl GlossApp {
                     }
                 }
                 Err(e) => self.notify(format!("import: {e}")),
+            },
+            JobOutput::Compared(result) => match result {
+                Ok(mut comparison) => {
+                    comparison.origin = Some(origin);
+                    self.notify(format!(
+                        "compared with {}: {} in both",
+                        comparison.name,
+                        crate::model::plural(comparison.agreement.documents, "document")
+                    ));
+                    self.compare = Some(*comparison);
+                }
+                Err(e) => self.notify(format!("compare: {e}")),
             },
             JobOutput::Exported(result) => match result {
                 Ok((files, warnings)) => {
@@ -687,6 +707,7 @@ impl GlossApp {
             PickKind::ImportArticles => self.import_articles(&paths),
             PickKind::ImportDataset => self.dialogs.dataset_paths(paths),
             PickKind::ExportDataset => self.dialogs.dataset_paths(paths),
+            PickKind::CompareProject => self.start_comparison(first),
         }
     }
 
@@ -932,7 +953,9 @@ pub fn read_annotation_keys(app: &mut GlossApp, ctx: &egui::Context) {
             .into_iter()
             .filter(|c| {
                 c.scope
-                    == if app.review_mode {
+                    == if app.adjudication.as_ref().is_some_and(|a| !a.editing) {
+                        super::command_table::Scope::Adjudicate
+                    } else if app.review_mode {
                         super::command_table::Scope::Review
                     } else {
                         super::command_table::Scope::Text

@@ -297,6 +297,7 @@ fn path(app: &mut GlossApp, ctx: &egui::Context, kind: PickKind, mut text: Strin
             PickKind::ImportArticles => "Import articles (separate several paths with ;)",
             PickKind::ImportDataset => "Import dataset (files or a brat folder; separate with ;)",
             PickKind::ExportDataset => "Export to",
+            PickKind::CompareProject => "Compare with project",
         };
         ui.heading(what);
         let edit = ui.horizontal(|ui| {

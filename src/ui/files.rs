@@ -18,6 +18,8 @@ pub enum PickKind {
     ImportDataset,
     /// Choose where to write an export.
     ExportDataset,
+    /// Choose another annotator's project to compare with.
+    CompareProject,
 }
 
 /// The answer of a dialog: the paths chosen (empty on cancel) and whether
@@ -83,6 +85,12 @@ impl FilePicker for RfdPicker {
                         .set_title("Save project")
                         .set_file_name(&suggested_name)
                         .save_file()
+                        .into_iter()
+                        .collect(),
+                    PickKind::CompareProject => dialog
+                        .add_filter("Gloss project", &["ron"])
+                        .set_title("Compare with another annotator's project")
+                        .pick_file()
                         .into_iter()
                         .collect(),
                     PickKind::ImportArticles => dialog

@@ -28,6 +28,8 @@ pub enum JobOutput {
     DatasetImported(Result<crate::formats::Imported, String>),
     /// A dataset was written: number of files and warnings.
     Exported(Result<(usize, Vec<String>), String>),
+    /// Another annotator's project was read and compared with this one.
+    Compared(Result<Box<super::compare::Comparison>, String>),
 }
 
 /// The project state a job was started for: which session (a number that

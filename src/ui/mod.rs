@@ -3,12 +3,14 @@
 //! through the edit layer ([`crate::edit::Session`]).
 
 mod actions;
+mod adjudication;
 mod app;
 mod article_view;
 mod autosave;
 mod claim_editor;
 mod command_table;
 mod commands;
+pub mod compare;
 mod dataset_job;
 pub mod dialogs;
 mod document_list;

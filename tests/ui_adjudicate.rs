@@ -1,0 +1,210 @@
+//! Adjudication and comparison, driven like a reviewer would: merge two
+//! annotators' projects with `gloss::review::merge`, open the result, walk
+//! every disagreement to zero with keys and buttons, undo; and File →
+//! Compare with… another annotator's file (the dialog answered by a
+//! [`ScriptedPicker`]).
+
+mod common;
+
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use gloss::model::validate::validate;
+use gloss::model::{Document, Entity, Project};
+use gloss::ui::files::ScriptedPicker;
+use gloss::ui::{GlossApp, Startup};
+
+const TEXT: &str = "Kim Jong Un met Vladimir Putin in Vostochny on Wednesday.";
+
+/// One annotator's copy of the summit article.
+fn copy(annotator: &str, title: &str, entities: &[(&str, &str, usize, usize)]) -> Project {
+    let mut p = Project::new("Summit");
+    p.annotators = vec![annotator.to_owned()];
+    let mut d = Document::new("summit", title, TEXT);
+    for (id, label, start, end) in entities {
+        let text: String = TEXT.chars().skip(*start).take(end - start).collect();
+        let mut e = Entity::new(*id, *label, *start, *end, text);
+        e.annotator = Some(annotator.to_owned());
+        d.entities.push(e);
+    }
+    p.documents.push(d);
+    p
+}
+
+/// Ana and Ben agree on Kim; tag Vostochny GPE and LOC; only Ben tagged
+/// Putin; they titled the article differently.
+fn ana_and_ben() -> (Project, Project) {
+    let ana = copy(
+        "ana",
+        "Summit",
+        &[("e1", "PER", 0, 11), ("e2", "GPE", 34, 43)],
+    );
+    let ben = copy(
+        "ben",
+        "Putin meets Kim",
+        &[
+            ("e1", "PER", 0, 11),
+            ("e2", "LOC", 34, 43),
+            ("e3", "PER", 16, 30),
+        ],
+    );
+    (ana, ben)
+}
+
+fn app_on(project: Project, picker: ScriptedPicker, dir: &tempfile::TempDir) -> GlossApp {
+    GlossApp::new_in(
+        Startup::InMemory(Box::new(project), None),
+        Box::new(picker),
+        dir.path().join("data"),
+    )
+}
+
+fn labels(harness: &Harness<'static, GlossApp>) -> Vec<(String, usize)> {
+    harness.state().session.project().documents[0]
+        .entities
+        .iter()
+        .map(|e| (e.label.clone(), e.start))
+        .collect()
+}
+
+fn press(harness: &mut Harness<'static, GlossApp>, key: Key) {
+    harness.key_press(key);
+    harness.run();
+}
+
+#[test]
+fn walks_every_disagreement_to_zero_and_undo_brings_one_back() {
+    let (ana, ben) = ana_and_ben();
+    let (merged, report) = gloss::review::merge::merge(&ana, &ben);
+    assert_eq!(report.remaining, 3, "title, Putin, Vostochny");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = common::harness(app_on(merged, ScriptedPicker::new(vec![]), &dir));
+
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::J);
+    harness.run();
+    harness.get_by_label("3 left");
+    // The title comes first.
+    harness.get_by_label("“Summit”");
+    harness.get_by_label("“Putin meets Kim”");
+    press(&mut harness, Key::B);
+    assert_eq!(
+        harness.state().session.project().documents[0].title,
+        "Putin meets Kim"
+    );
+    harness.get_by_label("2 left");
+
+    // Putin, only Ben's: the view jumped to it; who made which shows.
+    assert_eq!(harness.state().selection, Some((16, 30)));
+    harness.get_by_label("A — ana");
+    harness.get_by_label("B — ben");
+    harness.get_by_label("(nothing here)");
+    harness.get_by_label("PER “Vladimir Putin”");
+    harness.get_by_label("Neither").click();
+    harness.run();
+    harness.get_by_label("1 left");
+
+    // Vostochny: Ana's GPE.
+    assert_eq!(harness.state().selection, Some((34, 43)));
+    press(&mut harness, Key::A);
+    harness.get_by_label("0 left");
+    harness.get_by_label("No disagreements left ✔");
+    let project = harness.state().session.project().clone();
+    assert_eq!(project.conflict_count(), 0);
+    assert!(validate(&project).is_empty(), "{:?}", validate(&project));
+    assert_eq!(
+        labels(&harness),
+        [("PER".to_owned(), 0), ("GPE".to_owned(), 34)]
+    );
+
+    // One undo: the Vostochny disagreement is back, both versions live.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(harness.state().session.project().conflict_count(), 1);
+    harness.get_by_label("1 left");
+    assert_eq!(
+        labels(&harness),
+        [
+            ("PER".to_owned(), 0),
+            ("GPE".to_owned(), 34),
+            ("LOC".to_owned(), 34)
+        ]
+    );
+}
+
+#[test]
+fn edit_keeps_a_version_and_hands_the_keys_back_for_changing_it() {
+    let (ana, ben) = ana_and_ben();
+    let (merged, _) = gloss::review::merge::merge(&ana, &ben);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = common::harness(app_on(merged, ScriptedPicker::new(vec![]), &dir));
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::J);
+    harness.run();
+    // J twice: past the title and Putin, to Vostochny.
+    press(&mut harness, Key::J);
+    press(&mut harness, Key::J);
+    assert_eq!(harness.state().selection, Some((34, 43)));
+    // E keeps A's GPE, selects it, and the digits retype it: ORG is 2.
+    press(&mut harness, Key::E);
+    assert!(
+        harness
+            .state()
+            .adjudication
+            .as_ref()
+            .is_some_and(|a| a.editing)
+    );
+    press(&mut harness, Key::Num2);
+    let doc = &harness.state().session.project().documents[0];
+    let vostochny: Vec<&str> = doc
+        .entities
+        .iter()
+        .filter(|e| e.start == 34)
+        .map(|e| e.label.as_str())
+        .collect();
+    assert_eq!(vostochny, ["ORG"]);
+    // Back to the walk-through: the keys settle again.
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::J);
+    harness.run();
+    assert!(
+        harness
+            .state()
+            .adjudication
+            .as_ref()
+            .is_some_and(|a| !a.editing)
+    );
+    harness.get_by_label("2 left");
+}
+
+#[test]
+fn compare_with_shows_the_figures_and_both_versions() {
+    let (ana, ben) = ana_and_ben();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ben_path = dir.path().join("ben.gloss.ron");
+    gloss::store::save(&ben, &ben_path).expect("saved");
+    let picker = ScriptedPicker::new(vec![vec![ben_path.clone()]]);
+    let mut harness = common::harness(app_on(ana.clone(), picker, &dir));
+    harness.get_by_label("File").click();
+    harness.run();
+    harness.get_by_label("Compare with…").click();
+    harness.run();
+    let started = std::time::Instant::now();
+    while harness.state().compare.is_none() && started.elapsed().as_secs() < 20 {
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    harness.run();
+    let comparison = harness.state().compare.clone().expect("compared");
+    let expected = gloss::review::agree::agree(&ana, &ben, &Default::default()).expect("figures");
+    assert_eq!(comparison.agreement, expected);
+    // Exact: Kim only, of 2 (A) and 3 (B): P 1/3, R 1/2, F1 2/5.
+    harness.get_by_label("Comparison with ben.gloss.ron");
+    assert!(harness.query_all_by_label("0.400").count() >= 1);
+    harness.get_by_label("0.333");
+    // This document, side by side: Kim agrees, Putin and Vostochny differ.
+    harness.get_by_label("“Vladimir Putin”");
+    assert_eq!(harness.query_all_by_label("✖ differs").count(), 2);
+    assert_eq!(harness.query_all_by_label("✔").count(), 1);
+    // A row jumps the article view to its text.
+    harness.get_by_label("“Vostochny”").click();
+    harness.run();
+    assert_eq!(harness.state().selection, Some((34, 43)));
+}

@@ -94,6 +94,8 @@ pub enum Action {
     CompareWith,
     /// Close the comparison.
     CloseComparison,
+    /// Work the comparison's figures out again for the project as it is.
+    Recompare,
     /// Open or close the adjudication walk-through (while editing a kept
     /// version: go on walking).
     Adjudicate,

@@ -7,7 +7,7 @@
 use egui::{Color32, RichText};
 
 use super::actions::Action;
-use super::app::{AnnotationKind, AnnotationRef, GlossApp};
+use super::app::GlossApp;
 use crate::model::{Conflict, ConflictAbout, ConflictKind, ConflictVersion, Document, Project};
 use crate::review::adjudicate::{self, Choice, ConflictRef};
 
@@ -99,64 +99,11 @@ impl GlossApp {
     }
 
     /// The record shown, brought up to date with the project.
-    fn shown_conflict(&mut self) -> Option<ConflictRef> {
+    pub(crate) fn shown_conflict(&mut self) -> Option<ConflictRef> {
         let version = self.project_version();
         let a = self.adjudication.as_mut()?;
         a.resolve(self.session.project(), version);
         a.at.clone()
-    }
-
-    /// Settles the record shown as `choice`: one undoable edit.
-    pub(crate) fn settle_shown(&mut self, choice: Choice, then_edit: bool) {
-        let Some(at) = self.shown_conflict() else {
-            self.notify("nothing left to settle");
-            return;
-        };
-        let kept = adjudicate::find(self.session.project(), &at)
-            .map(|c| adjudicate::kept(c, choice))
-            .unwrap_or_default();
-        let edit = match adjudicate::settle(self.session.project(), &at, choice) {
-            Ok(edit) => edit,
-            Err(e) => {
-                self.notify(format!("not done: {e}"));
-                return;
-            }
-        };
-        // The reviewer decides between versions; who made them stays.
-        if !self.apply_as_is(edit) {
-            return;
-        }
-        let left = self.session.project().conflict_count();
-        if then_edit && let Some(id) = kept.first() {
-            let kind = self.document().and_then(|d| {
-                if d.entity(id).is_some() {
-                    Some(AnnotationKind::Entity)
-                } else if d.claim(id).is_some() {
-                    Some(AnnotationKind::Claim)
-                } else if d.relation(id).is_some() {
-                    Some(AnnotationKind::Relation)
-                } else {
-                    None
-                }
-            });
-            if let Some(kind) = kind {
-                self.act(Action::SelectAnnotation(AnnotationRef {
-                    kind,
-                    id: id.clone(),
-                }));
-                if kind == AnnotationKind::Claim {
-                    self.act(Action::EditClaim);
-                }
-            }
-            if let Some(a) = &mut self.adjudication {
-                a.editing = true;
-            }
-            self.notify(format!(
-                "kept it: change it as usual, then Ctrl+Shift+J to go on ({left} left)"
-            ));
-        } else {
-            self.notify(format!("settled ({left} left; Ctrl+Z undoes)"));
-        }
     }
 
     /// E: keep the version of the selected annotation (else A's) and edit it.

@@ -3,6 +3,7 @@
 //! see it.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use egui::{Key, Modifiers};
 
@@ -125,6 +126,7 @@ impl GlossApp {
             Action::Link => self.link(),
             Action::CompareWith => self.files.pick(PickKind::CompareProject, ""),
             Action::CloseComparison => self.compare = None,
+            Action::Recompare => self.recompare(),
             Action::Adjudicate => self.toggle_adjudication(),
             Action::Settle(choice) => self.settle_shown(choice, false),
             Action::SettleAndEdit => self.settle_and_edit(),
@@ -1038,4 +1040,98 @@ fn extend_selection(app: &mut GlossApp, forward: bool, by_word: bool) {
     };
     app.selection = Some((anchor, head));
     app.selected = None;
+}
+
+/// Comparison and adjudication: the handlers that start jobs and apply
+/// edits (the panels, `compare.rs` and `adjudication.rs`, push actions).
+impl GlossApp {
+    /// Loads `path` and works out the figures in the background.
+    pub(crate) fn start_comparison(&mut self, path: PathBuf) {
+        let project = self.session.project().clone();
+        let origin = self.job_origin();
+        let name = super::compare::file_name(&path);
+        self.jobs
+            .spawn(format!("comparing with {name}"), 0, origin, move |_| {
+                let result = crate::store::load(&path)
+                    .map_err(|e| e.lines().join("; "))
+                    .map(|other| super::compare::compare(&project, Arc::new(other), path));
+                JobOutput::Compared(result.map(Box::new))
+            });
+    }
+
+    /// Works the figures out again for the project as it is now.
+    pub(crate) fn recompare(&mut self) {
+        let Some(comparison) = &self.compare else {
+            return;
+        };
+        let project = self.session.project().clone();
+        let other = Arc::clone(&comparison.other);
+        let path = comparison.path.clone();
+        let origin = self.job_origin();
+        self.jobs.spawn(
+            format!("comparing with {}", comparison.name),
+            0,
+            origin,
+            move |_| {
+                JobOutput::Compared(Ok(Box::new(super::compare::compare(&project, other, path))))
+            },
+        );
+    }
+
+    /// Settles the record shown as `choice`: one undoable edit.
+    pub(crate) fn settle_shown(
+        &mut self,
+        choice: crate::review::adjudicate::Choice,
+        then_edit: bool,
+    ) {
+        let Some(at) = self.shown_conflict() else {
+            self.notify("nothing left to settle");
+            return;
+        };
+        let kept = crate::review::adjudicate::find(self.session.project(), &at)
+            .map(|c| crate::review::adjudicate::kept(c, choice))
+            .unwrap_or_default();
+        let edit = match crate::review::adjudicate::settle(self.session.project(), &at, choice) {
+            Ok(edit) => edit,
+            Err(e) => {
+                self.notify(format!("not done: {e}"));
+                return;
+            }
+        };
+        // The reviewer decides between versions; who made them stays.
+        if !self.apply_as_is(edit) {
+            return;
+        }
+        let left = self.session.project().conflict_count();
+        if then_edit && let Some(id) = kept.first() {
+            let kind = self.document().and_then(|d| {
+                if d.entity(id).is_some() {
+                    Some(AnnotationKind::Entity)
+                } else if d.claim(id).is_some() {
+                    Some(AnnotationKind::Claim)
+                } else if d.relation(id).is_some() {
+                    Some(AnnotationKind::Relation)
+                } else {
+                    None
+                }
+            });
+            if let Some(kind) = kind {
+                self.act(Action::SelectAnnotation(AnnotationRef {
+                    kind,
+                    id: id.clone(),
+                }));
+                if kind == AnnotationKind::Claim {
+                    self.act(Action::EditClaim);
+                }
+            }
+            if let Some(a) = &mut self.adjudication {
+                a.editing = true;
+            }
+            self.notify(format!(
+                "kept it: change it as usual, then Ctrl+Shift+J to go on ({left} left)"
+            ));
+        } else {
+            self.notify(format!("settled ({left} left; Ctrl+Z undoes)"));
+        }
+    }
 }

@@ -11,7 +11,7 @@ use egui::RichText;
 use super::actions::Action;
 use super::adjudication::{shorten, side_color};
 use super::app::GlossApp;
-use super::jobs::{JobOutput, Origin};
+use super::jobs::Origin;
 use crate::model::{Document, Project};
 use crate::review::agree::{AgreeOptions, Agreement, Figures, SpanCounts};
 
@@ -30,39 +30,6 @@ pub struct Comparison {
     pub origin: Option<Origin>,
 }
 
-impl GlossApp {
-    /// Loads `path` and works out the figures in the background.
-    pub(crate) fn start_comparison(&mut self, path: PathBuf) {
-        let project = self.session.project().clone();
-        let origin = self.job_origin();
-        let name = file_name(&path);
-        self.jobs
-            .spawn(format!("comparing with {name}"), 0, origin, move |_| {
-                let result = crate::store::load(&path)
-                    .map_err(|e| e.lines().join("; "))
-                    .map(|other| compare(&project, Arc::new(other), path));
-                JobOutput::Compared(result.map(Box::new))
-            });
-    }
-
-    /// Works the figures out again for the project as it is now.
-    pub(crate) fn recompare(&mut self) {
-        let Some(comparison) = &self.compare else {
-            return;
-        };
-        let project = self.session.project().clone();
-        let other = Arc::clone(&comparison.other);
-        let path = comparison.path.clone();
-        let origin = self.job_origin();
-        self.jobs.spawn(
-            format!("comparing with {}", comparison.name),
-            0,
-            origin,
-            move |_| JobOutput::Compared(Ok(Box::new(compare(&project, other, path)))),
-        );
-    }
-}
-
 /// The comparison of `a` (this project) with `other`.
 pub fn compare(a: &Project, other: Arc<Project>, path: PathBuf) -> Comparison {
     // No documents are selected, so agree cannot fail.
@@ -77,7 +44,7 @@ pub fn compare(a: &Project, other: Arc<Project>, path: PathBuf) -> Comparison {
     }
 }
 
-fn file_name(path: &std::path::Path) -> String {
+pub(crate) fn file_name(path: &std::path::Path) -> String {
     path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
@@ -271,7 +238,7 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
         actions.push(Action::CloseComparison);
     }
     if recompute {
-        app.recompare();
+        actions.push(Action::Recompare);
     }
     for action in actions {
         app.act(action);

@@ -17,6 +17,7 @@ use gloss::review::agree::{AgreeOptions, agree};
 fn perturbed(project: &Project) -> Project {
     let mut other = project.clone();
     for doc in &mut other.documents {
+        let doc = std::sync::Arc::make_mut(doc);
         let entities = std::mem::take(&mut doc.entities);
         for (n, mut e) in entities.into_iter().enumerate() {
             match n % 10 {

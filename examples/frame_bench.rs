@@ -136,7 +136,7 @@ fn article_project(one_line: bool) -> Project {
     doc.entities = entities;
     doc.claims = claims;
     let mut project = sample.clone();
-    project.documents = vec![doc];
+    project.documents = vec![doc.into()];
     project
 }
 

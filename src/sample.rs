@@ -198,7 +198,7 @@ pub fn build_sample(article: &str) -> Project {
             to: r,
         });
     }
-    project.documents.push(doc);
+    project.documents.push(doc.into());
     project
 }
 
@@ -271,7 +271,7 @@ pub fn large_project(documents: usize, characters: usize) -> Project {
             };
             doc.relations.push(relation);
         }
-        project.documents.push(doc);
+        project.documents.push(doc.into());
     }
     project
 }

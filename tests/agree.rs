@@ -46,7 +46,7 @@ fn entity(doc: &mut Document, label: &str, quote: &str, nth: usize) {
 
 fn project(name: &str, documents: Vec<Document>) -> Project {
     let mut p = Project::new(name);
-    p.documents = documents;
+    p.documents = documents.into_iter().map(std::sync::Arc::new).collect();
     p
 }
 
@@ -302,15 +302,15 @@ fn documents_are_matched_by_content_hash_not_id_or_title() {
     let (ca, cb) = claim_fixture();
     let only_a = Document::new("only-a", "Only in A", "Text that B never saw.");
     let only_b = Document::new("d1", "Summit", "Text that A never saw, with A's id.");
-    let mut a_docs = a.documents.clone();
-    a_docs.extend(ca.documents.clone());
+    let mut a_docs: Vec<Document> = a.documents.iter().map(|d| Document::clone(d)).collect();
+    a_docs.extend(ca.documents.iter().map(|d| Document::clone(d)));
     a_docs.push(only_a);
     // B: other ids and titles, another order, and a document with A's first
     // id but another text.
-    let mut b1 = b.documents[0].clone();
+    let mut b1 = Document::clone(&b.documents[0]);
     b1.id = "zeta".into();
     b1.title = "Another title".into();
-    let mut b2 = cb.documents[0].clone();
+    let mut b2 = Document::clone(&cb.documents[0]);
     b2.id = "alpha".into();
     b2.title = "Summit".into();
     let b_docs = vec![only_b, b2, b1];
@@ -587,7 +587,7 @@ fn gloss_agree_prints_one_json_object_and_a_table() {
     a.documents.extend(ca.documents);
     let mut b = b;
     b.documents.extend(cb.documents);
-    b.documents[0].id = "renamed".into();
+    std::sync::Arc::make_mut(&mut b.documents[0]).id = "renamed".into();
     let (pa, pb) = (
         dir.path().join("a.gloss.ron"),
         dir.path().join("b.gloss.ron"),

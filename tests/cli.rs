@@ -510,7 +510,7 @@ fn offsets_with_emoji_and_arabic_slice_like_python() {
             *needle,
         ));
     }
-    project.documents.push(doc);
+    project.documents.push(doc.into());
     let path = dir.path().join("offsets.ron");
     gloss::store::save(&project, &path).unwrap();
     let docs = export_jsonl(&path);
@@ -546,7 +546,7 @@ fn project_with_statuses(dir: &Path) -> std::path::PathBuf {
         let mut doc = Document::new(id, id, text);
         doc.status = status;
         doc.entities.push(Entity::new("e1", "PER", 0, 3, "Kim"));
-        project.documents.push(doc);
+        project.documents.push(doc.into());
     }
     assert!(gloss::model::validate::validate(&project).is_empty());
     let path = dir.join("statuses.ron");
@@ -653,11 +653,14 @@ fn jsonl_export_then_import_through_the_cli_is_lossless() {
     let dir = temp_dir();
     let mut project = gloss::sample::sample_project().unwrap();
     // Exercise the fields that are not in the sample.
-    project.documents[0].entities[0].review = gloss::model::Review::Accepted;
-    project.documents[0].claims[0].review = gloss::model::Review::Rejected;
-    project.documents[0].claims[0].verdict = Some(gloss::model::Verdict::Refutes);
-    project.documents[0].claims[0].rating = Some("False".into());
-    project.documents[0].claims[0]
+    std::sync::Arc::make_mut(&mut project.documents[0]).entities[0].review =
+        gloss::model::Review::Accepted;
+    std::sync::Arc::make_mut(&mut project.documents[0]).claims[0].review =
+        gloss::model::Review::Rejected;
+    std::sync::Arc::make_mut(&mut project.documents[0]).claims[0].verdict =
+        Some(gloss::model::Verdict::Refutes);
+    std::sync::Arc::make_mut(&mut project.documents[0]).claims[0].rating = Some("False".into());
+    std::sync::Arc::make_mut(&mut project.documents[0]).claims[0]
         .evidence
         .push(gloss::model::Evidence::Url("https://example.org".into()));
     project.canonical_entities[0].note = Some("Q56226".into());
@@ -873,7 +876,7 @@ fn rejected_annotations_are_left_out_of_exports_unless_asked_for() {
     let mut rejected = Entity::new("e2", "PER", 8, 13, "Putin");
     rejected.review = Review::Rejected;
     doc.entities.push(rejected);
-    project.documents.push(doc);
+    project.documents.push(doc.into());
     let path = dir.path().join("p.ron");
     gloss::store::save(&project, &path).unwrap();
     let export = |extra: &[&str]| {

@@ -30,7 +30,7 @@ fn base_project(texts: Vec<String>) -> Project {
     for (n, text) in texts.into_iter().enumerate() {
         project
             .documents
-            .push(Document::new(format!("d{n}"), format!("Doc {n}"), text));
+            .push(Document::new(format!("d{n}"), format!("Doc {n}"), text).into());
     }
     project
 }

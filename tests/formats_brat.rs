@@ -226,7 +226,7 @@ fn claims_round_trip_through_brat() {
         to: "T7".into(),
     });
     let mut project = Project::new("claims");
-    project.documents.push(doc);
+    project.documents.push(doc.into());
 
     let exported = formats::export(&project, Format::Brat, &ExportOptions::default()).unwrap();
     let ann = String::from_utf8(files(&exported)["kim.ann"].clone()).unwrap();
@@ -345,7 +345,7 @@ fn a_claimant_whose_entity_is_left_out_is_not_linked() {
     let mut claim = Claim::new("c1", 10, 18, "it rains");
     claim.claimant = Some(Claimant::Entity("e1".into()));
     doc.claims.push(claim);
-    project.documents.push(doc);
+    project.documents.push(doc.into());
     let exported = formats::export(&project, Format::Brat, &ExportOptions::default()).unwrap();
     let files = files(&exported);
     let ann = String::from_utf8(files["d1.ann"].clone()).unwrap();

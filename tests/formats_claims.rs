@@ -66,7 +66,7 @@ fn project() -> Project {
         label: "PER".into(),
         note: None,
     });
-    project.documents.push(doc);
+    project.documents.push(doc.into());
     assert_eq!(gloss::model::validate::validate(&project), []);
     project
 }

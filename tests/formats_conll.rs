@@ -14,7 +14,7 @@ fn parse_bio(conll: &str) -> Vec<Vec<(String, Vec<String>)>> {
     let mut open = false;
     for line in conll.lines() {
         if line.starts_with("-DOCSTART-") {
-            documents.push(Vec::new());
+            documents.push(Vec::new().into());
             open = false;
             continue;
         }
@@ -100,7 +100,7 @@ fn nested() -> Project {
     doc.entities
         .push(Entity::new("e4", "LOC", 20, 29, "in London"));
     let mut project = Project::new("nested");
-    project.documents.push(doc);
+    project.documents.push(doc.into());
     project
 }
 
@@ -146,7 +146,7 @@ fn entity_boundaries_inside_words_split_tokens() {
     doc.entities
         .push(Entity::new("e3", "MISC", 28, 39, "s.\nSecond l"));
     let mut project = Project::new("p");
-    project.documents.push(doc);
+    project.documents.push(doc.into());
     let exported = formats::export(&project, Format::Conll, &ExportOptions::default()).unwrap();
     let conll = String::from_utf8(exported.files[0].1.clone()).unwrap();
     assert_eq!(

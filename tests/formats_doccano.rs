@@ -107,7 +107,7 @@ fn claims_are_counted_and_bad_lines_name_the_line() {
     doc.entities.push(Entity::new("e1", "PER", 0, 3, "Kim"));
     doc.claims.push(Claim::new("c1", 9, 17, "it works"));
     let mut project = Project::new("p");
-    project.documents.push(doc);
+    project.documents.push(doc.into());
     let exported = formats::export(&project, Format::Doccano, &ExportOptions::default()).unwrap();
     assert_eq!(
         std::str::from_utf8(&exported.files[0].1).unwrap(),

@@ -38,7 +38,7 @@ fn project() -> Project {
     let start = TEXT[..byte].chars().count();
     doc.claims.push(Claim::new("c1", start, start + 2, "إن"));
     let mut project = Project::new("emoji");
-    project.documents.push(doc);
+    project.documents.push(doc.into());
     project
 }
 

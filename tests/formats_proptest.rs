@@ -264,7 +264,9 @@ fn project_strategy() -> impl Strategy<Value = Project> {
     prop::collection::vec(doc, 1..4).prop_map(|docs: Vec<DocParts>| {
         let mut project = Project::new("random");
         for (i, (pieces, spans, dice)) in docs.iter().enumerate() {
-            project.documents.push(document(i + 1, pieces, spans, dice));
+            project
+                .documents
+                .push(document(i + 1, pieces, spans, dice).into());
         }
         // Only canonical entities something links to: JSONL carries them on
         // their mentions.

@@ -53,7 +53,7 @@ fn base() -> Project {
         from: "e1".into(),
         to: "e2".into(),
     });
-    project.documents.push(doc);
+    project.documents.push(doc.into());
     assert_valid(&project);
     project
 }
@@ -68,7 +68,7 @@ fn doc(project: &Project) -> &Document {
 }
 
 fn doc_mut(project: &mut Project) -> &mut Document {
-    &mut project.documents[0]
+    std::sync::Arc::make_mut(&mut project.documents[0])
 }
 
 fn labels(project: &Project) -> Vec<(String, String)> {
@@ -226,7 +226,7 @@ fn a_document_added_on_one_side_is_kept() {
     let mut theirs = base.clone();
     let mut added = Document::new("second", "Second", "Putin thanked Kim.");
     added.entities.push(Entity::new("e1", "PER", 0, 5, "Putin"));
-    theirs.documents.push(added);
+    theirs.documents.push(added.into());
     let (merged, report) = merge3(&base, &ours, &theirs);
     assert_valid(&merged);
     assert!(report.is_clean(), "{report:?}");

@@ -88,7 +88,7 @@ fn discarding_the_recovered_work_removes_the_journal() {
     let data = dir.path().join("data");
     let mut project = gloss::sample::sample_project().unwrap();
     let recovery = gloss::store::recovery::recovery_path(None, &data);
-    project.documents[0].status = Status::Reviewed;
+    std::sync::Arc::make_mut(&mut project.documents[0]).status = Status::Reviewed;
     gloss::store::recovery::write(&recovery, &project).unwrap();
     let app = GlossApp::new_in(Startup::Sample, Box::new(ScriptedPicker::default()), data);
     let mut h = harness(app);

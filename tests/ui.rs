@@ -275,10 +275,12 @@ fn selecting_kim_jong_un_and_pressing_1_tags_a_person() {
 fn pressing_1_on_an_untagged_project_tags_exactly_the_selection() {
     let mut project = gloss::sample::sample_project().expect("the sample loads");
     let (start, end) = find(&project.documents[0].text, "Kim Jong Un", 0);
-    project.documents[0]
+    std::sync::Arc::make_mut(&mut project.documents[0])
         .entities
         .retain(|e| !(e.start == start && e.end == end));
-    project.documents[0].relations.clear();
+    std::sync::Arc::make_mut(&mut project.documents[0])
+        .relations
+        .clear();
     let mut s = Session::start(Startup::InMemory(Box::new(project), None), vec![]);
     let before = s.doc().entities.len();
     s.select(start, end);
@@ -747,11 +749,9 @@ fn without_a_file_dialog_the_user_types_the_path() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let project_path = dir.path().join("typed.gloss.ron");
     let mut other = Project::new("Typed path project");
-    other.documents.push(Document::new(
-        "d1",
-        "Only document",
-        "Only document\n\nSome text.",
-    ));
+    other
+        .documents
+        .push(Document::new("d1", "Only document", "Only document\n\nSome text.").into());
     gloss::store::save(&other, &project_path).expect("saved");
     let mut picker = ScriptedPicker::new(vec![]);
     picker.no_dialog = true;
@@ -950,7 +950,9 @@ fn a_project_that_finishes_loading_after_new_edits_asks_first() {
 fn case_insensitive_find_maps_offsets_exactly() {
     let mut project = Project::new("find");
     let text = "İstanbul and ISTANBUL; Straße 😀 STRASSE straße";
-    project.documents.push(Document::new("d1", "find", text));
+    project
+        .documents
+        .push(Document::new("d1", "find", text).into());
     let hits = gloss::ui::find::find_all(&project, "straße", false);
     let found: Vec<String> = hits
         .iter()
@@ -972,10 +974,10 @@ fn undo_across_documents_shows_where_it_happened() {
     let mut project = Project::new("two documents");
     project
         .documents
-        .push(Document::new("a", "First", "First\n\nAlice met Bob."));
+        .push(Document::new("a", "First", "First\n\nAlice met Bob.").into());
     project
         .documents
-        .push(Document::new("b", "Second", "Second\n\nCarol met Dan."));
+        .push(Document::new("b", "Second", "Second\n\nCarol met Dan.").into());
     let mut s = Session::start(Startup::InMemory(Box::new(project), None), vec![]);
     let (start, end) = find(&s.doc().text, "Alice", 0);
     s.select(start, end);
@@ -1038,11 +1040,9 @@ fn double_clicking_selects_a_word() {
 #[test]
 fn the_claims_pane_follows_a_newly_opened_project() {
     let mut empty = Project::new("no claims");
-    empty.documents.push(Document::new(
-        "d",
-        "Plain",
-        "Plain\n\nNothing claimed here.",
-    ));
+    empty
+        .documents
+        .push(Document::new("d", "Plain", "Plain\n\nNothing claimed here.").into());
     let mut s = Session::start(Startup::InMemory(Box::new(empty), None), vec![]);
     s.click("Claims");
     s.harness

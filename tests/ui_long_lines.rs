@@ -29,7 +29,7 @@ fn one_line_project() -> Project {
     doc.entities
         .push(Entity::new("e1", "PER", start, end, "Putin".to_owned()));
     let mut project = Project::new("long lines");
-    project.documents.push(doc);
+    project.documents.push(doc.into());
     project
 }
 

@@ -147,10 +147,10 @@ fn undo_and_redo_show_and_select_what_changed_in_another_document() {
     let first_text = format!("{filler}Vladimir Putin arrived late.");
     project
         .documents
-        .push(Document::new("d1", "First", first_text.as_str()));
+        .push(Document::new("d1", "First", first_text.as_str()).into());
     project
         .documents
-        .push(Document::new("d2", "Second", "A short second article."));
+        .push(Document::new("d2", "Second", "A short second article.").into());
     let mut harness = common::harness(app_on(project, &dir));
     let start = first_text.chars().count() - "Vladimir Putin arrived late.".chars().count();
     let end = start + "Vladimir Putin".chars().count();
@@ -513,12 +513,10 @@ fn evidence_can_be_picked_from_another_document() {
     first
         .claims
         .push(Claim::new("c1", 11, 29, "Russia bought arms"));
-    project.documents.push(first);
-    project.documents.push(Document::new(
-        "d2",
-        "Evidence",
-        "Satellite images show the shipment.",
-    ));
+    project.documents.push(first.into());
+    project
+        .documents
+        .push(Document::new("d2", "Evidence", "Satellite images show the shipment.").into());
     let mut harness = common::harness(app_on(project, &dir));
     harness.state_mut().selected = Some(AnnotationRef {
         kind: AnnotationKind::Claim,

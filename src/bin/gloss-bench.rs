@@ -19,7 +19,11 @@
 //! - `validate`: the checks alone, on a loaded project;
 //! - `json`: `serde_json::from_slice::<Project>` of the JSON copy;
 //! - `save`: `gloss::store::save` of a loaded project (atomic, fsync);
-//! - `export_jsonl`: `gloss::formats::export` to JSONL, written to a file.
+//! - `export_jsonl`: `gloss::formats::export` to JSONL, written to a file;
+//! - `snapshot`: cloning a loaded project, what the app does to save or
+//!   journal it off the UI thread;
+//! - `find`: `gloss::review::find::find_all` of a word across a loaded
+//!   project, ignoring case (one keystroke in the find bar).
 //!
 //! Peak memory of `save` and `export_jsonl` includes loading the project, as
 //! in the `gloss fmt` and `gloss export` commands.
@@ -39,6 +43,8 @@ const OPS: &[&str] = &[
     "json",
     "save",
     "export_jsonl",
+    "snapshot",
+    "find",
 ];
 
 fn main() -> ExitCode {
@@ -308,6 +314,22 @@ fn run_op(op: &str, file: &Path) -> Result<f64, String> {
             }
             let ms = ms_since(start);
             let _ = std::fs::remove_file(&out);
+            Ok(ms)
+        }
+        "snapshot" => {
+            let project = load()?;
+            let start = Instant::now();
+            let copy = project.clone();
+            let ms = ms_since(start);
+            keep(&copy);
+            Ok(ms)
+        }
+        "find" => {
+            let project = load()?;
+            let start = Instant::now();
+            let hits = gloss::review::find::find_all(&project, "moscow", false);
+            let ms = ms_since(start);
+            std::hint::black_box(hits.len());
             Ok(ms)
         }
         other => Err(format!("unknown measurement {other:?}")),

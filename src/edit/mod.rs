@@ -238,6 +238,8 @@ fn doc_mut<'p>(project: &'p mut Project, id: &str) -> Result<&'p mut Document, E
         .documents
         .iter_mut()
         .find(|d| d.id == id)
+        // Copies the document only while a snapshot (a save in flight) shares it.
+        .map(std::sync::Arc::make_mut)
         .ok_or_else(|| EditError::NoDocument(id.to_owned()))
 }
 
@@ -477,7 +479,9 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
                 return Err(EditError::BadIndex(index));
             }
             let id = document.id.clone();
-            project.documents.insert(index, *document);
+            project
+                .documents
+                .insert(index, std::sync::Arc::new(*document));
             Edit::RemoveDocument { id }
         }
         Edit::RemoveDocument { id } => {
@@ -495,7 +499,9 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             let index = project
                 .document_index(&id)
                 .ok_or_else(|| EditError::NoDocument(id.clone()))?;
-            let document = Box::new(project.documents.remove(index));
+            let document = Box::new(std::sync::Arc::unwrap_or_clone(
+                project.documents.remove(index),
+            ));
             Edit::InsertDocument { index, document }
         }
         Edit::InsertEntityType { index, entity_type } => {
@@ -567,7 +573,14 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             }
             let old = std::mem::replace(&mut project.schema.entity_types[index], entity_type);
             if new_key != key {
-                for d in &mut project.documents {
+                // Only documents that use the key are written (and copied
+                // while a snapshot shares them).
+                for d in project
+                    .documents
+                    .iter_mut()
+                    .filter(|d| d.entities.iter().any(|e| e.label == key))
+                {
+                    let d = std::sync::Arc::make_mut(d);
                     for e in d.entities.iter_mut().filter(|e| e.label == key) {
                         e.label.clone_from(&new_key);
                     }

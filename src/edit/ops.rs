@@ -511,7 +511,7 @@ mod tests {
         doc.entities.push(Entity::new("e2", "PER", 8, 13, "Putin"));
         let schema = project.schema.clone();
         let edit = new_relation(&doc, &schema, "e1", "e2", None).expect("a relation");
-        project.documents.push(doc.clone());
+        project.documents.push(doc.clone().into());
         crate::edit::apply(&mut project, edit).expect("applies");
         let relation = &project.documents[0].relations[0];
         assert_eq!((relation.from.as_str(), relation.to.as_str()), ("e1", "e2"));
@@ -548,7 +548,7 @@ mod tests {
             vec![(0, 3), (18, 21), (30, 33)]
         );
         let mut project = Project::new("p");
-        project.documents.push(doc);
+        project.documents.push(doc.into());
         crate::edit::apply(&mut project, edit.expect("an edit")).expect("applies");
         let starts: Vec<usize> = project.documents[0]
             .entities
@@ -666,7 +666,7 @@ mod tests {
             "Kim expects talks".into(),
         );
         assert_eq!(claim.attribution, Attribution::IndirectQuote);
-        project.documents.push(doc);
+        project.documents.push(doc.into());
     }
 
     /// "Kirby said Russia bought arms." with Kirby (e1, PER) claiming c1

@@ -281,7 +281,7 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
                     format!("{} {wanted} → {id}", path.display()),
                 );
             }
-            project.documents.push(builder.finish(id, path));
+            project.documents.push(builder.finish(id, path).into());
         };
         for (n, line) in content.lines().enumerate() {
             let line = line.trim_end_matches('\r');

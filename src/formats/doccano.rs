@@ -174,7 +174,7 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
                     to,
                 });
             }
-            project.documents.push(doc);
+            project.documents.push(doc.into());
         }
     }
     super::complete_schema(&mut project);

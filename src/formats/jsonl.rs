@@ -203,7 +203,7 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
                 );
                 doc.id = id;
             }
-            project.documents.push(doc);
+            project.documents.push(doc.into());
         }
     }
     check_evidence(&mut project, &mut tally);
@@ -223,6 +223,7 @@ fn check_evidence(project: &mut Project, tally: &mut Tally) {
         .map(|d| (d.id.clone(), d.text.clone()))
         .collect();
     for doc in &mut project.documents {
+        let doc = std::sync::Arc::make_mut(doc);
         for claim in &mut doc.claims {
             let place = format!("{} {}", doc.id, claim.id);
             claim.evidence.retain(|e| match e {

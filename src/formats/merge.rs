@@ -126,7 +126,7 @@ pub fn merge_edit(project: &Project, imported: Project) -> (Option<crate::edit::
         .into_iter()
         .enumerate()
         .filter(|(n, _)| !duplicates.contains(n))
-        .map(|(_, d)| d);
+        .map(|(_, d)| std::sync::Arc::unwrap_or_clone(d));
     for (index, mut document) in (project.documents.len()..).zip(kept) {
         if let Some(id) = document_ids.get(&document.id) {
             document.id.clone_from(id);

@@ -43,6 +43,7 @@ impl ExportOptions {
         project
             .documents
             .iter()
+            .map(|d| &**d)
             .filter(|d| self.wants(d))
             .inspect(|_| {
                 if let Some(progress) = &self.progress {

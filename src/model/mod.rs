@@ -10,6 +10,8 @@ pub mod schema;
 pub mod span;
 pub mod validate;
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 pub use claim::{
@@ -59,9 +61,12 @@ pub struct Project {
     /// (its name, schema and canonical entities); see [`Conflict`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conflicts: Vec<Conflict>,
-    /// The articles with their annotations.
+    /// The articles with their annotations. Shared, so that a snapshot of
+    /// the project (to save or journal it off the UI thread) copies one
+    /// pointer per document; edits copy a document only while a snapshot
+    /// still holds it (`Arc::make_mut`). Serialized as plain documents.
     #[serde(default)]
-    pub documents: Vec<Document>,
+    pub documents: Vec<Arc<Document>>,
 }
 
 impl Project {
@@ -108,7 +113,7 @@ impl Project {
 
     /// The document with `id`.
     pub fn document(&self, id: &str) -> Option<&Document> {
-        self.documents.iter().find(|d| d.id == id)
+        self.documents.iter().find(|d| d.id == id).map(|d| &**d)
     }
 
     /// Index of the document with `id`.
@@ -140,7 +145,7 @@ impl Project {
 
     /// Number of annotations over all documents.
     pub fn annotation_count(&self) -> usize {
-        self.documents.iter().map(Document::annotation_count).sum()
+        self.documents.iter().map(|d| d.annotation_count()).sum()
     }
 }
 

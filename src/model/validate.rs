@@ -102,7 +102,7 @@ pub fn validate(project: &Project) -> Vec<Problem> {
         .map(|doc| {
             let seen = documents.contains_key(doc.id.as_str());
             if !seen {
-                documents.insert(doc.id.as_str(), doc);
+                documents.insert(doc.id.as_str(), &**doc);
             }
             seen
         })
@@ -148,11 +148,15 @@ const PARALLEL_TEXT_BYTES: usize = 1 << 20;
 /// by an earlier one) and returns the problems in document order: on
 /// several threads for a large project, each taking a contiguous run of
 /// documents, so the result is the same as checking them one by one.
-fn check_documents<F>(documents: &[Document], repeated: &[bool], check: &F) -> Vec<Problem>
+fn check_documents<F>(
+    documents: &[std::sync::Arc<Document>],
+    repeated: &[bool],
+    check: &F,
+) -> Vec<Problem>
 where
     F: Fn(&Document, bool) -> Vec<Problem> + Sync,
 {
-    let run = |documents: &[Document], repeated: &[bool]| -> Vec<Problem> {
+    let run = |documents: &[std::sync::Arc<Document>], repeated: &[bool]| -> Vec<Problem> {
         documents
             .iter()
             .zip(repeated)

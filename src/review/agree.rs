@@ -459,7 +459,7 @@ fn figure(value: Option<f64>) -> String {
 /// Compares `b` against the reference `a`.
 pub fn agree(a: &Project, b: &Project, options: &AgreeOptions) -> Result<Agreement, AgreeError> {
     let selected: Vec<&Document> = if options.doc_ids.is_empty() {
-        a.documents.iter().collect()
+        a.documents.iter().map(|d| &**d).collect()
     } else {
         let wanted: HashSet<&str> = options.doc_ids.iter().map(String::as_str).collect();
         let known: HashSet<&str> = a.documents.iter().map(|d| d.id.as_str()).collect();
@@ -476,6 +476,7 @@ pub fn agree(a: &Project, b: &Project, options: &AgreeOptions) -> Result<Agreeme
         a.documents
             .iter()
             .filter(|d| wanted.contains(d.id.as_str()))
+            .map(|d| &**d)
             .collect()
     };
     let pairs = match_documents(&selected, &b.documents, options.doc_ids.is_empty());
@@ -532,7 +533,7 @@ struct DocumentPairs<'p> {
 /// occurs several times on a side pairs its copies in order.
 fn match_documents<'p>(
     a: &[&'p Document],
-    b: &'p [Document],
+    b: &'p [std::sync::Arc<Document>],
     name_unmatched_b: bool,
 ) -> DocumentPairs<'p> {
     let mut by_hash: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -553,7 +554,7 @@ fn match_documents<'p>(
         let found = by_hash
             .get_mut(da.content_hash.as_str())
             .and_then(Vec::pop)
-            .and_then(|i| Some((i, b.get(i)?)));
+            .and_then(|i| Some((i, &**b.get(i)?)));
         match found {
             Some((i, db)) => {
                 if let Some(flag) = used.get_mut(i) {

@@ -523,7 +523,10 @@ fn push_conflicts(list: &mut Vec<Conflict>, new: Vec<Conflict>) -> usize {
 
 /// For each document of `xs`, the index of the document of `ys` with the
 /// same text: the one with the same id first, then any.
-fn pair_by_text(xs: &[Document], ys: &[Document]) -> Vec<Option<usize>> {
+fn pair_by_text(
+    xs: &[std::sync::Arc<Document>],
+    ys: &[std::sync::Arc<Document>],
+) -> Vec<Option<usize>> {
     let mut buckets: HashMap<&str, Vec<usize>> = HashMap::new();
     for (j, y) in ys.iter().enumerate() {
         buckets.entry(y.content_hash.as_str()).or_default().push(j);
@@ -985,7 +988,7 @@ fn finish_project(
     report.new_conflicts += carried.len();
     report.new_conflicts += push_conflicts(&mut carried, new);
     project.conflicts = carried;
-    project.documents = documents;
+    project.documents = documents.into_iter().map(std::sync::Arc::new).collect();
     project
 }
 
@@ -1110,8 +1113,12 @@ pub fn merge_named(a: &Project, b: &Project, sides: Sides<'_>) -> (Project, Repo
         (who_a, who_b) = (sides.first, sides.second);
     }
     let mut documents = Vec::with_capacity(a.documents.len() + added.len());
-    for (i, doc) in a.documents.iter().enumerate() {
-        match a_for_b.get(&i).and_then(|j| b.documents.get(*j)) {
+    for (i, doc) in a.documents.iter().map(|d| &**d).enumerate() {
+        match a_for_b
+            .get(&i)
+            .and_then(|j| b.documents.get(*j))
+            .map(|d| &**d)
+        {
             Some(other) => {
                 report.matched += 1;
                 let mut other_parts = Parts::of(other);
@@ -1135,7 +1142,7 @@ pub fn merge_named(a: &Project, b: &Project, sides: Sides<'_>) -> (Project, Repo
         let Some(doc) = b.documents.get(j) else {
             continue;
         };
-        let mut doc = doc.clone();
+        let mut doc = Document::clone(doc);
         let mut parts = Parts::of(&doc);
         parts.map_project_refs(&head.canonical_renames, &doc_ids);
         doc.entities = parts.entities;
@@ -1432,12 +1439,13 @@ pub fn merge3_named(
     let mut theirs_ids: HashMap<String, String> = HashMap::new();
     let mut base_ids: HashMap<String, String> = HashMap::new();
     let mut taken: HashSet<String> = ours.documents.iter().map(|d| d.id.clone()).collect();
-    for (i, doc) in ours.documents.iter().enumerate() {
+    for (i, doc) in ours.documents.iter().map(|d| &**d).enumerate() {
         if let Some(t) = ours_theirs
             .get(i)
             .copied()
             .flatten()
             .and_then(|k| theirs.documents.get(k))
+            .map(|d| &**d)
         {
             theirs_ids.insert(t.id.clone(), doc.id.clone());
         }
@@ -1450,7 +1458,7 @@ pub fn merge3_named(
             base_ids.insert(b.id.clone(), doc.id.clone());
         }
     }
-    for (k, doc) in theirs.documents.iter().enumerate() {
+    for (k, doc) in theirs.documents.iter().map(|d| &**d).enumerate() {
         if theirs_paired.contains(&k) {
             continue;
         }
@@ -1490,17 +1498,19 @@ pub fn merge3_named(
     // Documents deleted by one side and untouched by the other, kept aside
     // in case evidence still cites them: (document, theirs deleted it).
     let mut dropped: Vec<(Document, bool)> = Vec::new();
-    for (i, doc) in ours.documents.iter().enumerate() {
+    for (i, doc) in ours.documents.iter().map(|d| &**d).enumerate() {
         let b = ours_base
             .get(i)
             .copied()
             .flatten()
-            .and_then(|j| base.documents.get(j));
+            .and_then(|j| base.documents.get(j))
+            .map(|d| &**d);
         match ours_theirs
             .get(i)
             .copied()
             .flatten()
             .and_then(|k| theirs.documents.get(k))
+            .map(|d| &**d)
         {
             Some(t) => {
                 report.matched += 1;
@@ -1533,7 +1543,7 @@ pub fn merge3_named(
             },
         }
     }
-    for (k, doc) in theirs.documents.iter().enumerate() {
+    for (k, doc) in theirs.documents.iter().map(|d| &**d).enumerate() {
         if theirs_paired.contains(&k) {
             continue;
         }
@@ -1541,7 +1551,8 @@ pub fn merge3_named(
             .get(k)
             .copied()
             .flatten()
-            .and_then(|j| base.documents.get(j));
+            .and_then(|j| base.documents.get(j))
+            .map(|d| &**d);
         let mut merged = doc.clone();
         let p = parts(doc, renames, &theirs_ids);
         merged.entities = p.entities;
@@ -1989,7 +2000,7 @@ mod tests {
             d.entities
                 .push(Entity::new(*id, *label, *start, *end, text));
         }
-        p.documents.push(d);
+        p.documents.push(d.into());
         p
     }
 
@@ -2021,8 +2032,10 @@ mod tests {
         let mut ours = base.clone();
         let mut theirs = base.clone();
         // Ours moves the start, theirs the end: one span each, a conflict.
-        ours.documents[0].entities[0] = Entity::new("e1", "PER", 4, 11, "Jong Un");
-        theirs.documents[0].entities[0] = Entity::new("e1", "PER", 0, 8, "Kim Jong");
+        std::sync::Arc::make_mut(&mut ours.documents[0]).entities[0] =
+            Entity::new("e1", "PER", 4, 11, "Jong Un");
+        std::sync::Arc::make_mut(&mut theirs.documents[0]).entities[0] =
+            Entity::new("e1", "PER", 0, 8, "Kim Jong");
         let (merged, report) = merge3(&base, &ours, &theirs);
         valid(&merged);
         assert_eq!(report.new_conflicts, 1);
@@ -2047,9 +2060,13 @@ mod tests {
         let mut b = project(&[("e1", "PER", 0, 11), ("e5", "PER", 16, 21)]);
         let mut claim = Claim::new("c1", 0, 21, "Kim Jong Un met Putin");
         claim.claimant = Some(Claimant::Entity("e1".into()));
-        b.documents[0].claims.push(claim.clone());
+        std::sync::Arc::make_mut(&mut b.documents[0])
+            .claims
+            .push(claim.clone());
         claim.claimant = Some(Claimant::Entity("e5".into()));
-        a.documents[0].claims.push(claim);
+        std::sync::Arc::make_mut(&mut a.documents[0])
+            .claims
+            .push(claim);
         let (merged, report) = merge(&a, &b);
         valid(&merged);
         let doc = &merged.documents[0];

@@ -121,6 +121,8 @@ pub fn without_rejected(project: &Project) -> (Project, usize) {
         if rejected.is_empty() {
             continue;
         }
+        // Only documents with rejected annotations are copied.
+        let doc = std::sync::Arc::make_mut(doc);
         removed += rejected.len();
         let words: std::collections::HashMap<String, String> = doc
             .entities
@@ -167,7 +169,7 @@ mod tests {
     #[test]
     fn review_states_are_edits_and_navigation_skips_reviewed_ones() {
         let mut project = Project::new("p");
-        project.documents.push(doc());
+        project.documents.push(doc().into());
         let first = next_unreviewed(&project.documents[0], None, true);
         assert_eq!(first, Some(Reviewed::Entity("e1".into())));
         let edit = set_review(
@@ -217,7 +219,7 @@ mod tests {
         let mut project = Project::new("p");
         let mut d = doc();
         d.entities[0].review = Review::Rejected;
-        project.documents.push(d);
+        project.documents.push(d.into());
         let (copy, removed) = without_rejected(&project);
         assert_eq!(removed, 1);
         let d = &copy.documents[0];

@@ -11,6 +11,7 @@
 //! whole file the plain way, which also gives the error messages their
 //! line and column in the whole file.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::model::{Document, Project};
@@ -69,7 +70,7 @@ fn cut(text: &str) -> Option<Pieces<'_>> {
         let close = rest.find(DOCUMENT_CLOSE)?;
         // The piece ends with the `)`; the `,` and line break are the list's.
         let end = close + DOCUMENT_CLOSE.len() - 2;
-        documents.push(rest.get(..end)?);
+        documents.push(rest.get(..end)?.into());
         rest = rest.get(close + DOCUMENT_CLOSE.len()..)?;
     }
     Some(Pieces { head, documents })
@@ -133,7 +134,7 @@ fn parse_in_batches(mut bytes: Vec<u8>, threads: usize, batch_bytes: usize) -> O
             (start, start + piece.len())
         })
         .collect();
-    let mut batches: Vec<Vec<Document>> = Vec::new();
+    let mut batches: Vec<Vec<Arc<Document>>> = Vec::new();
     let mut end = ranges.len();
     while end > 0 {
         let mut start = end - 1;
@@ -176,7 +177,7 @@ fn parse_in_batches(mut bytes: Vec<u8>, threads: usize, batch_bytes: usize) -> O
 /// Parses document pieces on up to `threads` threads, each taking a
 /// contiguous run, and returns the documents in order; `None` when any
 /// piece does not parse.
-fn parse_in_parallel(pieces: &[&str], threads: usize) -> Option<Vec<Document>> {
+fn parse_in_parallel(pieces: &[&str], threads: usize) -> Option<Vec<Arc<Document>>> {
     let failed = AtomicBool::new(false);
     let threads = threads.clamp(1, pieces.len().max(1));
     let per_thread = pieces.len().div_ceil(threads).max(1);
@@ -210,7 +211,7 @@ fn parse_head(head: &str) -> Option<Project> {
 
 /// Parses one group of document pieces, in order; stops early (with `None`)
 /// once any piece anywhere has failed.
-fn parse_documents(pieces: &[&str], failed: &AtomicBool) -> Option<Vec<Document>> {
+fn parse_documents(pieces: &[&str], failed: &AtomicBool) -> Option<Vec<Arc<Document>>> {
     let options = ron::Options::default()
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
         .with_recursion_limit(RECURSION_LIMIT - DOCUMENT_DEPTH);
@@ -227,7 +228,7 @@ fn parse_documents(pieces: &[&str], failed: &AtomicBool) -> Option<Vec<Document>
                 document.claims.shrink_to_fit();
                 document.relations.shrink_to_fit();
                 document.text.shrink_to_fit();
-                documents.push(document);
+                documents.push(document.into());
             }
             Err(_) => {
                 failed.store(true, Ordering::Relaxed);
@@ -440,7 +441,7 @@ mod tests {
                 let mut entity = Entity::new("e1", "PER", 0, 3, "Kim");
                 entity.note = Some(note);
                 doc.entities.push(entity);
-                project.documents.push(doc);
+                project.documents.push(doc.into());
             }
             let text = to_ron(&project);
             prop_assert!(cut(&text).is_some());

@@ -278,7 +278,11 @@ impl GlossApp {
 
     /// The document shown, if any.
     pub fn document(&self) -> Option<&crate::model::Document> {
-        self.session.project().documents.get(self.current)
+        self.session
+            .project()
+            .documents
+            .get(self.current)
+            .map(|d| &**d)
     }
 
     /// The id of the document shown.

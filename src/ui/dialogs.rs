@@ -156,7 +156,7 @@ pub fn annotate_all_edit(
 ) -> (Option<Edit>, usize) {
     let project = app.session.project();
     let documents: Vec<&crate::model::Document> = if all_documents {
-        project.documents.iter().collect()
+        project.documents.iter().map(|d| &**d).collect()
     } else {
         app.document().into_iter().collect()
     };

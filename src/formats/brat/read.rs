@@ -167,7 +167,7 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
                 let name = conf.and_then(|c| c.names.get(&r.label)).map(String::as_str);
                 super::super::ensure_relation_type(&mut project.schema, &r.label, name);
             }
-            project.documents.push(doc);
+            project.documents.push(doc.into());
         }
         let name = source.file_name().map_or_else(
             || source.display().to_string(),

@@ -14,7 +14,7 @@ fn parse_bio(conll: &str) -> Vec<Vec<(String, Vec<String>)>> {
     let mut open = false;
     for line in conll.lines() {
         if line.starts_with("-DOCSTART-") {
-            documents.push(Vec::new().into());
+            documents.push(Vec::new());
             open = false;
             continue;
         }

@@ -21,7 +21,7 @@ fn project(text: &str, entities: Vec<Entity>) -> Project {
     let mut doc = Document::new("rtl", "مقال تجريبي", text.trim_end());
     doc.entities = entities;
     let mut project = Project::new("rtl");
-    project.documents.push(doc);
+    project.documents.push(doc.into());
     project
 }
 

@@ -557,7 +557,7 @@ fn a_claim_draft_the_edit_layer_refuses_keeps_the_editor_open_with_the_draft() {
     let mut doc = Document::new("d1", "Claim", "Kirby said Russia bought arms.");
     doc.claims
         .push(Claim::new("c1", 11, 29, "Russia bought arms"));
-    project.documents.push(doc);
+    project.documents.push(doc.into());
     let mut harness = common::harness(app_on(project, &dir));
     harness.state_mut().selected = Some(AnnotationRef {
         kind: AnnotationKind::Claim,

@@ -686,7 +686,7 @@ mod tests {
             from: "c1".into(),
             to: "e1".into(),
         });
-        project.documents.push(doc);
+        project.documents.push(doc.into());
         project
     }
 

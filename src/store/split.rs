@@ -70,7 +70,7 @@ fn cut(text: &str) -> Option<Pieces<'_>> {
         let close = rest.find(DOCUMENT_CLOSE)?;
         // The piece ends with the `)`; the `,` and line break are the list's.
         let end = close + DOCUMENT_CLOSE.len() - 2;
-        documents.push(rest.get(..end)?.into());
+        documents.push(rest.get(..end)?);
         rest = rest.get(close + DOCUMENT_CLOSE.len()..)?;
     }
     Some(Pieces { head, documents })

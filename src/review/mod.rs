@@ -3,7 +3,9 @@
 
 pub mod adjudicate;
 pub mod agree;
+pub mod dashboard;
 pub mod find;
 pub mod merge;
 pub mod mode;
 pub mod stats;
+pub mod table;

@@ -1,0 +1,893 @@
+//! The Annotations pane's data, UI-free: one row per annotation of a
+//! project (entity, claim or relation), and the filters and sorts over them.
+//!
+//! A [`Table`] is built once per project state (it owns its strings, so a
+//! worker thread can keep it while the project changes); [`Table::view`]
+//! filters and sorts it into row indices. On the 2,000-document project
+//! (≈430k annotations) both run off the UI thread; see
+//! `docs/performance.md`.
+
+use std::cmp::Ordering;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use crate::model::{Claimant, Document, Project, Review, Status, Verdict};
+
+/// What an annotation is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    /// An entity mention.
+    Entity,
+    /// A claim.
+    Claim,
+    /// A relation between two annotations.
+    Relation,
+}
+
+impl Kind {
+    /// Every kind, in display order.
+    pub const ALL: [Kind; 3] = [Kind::Entity, Kind::Claim, Kind::Relation];
+
+    /// The kind as people read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Entity => "entity",
+            Kind::Claim => "claim",
+            Kind::Relation => "relation",
+        }
+    }
+}
+
+/// A review state as people read it.
+pub fn review_label(review: Review) -> &'static str {
+    match review {
+        Review::Unreviewed => "unreviewed",
+        Review::Accepted => "accepted",
+        Review::Rejected => "rejected",
+        Review::Discuss => "discuss",
+    }
+}
+
+/// Every review state, in the order the pane and dashboard list them.
+pub const REVIEWS: [Review; 4] = [
+    Review::Unreviewed,
+    Review::Accepted,
+    Review::Rejected,
+    Review::Discuss,
+];
+
+/// One document of the table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocInfo {
+    /// Its id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its workflow status.
+    pub status: Status,
+    /// Id and title, lowercased, for the document filter.
+    search: String,
+}
+
+/// One annotation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// Index of its document in [`Table::documents`] (and in the project).
+    pub doc: u32,
+    /// Entity, claim or relation.
+    pub kind: Kind,
+    /// The annotation's id in its document.
+    pub id: Box<str>,
+    /// Its type: an index into [`Table::labels`] (an entity's type key, a
+    /// claim's claim type, a relation's type key; "" when none).
+    pub label: u32,
+    /// The quoted text; for a relation, "from → to".
+    pub text: Box<str>,
+    /// `text` lowercased, when that differs from it.
+    lower: Option<Box<str>>,
+    /// The first 8 bytes of the lowercased text, big-endian, zero-padded:
+    /// sorting by text compares these first and reads the strings (scattered
+    /// in memory) only on a tie, which makes the sort several times faster.
+    prefix: u64,
+    /// A claim's claimant as people read it.
+    pub claimant: Option<Box<str>>,
+    /// A claim's verdict.
+    pub verdict: Option<Verdict>,
+    /// Who made it: an index into [`Table::annotators`].
+    pub annotator: Option<u32>,
+    /// Its review state; `None` for relations, which are not reviewed.
+    pub review: Option<Review>,
+    /// Where it starts in its document (a relation: where its source starts).
+    pub start: usize,
+    /// Where it ends.
+    pub end: usize,
+}
+
+impl Row {
+    fn lower(&self) -> &str {
+        self.lower.as_deref().unwrap_or(&self.text)
+    }
+}
+
+/// Every annotation of a project, as rows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Table {
+    /// The project's documents, in project order.
+    pub documents: Vec<DocInfo>,
+    /// Every annotation, by document; in a document, in reading order.
+    pub rows: Vec<Row>,
+    /// Type names, sorted, so comparing indices compares names.
+    pub labels: Vec<String>,
+    /// Annotator names, sorted likewise.
+    pub annotators: Vec<String>,
+    /// The rows of each document.
+    ranges: Vec<Range<u32>>,
+}
+
+/// Interns names, then renumbers them in sorted order.
+#[derive(Default)]
+struct Interner {
+    ids: HashMap<String, u32>,
+}
+
+impl Interner {
+    fn get(&mut self, name: &str) -> u32 {
+        if let Some(id) = self.ids.get(name) {
+            return *id;
+        }
+        let id = self.ids.len() as u32;
+        self.ids.insert(name.to_owned(), id);
+        id
+    }
+
+    /// The names in sorted order, and each old index's new index.
+    fn finish(self) -> (Vec<String>, Vec<u32>) {
+        let mut names: Vec<(String, u32)> = self.ids.into_iter().collect();
+        names.sort();
+        let mut renumber = vec![0; names.len()];
+        for (new, (_, old)) in names.iter().enumerate() {
+            if let Some(slot) = renumber.get_mut(*old as usize) {
+                *slot = new as u32;
+            }
+        }
+        (names.into_iter().map(|(n, _)| n).collect(), renumber)
+    }
+}
+
+fn lowered(text: &str) -> Option<Box<str>> {
+    let lower = text.to_lowercase();
+    (lower != text).then(|| lower.into_boxed_str())
+}
+
+/// The first 8 bytes of `text` as a number that orders like the text.
+fn prefix(text: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    for (slot, byte) in bytes.iter_mut().zip(text.bytes()) {
+        *slot = byte;
+    }
+    u64::from_be_bytes(bytes)
+}
+
+fn doc_rows(
+    doc: &Document,
+    index: u32,
+    labels: &mut Interner,
+    annotators: &mut Interner,
+    rows: &mut Vec<Row>,
+) {
+    let first = rows.len();
+    for e in &doc.entities {
+        rows.push(Row {
+            doc: index,
+            kind: Kind::Entity,
+            id: e.id.as_str().into(),
+            label: labels.get(&e.label),
+            lower: lowered(&e.text),
+            prefix: 0,
+            text: e.text.as_str().into(),
+            claimant: None,
+            verdict: None,
+            annotator: e.annotator.as_deref().map(|a| annotators.get(a)),
+            review: Some(e.review),
+            start: e.start,
+            end: e.end,
+        });
+    }
+    for c in &doc.claims {
+        let claimant = match &c.claimant {
+            Some(Claimant::Entity(id)) => doc.entity(id).map(|e| e.text.as_str()),
+            Some(Claimant::Text(text)) => Some(text.as_str()),
+            None => None,
+        };
+        rows.push(Row {
+            doc: index,
+            kind: Kind::Claim,
+            id: c.id.as_str().into(),
+            label: labels.get(c.claim_type.map(|t| t.name()).unwrap_or("")),
+            lower: lowered(&c.text),
+            prefix: 0,
+            text: c.text.as_str().into(),
+            claimant: claimant.map(Into::into),
+            verdict: c.verdict,
+            annotator: c.annotator.as_deref().map(|a| annotators.get(a)),
+            review: Some(c.review),
+            start: c.start,
+            end: c.end,
+        });
+    }
+    // Relations have no span: they sit where their source does.
+    let mut spans: HashMap<&str, (usize, usize, &str)> = HashMap::new();
+    if !doc.relations.is_empty() {
+        for e in &doc.entities {
+            spans.insert(&e.id, (e.start, e.end, &e.text));
+        }
+        for c in &doc.claims {
+            spans.insert(&c.id, (c.start, c.end, &c.text));
+        }
+    }
+    for r in &doc.relations {
+        let from = spans.get(r.from.as_str());
+        let to = spans.get(r.to.as_str());
+        let text = format!(
+            "{} → {}",
+            from.map_or(r.from.as_str(), |s| s.2),
+            to.map_or(r.to.as_str(), |s| s.2)
+        );
+        let (start, end) = from.map_or((0, 0), |s| (s.0, s.1));
+        rows.push(Row {
+            doc: index,
+            kind: Kind::Relation,
+            id: r.id.as_str().into(),
+            label: labels.get(&r.label),
+            lower: lowered(&text),
+            prefix: 0,
+            text: text.into_boxed_str(),
+            claimant: None,
+            verdict: None,
+            annotator: None,
+            review: None,
+            start,
+            end,
+        });
+    }
+    if let Some(rows) = rows.get_mut(first..) {
+        for row in rows.iter_mut() {
+            row.prefix = prefix(row.lower());
+        }
+        rows.sort_by_key(|r| (r.start, r.end, r.kind));
+    }
+}
+
+impl Table {
+    /// The rows of `project`, by document, each document's in reading order.
+    pub fn build(project: &Project) -> Self {
+        let mut labels = Interner::default();
+        let mut annotators = Interner::default();
+        let mut rows = Vec::with_capacity(project.annotation_count());
+        let mut documents = Vec::with_capacity(project.documents.len());
+        let mut ranges = Vec::with_capacity(project.documents.len());
+        for (index, doc) in project.documents.iter().enumerate() {
+            let first = rows.len() as u32;
+            doc_rows(doc, index as u32, &mut labels, &mut annotators, &mut rows);
+            ranges.push(first..rows.len() as u32);
+            documents.push(DocInfo {
+                id: doc.id.clone(),
+                title: doc.title.clone(),
+                status: doc.status,
+                search: format!("{} {}", doc.id, doc.title).to_lowercase(),
+            });
+        }
+        let (labels, label_order) = labels.finish();
+        let (annotators, annotator_order) = annotators.finish();
+        for row in &mut rows {
+            row.label = label_order.get(row.label as usize).copied().unwrap_or(0);
+            row.annotator = row
+                .annotator
+                .and_then(|a| annotator_order.get(a as usize).copied());
+        }
+        Self {
+            documents,
+            rows,
+            labels,
+            annotators,
+            ranges,
+        }
+    }
+
+    /// A row's type name ("" when it has none).
+    pub fn label(&self, row: &Row) -> &str {
+        self.labels
+            .get(row.label as usize)
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    /// A row's annotator.
+    pub fn annotator(&self, row: &Row) -> Option<&str> {
+        row.annotator
+            .and_then(|a| self.annotators.get(a as usize))
+            .map(String::as_str)
+    }
+
+    /// A row's document.
+    pub fn document(&self, row: &Row) -> Option<&DocInfo> {
+        self.documents.get(row.doc as usize)
+    }
+
+    /// The indices of the rows that pass `filter`, in `sort` order.
+    pub fn view(&self, filter: &Filter, sort: Sort) -> Vec<u32> {
+        let compiled = Compiled::new(self, filter);
+        let range = match filter.document {
+            Some(d) => self.ranges.get(d).cloned().unwrap_or(0..0),
+            None => 0..self.rows.len() as u32,
+        };
+        let mut order: Vec<u32> = range
+            .filter(|&i| {
+                self.rows
+                    .get(i as usize)
+                    .is_some_and(|row| compiled.matches(row))
+            })
+            .collect();
+        self.sort(&mut order, sort);
+        order
+    }
+
+    fn sort(&self, order: &mut [u32], sort: Sort) {
+        // Rows are stored in document, then reading order: their index is
+        // the tie-break, so every sort is total and stable.
+        let key = |a: &Row, b: &Row| -> Ordering {
+            match sort.column {
+                Column::Document => Ordering::Equal,
+                Column::Kind => a.kind.cmp(&b.kind),
+                Column::Type => a.label.cmp(&b.label),
+                Column::Text => a
+                    .prefix
+                    .cmp(&b.prefix)
+                    .then_with(|| a.lower().cmp(b.lower()))
+                    .then_with(|| a.text.cmp(&b.text)),
+                Column::Claimant => a.claimant.cmp(&b.claimant),
+                Column::Verdict => a.verdict.map(|v| v as u8).cmp(&b.verdict.map(|v| v as u8)),
+                Column::Annotator => a.annotator.cmp(&b.annotator),
+                Column::Review => a.review.map(|r| r as u8).cmp(&b.review.map(|r| r as u8)),
+            }
+        };
+        if sort.column == Column::Document {
+            if sort.descending {
+                order.reverse();
+            }
+            return;
+        }
+        let rows = &self.rows;
+        order.sort_unstable_by(|&x, &y| {
+            let (Some(a), Some(b)) = (rows.get(x as usize), rows.get(y as usize)) else {
+                return x.cmp(&y);
+            };
+            let by_key = key(a, b);
+            let by_key = if sort.descending {
+                by_key.reverse()
+            } else {
+                by_key
+            };
+            by_key.then(x.cmp(&y))
+        });
+    }
+
+    /// (document id, annotation id) of the rows of document `doc` among
+    /// `order`'s: what the article view keeps bright while the pane filters.
+    /// Only the shown document's, since the view draws no other: a set over
+    /// a whole large project takes half a second to build.
+    pub fn matches_in(&self, doc: usize, order: &[u32]) -> HashSet<(String, String)> {
+        let Some(info) = self.documents.get(doc) else {
+            return HashSet::new();
+        };
+        order
+            .iter()
+            .filter_map(|&i| self.rows.get(i as usize))
+            .filter(|row| row.doc as usize == doc)
+            .map(|row| (info.id.clone(), row.id.to_string()))
+            .collect()
+    }
+}
+
+/// A text filter as typed: empty passes everything, `"words"` in double
+/// quotes must be the whole value, anything else a part of it; case is
+/// ignored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextMatch {
+    /// No filter.
+    Any,
+    /// The value contains this (lowercase).
+    Contains(String),
+    /// The value is exactly this (lowercase); `""` means no value.
+    Exact(String),
+}
+
+impl TextMatch {
+    /// Reads what the user typed.
+    pub fn parse(typed: &str) -> Self {
+        let trimmed = typed.trim();
+        if trimmed.is_empty() {
+            return TextMatch::Any;
+        }
+        match trimmed
+            .strip_prefix('"')
+            .and_then(|rest| rest.strip_suffix('"'))
+        {
+            Some(exact) => TextMatch::Exact(exact.to_lowercase()),
+            None => TextMatch::Contains(trimmed.to_lowercase()),
+        }
+    }
+
+    /// What to type to match `value` exactly.
+    pub fn exact(value: &str) -> String {
+        format!("\"{value}\"")
+    }
+
+    fn matches_lower(&self, lower: Option<&str>) -> bool {
+        match self {
+            TextMatch::Any => true,
+            TextMatch::Contains(part) => lower.is_some_and(|l| l.contains(part.as_str())),
+            TextMatch::Exact(whole) => lower.unwrap_or("") == whole,
+        }
+    }
+
+    fn matches(&self, value: Option<&str>) -> bool {
+        match self {
+            TextMatch::Any => true,
+            // Lowercasing allocates: only values that could match pay for it.
+            _ => self.matches_lower(value.map(str::to_lowercase).as_deref()),
+        }
+    }
+}
+
+/// What the Annotations pane shows: each field narrows the rows; the default
+/// passes everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Only this document's rows (by index): the pane's "this document" scope.
+    pub document: Option<usize>,
+    /// Only this kind.
+    pub kind: Option<Kind>,
+    /// Only this type (exact name).
+    pub label: Option<String>,
+    /// The annotation's text ([`TextMatch`] syntax).
+    pub text: String,
+    /// A claim's claimant ([`TextMatch`] syntax; `""` for claims without one).
+    pub claimant: String,
+    /// Only claims with this verdict (`Some(None)`: claims without one).
+    pub verdict: Option<Option<Verdict>>,
+    /// Only this annotator's entities and claims (`Some(None)`: those
+    /// nobody is recorded for).
+    pub annotator: Option<Option<String>>,
+    /// Only entities and claims in this review state.
+    pub review: Option<Review>,
+    /// The document's id or title ([`TextMatch`] syntax).
+    pub doc_text: String,
+    /// Only documents with this status.
+    pub status: Option<Status>,
+}
+
+impl Filter {
+    /// Whether any column filter is set (the scope alone does not count:
+    /// it shows a document's annotations, it does not pick among them).
+    pub fn is_active(&self) -> bool {
+        let unscoped = Filter {
+            document: None,
+            ..self.clone()
+        };
+        unscoped != Filter::default()
+    }
+}
+
+/// The filter made ready to test rows: strings parsed and names resolved
+/// to the table's indices once, not per row.
+struct Compiled {
+    kind: Option<Kind>,
+    /// `Some(None)`: the type is not in the table, nothing passes.
+    label: Option<Option<u32>>,
+    text: TextMatch,
+    claimant: TextMatch,
+    verdict: Option<Option<Verdict>>,
+    annotator: Option<Option<Option<u32>>>,
+    review: Option<Review>,
+    /// Documents that pass the status and document filters (None: all).
+    documents: Option<Vec<bool>>,
+}
+
+impl Compiled {
+    fn new(table: &Table, filter: &Filter) -> Self {
+        let find = |names: &[String], name: &str| {
+            names
+                .binary_search_by(|n| n.as_str().cmp(name))
+                .ok()
+                .map(|i| i as u32)
+        };
+        let doc_text = TextMatch::parse(&filter.doc_text);
+        let documents = (filter.status.is_some() || doc_text != TextMatch::Any).then(|| {
+            table
+                .documents
+                .iter()
+                .map(|d| {
+                    filter.status.is_none_or(|s| d.status == s)
+                        && match &doc_text {
+                            TextMatch::Exact(whole) => {
+                                d.id.to_lowercase() == *whole || d.title.to_lowercase() == *whole
+                            }
+                            other => other.matches_lower(Some(&d.search)),
+                        }
+                })
+                .collect()
+        });
+        Self {
+            kind: filter.kind,
+            label: filter.label.as_deref().map(|l| find(&table.labels, l)),
+            text: TextMatch::parse(&filter.text),
+            claimant: TextMatch::parse(&filter.claimant),
+            verdict: filter.verdict,
+            annotator: filter
+                .annotator
+                .as_ref()
+                .map(|a| a.as_deref().map(|name| find(&table.annotators, name))),
+            review: filter.review,
+            documents,
+        }
+    }
+
+    fn matches(&self, row: &Row) -> bool {
+        if self.kind.is_some_and(|k| k != row.kind) {
+            return false;
+        }
+        if let Some(label) = self.label
+            && label != Some(row.label)
+        {
+            return false;
+        }
+        if let Some(documents) = &self.documents
+            && !documents.get(row.doc as usize).copied().unwrap_or(false)
+        {
+            return false;
+        }
+        if self.review.is_some() && self.review != row.review {
+            return false;
+        }
+        // Verdicts and claimants belong to claims; annotators to entities
+        // and claims: "none" must not pick up kinds that cannot have one.
+        if let Some(verdict) = self.verdict
+            && (row.kind != Kind::Claim || row.verdict != verdict)
+        {
+            return false;
+        }
+        if let Some(annotator) = self.annotator {
+            let passes = match annotator {
+                None => row.kind != Kind::Relation && row.annotator.is_none(),
+                Some(None) => false,
+                Some(Some(a)) => row.annotator == Some(a),
+            };
+            if !passes {
+                return false;
+            }
+        }
+        if self.claimant != TextMatch::Any
+            && (row.kind != Kind::Claim || !self.claimant.matches(row.claimant.as_deref()))
+        {
+            return false;
+        }
+        self.text.matches_lower(Some(row.lower()))
+    }
+}
+
+/// A column of the pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Column {
+    /// Entity, claim or relation.
+    Kind,
+    /// The type.
+    Type,
+    /// The quoted text.
+    Text,
+    /// A claim's claimant.
+    Claimant,
+    /// A claim's verdict.
+    Verdict,
+    /// Who made it.
+    Annotator,
+    /// Its review state.
+    Review,
+    /// Its document (then reading order).
+    Document,
+}
+
+impl Column {
+    /// Every column, in display order.
+    pub const ALL: [Column; 8] = [
+        Column::Kind,
+        Column::Type,
+        Column::Text,
+        Column::Claimant,
+        Column::Verdict,
+        Column::Annotator,
+        Column::Review,
+        Column::Document,
+    ];
+
+    /// The column's title.
+    pub fn title(self) -> &'static str {
+        match self {
+            Column::Kind => "Kind",
+            Column::Type => "Type",
+            Column::Text => "Text",
+            Column::Claimant => "Claimant",
+            Column::Verdict => "Verdict",
+            Column::Annotator => "Annotator",
+            Column::Review => "Review",
+            Column::Document => "Document",
+        }
+    }
+}
+
+/// A sort order: by a column, then by document and reading order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Sort {
+    /// The column.
+    pub column: Column,
+    /// Largest first.
+    pub descending: bool,
+}
+
+impl Default for Sort {
+    fn default() -> Self {
+        Self {
+            column: Column::Document,
+            descending: false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Claim, Entity, Relation};
+
+    /// Two documents: d1 has Kim (PER, by ann, accepted), Seoul (GPE, by
+    /// bob), a claim by Kim (supports, by ann) and a relation; d2 (done)
+    /// has Putin (PER, nobody) and a claimant-less claim.
+    fn project() -> Project {
+        let mut p = Project::new("p");
+        let mut d1 = Document::new("d1", "Summit news", "Kim said Seoul will talk. More.");
+        let mut kim = Entity::new("e1", "PER", 0, 3, "Kim");
+        kim.annotator = Some("ann".into());
+        kim.review = Review::Accepted;
+        let mut seoul = Entity::new("e2", "GPE", 9, 14, "Seoul");
+        seoul.annotator = Some("bob".into());
+        d1.entities.push(seoul);
+        d1.entities.push(kim);
+        let mut claim = Claim::new("c1", 9, 24, "Seoul will talk");
+        claim.claimant = Some(Claimant::Entity("e1".into()));
+        claim.verdict = Some(Verdict::Supports);
+        claim.annotator = Some("ann".into());
+        d1.claims.push(claim);
+        d1.relations.push(Relation {
+            id: "r1".into(),
+            label: "Located".into(),
+            from: "e1".into(),
+            to: "e2".into(),
+        });
+        let mut d2 = Document::new("d2", "Moscow", "Putin spoke. Talks go on.");
+        d2.status = Status::Done;
+        d2.entities.push(Entity::new("e1", "PER", 0, 5, "Putin"));
+        d2.claims.push(Claim::new("c1", 13, 25, "Talks go on."));
+        p.documents.push(d1);
+        p.documents.push(d2);
+        p
+    }
+
+    /// The (document id, annotation id) of a view, in order.
+    fn ids(table: &Table, order: &[u32]) -> Vec<String> {
+        order
+            .iter()
+            .map(|&i| {
+                let row = &table.rows[i as usize];
+                format!("{}/{}", table.documents[row.doc as usize].id, row.id)
+            })
+            .collect()
+    }
+
+    fn view(filter: Filter) -> Vec<String> {
+        let table = Table::build(&project());
+        ids(&table, &table.view(&filter, Sort::default()))
+    }
+
+    #[test]
+    fn rows_cover_every_annotation_in_reading_order() {
+        let table = Table::build(&project());
+        assert_eq!(
+            ids(&table, &table.view(&Filter::default(), Sort::default())),
+            ["d1/e1", "d1/r1", "d1/e2", "d1/c1", "d2/e1", "d2/c1"]
+        );
+        let relation = &table.rows[1];
+        assert_eq!(relation.kind, Kind::Relation);
+        assert_eq!(&*relation.text, "Kim → Seoul");
+        assert_eq!(table.label(relation), "Located");
+        assert_eq!(relation.review, None);
+        let claim = &table.rows[3];
+        assert_eq!(claim.claimant.as_deref(), Some("Kim"));
+        assert_eq!(table.annotator(claim), Some("ann"));
+        assert_eq!(table.labels, ["", "GPE", "Located", "PER"]);
+        assert_eq!(table.annotators, ["ann", "bob"]);
+    }
+
+    #[test]
+    fn each_column_filters() {
+        let with = |f: fn(&mut Filter)| {
+            let mut filter = Filter::default();
+            f(&mut filter);
+            assert!(filter.is_active());
+            view(filter)
+        };
+        assert_eq!(with(|f| f.kind = Some(Kind::Claim)), ["d1/c1", "d2/c1"]);
+        assert_eq!(with(|f| f.label = Some("PER".into())), ["d1/e1", "d2/e1"]);
+        assert!(with(|f| f.label = Some("NOPE".into())).is_empty());
+        // Case is ignored; a part matches; quotes ask for the whole text.
+        assert_eq!(
+            with(|f| f.text = "SEOUL".into()),
+            ["d1/r1", "d1/e2", "d1/c1"]
+        );
+        assert_eq!(with(|f| f.text = "\"seoul\"".into()), ["d1/e2"]);
+        assert_eq!(with(|f| f.claimant = "ki".into()), ["d1/c1"]);
+        assert_eq!(with(|f| f.claimant = "\"\"".into()), ["d2/c1"]);
+        assert_eq!(
+            with(|f| f.verdict = Some(Some(Verdict::Supports))),
+            ["d1/c1"]
+        );
+        assert_eq!(with(|f| f.verdict = Some(None)), ["d2/c1"]);
+        assert_eq!(
+            with(|f| f.annotator = Some(Some("ann".into()))),
+            ["d1/e1", "d1/c1"]
+        );
+        // Nobody is recorded for d2's annotations; relations have no
+        // annotator at all and stay out.
+        assert_eq!(with(|f| f.annotator = Some(None)), ["d2/e1", "d2/c1"]);
+        assert!(with(|f| f.annotator = Some(Some("zed".into()))).is_empty());
+        assert_eq!(with(|f| f.review = Some(Review::Accepted)), ["d1/e1"]);
+        assert_eq!(
+            with(|f| f.review = Some(Review::Unreviewed)),
+            ["d1/e2", "d1/c1", "d2/e1", "d2/c1"]
+        );
+        assert_eq!(with(|f| f.status = Some(Status::Done)), ["d2/e1", "d2/c1"]);
+        assert_eq!(
+            with(|f| f.doc_text = "summit".into()),
+            view(Filter {
+                document: Some(0),
+                ..Filter::default()
+            })
+        );
+        assert_eq!(with(|f| f.doc_text = "\"d2\"".into()), ["d2/e1", "d2/c1"]);
+    }
+
+    #[test]
+    fn filters_combine_and_the_scope_is_not_a_filter() {
+        let filter = Filter {
+            document: Some(1),
+            ..Filter::default()
+        };
+        assert!(!filter.is_active());
+        assert_eq!(view(filter.clone()), ["d2/e1", "d2/c1"]);
+        assert_eq!(
+            view(Filter {
+                label: Some("PER".into()),
+                ..filter
+            }),
+            ["d2/e1"]
+        );
+        assert_eq!(
+            view(Filter {
+                kind: Some(Kind::Entity),
+                annotator: Some(Some("ann".into())),
+                ..Filter::default()
+            }),
+            ["d1/e1"]
+        );
+        assert!(
+            view(Filter {
+                document: Some(7),
+                ..Filter::default()
+            })
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn sorts_by_each_column_both_ways_with_reading_order_as_tie_break() {
+        let table = Table::build(&project());
+        let sorted = |column, descending| {
+            ids(
+                &table,
+                &table.view(&Filter::default(), Sort { column, descending }),
+            )
+        };
+        assert_eq!(
+            sorted(Column::Text, false),
+            ["d1/e1", "d1/r1", "d2/e1", "d1/e2", "d1/c1", "d2/c1"]
+        );
+        assert_eq!(
+            sorted(Column::Text, true),
+            ["d2/c1", "d1/c1", "d1/e2", "d2/e1", "d1/r1", "d1/e1"]
+        );
+        // Equal types keep reading order, whichever way the sort goes.
+        assert_eq!(
+            sorted(Column::Type, false),
+            ["d1/c1", "d2/c1", "d1/e2", "d1/r1", "d1/e1", "d2/e1"]
+        );
+        assert_eq!(
+            sorted(Column::Type, true),
+            ["d1/e1", "d2/e1", "d1/r1", "d1/e2", "d1/c1", "d2/c1"]
+        );
+        assert_eq!(
+            sorted(Column::Kind, false),
+            ["d1/e1", "d1/e2", "d2/e1", "d1/c1", "d2/c1", "d1/r1"]
+        );
+        assert_eq!(
+            sorted(Column::Document, true),
+            ["d2/c1", "d2/e1", "d1/c1", "d1/e2", "d1/r1", "d1/e1"]
+        );
+        assert_eq!(sorted(Column::Annotator, true)[..2], ["d1/e2", "d1/e1"]);
+        assert_eq!(sorted(Column::Review, true)[0], "d1/e1");
+        assert_eq!(sorted(Column::Claimant, true)[0], "d1/c1");
+        assert_eq!(sorted(Column::Verdict, true)[0], "d1/c1");
+    }
+
+    #[test]
+    fn matches_name_document_and_annotation() {
+        let table = Table::build(&project());
+        let order = table.view(
+            &Filter {
+                label: Some("PER".into()),
+                ..Filter::default()
+            },
+            Sort::default(),
+        );
+        let set = |pairs: &[(&str, &str)]| -> HashSet<(String, String)> {
+            pairs
+                .iter()
+                .map(|(d, a)| ((*d).to_owned(), (*a).to_owned()))
+                .collect()
+        };
+        assert_eq!(table.matches_in(0, &order), set(&[("d1", "e1")]));
+        assert_eq!(table.matches_in(1, &order), set(&[("d2", "e1")]));
+        assert_eq!(table.matches_in(5, &order), set(&[]));
+    }
+
+    #[test]
+    fn text_filter_syntax() {
+        assert_eq!(TextMatch::parse("  "), TextMatch::Any);
+        assert_eq!(TextMatch::parse("Kim "), TextMatch::Contains("kim".into()));
+        assert_eq!(TextMatch::parse("\"Kim\""), TextMatch::Exact("kim".into()));
+        assert_eq!(
+            TextMatch::parse(&TextMatch::exact("")),
+            TextMatch::Exact(String::new())
+        );
+        // A lone quote is text to find.
+        assert_eq!(TextMatch::parse("\""), TextMatch::Contains("\"".into()));
+    }
+
+    #[test]
+    fn the_generated_project_has_a_row_per_annotation() {
+        let project = crate::sample::large_project(20, 3000);
+        let table = Table::build(&project);
+        assert_eq!(table.rows.len(), project.annotation_count());
+        let per = table.view(
+            &Filter {
+                label: Some("PER".into()),
+                ..Filter::default()
+            },
+            Sort::default(),
+        );
+        let expected = project
+            .documents
+            .iter()
+            .flat_map(|d| &d.entities)
+            .filter(|e| e.label == "PER")
+            .count();
+        assert_eq!(per.len(), expected);
+    }
+}

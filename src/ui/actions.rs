@@ -106,6 +106,12 @@ pub enum Action {
     SettleAndEdit,
     /// Show the next (true) or previous unsettled disagreement.
     NextDisagreement(bool),
+    /// Show the Annotations pane.
+    ShowAnnotations,
+    /// Show the Annotations pane with this filter over the whole project.
+    FilterAnnotations(Box<crate::review::table::Filter>),
+    /// Open or close the Dashboard.
+    Dashboard,
     /// Close the window (asks when there are unsaved changes).
     Quit,
     /// Escape: clear selection, close overlays.

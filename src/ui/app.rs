@@ -51,6 +51,8 @@ pub enum SidePane {
     Entities,
     /// Who claimed what.
     Claims,
+    /// Every annotation in a sortable, filterable table.
+    Annotations,
 }
 
 /// The whole app.
@@ -124,6 +126,10 @@ pub struct GlossApp {
     pub compare: Option<super::compare::Comparison>,
     /// The adjudication walk-through, while open.
     pub adjudication: Option<super::adjudication::Adjudication>,
+    /// The Annotations pane: filters, sort, rows.
+    pub annotations: super::annotations_pane::AnnotationsPane,
+    /// The Dashboard window is open.
+    pub show_dashboard: bool,
 }
 
 impl GlossApp {
@@ -218,6 +224,8 @@ impl GlossApp {
             pane_matches: None,
             compare: None,
             adjudication: None,
+            annotations: Default::default(),
+            show_dashboard: false,
         };
         if let Some(message) = message {
             app.notify(message);
@@ -305,6 +313,7 @@ impl GlossApp {
         self.handle_close_request(&ctx);
         self.handle_dropped_files(&ctx);
         self.read_shortcuts(&ctx);
+        super::annotations_pane::logic(self, &ctx);
         super::menu_bar::show(self, ui);
         super::status_bar::show(self, ui);
         super::adjudication::show(self, ui);
@@ -317,6 +326,7 @@ impl GlossApp {
         super::claim_editor::show(self, &ctx);
         super::schema_editor::show(self, &ctx);
         super::compare::show(self, &ctx);
+        super::dashboard::show(self, &ctx);
         super::help::show(self, &ctx);
         super::dialogs::show(self, &ctx);
         super::palette::show(self, &ctx);

@@ -489,6 +489,22 @@ pub fn table(schema: &Schema) -> Vec<Command> {
         false,
     );
     add(
+        "Annotations pane",
+        view,
+        vec![key(cmd_shift, Key::A)],
+        Global,
+        Action::ShowAnnotations,
+        true,
+    );
+    add(
+        "Dashboard",
+        view,
+        vec![key(cmd_shift, Key::D)],
+        Global,
+        Action::Dashboard,
+        false,
+    );
+    add(
         "Snap selections to words (on/off)",
         view,
         vec![],

@@ -95,7 +95,10 @@ impl GlossApp {
                 self.selection = None;
                 self.article_view.scroll_to = self.annotation_start(&annotation);
                 self.selected = Some(annotation);
-                self.side_pane = SidePane::Inspector;
+                // The Annotations pane stays: the user is walking its rows.
+                if self.side_pane != SidePane::Annotations {
+                    self.side_pane = SidePane::Inspector;
+                }
             }
             Action::JumpTo { doc, start, end } => {
                 if let Some(index) = self.session.project().document_index(&doc) {
@@ -131,6 +134,11 @@ impl GlossApp {
             Action::Settle(choice) => self.settle_shown(choice, false),
             Action::SettleAndEdit => self.settle_and_edit(),
             Action::NextDisagreement(forward) => self.step_disagreement(forward),
+            Action::ShowAnnotations => self.side_pane = SidePane::Annotations,
+            Action::FilterAnnotations(filter) => {
+                super::annotations_pane::apply_filter(self, *filter)
+            }
+            Action::Dashboard => self.show_dashboard = !self.show_dashboard,
             Action::SetAnnotatorName => self.dialogs.ask_name(self.prefs.annotator.clone()),
             Action::ToggleReviewMode => {
                 self.review_mode = !self.review_mode;

@@ -22,18 +22,26 @@ pub struct InspectorDraft {
 
 /// Draws the right panel.
 pub fn show_side_pane(app: &mut GlossApp, ui: &mut egui::Ui) {
-    egui::Panel::right("side")
+    // The Annotations table is wide: its own panel, with its own width.
+    let (id, width, max) = if app.side_pane == SidePane::Annotations {
+        ("side-annotations", 620.0, 1100.0)
+    } else {
+        ("side", 300.0, 420.0)
+    };
+    egui::Panel::right(id)
         .resizable(true)
-        .default_size(300.0)
-        .max_size(420.0)
+        .default_size(width)
+        .max_size(max)
         .show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.selectable_value(&mut app.side_pane, SidePane::Inspector, "Inspector");
                 ui.selectable_value(&mut app.side_pane, SidePane::Entities, "Entities");
                 ui.selectable_value(&mut app.side_pane, SidePane::Claims, "Claims");
+                ui.selectable_value(&mut app.side_pane, SidePane::Annotations, "Annotations");
             });
             ui.separator();
             match app.side_pane {
+                SidePane::Annotations => super::annotations_pane::show(app, ui),
                 // The Claims pane scrolls by itself, drawing only the rows in view.
                 SidePane::Claims => super::entities_pane::claims(app, ui),
                 pane => {

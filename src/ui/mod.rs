@@ -4,6 +4,7 @@
 
 mod actions;
 mod adjudication;
+pub mod annotations_pane;
 mod app;
 mod article_view;
 mod autosave;
@@ -11,6 +12,7 @@ mod claim_editor;
 mod command_table;
 mod commands;
 pub mod compare;
+mod dashboard;
 mod dataset_job;
 pub mod dialogs;
 mod document_list;

@@ -1,0 +1,286 @@
+//! The Dashboard window: progress by document status, entity mentions per
+//! type, claims per claimant and per verdict, annotations per annotator and
+//! review progress, each as a bar chart with its numbers beside it. Clicking
+//! a bar (or its name) shows those annotations in the Annotations pane.
+//!
+//! The numbers come from [`crate::review::dashboard::Dashboard`], built with
+//! the pane's rows once per project state (off the UI thread on a large
+//! project), so a frame only draws.
+
+use egui_plot::{Bar, BarChart, Plot};
+
+use crate::review::dashboard::Dashboard;
+use crate::review::table::{self, Filter, Kind, TextMatch};
+
+use super::actions::Action;
+use super::app::GlossApp;
+
+/// Bars drawn for the claimant and annotator charts; the rest are summed.
+const MOST: usize = 10;
+
+/// One bar: its name, its count and the filter it stands for.
+struct Entry {
+    name: String,
+    count: usize,
+    filter: Filter,
+    color: Option<egui::Color32>,
+}
+
+/// Draws the window while it is open.
+pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
+    if !app.show_dashboard {
+        return;
+    }
+    let data = app.annotations.data().cloned();
+    let schema = app.session.project().schema.clone();
+    let mut open = true;
+    let mut picked = None;
+    egui::Window::new("Dashboard")
+        .open(&mut open)
+        .default_size([760.0, 640.0])
+        .vscroll(true)
+        .show(ctx, |ui| {
+            let Some(data) = data else {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label("Counting…");
+                });
+                return;
+            };
+            let d = &data.dashboard;
+            if data.version != app.project_version() {
+                ui.weak("Updating…");
+            }
+            ui.label(format!(
+                "{} · {} · {} · {}",
+                crate::model::plural(d.documents, "document"),
+                crate::model::plural(
+                    d.entities_by_type.iter().map(|(_, n)| n).sum(),
+                    "entity mention"
+                ),
+                crate::model::plural(d.claims, "claim"),
+                crate::model::plural(data.table.rows.len() - d.reviewable(), "relation"),
+            ));
+            ui.weak("Click a bar or a name to list those annotations in the Annotations pane.");
+            for (title, entries) in sections(d, &schema) {
+                ui.separator();
+                if let Some(filter) = section(ui, title, &entries) {
+                    picked = Some(filter);
+                }
+            }
+        });
+    if !open {
+        app.show_dashboard = false;
+    }
+    if let Some(filter) = picked {
+        app.act(Action::FilterAnnotations(Box::new(filter)));
+    }
+}
+
+fn sections(d: &Dashboard, schema: &crate::model::Schema) -> Vec<(&'static str, Vec<Entry>)> {
+    let entry = |name: String, count: usize, filter: Filter| Entry {
+        name,
+        count,
+        filter,
+        color: None,
+    };
+    let status = d
+        .by_status
+        .iter()
+        .map(|(s, n)| {
+            entry(
+                s.label(),
+                *n,
+                Filter {
+                    status: Some(*s),
+                    ..Filter::default()
+                },
+            )
+        })
+        .collect();
+    let types = d
+        .entities_by_type
+        .iter()
+        .map(|(key, n)| Entry {
+            color: schema
+                .entity_types
+                .iter()
+                .find(|t| t.key == *key)
+                .map(|t| super::theme::swatch(t.color)),
+            ..entry(
+                key.clone(),
+                *n,
+                Filter {
+                    kind: Some(Kind::Entity),
+                    label: Some(key.clone()),
+                    ..Filter::default()
+                },
+            )
+        })
+        .collect();
+    let claimants = d
+        .claims_by_claimant
+        .iter()
+        .map(|(who, n)| {
+            entry(
+                who.clone().unwrap_or_else(|| "no claimant".to_owned()),
+                *n,
+                Filter {
+                    kind: Some(Kind::Claim),
+                    claimant: TextMatch::exact(who.as_deref().unwrap_or("")),
+                    ..Filter::default()
+                },
+            )
+        })
+        .collect();
+    let verdicts = d
+        .claims_by_verdict
+        .iter()
+        .map(|(v, n)| {
+            entry(
+                v.map_or("no verdict".to_owned(), |v| v.label()),
+                *n,
+                Filter {
+                    verdict: Some(*v),
+                    ..Filter::default()
+                },
+            )
+        })
+        .collect();
+    let annotators = d
+        .by_annotator
+        .iter()
+        .map(|(who, n)| {
+            entry(
+                who.clone().unwrap_or_else(|| "nobody recorded".to_owned()),
+                *n,
+                Filter {
+                    annotator: Some(who.clone()),
+                    ..Filter::default()
+                },
+            )
+        })
+        .collect();
+    let review = d
+        .review
+        .iter()
+        .map(|(r, n)| {
+            entry(
+                table::review_label(*r).to_owned(),
+                *n,
+                Filter {
+                    review: Some(*r),
+                    ..Filter::default()
+                },
+            )
+        })
+        .collect();
+    vec![
+        ("Documents by status", status),
+        ("Entity mentions by type", types),
+        ("Claims by claimant", claimants),
+        ("Claims by verdict", verdicts),
+        ("Entities and claims by annotator", annotators),
+        ("Review progress (entities and claims)", review),
+    ]
+}
+
+/// A chart and its numbers; the filter of a clicked bar or name.
+fn section(ui: &mut egui::Ui, title: &str, entries: &[Entry]) -> Option<Filter> {
+    ui.strong(title);
+    let total: usize = entries.iter().map(|e| e.count).sum();
+    let shown = entries.len().min(MOST);
+    let mut picked = None;
+    ui.horizontal_top(|ui| {
+        let bars: Vec<Bar> = entries
+            .iter()
+            .take(shown)
+            .enumerate()
+            .map(|(i, e)| {
+                let bar = Bar::new(i as f64, e.count as f64).name(&e.name).width(0.7);
+                match e.color {
+                    Some(color) => bar.fill(color),
+                    None => bar,
+                }
+            })
+            .collect();
+        let names: Vec<String> = entries.iter().take(shown).map(|e| e.name.clone()).collect();
+        let chart = BarChart::new(title, bars).color(ui.visuals().selection.bg_fill);
+        let plot = Plot::new(("dashboard", title))
+            .width(380.0)
+            .height(130.0)
+            .allow_zoom(false)
+            .allow_drag(false)
+            .allow_scroll(false)
+            .allow_boxed_zoom(false)
+            .allow_double_click_reset(false)
+            .show_grid([false, true])
+            .include_y(0.0)
+            .include_x(-0.5)
+            .include_x(shown as f64 - 0.5)
+            .show_x(false)
+            .show_y(false)
+            // Names under the bars; the counts are in the table beside.
+            .show_axes([true, false])
+            // No side margins: a bar's place on screen follows from the
+            // plot's width alone.
+            .set_margin_fraction(egui::vec2(0.0, 0.1))
+            .x_axis_formatter(move |mark, _| {
+                let i = mark.value.round();
+                if (mark.value - i).abs() > 1e-6 || i < 0.0 {
+                    return String::new();
+                }
+                names
+                    .get(i as usize)
+                    .map(|n| n.chars().take(10).collect())
+                    .unwrap_or_default()
+            });
+        let response = plot.show(ui, |plot_ui| {
+            plot_ui.bar_chart(chart);
+            plot_ui.pointer_coordinate()
+        });
+        if response.response.clicked()
+            && let Some(point) = response.inner
+            && let Some(i) = bar_at(point.x, shown)
+            && let Some(entry) = entries.get(i)
+        {
+            picked = Some(entry.filter.clone());
+        }
+        ui.add_space(12.0);
+        egui::Grid::new(("dashboard-numbers", title))
+            .num_columns(3)
+            .striped(true)
+            .show(ui, |ui| {
+                for entry in entries.iter().take(shown) {
+                    if ui.link(&entry.name).clicked() {
+                        picked = Some(entry.filter.clone());
+                    }
+                    ui.label(entry.count.to_string());
+                    ui.weak(percent(entry.count, total));
+                    ui.end_row();
+                }
+                if entries.len() > shown {
+                    let rest: usize = entries.iter().skip(shown).map(|e| e.count).sum();
+                    ui.weak(format!("{} more", entries.len() - shown));
+                    ui.label(rest.to_string());
+                    ui.weak(percent(rest, total));
+                    ui.end_row();
+                }
+            });
+    });
+    picked
+}
+
+/// The bar under x (bars sit at 0, 1, …, each 0.7 wide); clicks between
+/// bars pick none.
+fn bar_at(x: f64, bars: usize) -> Option<usize> {
+    let i = x.round();
+    (i >= 0.0 && (i as usize) < bars && (x - i).abs() <= 0.4).then_some(i as usize)
+}
+
+fn percent(count: usize, total: usize) -> String {
+    if total == 0 {
+        return String::new();
+    }
+    format!("{:.1}%", count as f64 * 100.0 / total as f64)
+}

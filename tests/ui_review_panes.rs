@@ -46,7 +46,7 @@ fn project() -> Project {
     d3.status = Status::Done;
     let monday = entity("e1", "DATE", &d3, "Monday", Some("ann"));
     d3.entities.push(monday);
-    p.documents.extend([d1, d2, d3]);
+    p.documents.extend([d1, d2, d3].map(std::sync::Arc::new));
     assert!(gloss::model::validate::validate(&p).is_empty());
     p
 }

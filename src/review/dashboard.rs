@@ -156,7 +156,7 @@ mod tests {
         let mut d2 = Document::new("d2", "t", "Xyz. Words.");
         d2.entities.push(Entity::new("e1", "WEAPON", 0, 3, "Xyz"));
         d2.claims.push(Claim::new("c1", 5, 11, "Words."));
-        p.documents.extend([d1, d2]);
+        p.documents.extend([d1, d2].map(std::sync::Arc::new));
 
         let d = Dashboard::of(&p);
         assert_eq!(d.documents, 2);

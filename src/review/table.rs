@@ -676,8 +676,8 @@ mod tests {
         d2.status = Status::Done;
         d2.entities.push(Entity::new("e1", "PER", 0, 5, "Putin"));
         d2.claims.push(Claim::new("c1", 13, 25, "Talks go on."));
-        p.documents.push(d1);
-        p.documents.push(d2);
+        p.documents.push(std::sync::Arc::new(d1));
+        p.documents.push(std::sync::Arc::new(d2));
         p
     }
 

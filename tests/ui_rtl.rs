@@ -271,6 +271,9 @@ fn drawn_word_order_is_the_bidi_algorithms() {
             drawn_words(&harness, piece).iter().all(|w| w.row == 0),
             "line {piece} is one row"
         );
+        // The drawn words, left to right, for a reader to compare with a
+        // reference (`fribidi`, a browser): `--nocapture`.
+        println!("line {piece}: {}", words.join(" | "));
         assert_eq!(words, expected, "line {piece}: {line}");
     }
 }
@@ -408,4 +411,18 @@ fn a_selection_that_wraps_covers_its_words_on_each_row() {
     for (p, c) in outside.iter().zip(&seen_outside) {
         assert_eq!(*c, background, "not selected at {p:?} ({needle})");
     }
+}
+
+#[test]
+fn hovering_selecting_and_finding_never_re_lay_right_to_left_pieces() {
+    let (mut harness, _dir) = harness(project(ARTICLE, vec![]), 1280.0);
+    let putin = drawn(&harness, 0, "بوتين");
+    harness.hover_at(putin.rect.center());
+    harness.step();
+    assert_eq!(gloss::ui::layouts_last_frame(harness.state()), 0);
+    harness.state_mut().selection = Some((4, 12));
+    harness.step();
+    assert_eq!(gloss::ui::layouts_last_frame(harness.state()), 0);
+    harness.step();
+    assert_eq!(gloss::ui::layouts_last_frame(harness.state()), 0);
 }

@@ -33,7 +33,8 @@ mod unsaved;
 pub use actions::Action;
 pub use app::{AnnotationKind, AnnotationRef, GlossApp, Startup};
 pub use article_view::{
-    DrawnGlyph, MAX_PIECE, RTL_FAMILY, drawn_glyphs, piece_ranges, visual_line_job,
+    DrawnGlyph, MAX_PIECE, RTL_FAMILY, drawn_glyphs, layouts_last_frame, piece_ranges,
+    visual_line_job,
 };
 pub use files::{FilePicker, PickKind};
 

@@ -1249,3 +1249,9 @@ impl ArticleView {
         level.is_some_and(|l| l % 2 == 1)
     }
 }
+
+/// How many pieces the article view laid out in the last frame (for tests
+/// and benchmarks: a frame that changes nothing lays out none).
+pub fn layouts_last_frame(app: &GlossApp) -> usize {
+    app.article_view.last_layouts
+}

@@ -27,7 +27,7 @@ fn copy(annotator: &str, title: &str, entities: &[(&str, &str, usize, usize)]) -
         e.annotator = Some(annotator.to_owned());
         d.entities.push(e);
     }
-    p.documents.push(d);
+    p.documents.push(d.into());
     p
 }
 

@@ -445,7 +445,7 @@ mod tests {
             d.entities
                 .push(Entity::new(*id, *label, *start, *end, text));
         }
-        p.documents.push(d);
+        p.documents.push(d.into());
         p
     }
 
@@ -477,7 +477,7 @@ mod tests {
             ("e2", "LOC", 34, 43),
             ("e3", "PER", 16, 30),
         ]);
-        b.documents[0].title = "Putin meets Kim".into();
+        std::sync::Arc::make_mut(&mut b.documents[0]).title = "Putin meets Kim".into();
         let (merged, report) = merge(&a, &b);
         assert_eq!(report.remaining, 3);
         merged
@@ -556,9 +556,13 @@ mod tests {
             c
         };
         let mut a = side(&[("e1", "PER", 0, 11)]);
-        a.documents[0].claims.push(claim("e1"));
+        std::sync::Arc::make_mut(&mut a.documents[0])
+            .claims
+            .push(claim("e1"));
         let mut b = side(&[("e1", "ORG", 0, 11)]);
-        b.documents[0].claims.push(claim("e1"));
+        std::sync::Arc::make_mut(&mut b.documents[0])
+            .claims
+            .push(claim("e1"));
         let (mut project, _) = merge(&a, &b);
         let refs = unsettled(&project);
         assert_eq!(refs.len(), 2, "entities and claims disagree");
@@ -598,9 +602,13 @@ mod tests {
             to: "e2".into(),
         };
         let mut a = side(&[("e1", "PER", 0, 11), ("e2", "GPE", 34, 43)]);
-        a.documents[0].relations.push(relation("e1"));
+        std::sync::Arc::make_mut(&mut a.documents[0])
+            .relations
+            .push(relation("e1"));
         let mut b = side(&[("e1", "PER", 0, 8), ("e2", "GPE", 34, 43)]);
-        b.documents[0].relations.push(relation("e1"));
+        std::sync::Arc::make_mut(&mut b.documents[0])
+            .relations
+            .push(relation("e1"));
         let (mut project, _) = merge(&a, &b);
         valid(&project);
         // The spans compete; the relations have other ends, so each is a
@@ -620,7 +628,9 @@ mod tests {
         // Same span, other type: the relation moves to the kept entity and
         // its record stays.
         let mut b = side(&[("e1", "ORG", 0, 11), ("e2", "GPE", 34, 43)]);
-        b.documents[0].relations.push(relation("e1"));
+        std::sync::Arc::make_mut(&mut b.documents[0])
+            .relations
+            .push(relation("e1"));
         let (mut project, _) = merge(&a, &b);
         let refs = unsettled(&project);
         assert_eq!(refs.len(), 3);
@@ -643,8 +653,8 @@ mod tests {
         let mut theirs = base.clone();
         ours.name = "Ours".into();
         theirs.name = "Theirs".into();
-        ours.documents[0].status = Status::Done;
-        theirs.documents[0].status = Status::Reviewed;
+        std::sync::Arc::make_mut(&mut ours.documents[0]).status = Status::Done;
+        std::sync::Arc::make_mut(&mut theirs.documents[0]).status = Status::Reviewed;
         for (p, color) in [(&mut ours, "#112233"), (&mut theirs, "#445566")] {
             if let Some(t) = p.schema.entity_types.iter_mut().find(|t| t.key == "LOC") {
                 t.color = crate::model::Rgb::parse(color).expect("colour");

@@ -203,6 +203,11 @@ fn compare_with_shows_the_figures_and_both_versions() {
     harness.get_by_label("“Vladimir Putin”");
     assert_eq!(harness.query_all_by_label("✖ differs").count(), 2);
     assert_eq!(harness.query_all_by_label("✔").count(), 1);
+    // Only the differences: Kim's row goes.
+    harness.get_by_label("Only differences").click();
+    harness.run();
+    assert_eq!(harness.query_all_by_label("✔").count(), 0);
+    assert_eq!(harness.query_all_by_label("✖ differs").count(), 2);
     // A row jumps the article view to its text.
     harness.get_by_label("“Vostochny”").click();
     harness.run();

@@ -28,6 +28,8 @@ pub struct Comparison {
     pub agreement: Agreement,
     /// The state of this project the figures were worked out for.
     pub origin: Option<Origin>,
+    /// List only the places where the two versions differ.
+    pub only_differences: bool,
 }
 
 /// The comparison of `a` (this project) with `other`.
@@ -41,6 +43,7 @@ pub fn compare(a: &Project, other: Arc<Project>, path: PathBuf) -> Comparison {
         other,
         agreement,
         origin: None,
+        only_differences: false,
     }
 }
 
@@ -126,6 +129,7 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
     let Some(comparison) = &app.compare else {
         return;
     };
+    let mut only_differences = comparison.only_differences;
     let dark = ctx.global_style().visuals.dark_mode;
     let (color_a, color_b) = (side_color(0, dark), side_color(1, dark));
     let stale = comparison.origin.is_some_and(|o| o != app.job_origin());
@@ -195,6 +199,7 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
                 differ,
                 if differ == 1 { "s" } else { "" }
             ));
+            ui.checkbox(&mut only_differences, "Only differences");
             let error = ui.visuals().error_fg_color;
             egui::Grid::new("comparison-rows")
                 .striped(true)
@@ -205,7 +210,7 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
                     ui.colored_label(color_b, RichText::new("B").strong());
                     ui.strong("");
                     ui.end_row();
-                    for row in &rows {
+                    for row in rows.iter().filter(|r| !only_differences || !r.agrees()) {
                         let link = ui
                             .link(format!("“{}”", shorten(&row.text, 36)))
                             .on_hover_text(format!("{}–{}: show it", row.start, row.end));
@@ -236,6 +241,10 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
         });
     if !open {
         actions.push(Action::CloseComparison);
+    }
+    // A view setting of the panel, not a change to the project.
+    if let Some(comparison) = &mut app.compare {
+        comparison.only_differences = only_differences;
     }
     if recompute {
         actions.push(Action::Recompare);

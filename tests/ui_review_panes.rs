@@ -323,3 +323,56 @@ fn on_a_large_project_rows_and_filters_come_from_worker_threads() {
     settle(&mut harness);
     assert_eq!(listed(&harness), ["d1/e1", "d1/e2"]);
 }
+
+#[test]
+fn with_a_second_project_compared_the_dashboard_shows_agreement_and_a_type_filters_the_pane() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = harness(&dir);
+    // The other annotator left out Moon and called Seoul a place.
+    let mut other = project();
+    let d1 = std::sync::Arc::make_mut(&mut other.documents[0]);
+    d1.entities.retain(|e| e.text != "Moon");
+    if let Some(seoul) = d1.entities.iter_mut().find(|e| e.text == "Seoul") {
+        seoul.label = "LOC".into();
+    }
+    let expected =
+        gloss::review::agree::agree(&project(), &other, &Default::default()).expect("figures");
+    let comparison = gloss::ui::compare::compare(
+        harness.state().session.project(),
+        std::sync::Arc::new(other),
+        dir.path().join("other.gloss.ron"),
+    );
+    assert_eq!(comparison.agreement, expected);
+    harness.state_mut().compare = Some(comparison);
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::D);
+    harness.run();
+    let title = "Agreement with other.gloss.ron (F1, this project as reference)";
+    harness.get_by_label(title).scroll_to_me();
+    harness.run();
+    // Every figure is the core's, to three places; the overall F1 is
+    // 4 of 6 mentions matched against 5: 2·4/(6+5).
+    let overall = expected.overall.spans.f1().expect("defined");
+    assert!((overall - 8.0 / 11.0).abs() < 1e-9, "{overall}");
+    assert!(harness.query_all_by_label(&format!("{overall:.3}")).count() >= 1);
+    let per = expected
+        .per_type
+        .iter()
+        .find(|(key, _)| key == "PER")
+        .map(|(_, f)| f.spans.recall().expect("defined"))
+        .expect("a PER row");
+    assert!(harness.query_all_by_label(&format!("{per:.3}")).count() >= 1);
+    // GPE: the other side has none, so its precision is undefined.
+    assert!(harness.query_all_by_label("—").count() >= 1);
+    // The type's name in the agreement table lists this project's GPEs.
+    harness
+        .query_all_by_role_and_label(egui::Role::Link, "GPE")
+        .last()
+        .expect("a GPE link in the agreement table")
+        .click();
+    harness.run();
+    assert_eq!(
+        harness.state().annotations.filter.label.as_deref(),
+        Some("GPE")
+    );
+    assert_eq!(listed(&harness), ["d1/e3"]);
+}

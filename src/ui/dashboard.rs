@@ -3,6 +3,9 @@
 //! review progress, each as a bar chart with its numbers beside it. Clicking
 //! a bar (or its name) shows those annotations in the Annotations pane.
 //!
+//! With another annotator's project loaded (File → Compare with…), the
+//! agreement figures follow: F1 per entity type as bars, every figure beside.
+//!
 //! The numbers come from [`crate::review::dashboard::Dashboard`], built with
 //! the pane's rows once per project state (off the UI thread on a large
 //! project), so a frame only draws.
@@ -33,6 +36,7 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
     }
     let data = app.annotations.data().cloned();
     let schema = app.session.project().schema.clone();
+    let comparison = app.compare.clone();
     let mut open = true;
     let mut picked = None;
     egui::Window::new("Dashboard")
@@ -67,6 +71,17 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
                 if let Some(filter) = section(ui, title, &entries) {
                     picked = Some(filter);
                 }
+            }
+            if let Some(comparison) = &comparison {
+                ui.separator();
+                if let Some(filter) = agreement_section(ui, comparison, &schema) {
+                    picked = Some(filter);
+                }
+            } else {
+                ui.separator();
+                ui.weak(
+                    "Agreement: compare with another annotator's project (File → Compare with…).",
+                );
             }
         });
     if !open {
@@ -192,56 +207,12 @@ fn section(ui: &mut egui::Ui, title: &str, entries: &[Entry]) -> Option<Filter> 
     let shown = entries.len().min(MOST);
     let mut picked = None;
     ui.horizontal_top(|ui| {
-        let bars: Vec<Bar> = entries
+        let bars: Vec<(String, f64, Option<egui::Color32>)> = entries
             .iter()
             .take(shown)
-            .enumerate()
-            .map(|(i, e)| {
-                let bar = Bar::new(i as f64, e.count as f64).name(&e.name).width(0.7);
-                match e.color {
-                    Some(color) => bar.fill(color),
-                    None => bar,
-                }
-            })
+            .map(|e| (e.name.clone(), e.count as f64, e.color))
             .collect();
-        let names: Vec<String> = entries.iter().take(shown).map(|e| e.name.clone()).collect();
-        let chart = BarChart::new(title, bars).color(ui.visuals().selection.bg_fill);
-        let plot = Plot::new(("dashboard", title))
-            .width(380.0)
-            .height(130.0)
-            .allow_zoom(false)
-            .allow_drag(false)
-            .allow_scroll(false)
-            .allow_boxed_zoom(false)
-            .allow_double_click_reset(false)
-            .show_grid([false, true])
-            .include_y(0.0)
-            .include_x(-0.5)
-            .include_x(shown as f64 - 0.5)
-            .show_x(false)
-            .show_y(false)
-            // Names under the bars; the counts are in the table beside.
-            .show_axes([true, false])
-            // No side margins: a bar's place on screen follows from the
-            // plot's width alone.
-            .set_margin_fraction(egui::vec2(0.0, 0.1))
-            .x_axis_formatter(move |mark, _| {
-                let i = mark.value.round();
-                if (mark.value - i).abs() > 1e-6 || i < 0.0 {
-                    return String::new();
-                }
-                names
-                    .get(i as usize)
-                    .map(|n| n.chars().take(10).collect())
-                    .unwrap_or_default()
-            });
-        let response = plot.show(ui, |plot_ui| {
-            plot_ui.bar_chart(chart);
-            plot_ui.pointer_coordinate()
-        });
-        if response.response.clicked()
-            && let Some(point) = response.inner
-            && let Some(i) = bar_at(point.x, shown)
+        if let Some(i) = chart(ui, title, &bars)
             && let Some(entry) = entries.get(i)
         {
             picked = Some(entry.filter.clone());
@@ -266,6 +237,152 @@ fn section(ui: &mut egui::Ui, title: &str, entries: &[Entry]) -> Option<Filter> 
                     ui.weak(percent(rest, total));
                     ui.end_row();
                 }
+            });
+    });
+    picked
+}
+
+/// A bar chart of `bars` (name, height, colour) with the names under the
+/// bars; the index of a clicked bar.
+fn chart(
+    ui: &mut egui::Ui,
+    title: &str,
+    bars: &[(String, f64, Option<egui::Color32>)],
+) -> Option<usize> {
+    let shown = bars.len();
+    let names: Vec<String> = bars.iter().map(|(name, _, _)| name.clone()).collect();
+    let bars: Vec<Bar> = bars
+        .iter()
+        .enumerate()
+        .map(|(i, (name, value, color))| {
+            let bar = Bar::new(i as f64, *value).name(name).width(0.7);
+            match color {
+                Some(color) => bar.fill(*color),
+                None => bar,
+            }
+        })
+        .collect();
+    let chart = BarChart::new(title, bars).color(ui.visuals().selection.bg_fill);
+    let plot = Plot::new(("dashboard", title))
+        .width(380.0)
+        .height(130.0)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .allow_double_click_reset(false)
+        .show_grid([false, true])
+        .include_y(0.0)
+        .include_x(-0.5)
+        .include_x(shown as f64 - 0.5)
+        .show_x(false)
+        .show_y(false)
+        // Names under the bars; the numbers are in the table beside.
+        .show_axes([true, false])
+        // No side margins: a bar's place on screen follows from the
+        // plot's width alone.
+        .set_margin_fraction(egui::vec2(0.0, 0.1))
+        .x_axis_formatter(move |mark, _| {
+            let i = mark.value.round();
+            if (mark.value - i).abs() > 1e-6 || i < 0.0 {
+                return String::new();
+            }
+            names
+                .get(i as usize)
+                .map(|n| n.chars().take(10).collect())
+                .unwrap_or_default()
+        });
+    let response = plot.show(ui, |plot_ui| {
+        plot_ui.bar_chart(chart);
+        plot_ui.pointer_coordinate()
+    });
+    if response.response.clicked()
+        && let Some(point) = response.inner
+    {
+        return bar_at(point.x, shown);
+    }
+    None
+}
+
+/// Agreement with the project loaded by File → Compare with…: F1 overall
+/// and per entity type as bars, every figure beside them (— where a figure
+/// is undefined). A type's name or bar lists this project's mentions of it.
+fn agreement_section(
+    ui: &mut egui::Ui,
+    comparison: &super::compare::Comparison,
+    schema: &crate::model::Schema,
+) -> Option<Filter> {
+    let agreement = &comparison.agreement;
+    let title = format!(
+        "Agreement with {} (F1, this project as reference)",
+        comparison.name
+    );
+    ui.strong(&title);
+    ui.weak(format!(
+        "{} compared · {} only here · {} only there",
+        crate::model::plural(agreement.documents, "document"),
+        agreement.only_in_a.len(),
+        agreement.only_in_b.len()
+    ));
+    let mut rows: Vec<(String, &crate::review::agree::Figures)> =
+        vec![("all types".to_owned(), &agreement.overall)];
+    rows.extend(agreement.per_type.iter().map(|(key, f)| (key.clone(), f)));
+    let color = |key: &str| {
+        schema
+            .entity_types
+            .iter()
+            .find(|t| t.key == key)
+            .map(|t| super::theme::swatch(t.color))
+    };
+    let bars: Vec<(String, f64, Option<egui::Color32>)> = rows
+        .iter()
+        .map(|(name, f)| (name.clone(), f.spans.f1().unwrap_or(0.0), color(name)))
+        .collect();
+    let filter_for = |i: usize| {
+        (i > 0).then(|| Filter {
+            kind: Some(Kind::Entity),
+            label: rows.get(i).map(|(key, _)| key.clone()),
+            ..Filter::default()
+        })
+    };
+    let mut picked = None;
+    let figure = |v: Option<f64>| v.map_or("—".to_owned(), |v| format!("{v:.3}"));
+    ui.horizontal_top(|ui| {
+        if let Some(i) = chart(ui, &title, &bars) {
+            picked = filter_for(i);
+        }
+        ui.add_space(12.0);
+        egui::Grid::new("dashboard-agreement")
+            .num_columns(7)
+            .striped(true)
+            .show(ui, |ui| {
+                for heading in ["", "P", "R", "F1", "overlap F1", "κ", "α"] {
+                    ui.weak(heading);
+                }
+                ui.end_row();
+                for (i, (name, f)) in rows.iter().enumerate() {
+                    if i == 0 {
+                        ui.label(name);
+                    } else if ui.link(name).clicked() {
+                        picked = filter_for(i);
+                    }
+                    ui.label(figure(f.spans.precision()));
+                    ui.label(figure(f.spans.recall()));
+                    ui.label(figure(f.spans.f1()));
+                    ui.label(figure(f.spans.overlap_f1()));
+                    ui.label(figure(f.kappa));
+                    ui.label(figure(f.alpha));
+                    ui.end_row();
+                }
+                let claims = &agreement.claims.spans;
+                ui.label("claims");
+                ui.label(figure(claims.precision()));
+                ui.label(figure(claims.recall()));
+                ui.label(figure(claims.f1()));
+                ui.label(figure(claims.overlap_f1()));
+                ui.weak("—");
+                ui.weak("—");
+                ui.end_row();
             });
     });
     picked

@@ -182,21 +182,13 @@ pub fn build_sample(article: &str) -> Project {
     let russia = entity_at(&doc, find("Russia", find("Vladivostok", 0).0).0);
     if let (Some(w), Some(n)) = (entity_at(&doc, watson), nsc) {
         let id = doc.next_id("r");
-        doc.relations.push(Relation {
-            id,
-            label: "MemberOf".to_owned(),
-            from: w,
-            to: n,
-        });
+        doc.relations
+            .push(Relation::new(id, "MemberOf".to_owned(), w, n));
     }
     if let (Some(v), Some(r)) = (vladivostok, russia) {
         let id = doc.next_id("r");
-        doc.relations.push(Relation {
-            id,
-            label: "Located".to_owned(),
-            from: v,
-            to: r,
-        });
+        doc.relations
+            .push(Relation::new(id, "Located".to_owned(), v, r));
     }
     project.documents.push(doc.into());
     project
@@ -263,12 +255,12 @@ pub fn large_project(documents: usize, characters: usize) -> Project {
             }
         }
         if let (Some(a), Some(b)) = (doc.entities.first(), doc.entities.get(1)) {
-            let relation = Relation {
-                id: doc.next_id("r"),
-                label: "Alias".to_owned(),
-                from: a.id.clone(),
-                to: b.id.clone(),
-            };
+            let relation = Relation::new(
+                doc.next_id("r"),
+                "Alias".to_owned(),
+                a.id.clone(),
+                b.id.clone(),
+            );
             doc.relations.push(relation);
         }
         project.documents.push(doc.into());

@@ -268,6 +268,38 @@ fn claim_figures_match_the_hand_computation() {
 }
 
 #[test]
+fn provenance_does_not_change_the_figures() {
+    let (a, b) = claim_fixture();
+    let plain = agree(&a, &b, &AgreeOptions::default()).unwrap();
+    // A tags two mentions and B the same two, each with its own annotator
+    // and times, and every claim carries provenance too.
+    let stamp = |project: &mut Project, who: &str, when: &str| {
+        let doc = &mut project.documents[0];
+        for (id, label, word) in [("e1", "PER", "minister"), ("e2", "ORG", "officials")] {
+            let (start, end) = find(CLAIM_TEXT, word, 0);
+            let mut e = Entity::new(id, label, start, end, word);
+            e.annotator = Some(who.into());
+            e.modified = Some(when.into());
+            doc.entities.push(e);
+        }
+        for c in &mut doc.claims {
+            c.annotator = Some(who.into());
+            c.modified = Some(when.into());
+        }
+    };
+    let (mut a2, mut b2) = (a.clone(), b.clone());
+    stamp(&mut a2, "ana", "2026-11-28T09:00:00Z");
+    stamp(&mut b2, "ben", "2026-11-29T23:59:59Z");
+    let stamped = agree(&a2, &b2, &AgreeOptions::default()).unwrap();
+    assert_eq!(
+        stamped.claims, plain.claims,
+        "claims compare without provenance"
+    );
+    assert_eq!(stamped.overall.spans.exact, 2);
+    assert_close(stamped.overall.spans.f1(), 1.0, "F1");
+}
+
+#[test]
 fn claimants_compare_by_mention_span_or_text_not_by_id() {
     let text = "Watson said the talks are advancing.";
     let make = |entity_id: &str, claimant: Claimant| {

@@ -906,3 +906,60 @@ fn rejected_annotations_are_left_out_of_exports_unless_asked_for() {
     assert_eq!(line["entities"].as_array().unwrap().len(), 2);
     assert!(!stderr(&out).contains("rejected"), "{}", stderr(&out));
 }
+
+#[test]
+fn provenance_and_review_comments_go_out_in_jsonl_and_come_back() {
+    use gloss::model::{Claim, Document, Entity, Project, Relation, Review};
+    let dir = temp_dir();
+    let text = "Watson said the talks are advancing.";
+    let mut doc = Document::new("d1", "Talks", text);
+    let mut watson = Entity::new("e1", "PER", 0, 6, "Watson");
+    watson.annotator = Some("ana".into());
+    watson.modified = Some("2026-11-29T00:12:03Z".into());
+    doc.entities.push(watson);
+    let mut claim = Claim::new("c1", 12, 35, "the talks are advancing");
+    claim.review = Review::Discuss;
+    claim.review_comment = Some("which talks?".into());
+    doc.claims.push(claim);
+    let mut relation = Relation::new("r1", "Alias", "c1", "e1");
+    relation.annotator = Some("ben".into());
+    relation.modified = Some("2026-11-29T00:13:00Z".into());
+    doc.relations.push(relation);
+    let mut project = Project::new("p");
+    project.documents.push(doc);
+    let path = dir.path().join("p.gloss.ron");
+    gloss::store::save(&project, &path).unwrap();
+    assert!(fs::read_to_string(&path).unwrap().contains("version: 3,"));
+    let lines = export_jsonl(&path);
+    let line = &lines[0];
+    assert_eq!(line["entities"][0]["annotator"], "ana");
+    assert_eq!(line["entities"][0]["modified"], "2026-11-29T00:12:03Z");
+    assert_eq!(line["claims"][0]["review"], "Discuss");
+    assert_eq!(line["claims"][0]["review_comment"], "which talks?");
+    assert_eq!(line["relations"][0]["annotator"], "ben");
+    assert_eq!(line["relations"][0]["modified"], "2026-11-29T00:13:00Z");
+    // And an import of it keeps all of it.
+    let jsonl = dir.path().join("p.jsonl");
+    fs::write(&jsonl, format!("{line}\n")).unwrap();
+    let back = dir.path().join("back.gloss.ron");
+    let out = gloss(&[
+        "import",
+        "--format",
+        "jsonl",
+        jsonl.to_str().unwrap(),
+        "-o",
+        back.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("left out"), "{}", stderr(&out));
+    let imported = gloss::store::load(&back).unwrap();
+    assert_eq!(
+        imported.documents[0].entities,
+        project.documents[0].entities
+    );
+    assert_eq!(imported.documents[0].claims, project.documents[0].claims);
+    assert_eq!(
+        imported.documents[0].relations,
+        project.documents[0].relations
+    );
+}

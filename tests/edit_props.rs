@@ -159,12 +159,7 @@ fn resolve(project: &Project, op: &Op) -> Option<Edit> {
             let d = doc_at(*doc)?;
             let from = d.entities.get(from % d.entities.len().max(1))?.id.clone();
             let to = d.entities.get(to % d.entities.len().max(1))?.id.clone();
-            let relation = Relation {
-                id: d.next_id("r"),
-                label: "Alias".into(),
-                from,
-                to,
-            };
+            let relation = Relation::new(d.next_id("r"), "Alias", from, to);
             Some(Edit::InsertRelation {
                 doc: d.id.clone(),
                 index: d.relations.len(),

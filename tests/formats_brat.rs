@@ -123,12 +123,11 @@ fn news_tutorial_round_trip_keeps_relations_notes_and_reports_events() {
 
     // Relations, notes, attributes and the normalization of 000-introduction.
     let intro = project.document("000-introduction").unwrap();
-    assert!(intro.relations.contains(&Relation {
-        id: "R1".into(),
-        label: "Family".into(),
-        from: "T4".into(),
-        to: "T5".into()
-    }));
+    assert!(
+        intro
+            .relations
+            .contains(&Relation::new("R1", "Family", "T4", "T5"))
+    );
     assert_eq!(
         intro.entity("T2").unwrap().note.as_deref(),
         Some("100000000 USD")
@@ -219,12 +218,8 @@ fn claims_round_trip_through_brat() {
     quote.attribution = Attribution::DirectQuote;
     quote.claimant = Some(Claimant::Text("the Kremlin".into()));
     doc.claims.push(quote);
-    doc.relations.push(Relation {
-        id: "r1".into(),
-        label: "Mentions".into(),
-        from: "c2".into(),
-        to: "T7".into(),
-    });
+    doc.relations
+        .push(Relation::new("r1", "Mentions", "c2", "T7"));
     let mut project = Project::new("claims");
     project.documents.push(doc.into());
 

@@ -53,12 +53,8 @@ fn project() -> Project {
     warned.claimant = Some(Claimant::Text("The White House".into()));
     warned.claim_type = Some(ClaimType::Prediction);
     doc.claims.push(warned);
-    doc.relations.push(Relation {
-        id: "r1".into(),
-        label: "Mentions".into(),
-        from: "c1".into(),
-        to: "e2".into(),
-    });
+    doc.relations
+        .push(Relation::new("r1", "Mentions", "c1", "e2"));
     let mut project = Project::new("claims");
     project.canonical_entities.push(CanonicalEntity {
         id: "k1".into(),

@@ -145,3 +145,30 @@ fn claims_are_counted_and_bad_lines_name_the_line() {
             .contains("bad.jsonl:1:")
     );
 }
+
+#[test]
+fn annotator_names_in_doccano_files_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("team.jsonl");
+    std::fs::write(
+        &path,
+        concat!(
+            r#"{"doc_id": 23, "text": "Barack Obama met Kim.", "label": [[0, 12, "PER"]], "username": "admin"}"#,
+            "\n",
+            r#"{"text": "Google hired Larry Page.", "entities": [{"id": 1, "label": "ORG", "start_offset": 0, "end_offset": 6, "user": "ana"}, {"id": 2, "label": "PER", "start_offset": 13, "end_offset": 23, "user": 7}], "relations": []}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let imported = formats::import(Format::Doccano, &[&path]).unwrap();
+    let names: Vec<Vec<Option<&str>>> = imported
+        .project
+        .documents
+        .iter()
+        .map(|d| d.entities.iter().map(|e| e.annotator.as_deref()).collect())
+        .collect();
+    assert_eq!(
+        names,
+        [vec![Some("admin")], vec![Some("ana"), Some("user 7")]]
+    );
+}

@@ -168,6 +168,7 @@ fn document(
             Some("two\nlines".into()),
         ]);
         entity.annotator = dice.pick(&[None, None, Some("ana".into())]);
+        entity.modified = dice.pick(&[None, Some("2026-11-29T00:12:03Z".into())]);
         entity.review = dice.pick(&[
             Review::Unreviewed,
             Review::Unreviewed,
@@ -227,7 +228,11 @@ fn document(
         claim.summary = dice.pick(&[None, Some("arms talks".into())]);
         claim.note = dice.pick(&[None, Some("verify".into()), Some("one\ntwo".into())]);
         claim.annotator = dice.pick(&[None, Some("bo".into())]);
-        claim.review = dice.pick(&[Review::Unreviewed, Review::Accepted]);
+        claim.modified = dice.pick(&[None, Some("2026-11-28T23:00:00Z".into())]);
+        claim.review = dice.pick(&[Review::Unreviewed, Review::Accepted, Review::Discuss]);
+        if claim.review == Review::Discuss {
+            claim.review_comment = dice.pick(&[None, Some("who said it?".into())]);
+        }
         doc.claims.push(claim);
     }
     let ends: Vec<String> = entity_ids
@@ -242,12 +247,15 @@ fn document(
         .collect();
     if !ends.is_empty() {
         for n in 0..dice.below(4) {
-            doc.relations.push(Relation {
-                id: format!("r{}", n + 1),
-                label: dice.pick(&relation_labels),
-                from: dice.pick(&ends),
-                to: dice.pick(&ends),
-            });
+            let mut relation = Relation::new(
+                format!("r{}", n + 1),
+                dice.pick(&relation_labels),
+                dice.pick(&ends),
+                dice.pick(&ends),
+            );
+            relation.annotator = dice.pick(&[None, Some("cy".into())]);
+            relation.modified = dice.pick(&[None, Some("2026-11-29T01:02:03Z".into())]);
+            doc.relations.push(relation);
         }
     }
     doc
@@ -398,7 +406,7 @@ fn count_entities(project: &Project, lost: impl Fn(&Entity) -> bool) -> usize {
 }
 
 /// Entity fields that doccano and CoNLL cannot hold, with their warnings.
-fn entity_extras(project: &Project) -> [(usize, &'static str); 4] {
+fn entity_extras(project: &Project) -> [(usize, &'static str); 5] {
     [
         (
             count_entities(project, |e| e.note.is_some()),
@@ -411,6 +419,10 @@ fn entity_extras(project: &Project) -> [(usize, &'static str); 4] {
         (
             count_entities(project, |e| e.annotator.is_some()),
             "annotator name(s) left out",
+        ),
+        (
+            count_entities(project, |e| e.modified.is_some()),
+            "modification time(s) left out",
         ),
         (
             count_entities(project, |e| e.review != Review::Unreviewed),
@@ -694,6 +706,11 @@ fn brat_expected(project: &Project) -> BratExpected {
             );
             add(
                 &mut count,
+                "modification time(s) left out",
+                usize::from(e.modified.is_some()),
+            );
+            add(
+                &mut count,
                 "review state(s) left out",
                 usize::from(e.review != Review::Unreviewed),
             );
@@ -748,6 +765,11 @@ fn brat_expected(project: &Project) -> BratExpected {
             );
             add(
                 &mut count,
+                "modification time(s) left out",
+                usize::from(c.modified.is_some()),
+            );
+            add(
+                &mut count,
                 "review state(s) left out",
                 usize::from(c.review != Review::Unreviewed),
             );
@@ -764,6 +786,16 @@ fn brat_expected(project: &Project) -> BratExpected {
             ));
         }
         for r in &doc.relations {
+            add(
+                &mut count,
+                "annotator name(s) left out",
+                usize::from(r.annotator.is_some()),
+            );
+            add(
+                &mut count,
+                "modification time(s) left out",
+                usize::from(r.modified.is_some()),
+            );
             match (keys.get(r.from.as_str()), keys.get(r.to.as_str())) {
                 (Some(from), Some(to)) => {
                     out.relations

@@ -47,12 +47,7 @@ fn base() -> Project {
     let mut claim = Claim::new("c1", start, end, "Kim Jong Un met Vladimir Putin");
     claim.claimant = Some(Claimant::Text("Russian media".into()));
     doc.claims.push(claim);
-    doc.relations.push(Relation {
-        id: "r1".into(),
-        label: "Met".into(),
-        from: "e1".into(),
-        to: "e2".into(),
-    });
+    doc.relations.push(Relation::new("r1", "Met", "e1", "e2"));
     project.documents.push(doc.into());
     assert_valid(&project);
     project
@@ -251,12 +246,7 @@ fn clashing_ids_are_renamed_with_everything_that_points_to_them() {
         let mut claim = Claim::new("c2", start, end, "Vladimir Putin in Vostochny");
         claim.claimant = Some(Claimant::Entity("e4".into()));
         d.claims.push(claim);
-        d.relations.push(Relation {
-            id: "r2".into(),
-            label: "Met".into(),
-            from: "e4".into(),
-            to: "e2".into(),
-        });
+        d.relations.push(Relation::new("r2", "Met", "e4", "e2"));
     }
     let (merged, report) = merge3(&base, &ours, &theirs);
     assert_valid(&merged);
@@ -423,6 +413,62 @@ fn two_way_of_identical_projects_is_clean() {
     let (merged, report) = merge(&base(), &base());
     assert!(report.is_clean(), "{report:?}");
     assert_eq!(merged.documents, base().documents);
+}
+
+/// Stamps every annotation of the article as made by `who` at `when`, the
+/// way the app does.
+fn stamp_all(project: &mut Project, who: &str, when: &str) {
+    let d = doc_mut(project);
+    for e in &mut d.entities {
+        e.annotator = Some(who.into());
+        e.modified = Some(when.into());
+    }
+    for c in &mut d.claims {
+        c.annotator = Some(who.into());
+        c.modified = Some(when.into());
+    }
+    for r in &mut d.relations {
+        r.annotator = Some(who.into());
+        r.modified = Some(when.into());
+    }
+}
+
+#[test]
+fn modified_times_never_make_a_disagreement_or_a_conflict() {
+    // Two-way: the same annotations, made by two people at other times.
+    let mut a = base();
+    stamp_all(&mut a, "ana", "2026-11-28T09:00:00Z");
+    let mut b = base();
+    stamp_all(&mut b, "ben", "2026-11-29T10:30:00Z");
+    let (merged, report) = merge(&a, &b);
+    assert!(report.is_clean(), "{report:?}");
+    assert_eq!(report.agreed, 5, "3 entities, a claim and a relation");
+    assert_eq!(merged.conflict_count(), 0);
+    // Three-way: both sides touched the same annotations at different
+    // times (the same label on both, a note on one side only).
+    let base = base();
+    let mut ours = base.clone();
+    let mut theirs = base.clone();
+    stamp_all(&mut ours, "ana", "2026-11-28T09:00:00Z");
+    stamp_all(&mut theirs, "ben", "2026-11-29T10:30:00Z");
+    doc_mut(&mut theirs).entities[0].note = Some("North Korean leader".into());
+    let (merged, report) = merge3(&base, &ours, &theirs);
+    assert!(report.is_clean(), "{report:?}");
+    assert_eq!(merged.conflict_count(), 0);
+    assert_valid(&merged);
+    let kim = doc(&merged).entity("e1").unwrap();
+    assert_eq!(kim.note.as_deref(), Some("North Korean leader"));
+    assert!(kim.modified.is_some(), "a time is kept");
+    // A review comment is content: different comments do disagree.
+    let mut a = base.clone();
+    let mut b = base.clone();
+    for (p, comment) in [(&mut a, "who said it?"), (&mut b, "check the date")] {
+        let e = &mut doc_mut(p).entities[2];
+        e.review = gloss::model::Review::Discuss;
+        e.review_comment = Some(comment.into());
+    }
+    let (_, report) = merge(&a, &b);
+    assert!(!report.is_clean(), "{report:?}");
 }
 
 // --- The binary -----------------------------------------------------------

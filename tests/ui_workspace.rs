@@ -441,6 +441,61 @@ fn review_mode_accepts_rejects_and_undoes_from_the_keyboard() {
 }
 
 #[test]
+fn d_asks_for_a_comment_enter_keeps_it_and_escape_skips_it() {
+    use gloss::model::Review;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = common::harness(app_without_dialogs(&dir));
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::R);
+    harness.run();
+    harness.key_press(Key::J);
+    harness.run();
+    let first = harness.state().selected.clone().expect("selected").id;
+    let state = |h: &egui_kittest::Harness<'static, GlossApp>, id: &str| {
+        let doc = h.state().document().expect("a document");
+        doc.entities
+            .iter()
+            .find(|e| e.id == id)
+            .map(|e| (e.review, e.review_comment.clone(), e.modified.clone()))
+            .or_else(|| {
+                doc.claims
+                    .iter()
+                    .find(|c| c.id == id)
+                    .map(|c| (c.review, c.review_comment.clone(), c.modified.clone()))
+            })
+            .expect("the annotation exists")
+    };
+    let before = state(&harness, &first);
+    // D opens the one-line prompt; typing and Enter keep the comment.
+    harness.key_press(Key::D);
+    harness.run();
+    harness.get_by_label("Needs discussion");
+    harness.event(egui::Event::Text("who is the source?".into()));
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert!(!harness.state().dialogs.is_open());
+    let (review, comment, modified) = state(&harness, &first);
+    assert_eq!(review, Review::Discuss);
+    assert_eq!(comment.as_deref(), Some("who is the source?"));
+    assert!(modified.is_some(), "a review records when");
+    // It moved on; D then Escape marks the next one without a comment.
+    let second = harness.state().selected.clone().expect("the next one").id;
+    assert_ne!(first, second);
+    harness.key_press(Key::D);
+    harness.run();
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert!(!harness.state().dialogs.is_open());
+    assert_eq!(state(&harness, &second).0, Review::Discuss);
+    assert_eq!(state(&harness, &second).1, None);
+    // Each is one undo step, which restores the old state and time.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(state(&harness, &first), before);
+}
+
+#[test]
 fn the_annotators_name_is_asked_saved_and_recorded_on_what_they_make() {
     use gloss::model::Review;
     let dir = tempfile::tempdir().expect("temp dir");
@@ -474,6 +529,12 @@ fn the_annotators_name_is_asked_saved_and_recorded_on_what_they_make() {
         .find(|e| e.start == start)
         .expect("the new entity");
     assert_eq!(tagged.annotator.as_deref(), Some("Ana Ruiz"));
+    // …and when it was made: RFC 3339, UTC, whole seconds.
+    let when = tagged.modified.clone().expect("a modified time");
+    assert!(
+        when.len() == 20 && when.ends_with('Z') && humantime::parse_rfc3339(&when).is_ok(),
+        "{when}"
+    );
     // A review keeps who made an annotation.
     let other = doc
         .entities

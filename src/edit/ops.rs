@@ -8,19 +8,32 @@ use crate::model::{
     Relation, Schema, span,
 };
 
-/// Records `annotator` on every entity and claim that `edit` inserts or
-/// replaces (provenance: who made or last changed an annotation).
-pub fn stamp_annotator(edit: &mut Edit, annotator: &str) {
+/// Records provenance on every entity, claim and relation that `edit`
+/// inserts or replaces: `modified` (RFC 3339) always, and `annotator` when
+/// given (a review passes none: it changes an annotation's state, not who
+/// made it). The app stamps each edit it applies here and nowhere else;
+/// undo and redo apply the inverse edits unstamped, so they restore the
+/// old values.
+pub fn stamp(edit: &mut Edit, annotator: Option<&str>, modified: &str) {
+    let mark = |who: &mut Option<String>, when: &mut Option<String>| {
+        if let Some(name) = annotator {
+            *who = Some(name.to_owned());
+        }
+        *when = Some(modified.to_owned());
+    };
     match edit {
         Edit::InsertEntity { entity, .. } | Edit::ReplaceEntity { entity, .. } => {
-            entity.annotator = Some(annotator.to_owned());
+            mark(&mut entity.annotator, &mut entity.modified);
         }
         Edit::InsertClaim { claim, .. } | Edit::ReplaceClaim { claim, .. } => {
-            claim.annotator = Some(annotator.to_owned());
+            mark(&mut claim.annotator, &mut claim.modified);
+        }
+        Edit::InsertRelation { relation, .. } => {
+            mark(&mut relation.annotator, &mut relation.modified);
         }
         Edit::Batch { edits, .. } => {
             for edit in edits {
-                stamp_annotator(edit, annotator);
+                stamp(edit, annotator, modified);
             }
         }
         _ => {}
@@ -83,12 +96,7 @@ pub fn new_relation(
     Ok(Edit::InsertRelation {
         doc: doc.id.clone(),
         index: doc.relations.len(),
-        relation: Relation {
-            id: doc.next_id("r"),
-            label,
-            from: from.to_owned(),
-            to: to.to_owned(),
-        },
+        relation: Relation::new(doc.next_id("r"), label, from.to_owned(), to.to_owned()),
     })
 }
 
@@ -533,6 +541,69 @@ mod tests {
             new_relation(&doc, &bare, "e1", "e2", None),
             Err(OpError::NoRelationTypes)
         );
+    }
+
+    #[test]
+    fn stamping_records_who_and_when_and_undo_restores_the_old_values() {
+        let mut project = Project::new("p");
+        let mut doc = crate::model::Document::new("d1", "t", "Kim met Putin.");
+        let mut kim = Entity::new("e1", "PER", 0, 3, "Kim");
+        kim.annotator = Some("ben".into());
+        kim.modified = Some("2026-01-01T00:00:00Z".into());
+        doc.entities.push(kim.clone());
+        project.documents.push(doc);
+        // A change by Ana: a new entity, a relation and a retyped entity
+        // in one batch.
+        let mut edit = Edit::Batch {
+            label: "several".into(),
+            edits: vec![
+                Edit::InsertEntity {
+                    doc: "d1".into(),
+                    index: 1,
+                    entity: Entity::new("e2", "PER", 8, 13, "Putin"),
+                },
+                Edit::InsertRelation {
+                    doc: "d1".into(),
+                    index: 0,
+                    relation: Relation::new("r1", "Alias", "e1", "e2"),
+                },
+                Edit::ReplaceEntity {
+                    doc: "d1".into(),
+                    entity: Entity {
+                        label: "ORG".into(),
+                        ..kim.clone()
+                    },
+                },
+            ],
+        };
+        stamp(&mut edit, Some("ana"), "2026-11-29T00:12:03Z");
+        let undo = crate::edit::apply(&mut project, edit).expect("applies");
+        let d = &project.documents[0];
+        for (who, when) in [
+            (&d.entities[0].annotator, &d.entities[0].modified),
+            (&d.entities[1].annotator, &d.entities[1].modified),
+            (&d.relations[0].annotator, &d.relations[0].modified),
+        ] {
+            assert_eq!(who.as_deref(), Some("ana"));
+            assert_eq!(when.as_deref(), Some("2026-11-29T00:12:03Z"));
+        }
+        // A review (no annotator) records the time only.
+        let mut review = crate::review::mode::set_review(
+            d,
+            &crate::review::mode::Reviewed::Entity("e1".into()),
+            crate::model::Review::Accepted,
+        )
+        .expect("a change");
+        stamp(&mut review, None, "2026-11-29T01:00:00Z");
+        let undo_review = crate::edit::apply(&mut project, review).expect("applies");
+        let e1 = &project.documents[0].entities[0];
+        assert_eq!(e1.annotator.as_deref(), Some("ana"));
+        assert_eq!(e1.modified.as_deref(), Some("2026-11-29T01:00:00Z"));
+        // Undo brings back the old stamps, not new ones.
+        crate::edit::apply(&mut project, undo_review).expect("undo");
+        crate::edit::apply(&mut project, undo).expect("undo");
+        assert_eq!(project.documents[0].entities, vec![kim]);
+        assert!(project.documents[0].relations.is_empty());
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub fn export(project: &Project, options: &ExportOptions) -> Result<Exported, Fo
             for (what, lost) in [
                 ("claim note(s) left out", claim.note.is_some()),
                 ("annotator name(s) left out", claim.annotator.is_some()),
+                ("modification time(s) left out", claim.modified.is_some()),
                 (
                     "review state(s) left out",
                     claim.review != crate::model::Review::Unreviewed,

@@ -58,6 +58,7 @@ pub fn export(project: &Project, options: &ExportOptions) -> Result<Exported, Fo
             for (what, lost) in [
                 ("claim note(s) left out", c.note.is_some()),
                 ("annotator name(s) left out", c.annotator.is_some()),
+                ("modification time(s) left out", c.modified.is_some()),
                 (
                     "review state(s) left out",
                     c.review != crate::model::Review::Unreviewed,

@@ -66,6 +66,7 @@ const KNOWN_KEYS: &[&str] = &[
     "labels",
     "entities",
     "relations",
+    "username",
 ];
 
 /// Reads doccano JSONL files. A line's `id` becomes the document id; lines
@@ -109,6 +110,9 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
                     .ok_or_else(|| f.error("\"text\" is missing"))?,
             };
             let mut doc = super::imported_document(id, text, Some(path));
+            // Provenance: early doccano wrote the annotator's name on the
+            // line; an entity object may name its own.
+            let line_user = user_name(f.get("username"));
             let index = CharIndex::new(&doc.text);
             let labels = match f.get("label") {
                 Some(_) => f.array("label")?,
@@ -124,7 +128,9 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
                         let text = super::span_text(&index, &doc.text, start, end)
                             .map_err(|e| f.error(format!("{what}: {e}")))?;
                         let id = doc.next_id("e");
-                        doc.entities.push(Entity::new(id, label, start, end, text));
+                        let mut entity = Entity::new(id, label, start, end, text);
+                        entity.annotator.clone_from(&line_user);
+                        doc.entities.push(entity);
                     }
                     Value::String(category) => {
                         tally.add(
@@ -149,7 +155,11 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
                 if let Some(source_id) = e.get("id") {
                     entity_ids.insert(source_id.to_string(), id.clone());
                 }
-                doc.entities.push(Entity::new(id, label, start, end, text));
+                let mut entity = Entity::new(id, label, start, end, text);
+                entity.annotator = user_name(e.get("annotator"))
+                    .or_else(|| user_name(e.get("user")))
+                    .or_else(|| line_user.clone());
+                doc.entities.push(entity);
             }
             for (i, item) in f.array("relations")?.iter().enumerate() {
                 let r = Fields::new(item, path, n + 1, format!("relation {}", i + 1))?;
@@ -167,12 +177,7 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
                 };
                 let label = r.required_string("type")?;
                 let id = doc.next_id("r");
-                doc.relations.push(Relation {
-                    id,
-                    label,
-                    from,
-                    to,
-                });
+                doc.relations.push(Relation::new(id, label, from, to));
             }
             project.documents.push(doc.into());
         }
@@ -182,6 +187,16 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
         project,
         warnings: tally.warnings("doccano: "),
     })
+}
+
+/// An annotator's name from a doccano `username`/`user` value: a name as
+/// it is, a numeric user id as `user N` (doccano's own id, not a name).
+fn user_name(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::String(name) if !name.trim().is_empty() => Some(name.trim().to_owned()),
+        Value::Number(n) => Some(format!("user {n}")),
+        _ => None,
+    }
 }
 
 /// `[start, end, "TYPE"]` → its parts.

@@ -36,7 +36,9 @@ pub fn document_json(project: &Project, doc: &Document) -> Value {
                 }),
                 "note": e.note,
                 "annotator": e.annotator,
+                "modified": e.modified,
                 "review": review_name(e.review),
+                "review_comment": e.review_comment,
             })
         })
         .collect();
@@ -44,7 +46,16 @@ pub fn document_json(project: &Project, doc: &Document) -> Value {
     let relations: Vec<Value> = doc
         .relations
         .iter()
-        .map(|r| json!({"id": r.id, "label": r.label, "from": r.from, "to": r.to}))
+        .map(|r| {
+            json!({
+                "id": r.id,
+                "label": r.label,
+                "from": r.from,
+                "to": r.to,
+                "annotator": r.annotator,
+                "modified": r.modified,
+            })
+        })
         .collect();
     json!({
         "id": doc.id,
@@ -98,7 +109,9 @@ fn claim_json(doc: &Document, c: &Claim) -> Value {
         "summary": c.summary,
         "note": c.note,
         "annotator": c.annotator,
+        "modified": c.modified,
         "review": review_name(c.review),
+        "review_comment": c.review_comment,
     })
 }
 
@@ -145,7 +158,9 @@ const ENTITY_KEYS: &[&str] = &[
     "canonical",
     "note",
     "annotator",
+    "modified",
     "review",
+    "review_comment",
 ];
 const CLAIM_KEYS: &[&str] = &[
     "id",
@@ -164,9 +179,11 @@ const CLAIM_KEYS: &[&str] = &[
     "summary",
     "note",
     "annotator",
+    "modified",
     "review",
+    "review_comment",
 ];
-const RELATION_KEYS: &[&str] = &["id", "label", "from", "to"];
+const RELATION_KEYS: &[&str] = &["id", "label", "from", "to", "annotator", "modified"];
 
 /// Reads Gloss JSONL files back into a project: documents with every field,
 /// canonical entities rebuilt from the mentions' `{id, name}`, and the
@@ -309,12 +326,14 @@ fn read_document(
                 format!("{} {key:?}", f.place()),
             );
         }
-        let relation = Relation {
-            id: f.required_string("id")?,
-            label: f.required_string("label")?,
-            from: f.required_string("from")?,
-            to: f.required_string("to")?,
-        };
+        let mut relation = Relation::new(
+            f.required_string("id")?,
+            f.required_string("label")?,
+            f.required_string("from")?,
+            f.required_string("to")?,
+        );
+        relation.annotator = f.string("annotator")?;
+        relation.modified = f.string("modified")?;
         if !doc.has_span_annotation(&relation.from) || !doc.has_span_annotation(&relation.to) {
             tally.add(
                 "relation(s) left out: an end is not an entity or claim of the document",
@@ -392,7 +411,9 @@ fn read_entity(
     );
     entity.note = f.string("note")?;
     entity.annotator = f.string("annotator")?;
+    entity.modified = f.string("modified")?;
     entity.review = read_review(&f)?;
+    entity.review_comment = f.string("review_comment")?;
     if let Some(value) = f.get("canonical") {
         let c = Fields::new(value, path, line, format!("entity {n} canonical"))?;
         let id = c.required_string("id")?;
@@ -477,7 +498,9 @@ fn read_claim(
     claim.summary = f.string("summary")?;
     claim.note = f.string("note")?;
     claim.annotator = f.string("annotator")?;
+    claim.modified = f.string("modified")?;
     claim.review = read_review(&f)?;
+    claim.review_comment = f.string("review_comment")?;
     for (i, value) in f.array("evidence")?.iter().enumerate() {
         let e = Fields::new(value, path, line, format!("claim {n} evidence {}", i + 1))?;
         claim.evidence.push(match e.string("url")? {

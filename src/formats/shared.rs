@@ -140,8 +140,9 @@ impl Tally {
 }
 
 /// Counts, for a format that holds entity spans and types only, what else a
-/// document has: notes, canonical links, annotators and review states of its
-/// entities (claims and relations are counted by the caller, which may hold some).
+/// document has: notes, canonical links, annotators, modification times and
+/// review states of its entities (claims and relations are counted by the
+/// caller, which may hold some).
 pub(crate) fn tally_entity_extras(
     doc: &Document,
     tally: &mut Tally,
@@ -158,6 +159,9 @@ pub(crate) fn tally_entity_extras(
         }
         if e.annotator.is_some() {
             tally.add("annotator name(s) left out", place.clone());
+        }
+        if e.modified.is_some() {
+            tally.add("modification time(s) left out", place.clone());
         }
         if e.review != crate::model::Review::Unreviewed {
             tally.add("review state(s) left out", place);

@@ -33,8 +33,10 @@ pub use schema::{EntityType, RelationType, Rgb, Schema};
 
 /// The newest project format version, the one this build reads projects
 /// into. Files are written with the oldest version that can hold them
-/// ([`Project::written_version`]): 1 without conflict records, 2 with.
-pub const FORMAT_VERSION: u32 = 2;
+/// ([`Project::written_version`]): 1 without conflict records or review
+/// discussions, 2 with them, 3 once an annotation carries a `modified`
+/// time, a review comment, or a relation its annotator.
+pub const FORMAT_VERSION: u32 = 3;
 
 /// A whole annotation project, as stored in one RON file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -90,12 +92,27 @@ impl Project {
     /// without conflict records and refuses (rather than silently drops)
     /// those with them.
     pub fn written_version(&self) -> u32 {
+        // Version 3: provenance an older Gloss would read and drop on save.
+        let stamped = self.documents.iter().any(|d| {
+            d.entities
+                .iter()
+                .any(|e| e.modified.is_some() || e.review_comment.is_some())
+                || d.claims
+                    .iter()
+                    .any(|c| c.modified.is_some() || c.review_comment.is_some())
+                || d.relations
+                    .iter()
+                    .any(|r| r.modified.is_some() || r.annotator.is_some())
+        });
+        if stamped {
+            return 3;
+        }
         let discussed = self.documents.iter().any(|d| {
             d.entities.iter().any(|e| e.review == Review::Discuss)
                 || d.claims.iter().any(|c| c.review == Review::Discuss)
         });
         if self.conflict_count() > 0 || discussed {
-            FORMAT_VERSION
+            2
         } else {
             1
         }
@@ -394,12 +411,19 @@ pub struct Entity {
     /// Free note.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// Who made it.
+    /// Who made it or last changed it (a review does not change it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annotator: Option<String>,
+    /// When it was made or last changed in the app, reviews included (RFC
+    /// 3339, UTC; format version 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
     /// Review state.
     #[serde(default, skip_serializing_if = "Review::is_unreviewed")]
     pub review: Review,
+    /// The reviewer's comment on a `Discuss` review (format version 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_comment: Option<String>,
 }
 
 impl Entity {
@@ -420,7 +444,9 @@ impl Entity {
             canonical: None,
             note: None,
             annotator: None,
+            modified: None,
             review: Review::Unreviewed,
+            review_comment: None,
         }
     }
 }
@@ -469,12 +495,19 @@ pub struct Claim {
     /// Free note.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// Who made it.
+    /// Who made it or last changed it (a review does not change it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annotator: Option<String>,
+    /// When it was made or last changed in the app, reviews included (RFC
+    /// 3339, UTC; format version 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
     /// Review state.
     #[serde(default, skip_serializing_if = "Review::is_unreviewed")]
     pub review: Review,
+    /// The reviewer's comment on a `Discuss` review (format version 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_comment: Option<String>,
 }
 
 impl Claim {
@@ -497,7 +530,9 @@ impl Claim {
             summary: None,
             note: None,
             annotator: None,
+            modified: None,
             review: Review::Unreviewed,
+            review_comment: None,
         }
     }
 
@@ -521,6 +556,31 @@ pub struct Relation {
     pub from: String,
     /// Id of the target annotation.
     pub to: String,
+    /// Who made it (format version 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annotator: Option<String>,
+    /// When it was made in the app (RFC 3339, UTC; format version 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
+}
+
+impl Relation {
+    /// A new relation with no provenance.
+    pub fn new(
+        id: impl Into<String>,
+        label: impl Into<String>,
+        from: impl Into<String>,
+        to: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            label: label.into(),
+            from: from.into(),
+            to: to.into(),
+            annotator: None,
+            modified: None,
+        }
+    }
 }
 
 /// An entity across documents ("Kim Jong Un"), that mentions point to.

@@ -303,10 +303,10 @@ impl Item for Relation {
         self.id = id;
     }
     fn annotator_mut(&mut self) -> Option<&mut Option<String>> {
-        None
+        Some(&mut self.annotator)
     }
     fn annotator(&self) -> Option<&str> {
-        None
+        self.annotator.as_deref()
     }
     fn span(&self) -> Option<(usize, usize)> {
         None

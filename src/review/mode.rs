@@ -16,26 +16,47 @@ pub enum Reviewed {
 
 /// The edit that gives `target` the review state `review` (undoable like
 /// every edit); `None` when the target is not in `doc` or already has it.
+/// A comment the annotation had goes with its old state.
 pub fn set_review(doc: &Document, target: &Reviewed, review: Review) -> Option<Edit> {
+    set_review_with_comment(doc, target, review, None)
+}
+
+/// [`set_review`] with a reviewer's comment, kept only with
+/// [`Review::Discuss`] ("needs discussion: why"); an empty comment is none.
+pub fn set_review_with_comment(
+    doc: &Document,
+    target: &Reviewed,
+    review: Review,
+    comment: Option<String>,
+) -> Option<Edit> {
+    let comment = comment
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty() && review == Review::Discuss);
     match target {
         Reviewed::Entity(id) => {
             let entity = doc.entity(id)?;
-            (entity.review != review).then(|| Edit::ReplaceEntity {
-                doc: doc.id.clone(),
-                entity: crate::model::Entity {
-                    review,
-                    ..entity.clone()
-                },
+            (entity.review != review || entity.review_comment != comment).then(|| {
+                Edit::ReplaceEntity {
+                    doc: doc.id.clone(),
+                    entity: crate::model::Entity {
+                        review,
+                        review_comment: comment,
+                        ..entity.clone()
+                    },
+                }
             })
         }
         Reviewed::Claim(id) => {
             let claim = doc.claims.iter().find(|c| &c.id == id)?;
-            (claim.review != review).then(|| Edit::ReplaceClaim {
-                doc: doc.id.clone(),
-                claim: Box::new(crate::model::Claim {
-                    review,
-                    ..claim.clone()
-                }),
+            (claim.review != review || claim.review_comment != comment).then(|| {
+                Edit::ReplaceClaim {
+                    doc: doc.id.clone(),
+                    claim: Box::new(crate::model::Claim {
+                        review,
+                        review_comment: comment,
+                        ..claim.clone()
+                    }),
+                }
             })
         }
     }
@@ -157,12 +178,7 @@ mod tests {
         let mut claim = Claim::new("c1", 9, 24, "Putin will come");
         claim.claimant = Some(Claimant::Entity("e1".into()));
         doc.claims.push(claim);
-        doc.relations.push(Relation {
-            id: "r1".into(),
-            label: "Alias".into(),
-            from: "e1".into(),
-            to: "e2".into(),
-        });
+        doc.relations.push(Relation::new("r1", "Alias", "e1", "e2"));
         doc
     }
 
@@ -212,6 +228,57 @@ mod tests {
         );
         crate::edit::apply(&mut project, undo).expect("undo applies");
         assert_eq!(project.documents[0].entities[0].review, Review::Unreviewed);
+    }
+
+    #[test]
+    fn a_discussion_carries_a_comment_that_goes_with_the_state() {
+        let mut project = Project::new("p");
+        project.documents.push(doc());
+        let target = Reviewed::Claim("c1".into());
+        let edit = set_review_with_comment(
+            &project.documents[0],
+            &target,
+            Review::Discuss,
+            Some("  who said it?  ".into()),
+        )
+        .expect("a change");
+        let undo = crate::edit::apply(&mut project, edit).expect("applies");
+        let claim = &project.documents[0].claims[0];
+        assert_eq!(claim.review, Review::Discuss);
+        assert_eq!(claim.review_comment.as_deref(), Some("who said it?"));
+        // The same state with another comment is a change; the same is not.
+        assert!(
+            set_review_with_comment(
+                &project.documents[0],
+                &target,
+                Review::Discuss,
+                Some("who said it?".into())
+            )
+            .is_none()
+        );
+        // Accepting drops the comment with the Discuss state.
+        let accept =
+            set_review(&project.documents[0], &target, Review::Accepted).expect("a change");
+        let undo_accept = crate::edit::apply(&mut project, accept).expect("applies");
+        assert_eq!(project.documents[0].claims[0].review_comment, None);
+        crate::edit::apply(&mut project, undo_accept).expect("undo applies");
+        assert_eq!(
+            project.documents[0].claims[0].review_comment.as_deref(),
+            Some("who said it?")
+        );
+        crate::edit::apply(&mut project, undo).expect("undo applies");
+        assert_eq!(project.documents[0].claims[0].review_comment, None);
+        // A comment with another state is not kept.
+        let reject = set_review_with_comment(
+            &project.documents[0],
+            &Reviewed::Entity("e1".into()),
+            Review::Rejected,
+            Some("nope".into()),
+        );
+        let Some(Edit::ReplaceEntity { entity, .. }) = reject else {
+            panic!("a replace");
+        };
+        assert_eq!(entity.review_comment, None);
     }
 
     #[test]

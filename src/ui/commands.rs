@@ -207,12 +207,11 @@ impl GlossApp {
     }
 
     /// Applies an edit through the session; a refused edit becomes a message.
-    pub fn apply(&mut self, mut edit: Edit) -> bool {
-        // Provenance: what the user makes or changes carries their name.
-        if let Some(name) = &self.prefs.annotator {
-            crate::edit::ops::stamp_annotator(&mut edit, name);
-        }
-        self.apply_as_is(edit)
+    /// Provenance: what the user makes or changes carries their name and
+    /// the time.
+    pub fn apply(&mut self, edit: Edit) -> bool {
+        let name = self.prefs.annotator.clone();
+        self.apply_stamped(edit, name.as_deref())
     }
 
     /// Applies the claim editor's draft as one edit and closes the editor;
@@ -237,9 +236,15 @@ impl GlossApp {
         }
     }
 
-    /// Applies an edit without recording the annotator (a review changes an
-    /// annotation's state, not who made it).
+    /// Applies an edit recording the time but not the annotator (a review
+    /// changes an annotation's state, not who made it).
     pub fn apply_as_is(&mut self, edit: Edit) -> bool {
+        self.apply_stamped(edit, None)
+    }
+
+    /// The one place where the app stamps provenance on its edits.
+    fn apply_stamped(&mut self, mut edit: Edit, annotator: Option<&str>) -> bool {
+        crate::edit::ops::stamp(&mut edit, annotator, &crate::edit::now());
         match self.session.apply(edit) {
             Ok(()) => true,
             Err(e) => {
@@ -515,6 +520,15 @@ impl GlossApp {
             return;
         };
         let Some(doc) = self.document() else { return };
+        if review == crate::model::Review::Discuss {
+            // D asks for an optional comment first (src/ui/dialogs.rs).
+            self.dialogs.prompt = super::dialogs::Prompt::ReviewComment {
+                doc: doc.id.clone(),
+                target,
+                text: String::new(),
+            };
+            return;
+        }
         if let Some(edit) = crate::review::mode::set_review(doc, &target, review) {
             self.apply_as_is(edit);
         }

@@ -39,6 +39,12 @@ pub enum Prompt {
     Dataset(DatasetForm),
     /// Who annotates: the name recorded on annotations (skippable).
     AnnotatorName { text: String },
+    /// The optional comment of a "needs discussion" review (D).
+    ReviewComment {
+        doc: String,
+        target: crate::review::mode::Reviewed,
+        text: String,
+    },
     /// The project just loaded is open in another writer.
     Locked {
         project: Box<Project>,
@@ -179,6 +185,8 @@ impl GlossApp {
             }
             Prompt::Locked { path, .. } => self.notify(format!("{}: not opened", path.display())),
             Prompt::AnnotatorName { .. } => app_skip_name(self),
+            // Escape skips the comment, not the review.
+            Prompt::ReviewComment { doc, target, .. } => self.discuss(&doc, &target, None),
             Prompt::Path { .. } | Prompt::AnnotateAll { .. } | Prompt::Dataset(_) => {}
         }
     }
@@ -199,6 +207,7 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
         } => annotate_all(app, ctx, text, label, all_documents),
         Prompt::Dataset(form) => dataset(app, ctx, form),
         Prompt::AnnotatorName { text } => annotator_name(app, ctx, text),
+        Prompt::ReviewComment { doc, target, text } => review_comment(app, ctx, doc, target, text),
         Prompt::Locked {
             project,
             path,
@@ -246,6 +255,56 @@ fn annotator_name(app: &mut GlossApp, ctx: &egui::Context, mut text: String) -> 
             Prompt::None
         }
         None => Prompt::AnnotatorName { text },
+    }
+}
+
+impl GlossApp {
+    /// Marks `target` "needs discussion" with an optional comment (one
+    /// undoable edit), then moves to the next unreviewed annotation.
+    pub fn discuss(
+        &mut self,
+        doc: &str,
+        target: &crate::review::mode::Reviewed,
+        comment: Option<String>,
+    ) {
+        let edit = self.session.project().document(doc).and_then(|d| {
+            crate::review::mode::set_review_with_comment(
+                d,
+                target,
+                crate::model::Review::Discuss,
+                comment,
+            )
+        });
+        if let Some(edit) = edit {
+            self.apply_as_is(edit);
+        }
+        self.act(super::actions::Action::NextUnreviewed(true));
+    }
+}
+
+/// D in review mode: a one-line comment; Enter confirms, Escape skips it.
+fn review_comment(
+    app: &mut GlossApp,
+    ctx: &egui::Context,
+    doc: String,
+    target: crate::review::mode::Reviewed,
+    mut text: String,
+) -> Prompt {
+    let mut done = false;
+    Modal::new(Id::unique("review-comment")).show(ctx, |ui| {
+        ui.heading("Needs discussion");
+        let name = ui.label("Comment (optional; Escape skips):");
+        ui.add(egui::TextEdit::singleline(&mut text).desired_width(420.0))
+            .labelled_by(name.id)
+            .request_focus();
+        let enter = ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Enter));
+        done = ui.button("OK").clicked() || enter;
+    });
+    if done {
+        app.discuss(&doc, &target, Some(text));
+        Prompt::None
+    } else {
+        Prompt::ReviewComment { doc, target, text }
     }
 }
 

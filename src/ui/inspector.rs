@@ -396,12 +396,12 @@ fn relations(app: &mut GlossApp, ui: &mut egui::Ui, doc_id: &str, selected: &Ann
             .clicked();
     });
     if add {
-        let relation = Relation {
-            id: doc.next_id("r"),
-            label: draft.relation_type.clone(),
-            from: selected.id.clone(),
-            to: draft.relation_target.clone(),
-        };
+        let relation = Relation::new(
+            doc.next_id("r"),
+            draft.relation_type.clone(),
+            selected.id.clone(),
+            draft.relation_target.clone(),
+        );
         let index = doc.relations.len();
         app.request_edit(Edit::InsertRelation {
             doc: doc_id.to_owned(),

@@ -454,12 +454,12 @@ pub(super) fn build(
                 });
             }
         } else if doc.has_span_annotation(from) && doc.has_span_annotation(to) {
-            doc.relations.push(Relation {
-                id: id.clone(),
-                label: label.clone(),
-                from: from.clone(),
-                to: to.clone(),
-            });
+            doc.relations.push(Relation::new(
+                id.clone(),
+                label.clone(),
+                from.clone(),
+                to.clone(),
+            ));
         } else {
             tally.add(
                 "relation(s) with an end that is an event or missing left out",

@@ -381,6 +381,7 @@ pub(super) fn write_ann(
             ("claim summary(ies) left out", c.summary.is_some()),
             ("claim evidence item(s) left out", !c.evidence.is_empty()),
             ("annotator name(s) left out", c.annotator.is_some()),
+            ("modification time(s) left out", c.modified.is_some()),
             (
                 "review state(s) left out",
                 c.review != crate::model::Review::Unreviewed,
@@ -392,6 +393,12 @@ pub(super) fn write_ann(
         }
     }
     for r in &doc.relations {
+        if r.annotator.is_some() {
+            tally.add("annotator name(s) left out", place(&r.id));
+        }
+        if r.modified.is_some() {
+            tally.add("modification time(s) left out", place(&r.id));
+        }
         let ends = (
             t_ids.get(&r.from).filter(|_| written.contains(&r.from)),
             t_ids.get(&r.to).filter(|_| written.contains(&r.to)),
@@ -454,6 +461,9 @@ pub(super) fn write_ann(
     for e in &doc.entities {
         if e.annotator.is_some() {
             tally.add("annotator name(s) left out", place(&e.id));
+        }
+        if e.modified.is_some() {
+            tally.add("modification time(s) left out", place(&e.id));
         }
         if e.review != crate::model::Review::Unreviewed {
             tally.add("review state(s) left out", place(&e.id));

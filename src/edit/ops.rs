@@ -259,6 +259,9 @@ pub fn annotate_all(documents: &[&Document], text: &str, label: &str) -> (Option
 }
 
 /// What tagging a span as an entity comes to.
+// A short-lived return value, matched at once: boxing the edit would buy
+// nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Tagging {
     /// An entity of that type over exactly that span exists: nothing to do.
@@ -751,12 +754,7 @@ mod tests {
         claim.claimant = Some(Claimant::Entity("e1".into()));
         doc.claims.push(claim);
         let label = project.schema.relation_types[0].key.clone();
-        doc.relations.push(Relation {
-            id: "r1".into(),
-            label,
-            from: "c1".into(),
-            to: "e1".into(),
-        });
+        doc.relations.push(Relation::new("r1", label, "c1", "e1"));
         project.documents.push(doc.into());
         project
     }

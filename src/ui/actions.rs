@@ -87,6 +87,13 @@ pub enum Action {
     Review(crate::model::Review),
     /// Select the next (true) or previous unreviewed annotation.
     NextUnreviewed(bool),
+    /// Mark an annotation "needs discussion" with an optional comment (the
+    /// D prompt's answer), then go to the next unreviewed one.
+    Discuss {
+        doc: String,
+        target: crate::review::mode::Reviewed,
+        comment: Option<String>,
+    },
     /// Start a link at the selected annotation, or end it at the selected
     /// annotation (a relation of the schema's first type).
     Link,

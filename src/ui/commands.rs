@@ -151,6 +151,11 @@ impl GlossApp {
             }
             Action::Review(review) => self.review_selected(review),
             Action::NextUnreviewed(forward) => self.go_to_unreviewed(forward),
+            Action::Discuss {
+                doc,
+                target,
+                comment,
+            } => self.discuss(&doc, &target, comment),
             Action::CommandPalette => {
                 self.palette = Some(super::palette::Palette::default());
             }
@@ -530,6 +535,28 @@ impl GlossApp {
             return;
         }
         if let Some(edit) = crate::review::mode::set_review(doc, &target, review) {
+            self.apply_as_is(edit);
+        }
+        self.go_to_unreviewed(true);
+    }
+
+    /// Marks `target` "needs discussion" with an optional comment (one
+    /// undoable edit), then moves to the next unreviewed annotation.
+    fn discuss(
+        &mut self,
+        doc: &str,
+        target: &crate::review::mode::Reviewed,
+        comment: Option<String>,
+    ) {
+        let edit = self.session.project().document(doc).and_then(|d| {
+            crate::review::mode::set_review_with_comment(
+                d,
+                target,
+                crate::model::Review::Discuss,
+                comment,
+            )
+        });
+        if let Some(edit) = edit {
             self.apply_as_is(edit);
         }
         self.go_to_unreviewed(true);

@@ -186,7 +186,13 @@ impl GlossApp {
             Prompt::Locked { path, .. } => self.notify(format!("{}: not opened", path.display())),
             Prompt::AnnotatorName { .. } => app_skip_name(self),
             // Escape skips the comment, not the review.
-            Prompt::ReviewComment { doc, target, .. } => self.discuss(&doc, &target, None),
+            Prompt::ReviewComment { doc, target, .. } => {
+                self.act(super::actions::Action::Discuss {
+                    doc,
+                    target,
+                    comment: None,
+                });
+            }
             Prompt::Path { .. } | Prompt::AnnotateAll { .. } | Prompt::Dataset(_) => {}
         }
     }
@@ -258,30 +264,6 @@ fn annotator_name(app: &mut GlossApp, ctx: &egui::Context, mut text: String) -> 
     }
 }
 
-impl GlossApp {
-    /// Marks `target` "needs discussion" with an optional comment (one
-    /// undoable edit), then moves to the next unreviewed annotation.
-    pub fn discuss(
-        &mut self,
-        doc: &str,
-        target: &crate::review::mode::Reviewed,
-        comment: Option<String>,
-    ) {
-        let edit = self.session.project().document(doc).and_then(|d| {
-            crate::review::mode::set_review_with_comment(
-                d,
-                target,
-                crate::model::Review::Discuss,
-                comment,
-            )
-        });
-        if let Some(edit) = edit {
-            self.apply_as_is(edit);
-        }
-        self.act(super::actions::Action::NextUnreviewed(true));
-    }
-}
-
 /// D in review mode: a one-line comment; Enter confirms, Escape skips it.
 fn review_comment(
     app: &mut GlossApp,
@@ -301,7 +283,11 @@ fn review_comment(
         done = ui.button("OK").clicked() || enter;
     });
     if done {
-        app.discuss(&doc, &target, Some(text));
+        app.act(super::actions::Action::Discuss {
+            doc,
+            target,
+            comment: Some(text),
+        });
         Prompt::None
     } else {
         Prompt::ReviewComment { doc, target, text }

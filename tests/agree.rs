@@ -274,7 +274,7 @@ fn provenance_does_not_change_the_figures() {
     // A tags two mentions and B the same two, each with its own annotator
     // and times, and every claim carries provenance too.
     let stamp = |project: &mut Project, who: &str, when: &str| {
-        let doc = &mut project.documents[0];
+        let doc = std::sync::Arc::make_mut(&mut project.documents[0]);
         for (id, label, word) in [("e1", "PER", "minister"), ("e2", "ORG", "officials")] {
             let (start, end) = find(CLAIM_TEXT, word, 0);
             let mut e = Entity::new(id, label, start, end, word);

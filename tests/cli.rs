@@ -926,7 +926,7 @@ fn provenance_and_review_comments_go_out_in_jsonl_and_come_back() {
     relation.modified = Some("2026-11-29T00:13:00Z".into());
     doc.relations.push(relation);
     let mut project = Project::new("p");
-    project.documents.push(doc);
+    project.documents.push(doc.into());
     let path = dir.path().join("p.gloss.ron");
     gloss::store::save(&project, &path).unwrap();
     assert!(fs::read_to_string(&path).unwrap().contains("version: 3,"));

@@ -554,7 +554,7 @@ mod tests {
         kim.annotator = Some("ben".into());
         kim.modified = Some("2026-01-01T00:00:00Z".into());
         doc.entities.push(kim.clone());
-        project.documents.push(doc);
+        project.documents.push(doc.into());
         // A change by Ana: a new entity, a relation and a retyped entity
         // in one batch.
         let mut edit = Edit::Batch {

@@ -595,12 +595,7 @@ mod tests {
 
     #[test]
     fn a_relation_that_loses_its_end_goes_and_its_record_follows() {
-        let relation = |from: &str| Relation {
-            id: "r1".into(),
-            label: "Located".into(),
-            from: from.into(),
-            to: "e2".into(),
-        };
+        let relation = |from: &str| Relation::new("r1", "Located", from, "e2");
         let mut a = side(&[("e1", "PER", 0, 11), ("e2", "GPE", 34, 43)]);
         std::sync::Arc::make_mut(&mut a.documents[0])
             .relations

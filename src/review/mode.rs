@@ -233,7 +233,7 @@ mod tests {
     #[test]
     fn a_discussion_carries_a_comment_that_goes_with_the_state() {
         let mut project = Project::new("p");
-        project.documents.push(doc());
+        project.documents.push(doc().into());
         let target = Reviewed::Claim("c1".into());
         let edit = set_review_with_comment(
             &project.documents[0],

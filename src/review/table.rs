@@ -666,12 +666,8 @@ mod tests {
         claim.verdict = Some(Verdict::Supports);
         claim.annotator = Some("ann".into());
         d1.claims.push(claim);
-        d1.relations.push(Relation {
-            id: "r1".into(),
-            label: "Located".into(),
-            from: "e1".into(),
-            to: "e2".into(),
-        });
+        d1.relations
+            .push(Relation::new("r1", "Located", "e1", "e2"));
         let mut d2 = Document::new("d2", "Moscow", "Putin spoke. Talks go on.");
         d2.status = Status::Done;
         d2.entities.push(Entity::new("e1", "PER", 0, 5, "Putin"));

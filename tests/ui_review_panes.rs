@@ -375,4 +375,29 @@ fn with_a_second_project_compared_the_dashboard_shows_agreement_and_a_type_filte
         Some("GPE")
     );
     assert_eq!(listed(&harness), ["d1/e3"]);
+
+/// The app on the built-in sample project, as `cargo run` opens it.
+fn sample_harness(dir: &tempfile::TempDir) -> Harness {
+    let app = GlossApp::new_in(
+        Startup::Sample,
+        Box::new(ScriptedPicker::new(vec![])),
+        dir.path().join("data"),
+    );
+    common::harness(app)
+}
+
+#[test]
+fn snapshot_annotations_pane_and_dashboard_on_the_sample() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = sample_harness(&dir);
+    open_pane(&mut harness);
+    pick(&mut harness, "Type:", "PER — Person");
+    harness.get_by_label("Text").click();
+    harness.run();
+    assert!(matches(&harness).is_some_and(|m| !m.is_empty()));
+    harness.snapshot("annotations_pane");
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::D);
+    harness.run();
+    harness.get_by_label("Dashboard");
+    harness.snapshot("dashboard");
 }

@@ -375,6 +375,7 @@ fn with_a_second_project_compared_the_dashboard_shows_agreement_and_a_type_filte
         Some("GPE")
     );
     assert_eq!(listed(&harness), ["d1/e3"]);
+}
 
 /// The app on the built-in sample project, as `cargo run` opens it.
 fn sample_harness(dir: &tempfile::TempDir) -> Harness {

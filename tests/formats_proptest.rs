@@ -136,6 +136,10 @@ fn document(
     doc.status = dice.pick(&Status::ALL);
     doc.date = dice.pick(&[None, Some("2023-09-05".to_owned())]);
     doc.source = dice.pick(&[None, Some("https://example.org/a".to_owned())]);
+    doc.byline = dice.pick(&[None, Some("Ana Ruiz".to_owned())]);
+    doc.site_name = dice.pick(&[None, Some("Example News".to_owned())]);
+    doc.language = dice.pick(&[None, Some("ar".to_owned())]);
+    doc.direction = dice.pick(&[None, Some("rtl".to_owned())]);
     let len = text.chars().count();
     if len == 0 {
         return doc;

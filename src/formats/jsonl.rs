@@ -62,6 +62,10 @@ pub fn document_json(project: &Project, doc: &Document) -> Value {
         "title": doc.title,
         "source": doc.source,
         "date": doc.date,
+        "byline": doc.byline,
+        "site_name": doc.site_name,
+        "language": doc.language,
+        "direction": doc.direction,
         "status": doc.status.name(),
         "text": doc.text,
         "entities": entities,
@@ -142,6 +146,10 @@ const DOCUMENT_KEYS: &[&str] = &[
     "title",
     "source",
     "date",
+    "byline",
+    "site_name",
+    "language",
+    "direction",
     "status",
     "text",
     "entities",
@@ -280,6 +288,10 @@ fn read_document(
     let mut doc = Document::new(id.clone(), fields.string("title")?.unwrap_or(id), text);
     doc.source = fields.string("source")?;
     doc.date = fields.string("date")?;
+    doc.byline = fields.string("byline")?;
+    doc.site_name = fields.string("site_name")?;
+    doc.language = fields.string("language")?;
+    doc.direction = fields.string("direction")?;
     if let Some(status) = fields.string("status")? {
         doc.status = Status::parse(&status)
             .ok_or_else(|| fields.error(format!("unknown status {status:?}")))?;

@@ -74,6 +74,7 @@ fn unsaved_edits_are_journalled_and_restored_after_a_crash() {
     // Saving removes the journal.
     let mut h = h;
     h.state_mut().save(None);
+    h.state_mut().wait_for_save();
     h.run();
     assert!(!recovery.exists());
     assert_eq!(

@@ -574,6 +574,9 @@ fn saving_to_a_file_and_reopening_it() {
     // The sample has no file yet, so Ctrl+S asks where (the scripted dialog answers).
     s.press_with(Modifiers::COMMAND, Key::S);
     s.harness.run();
+    // The file is written on a worker thread.
+    s.app_mut().wait_for_save();
+    s.harness.run();
     assert_eq!(s.asked(), [PickKind::SaveProject]);
     assert!(target.is_file(), "Ctrl+S wrote {}", target.display());
     assert_eq!(s.app().session.path.as_deref(), Some(target.as_path()));
@@ -863,6 +866,8 @@ fn saving_from_the_quit_prompt_asks_where_then_quits() {
     s.press_with(Modifiers::COMMAND, Key::Q);
     // The sample was never saved: Save asks where, saves there, then quits.
     s.click("Save");
+    s.app_mut().wait_for_save();
+    s.harness.run();
     assert_eq!(s.asked(), [PickKind::SaveProject]);
     assert!(
         s.app().close_confirmed,

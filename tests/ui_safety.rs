@@ -95,6 +95,7 @@ fn a_project_open_elsewhere_opens_read_only_and_saves_only_under_another_name() 
     // Ctrl+S cannot write the other writer's file: it asks for another name.
     harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
     harness.run();
+    harness.state_mut().wait_for_save();
     harness.run();
     assert_eq!(
         std::fs::read(&project).expect("read"),
@@ -132,4 +133,137 @@ fn cancelling_the_read_only_question_keeps_the_current_project() {
     harness.run();
     assert_eq!(*harness.state().session.project(), sample);
     assert!(harness.query_by_label("Open read-only").is_none());
+}
+
+/// A project file with the sample article, opened in the app with every
+/// save held at a gate until the test opens it.
+fn app_saving_behind_a_gate(
+    dir: &tempfile::TempDir,
+    project: &std::path::Path,
+) -> (
+    egui_kittest::Harness<'static, GlossApp>,
+    std::sync::Arc<gloss::ui::saving::Gate>,
+) {
+    gloss::store::save(&gloss::sample::sample_project().expect("sample"), project).expect("save");
+    let mut harness = common::harness(app(Startup::Project(project.to_owned()), vec![], dir));
+    let gate = gloss::ui::saving::Gate::new();
+    harness.state_mut().saving.gate = Some(gate.clone());
+    (harness, gate)
+}
+
+/// Tags the first occurrence of `needle` with the type of `key`, as a
+/// drag over it and the type's digit would.
+fn tag(harness: &mut egui_kittest::Harness<'static, GlossApp>, needle: &str, key: Key) {
+    let text = harness.state().document().expect("a document").text.clone();
+    let byte = text.find(needle).expect("the text has the needle");
+    let start = text[..byte].chars().count();
+    harness.state_mut().selection = Some((start, start + needle.chars().count()));
+    harness.run();
+    harness.key_press(key);
+    harness.run();
+}
+
+fn has_entity(project: &Project, quote: &str, label: &str) -> bool {
+    project.documents[0]
+        .entities
+        .iter()
+        .any(|e| e.text == quote && e.label == label)
+}
+
+#[test]
+fn quitting_while_a_save_is_written_waits_for_it_then_closes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = dir.path().join("p.gloss.ron");
+    let (mut harness, gate) = app_saving_behind_a_gate(&dir, &project);
+    let before = std::fs::read(&project).expect("read");
+    tag(&mut harness, "Russian", Key::Num7);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    // The save is in flight: the window goes on, the file is not written yet
+    // and the project is not "saved" yet.
+    assert!(harness.state().saving.busy());
+    harness.get_by_label_contains("Saving p.gloss.ron");
+    harness.get_by_label("● Unsaved changes");
+    assert_eq!(std::fs::read(&project).expect("read"), before);
+
+    // Ctrl+Q and the close button wait for the save instead of asking.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Q);
+    harness.run();
+    assert!(harness.query_by_label("Unsaved changes").is_none());
+    assert!(!harness.state().close_confirmed);
+    harness
+        .input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    harness.step();
+    let cancelled = harness
+        .output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .is_some_and(|v| v.commands.contains(&egui::ViewportCommand::CancelClose));
+    assert!(cancelled, "the window stays open while the file is written");
+    harness.run();
+    assert!(harness.query_by_label("Unsaved changes").is_none());
+    assert!(!harness.state().close_confirmed);
+
+    gate.open();
+    wait_for(&mut harness, |h| !h.state().saving.busy());
+    assert!(harness.state().close_confirmed, "closes once written");
+    assert!(!harness.state().session.is_dirty());
+    let saved = gloss::store::load(&project).expect("the saved file loads");
+    assert!(has_entity(&saved, "Russian", "MISC"));
+}
+
+#[test]
+fn an_edit_made_while_saving_stays_unsaved() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = dir.path().join("p.gloss.ron");
+    let (mut harness, gate) = app_saving_behind_a_gate(&dir, &project);
+    tag(&mut harness, "Russian", Key::Num7);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    assert!(harness.state().saving.busy());
+    // Typing goes on while the file is written.
+    tag(&mut harness, "Kirby", Key::Num2);
+    assert!(has_entity(
+        harness.state().session.project(),
+        "Kirby",
+        "ORG"
+    ));
+    gate.open();
+    wait_for(&mut harness, |h| !h.state().saving.busy());
+    // The file has what was saved, not the later edit, and the app says so.
+    let saved = gloss::store::load(&project).expect("the saved file loads");
+    assert!(has_entity(&saved, "Russian", "MISC"));
+    assert!(!has_entity(&saved, "Kirby", "ORG"));
+    assert!(harness.state().session.is_dirty());
+    harness.get_by_label("● Unsaved changes");
+    // Undoing the later edit is back at what is on disk.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert!(!harness.state().session.is_dirty());
+    harness.get_by_label("✔ Saved");
+}
+
+#[test]
+fn a_save_that_fails_in_the_background_leaves_the_work_unsaved() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let folder = dir.path().join("work");
+    std::fs::create_dir(&folder).expect("folder");
+    let project = folder.join("p.gloss.ron");
+    let (mut harness, gate) = app_saving_behind_a_gate(&dir, &project);
+    tag(&mut harness, "Russian", Key::Num7);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    // The folder goes away before the worker writes.
+    std::fs::remove_dir_all(&folder).expect("remove");
+    gate.open();
+    wait_for(&mut harness, |h| !h.state().saving.busy());
+    assert!(harness.state().session.is_dirty(), "not marked saved");
+    harness.get_by_label("● Unsaved changes");
+    harness.get_by_label_contains("the project was not saved");
+    assert!(!project.exists());
 }

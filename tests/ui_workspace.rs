@@ -63,6 +63,8 @@ fn enter_confirms_the_typed_save_as_path() {
     assert!(!target.exists(), "typing alone saves nothing");
     harness.key_press(Key::Enter);
     harness.run();
+    harness.state_mut().wait_for_save();
+    harness.run();
     assert!(
         harness.query_by_label("Save project as").is_none(),
         "the prompt closed"

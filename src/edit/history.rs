@@ -146,6 +146,18 @@ impl History {
         self.saved_revision = self.revision;
     }
 
+    /// The revision of the current state: what a snapshot taken now holds.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// Records that the state at `revision` is what is on disk: a save of
+    /// a snapshot taken then has succeeded. Later edits stay unsaved, and
+    /// undoing back to that state makes the project clean again.
+    pub fn mark_saved_at(&mut self, revision: u64) {
+        self.saved_revision = revision;
+    }
+
     /// Records that nothing is on disk (a recovered or imported project), so
     /// that closing asks to save.
     pub fn mark_unsaved(&mut self) {

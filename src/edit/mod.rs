@@ -7,7 +7,7 @@ pub mod ops;
 mod session;
 
 pub use history::History;
-pub use session::Session;
+pub use session::{SaveTicket, SaveWrite, Session};
 
 use thiserror::Error;
 

@@ -102,11 +102,30 @@ impl Session {
 
     /// Saves to `path` (the session's own path when `None`), atomically, and
     /// remembers the path. The recovery copy is removed after a good save.
+    /// Blocks until the file is written: the app uses [`Session::begin_save`]
+    /// and writes on a worker thread instead.
     pub fn save(
         &mut self,
         path: Option<&Path>,
         data_dir: &Path,
     ) -> Result<PathBuf, store::SaveError> {
+        let (ticket, write) = self.begin_save(path, data_dir)?;
+        let written = write.run();
+        self.finish_save(ticket, written)
+    }
+
+    /// Starts a save to `path` (the session's own path when `None`): checks
+    /// that the file may be written (not read-only, its lock taken for a new
+    /// file) and takes a snapshot of the project, which costs one pointer per
+    /// document. The [`SaveWrite`] does the slow part (serialize, write,
+    /// fsync, rename) on any thread; its result goes back to
+    /// [`Session::finish_save`] with the [`SaveTicket`], which marks saved
+    /// the state that was snapshotted, not whatever the project is by then.
+    pub fn begin_save(
+        &mut self,
+        path: Option<&Path>,
+        data_dir: &Path,
+    ) -> Result<(SaveTicket, SaveWrite), store::SaveError> {
         let Some(target) = path.map(Path::to_owned).or_else(|| self.path.clone()) else {
             return Err(store::SaveError {
                 path: String::new(),
@@ -141,19 +160,39 @@ impl Session {
         if self.is_dirty() || !same_file {
             self.project.modified = Some(crate::edit::now());
         }
-        store::save(&self.project, &target)?;
-        if let Some(lock) = new_lock {
+        // A step applied before the snapshot must not absorb one made after it.
+        self.history.end_coalescing();
+        let ticket = SaveTicket {
+            target: target.clone(),
+            revision: self.history.revision(),
+            new_lock: new_lock.clone(),
+        };
+        let write = SaveWrite {
+            project: self.project.clone(),
+            target,
+            lock: new_lock.or_else(|| self.lock.clone()),
+            old_recovery: store::recovery::recovery_path(self.path.as_deref(), data_dir),
+        };
+        Ok((ticket, write))
+    }
+
+    /// Ends a save begun with [`Session::begin_save`]: when the write
+    /// succeeded, the session moves to the saved file (and its lock) and the
+    /// snapshotted state counts as saved; when it failed, nothing changes
+    /// (a lock taken for a new file is let go) and the error is returned.
+    pub fn finish_save(
+        &mut self,
+        ticket: SaveTicket,
+        written: Result<(), store::SaveError>,
+    ) -> Result<PathBuf, store::SaveError> {
+        written?;
+        if let Some(lock) = ticket.new_lock {
             self.lock = Some(lock);
             self.read_only = false;
         }
-        if let Some(lock) = &self.lock {
-            store::remove_stale_temps(&target, lock);
-        }
-        let old_recovery = store::recovery::recovery_path(self.path.as_deref(), data_dir);
-        store::recovery::remove(&old_recovery);
-        self.path = Some(target.clone());
-        self.history.mark_saved();
-        Ok(target)
+        self.path = Some(ticket.target.clone());
+        self.history.mark_saved_at(ticket.revision);
+        Ok(ticket.target)
     }
 
     /// The file name shown in the title bar.
@@ -167,5 +206,55 @@ impl Session {
         }
         .to_owned()
             + if self.read_only { " (read-only)" } else { "" }
+    }
+}
+
+/// What [`Session::finish_save`] needs to know about a save in flight.
+#[derive(Debug)]
+pub struct SaveTicket {
+    /// The file being written.
+    target: PathBuf,
+    /// The history revision the snapshot holds.
+    revision: u64,
+    /// The lock taken for a file the session did not have yet.
+    new_lock: Option<Arc<ProjectLock>>,
+}
+
+impl SaveTicket {
+    /// The file being written.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// The history revision the snapshot holds.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+}
+
+/// The slow half of a save, for a worker thread: a snapshot of the project
+/// and where it goes.
+#[derive(Debug)]
+pub struct SaveWrite {
+    project: Project,
+    target: PathBuf,
+    /// The target's lock, held until the write is done.
+    lock: Option<Arc<ProjectLock>>,
+    /// The recovery copy of the project as it was before this save (the
+    /// unsaved journal for a first save), removed once the file is written.
+    old_recovery: PathBuf,
+}
+
+impl SaveWrite {
+    /// Serializes and writes the snapshot atomically (temporary file, fsync,
+    /// rename), then tidies up: stale temporary files of ours and the
+    /// recovery copy the saved file makes unnecessary.
+    pub fn run(self) -> Result<(), store::SaveError> {
+        store::save(&self.project, &self.target)?;
+        if let Some(lock) = &self.lock {
+            store::remove_stale_temps(&self.target, lock);
+        }
+        store::recovery::remove(&self.old_recovery);
+        Ok(())
     }
 }

@@ -97,6 +97,8 @@ pub struct GlossApp {
     pub files: Box<dyn FilePicker>,
     /// Background journal of changes.
     pub(crate) autosave: Autosave,
+    /// The save being written off the UI thread, and one waiting its turn.
+    pub saving: super::saving::Saving,
     /// A message in the status bar, with when it was shown.
     pub message: Option<(String, Instant)>,
     /// Actions collected this frame.
@@ -212,6 +214,7 @@ impl GlossApp {
             article_view: ArticleView::default(),
             files,
             autosave: Autosave::default(),
+            saving: Default::default(),
             message: None,
             pending: Vec::new(),
             close_confirmed: false,
@@ -358,9 +361,18 @@ impl GlossApp {
         if self.files.busy() || self.jobs.busy() {
             ctx.request_repaint_after(Duration::from_millis(100));
         }
-        let recovery = self.recovery_path();
-        if let Some(error) = self.autosave.tick(&self.session, recovery) {
-            self.notify(format!("autosave failed: {error}"));
+        if let Some(finished) = self.saving.poll() {
+            self.on_save_finished(finished);
+        }
+        if self.saving.busy() {
+            ctx.request_repaint_after(Duration::from_millis(50));
+        } else {
+            // Not while saving: the save writes the project anyway, and a
+            // journal written now could outlive the save that removes it.
+            let recovery = self.recovery_path();
+            if let Some(error) = self.autosave.tick(&self.session, recovery) {
+                self.notify(format!("autosave failed: {error}"));
+            }
         }
         if self.session.is_dirty() {
             ctx.request_repaint_after(super::autosave::INTERVAL);
@@ -435,6 +447,8 @@ impl eframe::App for GlossApp {
     }
 
     fn on_exit(&mut self) {
+        // A save in flight finishes before the process ends.
+        self.wait_for_save();
         // Leave the recovery copy only when there is unsaved work to restore.
         if !self.session.is_dirty() {
             crate::store::recovery::remove(&self.recovery_path());

@@ -40,6 +40,11 @@ impl Autosave {
         }
     }
 
+    /// Hands over the journal write in flight, for a save to wait for.
+    pub fn take_in_flight(&mut self) -> Option<Receiver<Result<(), String>>> {
+        self.in_flight.take()
+    }
+
     /// Starts a journal write when one is due; returns a failure to report.
     pub fn tick(&mut self, session: &Session, recovery: PathBuf) -> Option<String> {
         if let Some(receiver) = &self.in_flight {
@@ -69,7 +74,8 @@ impl Autosave {
         if since.elapsed() < INTERVAL {
             return None;
         }
-        // Clone on the UI thread (fast), serialise and write on a worker.
+        // Snapshot on the UI thread (one pointer per document), serialise
+        // and write on a worker.
         let project = session.project().clone();
         let (sender, receiver) = channel();
         let spawned = std::thread::Builder::new()

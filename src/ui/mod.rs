@@ -25,6 +25,7 @@ pub mod jobs;
 mod menu_bar;
 mod palette;
 pub mod prefs;
+pub mod saving;
 mod schema_editor;
 mod status_bar;
 pub mod theme;

@@ -13,6 +13,18 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                     );
                 ui.separator();
             }
+            if let Some((target, started)) = app.saving.current() {
+                // No spinner: it would repaint every frame while idle.
+                let name = target.file_name().map_or_else(
+                    || target.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
+                ui.label(format!(
+                    "Saving {name}… ({:.1} s)",
+                    started.elapsed().as_secs_f32()
+                ));
+                ui.separator();
+            }
             if app.session.is_dirty() {
                 ui.colored_label(ui.visuals().warn_fg_color, "● Unsaved changes");
             } else {

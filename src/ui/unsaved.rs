@@ -6,12 +6,16 @@
 //!
 //! - **clean**: carry on at once;
 //! - **dirty** → the Save / Discard / Cancel prompt (`Prompt::Unsaved(then)`):
-//!   - *Save* with a file to save to: save; on success carry on, on failure
-//!     stay in the prompt (the error is in the status bar);
+//!   - *Save* with a file to save to: start the save (written off the UI
+//!     thread, `saving.rs`) with `then` waiting for it; once written, carry
+//!     on (asking again if there were edits meanwhile); on failure ask
+//!     again (the error is in the status bar);
 //!   - *Save* without one (never saved, or read-only): ask for a file and
-//!     remember `then` in `after_save`; a successful Save As carries on
+//!     remember `then` in `after_save`; a Save As carries it along
 //!     ([`GlossApp::saved_as`]), a cancelled one drops `then` (`on_paths`,
 //!     `cancel_prompt`);
+//! - **a save in flight** with no edits since its snapshot: `then` waits for
+//!   that save instead of asking; the window's close button waits for it too.
 //!   - *Discard*: carry on; the changes go only when the project is really
 //!     replaced or the window closes, so a cancelled Open dialog or a file
 //!     that fails to load leaves them, still unsaved;
@@ -52,6 +56,14 @@ enum Choice {
 impl GlossApp {
     /// Does `then` now when nothing is unsaved, else asks first.
     pub fn guard_unsaved(&mut self, then: AfterSave) {
+        if let Some(flight) = self.saving.in_flight.as_mut()
+            && flight.ticket.revision() == self.session.history.revision()
+        {
+            // What is being written is all there is: carry on once it is.
+            flight.then = Some(then);
+            self.notify("saving… (carries on when the file is written)");
+            return;
+        }
         if self.session.is_dirty() {
             self.dialogs.ask_unsaved(then);
         } else {
@@ -76,20 +88,21 @@ impl GlossApp {
     /// while there are unsaved changes.
     pub(crate) fn handle_close_request(&mut self, ctx: &egui::Context) {
         if ctx.input(|i| i.viewport().close_requested()) && !self.close_confirmed {
-            if self.session.is_dirty() {
+            if self.session.is_dirty() || self.saving.busy() {
                 ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
             }
             self.guard_unsaved(AfterSave::Quit);
         }
     }
 
-    /// A Save As finished (`saved`: whether it wrote the file): carries on
-    /// with what waited for it. After a failure it keeps waiting, since the
-    /// failed save may have offered another file; a cancelled file dialog
-    /// or prompt forgets it.
-    pub(crate) fn saved_as(&mut self, saved: bool) {
-        if saved && let Some(then) = self.after_save.take() {
-            self.continue_after(then);
+    /// A Save As was asked for a file (`started`: whether its save started;
+    /// `then` rides along with it and carries on once the file is written).
+    /// When it could not start it keeps waiting, since the failed save may
+    /// have offered another file; a cancelled file dialog or prompt forgets
+    /// it.
+    pub(crate) fn saved_as(&mut self, started: bool, then: Option<AfterSave>) {
+        if !started {
+            self.after_save = then;
         }
     }
 
@@ -101,10 +114,7 @@ impl GlossApp {
                 self.act(super::Action::SaveAs);
                 Prompt::None
             }
-            Choice::Save if self.save(None) => {
-                self.continue_after(then);
-                Prompt::None
-            }
+            Choice::Save if self.save_then(None, Some(then.clone())) => Prompt::None,
             Choice::Save => Prompt::Unsaved(then),
             Choice::Discard => {
                 if then == AfterSave::Quit {

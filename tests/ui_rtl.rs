@@ -8,7 +8,7 @@
 
 use egui::{Key, Modifiers, Pos2, Rect, Vec2};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use gloss::model::{Document, Entity, Project};
 use gloss::ui::files::ScriptedPicker;
 use gloss::ui::{DrawnGlyph, GlossApp, Startup, drawn_glyphs};
@@ -435,4 +435,55 @@ fn hovering_selecting_and_finding_never_re_lay_right_to_left_pieces() {
     assert_eq!(gloss::ui::layouts_last_frame(harness.state()), 0);
     harness.step();
     assert_eq!(gloss::ui::layouts_last_frame(harness.state()), 0);
+}
+
+/// Where `word` starts in the label of the first node whose label holds
+/// it (byte offset), with that label.
+fn in_label(harness: &Harness<'static, GlossApp>, word: &str) -> (usize, String) {
+    let label = harness
+        .query_all_by(|node| node.label().is_some_and(|l| l.contains(word)))
+        .filter_map(|node| node.accesskit_node().label())
+        .next()
+        .unwrap_or_else(|| panic!("a widget shows {word:?}"));
+    (label.find(word).unwrap_or(0), label)
+}
+
+#[test]
+fn the_document_list_and_the_inspector_show_arabic_titles_and_quotes_in_reading_order() {
+    // A right-to-left title with an English name: read right to left, the
+    // name comes last, so it is drawn leftmost. egui alone draws the runs
+    // in stored order (Arabic first, on the left).
+    let text = "قال مسؤول في Gazprom إن الإنتاج سيزيد.";
+    let mut project = project(text, Vec::new());
+    let doc = std::sync::Arc::make_mut(&mut project.documents[0]);
+    doc.title = "مقال عن Gazprom".into();
+    let (start, end) = range_of(text, "مسؤول في Gazprom");
+    doc.entities
+        .push(Entity::new("e1", "PER", start, end, "مسؤول في Gazprom"));
+    let (mut harness, _dir) = harness(project, 1280.0);
+    // The list's entry (its second line counts entities).
+    let (_, title) = in_label(&harness, "entities");
+    let latin = title.find("Gazprom").unwrap_or(usize::MAX);
+    let arabic = title.find("مقال").unwrap_or(0);
+    assert!(
+        latin < arabic && title.contains("مقال"),
+        "the list draws the English name left of the Arabic words: {title:?}"
+    );
+    // The inspector's quote of the selected entity, the same way.
+    harness.state_mut().selected = Some(gloss::ui::AnnotationRef {
+        kind: gloss::ui::AnnotationKind::Entity,
+        id: "e1".into(),
+    });
+    harness.run();
+    // Plain labels carry their text as the node's value.
+    let quote = harness
+        .query_all_by(|node| node.value().is_some_and(|v| v.contains('“')))
+        .filter_map(|node| node.accesskit_node().value())
+        .find(|v| v.contains("Gazprom"))
+        .expect("the inspector quotes the entity");
+    let (latin, arabic) = (
+        quote.find("Gazprom").unwrap_or(usize::MAX),
+        quote.find("مسؤول").unwrap_or(0),
+    );
+    assert!(latin < arabic, "{quote:?}");
 }

@@ -79,7 +79,10 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
         .default_width(420.0)
         .show(ctx, |ui| {
             let draft = &mut editor.draft;
-            ui.label(format!("“{}”", draft.text));
+            ui.label(super::bidi_text::bidi_text(
+                ui,
+                &format!("“{}”", draft.text),
+            ));
             ui.separator();
             // Claimant: an entity of this document or free text.
             let entity_choice = match &draft.claimant {

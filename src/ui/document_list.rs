@@ -72,6 +72,7 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                             doc.entities.len(),
                             doc.claims.len()
                         );
+                        let label = super::bidi_text::bidi_text(ui, &label);
                         let response = ui.selectable_label(index == app.current, label);
                         if response.clicked() {
                             chosen = Some(index);

@@ -94,7 +94,10 @@ fn inspector(app: &mut GlossApp, ui: &mut egui::Ui) {
                 return;
             };
             ui.heading(format!("Entity {}", entity.id));
-            ui.label(format!("“{}”", entity.text));
+            ui.label(super::bidi_text::bidi_text(
+                ui,
+                &format!("“{}”", entity.text),
+            ));
             ui.label(format!("{}–{} (code points)", entity.start, entity.end));
             review_line(ui, entity.review, entity.annotator.as_deref());
             let mut label = entity.label.clone();
@@ -125,7 +128,10 @@ fn inspector(app: &mut GlossApp, ui: &mut egui::Ui) {
                 return;
             };
             ui.heading(format!("Claim {}", claim.id));
-            ui.label(format!("“{}”", claim.text));
+            ui.label(super::bidi_text::bidi_text(
+                ui,
+                &format!("“{}”", claim.text),
+            ));
             review_line(ui, claim.review, claim.annotator.as_deref());
             let who = claim.claimant_name(doc).unwrap_or("—").to_owned();
             egui::Grid::new("claim-fields")

@@ -8,6 +8,7 @@ pub mod annotations_pane;
 mod app;
 mod article_view;
 mod autosave;
+mod bidi_text;
 mod claim_editor;
 mod command_table;
 mod commands;

@@ -673,3 +673,63 @@ fn a_claim_draft_the_edit_layer_refuses_keeps_the_editor_open_with_the_draft() {
         Some(Claimant::Text("Kirby".into()))
     );
 }
+
+#[test]
+fn find_searches_the_project_in_the_background_and_the_newest_query_wins() {
+    use gloss::model::{Document, Project};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut project = Project::new("Many reports");
+    // 250 documents, more than two of the worker's batches; every seventh
+    // mentions the needle twice, once capitalised.
+    for i in 0..250 {
+        let text = if i % 7 == 0 {
+            format!("Report {i}: the Needle moved; a needle again.")
+        } else {
+            format!("Report {i}: nothing to see.")
+        };
+        project
+            .documents
+            .push(Document::new(format!("d{i}"), format!("Report {i}"), text).into());
+    }
+    let expected = gloss::review::find::find_all(&project, "needle", false);
+    assert_eq!(expected.len(), 72, "36 documents, two hits each");
+    let mut harness = common::harness(app_on(project, &dir));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    harness.run();
+    let wait_for_search = |harness: &mut egui_kittest::Harness<'static, GlossApp>| {
+        let started = std::time::Instant::now();
+        while harness.state().find.progress().is_some() && started.elapsed().as_secs() < 20 {
+            harness.step();
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        harness.run();
+    };
+    harness.event(egui::Event::Text("needle".into()));
+    // The shown document's hits are there at once, from the UI thread.
+    harness.step();
+    assert_eq!(harness.state().find.hits_in("d0"), [(14, 20), (30, 36)]);
+    wait_for_search(&mut harness);
+    harness.get_by_label("2 here · 72 in 36 documents");
+    for (doc, start, end) in &expected {
+        assert!(
+            harness.state().find.hits_in(doc).contains(&(*start, *end)),
+            "{doc} {start}..{end} was found"
+        );
+    }
+    // A longer query replaces the one before: nothing of the old one stays.
+    harness.event(egui::Event::Text("s".into()));
+    wait_for_search(&mut harness);
+    harness.get_by_label("0 here · 0 in 0 documents");
+    assert!(harness.state().find.hits_in("d7").is_empty());
+    // Enter with the shorter query again goes to the next hit after the
+    // shown document's: in d7.
+    harness.key_press(Key::Backspace);
+    wait_for_search(&mut harness);
+    harness.get_by_label("2 here · 72 in 36 documents");
+    harness.state_mut().selection = Some((30, 36));
+    harness.run();
+    harness.get_by_label("Next").click();
+    harness.run();
+    assert_eq!(harness.state().current, 7);
+    assert_eq!(harness.state().selection, Some((14, 20)));
+}

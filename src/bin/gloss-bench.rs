@@ -23,7 +23,9 @@
 //! - `snapshot`: cloning a loaded project, what the app does to save or
 //!   journal it off the UI thread;
 //! - `find`: `gloss::review::find::find_all` of a word across a loaded
-//!   project, ignoring case (one keystroke in the find bar).
+//!   project, ignoring case (the find bar's worker thread, per keystroke);
+//! - `find_keystroke`: what a keystroke in the find bar costs the UI
+//!   thread: a snapshot for the worker and a search of the shown document.
 //!
 //! Peak memory of `save` and `export_jsonl` includes loading the project, as
 //! in the `gloss fmt` and `gloss export` commands.
@@ -45,6 +47,7 @@ const OPS: &[&str] = &[
     "export_jsonl",
     "snapshot",
     "find",
+    "find_keystroke",
 ];
 
 fn main() -> ExitCode {
@@ -330,6 +333,17 @@ fn run_op(op: &str, file: &Path) -> Result<f64, String> {
             let hits = gloss::review::find::find_all(&project, "moscow", false);
             let ms = ms_since(start);
             std::hint::black_box(hits.len());
+            Ok(ms)
+        }
+        "find_keystroke" => {
+            let project = load()?;
+            let start = Instant::now();
+            let snapshot = std::sync::Arc::new(project.clone());
+            let shown = project.documents.first().map_or_else(Vec::new, |doc| {
+                gloss::review::find::find_in(&doc.text, "moscow", false)
+            });
+            let ms = ms_since(start);
+            std::hint::black_box((snapshot.documents.len(), shown.len()));
             Ok(ms)
         }
         other => Err(format!("unknown measurement {other:?}")),

@@ -8,6 +8,18 @@ pub fn find_all(
     match_case: bool,
 ) -> Vec<(String, usize, usize)> {
     let mut hits = Vec::new();
+    for doc in &project.documents {
+        for (start, end) in find_in(&doc.text, query, match_case) {
+            hits.push((doc.id.clone(), start, end));
+        }
+    }
+    hits
+}
+
+/// Every occurrence of `query` in `text`, as code-point ranges in text
+/// order; case-folded unless `match_case`.
+pub fn find_in(text: &str, query: &str, match_case: bool) -> Vec<(usize, usize)> {
+    let mut hits = Vec::new();
     if query.is_empty() {
         return hits;
     }
@@ -29,16 +41,14 @@ pub fn find_all(
         (folded, starts)
     };
     let (needle, _) = fold(query);
-    for doc in &project.documents {
-        let (haystack, starts) = fold(&doc.text);
-        for (byte, matched) in haystack.match_indices(&needle) {
-            // Only hits that begin and end on whole original characters.
-            if let (Ok(start), Ok(end)) = (
-                starts.binary_search(&byte),
-                starts.binary_search(&(byte + matched.len())),
-            ) {
-                hits.push((doc.id.clone(), start, end));
-            }
+    let (haystack, starts) = fold(text);
+    for (byte, matched) in haystack.match_indices(&needle) {
+        // Only hits that begin and end on whole original characters.
+        if let (Ok(start), Ok(end)) = (
+            starts.binary_search(&byte),
+            starts.binary_search(&(byte + matched.len())),
+        ) {
+            hits.push((start, end));
         }
     }
     hits

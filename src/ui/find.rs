@@ -1,7 +1,22 @@
 //! Find (Ctrl+F): hits in the article and across the project.
+//!
+//! The shown document is searched on the UI thread (one article: well
+//! under a frame), so its highlights follow every keystroke. The rest of
+//! the project is searched by a worker thread from a snapshot of the
+//! project (one pointer per document), in batches that stream in; a newer
+//! query or edit makes it drop the search in progress, so typing on a
+//! 2,000-document project never waits for the whole project.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, TryRecvError};
 
 use super::actions::Action;
 use super::app::GlossApp;
+use crate::model::Project;
+
+/// Documents searched per batch sent back by the worker.
+const BATCH: usize = 100;
 
 /// The find bar's state.
 #[derive(Debug, Default)]
@@ -14,11 +29,109 @@ pub struct FindState {
     pub match_case: bool,
     /// Focus the field next frame.
     focus: bool,
-    /// Hits per document for `cached_for`: (doc id, start, end).
-    hits: Vec<(String, usize, usize)>,
-    /// The same hits per document, in text order.
-    by_document: std::collections::HashMap<String, Vec<(usize, usize)>>,
-    cached_for: Option<(String, bool, (u64, u64))>,
+    /// Hits of the shown document, searched on the UI thread: the key it
+    /// was searched for (doc id, query, case, project version) and hits.
+    shown: Option<(ShownKey, Vec<(usize, usize)>)>,
+    /// Hits of the whole project as far as the worker got, per document.
+    by_document: HashMap<String, Vec<(usize, usize)>>,
+    /// What the project-wide search is for, and how far it got.
+    search: Option<Search>,
+    worker: Option<Worker>,
+}
+
+/// What the shown document's hits were searched for: document id, query,
+/// match case, project version.
+type ShownKey = (String, String, bool, (u64, u64));
+
+/// One project-wide search.
+#[derive(Debug)]
+struct Search {
+    key: (String, bool, (u64, u64)),
+    id: u64,
+    searched: usize,
+    total: usize,
+}
+
+#[derive(Debug)]
+struct Request {
+    id: u64,
+    project: Arc<Project>,
+    query: String,
+    match_case: bool,
+}
+
+#[derive(Debug)]
+struct Batch {
+    id: u64,
+    hits: Vec<(String, Vec<(usize, usize)>)>,
+    searched: usize,
+}
+
+#[derive(Debug)]
+struct Worker {
+    requests: Sender<Request>,
+    batches: Receiver<Batch>,
+    next_id: u64,
+}
+
+impl Worker {
+    fn start() -> Option<Self> {
+        let (requests, inbox) = std::sync::mpsc::channel::<Request>();
+        let (outbox, batches) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("find".into())
+            .spawn(move || search_loop(&inbox, &outbox))
+            .ok()?;
+        Some(Self {
+            requests,
+            batches,
+            next_id: 0,
+        })
+    }
+}
+
+/// Searches each request in batches; a newer request replaces the one in
+/// progress. Ends when the app drops its side.
+fn search_loop(inbox: &Receiver<Request>, outbox: &Sender<Batch>) {
+    let mut next = inbox.recv().ok();
+    while let Some(request) = next.take() {
+        let mut searched = 0;
+        for chunk in request.project.documents.chunks(BATCH) {
+            match inbox.try_recv() {
+                Ok(newer) => {
+                    next = Some(newer);
+                    break;
+                }
+                Err(TryRecvError::Disconnected) => return,
+                Err(TryRecvError::Empty) => {}
+            }
+            let hits = chunk
+                .iter()
+                .map(|doc| {
+                    let hits =
+                        crate::review::find::find_in(&doc.text, &request.query, request.match_case);
+                    (doc.id.clone(), hits)
+                })
+                .filter(|(_, hits)| !hits.is_empty())
+                .collect();
+            searched += chunk.len();
+            let batch = Batch {
+                id: request.id,
+                hits,
+                searched,
+            };
+            if outbox.send(batch).is_err() {
+                return;
+            }
+        }
+        if next.is_none() {
+            // Wait for the next request, keeping only the newest queued.
+            next = inbox.recv().ok();
+        }
+        while let Ok(newer) = inbox.try_recv() {
+            next = Some(newer);
+        }
+    }
 }
 
 impl FindState {
@@ -33,23 +146,100 @@ impl FindState {
         if !self.visible {
             return &[];
         }
+        if let Some(((shown, ..), hits)) = &self.shown
+            && shown == doc
+        {
+            return hits;
+        }
         self.by_document.get(doc).map_or(&[], Vec::as_slice)
     }
 
-    /// Recomputes hits when the query or the project changed.
-    fn refresh(&mut self, project: &crate::model::Project, generation: (u64, u64)) {
-        let key = (self.query.clone(), self.match_case, generation);
-        if self.cached_for.as_ref() == Some(&key) {
-            return;
+    /// Whether the project-wide search is still running: (searched, total).
+    pub fn progress(&self) -> Option<(usize, usize)> {
+        self.search
+            .as_ref()
+            .filter(|s| s.searched < s.total)
+            .map(|s| (s.searched, s.total))
+    }
+
+    /// Every hit found so far, (doc id, start, end), the shown document's
+    /// from its own search.
+    fn all_hits(&self) -> Vec<(String, usize, usize)> {
+        let shown = self.shown.as_ref().map(|((doc, ..), hits)| (doc, hits));
+        let mut all: Vec<(String, usize, usize)> = self
+            .by_document
+            .iter()
+            .filter(|(doc, _)| shown.is_none_or(|(d, _)| d != *doc))
+            .flat_map(|(doc, hits)| hits.iter().map(move |(s, e)| (doc.clone(), *s, *e)))
+            .collect();
+        if let Some((doc, hits)) = shown {
+            all.extend(hits.iter().map(|(s, e)| (doc.clone(), *s, *e)));
         }
-        self.cached_for = Some(key);
-        self.hits = find_all(project, &self.query, self.match_case);
-        self.by_document.clear();
-        for (doc, start, end) in &self.hits {
-            self.by_document
-                .entry(doc.clone())
-                .or_default()
-                .push((*start, *end));
+        all
+    }
+
+    /// Searches the shown document now and asks the worker for the rest
+    /// when the query or the project changed; takes in what the worker
+    /// found since the last frame.
+    fn refresh(&mut self, project: &Project, shown_doc: Option<&str>, version: (u64, u64)) {
+        if let Some(doc_id) = shown_doc {
+            let key = (
+                doc_id.to_owned(),
+                self.query.clone(),
+                self.match_case,
+                version,
+            );
+            if self.shown.as_ref().map(|(k, _)| k) != Some(&key) {
+                let hits = project.document(doc_id).map_or_else(Vec::new, |doc| {
+                    crate::review::find::find_in(&doc.text, &self.query, self.match_case)
+                });
+                self.shown = Some((key, hits));
+            }
+        }
+        let key = (self.query.clone(), self.match_case, version);
+        if self.search.as_ref().map(|s| &s.key) != Some(&key) {
+            self.by_document.clear();
+            if self.worker.is_none() {
+                self.worker = Worker::start();
+            }
+            let Some(worker) = self.worker.as_mut() else {
+                return;
+            };
+            worker.next_id += 1;
+            let id = worker.next_id;
+            let total = if self.query.is_empty() {
+                0
+            } else {
+                project.documents.len()
+            };
+            self.search = Some(Search {
+                key,
+                id,
+                searched: 0,
+                total,
+            });
+            if total > 0 {
+                let request = Request {
+                    id,
+                    // One pointer per document: cheap on the UI thread.
+                    project: Arc::new(project.clone()),
+                    query: self.query.clone(),
+                    match_case: self.match_case,
+                };
+                if worker.requests.send(request).is_err() {
+                    self.worker = None;
+                }
+            }
+        }
+        let (Some(worker), Some(search)) = (&self.worker, &mut self.search) else {
+            return;
+        };
+        while let Ok(batch) = worker.batches.try_recv() {
+            if batch.id != search.id {
+                continue;
+            }
+            search.searched = batch.searched;
+            self.by_document.extend(batch.hits);
         }
     }
 }
@@ -79,13 +269,28 @@ pub fn bar(app: &mut GlossApp, ui: &mut egui::Ui) {
             app.find.focus = false;
         }
         ui.checkbox(&mut app.find.match_case, "Match case");
-        app.find.refresh(app.session.project(), generation);
         let here = app.document_id().unwrap_or_default();
-        let in_doc = app.find.by_document.get(&here).map_or(0, Vec::len);
+        app.find
+            .refresh(app.session.project(), Some(here.as_str()), generation);
+        let in_doc = app.find.hits_in(&here).len();
+        let all = app.find.all_hits();
+        let documents = all
+            .iter()
+            .map(|(doc, _, _)| doc.as_str())
+            .collect::<std::collections::HashSet<_>>()
+            .len();
+        let searching = match app.find.progress() {
+            Some((searched, total)) => {
+                // Batches are still coming: draw again when they do.
+                ui.ctx().request_repaint();
+                format!(" (searching, {searched} of {total} documents)")
+            }
+            None => String::new(),
+        };
         ui.label(format!(
-            "{in_doc} here · {} in {}",
-            app.find.hits.len(),
-            crate::model::plural(app.find.by_document.len(), "document")
+            "{in_doc} here · {} in {}{searching}",
+            all.len(),
+            crate::model::plural(documents, "document")
         ));
         if ui.button("Next").clicked()
             || (field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)))
@@ -109,13 +314,16 @@ pub fn bar(app: &mut GlossApp, ui: &mut egui::Ui) {
 fn next_hit(app: &GlossApp) -> Option<Action> {
     let here = app.current;
     let after = app.selection_range().map_or(0, |(_, e)| e);
-    let order = |doc: &str| {
-        app.session
-            .project()
-            .document_index(doc)
-            .unwrap_or(usize::MAX)
-    };
-    let mut hits: Vec<&(String, usize, usize)> = app.find.hits.iter().collect();
+    let index: HashMap<&str, usize> = app
+        .session
+        .project()
+        .documents
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect();
+    let order = |doc: &str| index.get(doc).copied().unwrap_or(usize::MAX);
+    let mut hits = app.find.all_hits();
     hits.sort_by_key(|(d, s, _)| (order(d), *s));
     let next = hits
         .iter()

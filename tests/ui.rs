@@ -1019,18 +1019,7 @@ fn double_clicking_selects_a_word() {
     let article = harness.get_by_label_contains("North Korean leader Kim Jong Un expects");
     // "says" in the title line, after "US ".
     let point = article.rect().min + Vec2::new(ARTICLE_MARGIN + 30.0, 8.0);
-    harness.hover_at(point);
-    harness.step();
-    for pressed in [true, false, true, false] {
-        harness.event(egui::Event::PointerButton {
-            pos: point,
-            button: egui::PointerButton::Primary,
-            pressed,
-            modifiers: Modifiers::NONE,
-        });
-        harness.step();
-    }
-    harness.run();
+    common::double_click(&mut harness, point);
     let app = harness.state();
     let (start, end) = app
         .selection_range()

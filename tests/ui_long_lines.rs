@@ -4,7 +4,7 @@
 
 mod common;
 
-use egui::{Key, Modifiers, Pos2, Vec2};
+use egui::{Key, Pos2, Vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use gloss::model::{Document, Entity, Project};
@@ -174,18 +174,7 @@ fn double_click_after_a_boundary_selects_the_word_and_1_tags_it() {
     assert!(!word.is_empty(), "a piece starts with a word");
     let end = boundary + word.chars().count();
     let point = Pos2::new(article_origin(&harness).x + 5.0, row_y + 4.0);
-    harness.hover_at(point);
-    harness.step();
-    for pressed in [true, false, true, false] {
-        harness.event(egui::Event::PointerButton {
-            pos: point,
-            button: egui::PointerButton::Primary,
-            pressed,
-            modifiers: Modifiers::NONE,
-        });
-        harness.step();
-    }
-    harness.run();
+    common::double_click(&mut harness, point);
     assert_eq!(harness.state().selection_range(), Some((boundary, end)));
 
     harness.key_press(Key::Num1);

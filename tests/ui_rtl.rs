@@ -6,6 +6,8 @@
 //! selection inside an Arabic word leaves every glyph form as it was; the
 //! Annotations pane's filter dims the other annotations.
 
+mod common;
+
 use egui::{Key, Modifiers, Pos2, Rect, Vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
@@ -118,18 +120,7 @@ fn double_click(harness: &mut Harness<'static, GlossApp>, point: Pos2) {
     for _ in 0..8 {
         harness.step();
     }
-    harness.hover_at(point);
-    harness.step();
-    for pressed in [true, false, true, false] {
-        harness.event(egui::Event::PointerButton {
-            pos: point,
-            button: egui::PointerButton::Primary,
-            pressed,
-            modifiers: Modifiers::NONE,
-        });
-        harness.step();
-    }
-    harness.run();
+    common::double_click(harness, point);
 }
 
 /// A click (press and release without moving); returns the caret it left.

@@ -159,3 +159,24 @@ pub fn harness(app: gloss::ui::GlossApp) -> egui_kittest::Harness<'static, gloss
     harness.run();
     harness
 }
+
+/// A double click at `point` as a mouse makes one: hover, then press and
+/// release twice, one frame each.
+#[cfg(feature = "gui")]
+pub fn double_click(
+    harness: &mut egui_kittest::Harness<'static, gloss::ui::GlossApp>,
+    point: egui::Pos2,
+) {
+    harness.hover_at(point);
+    harness.step();
+    for pressed in [true, false, true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos: point,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        });
+        harness.step();
+    }
+    harness.run();
+}

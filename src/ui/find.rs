@@ -37,6 +37,9 @@ pub struct FindState {
     /// What the project-wide search is for, and how far it got.
     search: Option<Search>,
     worker: Option<Worker>,
+    /// Hits found so far and the documents they are in, counted when the
+    /// hits change rather than every frame.
+    counts: (usize, usize),
 }
 
 /// What the shown document's hits were searched for: document id, query,
@@ -162,6 +165,23 @@ impl FindState {
             .map(|s| (s.searched, s.total))
     }
 
+    /// (hits, documents with a hit) over the shown document's own search
+    /// and the worker's results for the others.
+    fn count_hits(&self) -> (usize, usize) {
+        let shown = self
+            .shown
+            .as_ref()
+            .map(|((doc, ..), hits)| (doc, hits.len()));
+        let mut counts = shown.map_or((0, 0), |(_, n)| (n, usize::from(n > 0)));
+        for (doc, hits) in &self.by_document {
+            if shown.is_none_or(|(d, _)| d != doc) && !hits.is_empty() {
+                counts.0 += hits.len();
+                counts.1 += 1;
+            }
+        }
+        counts
+    }
+
     /// Every hit found so far, (doc id, start, end), the shown document's
     /// from its own search.
     fn all_hits(&self) -> Vec<(String, usize, usize)> {
@@ -194,11 +214,13 @@ impl FindState {
                     crate::review::find::find_in(&doc.text, &self.query, self.match_case)
                 });
                 self.shown = Some((key, hits));
+                self.counts = self.count_hits();
             }
         }
         let key = (self.query.clone(), self.match_case, version);
         if self.search.as_ref().map(|s| &s.key) != Some(&key) {
             self.by_document.clear();
+            self.counts = self.count_hits();
             if self.worker.is_none() {
                 self.worker = Worker::start();
             }
@@ -234,12 +256,17 @@ impl FindState {
         let (Some(worker), Some(search)) = (&self.worker, &mut self.search) else {
             return;
         };
+        let mut changed = false;
         while let Ok(batch) = worker.batches.try_recv() {
             if batch.id != search.id {
                 continue;
             }
             search.searched = batch.searched;
             self.by_document.extend(batch.hits);
+            changed = true;
+        }
+        if changed {
+            self.counts = self.count_hits();
         }
     }
 }
@@ -273,12 +300,7 @@ pub fn bar(app: &mut GlossApp, ui: &mut egui::Ui) {
         app.find
             .refresh(app.session.project(), Some(here.as_str()), generation);
         let in_doc = app.find.hits_in(&here).len();
-        let all = app.find.all_hits();
-        let documents = all
-            .iter()
-            .map(|(doc, _, _)| doc.as_str())
-            .collect::<std::collections::HashSet<_>>()
-            .len();
+        let (total, documents) = app.find.counts;
         let searching = match app.find.progress() {
             Some((searched, total)) => {
                 // Batches are still coming: draw again when they do.
@@ -289,7 +311,7 @@ pub fn bar(app: &mut GlossApp, ui: &mut egui::Ui) {
         };
         ui.label(format!(
             "{in_doc} here · {} in {}{searching}",
-            all.len(),
+            total,
             crate::model::plural(documents, "document")
         ));
         if ui.button("Next").clicked()

@@ -194,6 +194,125 @@ pub fn build_sample(article: &str) -> Project {
     project
 }
 
+/// A project of `documents` news articles made from real text, for the
+/// scaling benchmarks: each article is the sample article's sentences (real
+/// news prose with curly quotes, dashes and an Arabic footer) in an order of
+/// its own, cut into paragraphs of four sentences, until it has about
+/// `characters` characters. Every mention the sample tags is tagged the same
+/// way (with its canonical entity), every sentence with a "said" becomes a
+/// claim with that cue and the first person in it as claimant, and the first
+/// two mentions of one canonical entity are linked by an `Alias` relation.
+/// The density is the sample's: about 22 entities per 1,000 characters.
+pub fn news_project(documents: usize, characters: usize) -> Project {
+    use unicode_segmentation::UnicodeSegmentation;
+    let body = SAMPLE_ARTICLE.replace('\r', "");
+    let sentences: Vec<&str> = body
+        .split_sentence_bounds()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    let mut project = build_sample(&body);
+    project.name = "News articles from the sample (generated)".to_owned();
+    project.documents.clear();
+    let count = sentences.len().max(1);
+    for n in 0..documents {
+        // A stride coprime with most sentence counts gives each article its
+        // own order of the same sentences.
+        let mut text = String::new();
+        let mut written = 0usize;
+        let mut k = 0usize;
+        while written < characters && !sentences.is_empty() {
+            let index = (n * 7 + k * 11) % count;
+            let sentence = sentences.get(index).copied().unwrap_or_default();
+            if k > 0 {
+                let separator = if k.is_multiple_of(4) { "\n\n" } else { " " };
+                text.push_str(separator);
+                written += separator.len();
+            }
+            text.push_str(sentence);
+            written += sentence.chars().count();
+            k += 1;
+        }
+        let mut doc = Document::new(
+            format!("news-{n:05}"),
+            format!("Kim–Putin arms meeting, variant {n}"),
+            text,
+        );
+        doc.source = Some("kim-putin-arms-meeting.txt".to_owned());
+        doc.date = Some("2023-09-04".to_owned());
+        tag_news(&mut doc);
+        project.documents.push(doc.into());
+    }
+    project
+}
+
+/// Tags a generated news article the way the sample is tagged (see
+/// [`news_project`]).
+fn tag_news(doc: &mut Document) {
+    let text = doc.text.clone();
+    let mut spans: Vec<(usize, usize, &str, Option<&str>)> = Vec::new();
+    for (needle, label, canonical) in MENTIONS {
+        for (start, end) in crate::edit::ops::occurrences(&text, needle) {
+            if spans.iter().all(|(s, e, _, _)| end <= *s || start >= *e) {
+                spans.push((start, end, label, *canonical));
+            }
+        }
+    }
+    spans.sort_by_key(|(s, e, _, _)| (*s, *e));
+    for (start, end, label, canonical) in spans {
+        if let Some((s, e, quote)) = doc.span(start, end) {
+            let mut entity = Entity::new(doc.next_id("e"), label, s, e, quote);
+            entity.canonical = canonical.map(str::to_owned);
+            doc.entities.push(entity);
+        }
+    }
+    // Claims: each sentence that reports speech, with its cue and speaker.
+    let mut sentence_start = 0usize;
+    for sentence in unicode_segmentation::UnicodeSegmentation::split_sentence_bounds(text.as_str())
+    {
+        let length = sentence.chars().count();
+        let trimmed = sentence.trim_end().chars().count();
+        let (start, end) = (sentence_start, sentence_start + trimmed);
+        sentence_start += length;
+        let Some((cue_start, cue_end)) = crate::edit::ops::occurrences(sentence, "said")
+            .first()
+            .copied()
+        else {
+            continue;
+        };
+        let Some((s, e, quote)) = doc.span(start, end) else {
+            continue;
+        };
+        let mut claim = Claim::new(doc.next_id("c"), s, e, quote);
+        claim.cue = Some(Cue {
+            start: start + cue_start,
+            end: start + cue_end,
+            text: "said".to_owned(),
+        });
+        claim.claimant = doc
+            .entities
+            .iter()
+            .find(|x| x.label == "PER" && x.start >= start && x.end <= end)
+            .map(|x| Claimant::Entity(x.id.clone()));
+        claim.attribution = Attribution::IndirectQuote;
+        claim.checkworthiness = Some(CheckWorthiness::CheckWorthy);
+        doc.claims.push(claim);
+    }
+    let alias = doc.entities.iter().enumerate().find_map(|(i, a)| {
+        let canonical = a.canonical.as_deref()?;
+        let b = doc
+            .entities
+            .get(i + 1..)?
+            .iter()
+            .find(|b| b.canonical.as_deref() == Some(canonical))?;
+        Some((a.id.clone(), b.id.clone()))
+    });
+    if let Some((a, b)) = alias {
+        let relation = Relation::new(doc.next_id("r"), "Alias".to_owned(), a, b);
+        doc.relations.push(relation);
+    }
+}
+
 /// A generated project for benchmarks and stress tests: `documents` articles
 /// of about `characters` characters each (with emoji and Arabic), each with an
 /// entity every ~40 characters, three claims and a relation.
@@ -266,4 +385,39 @@ pub fn large_project(documents: usize, characters: usize) -> Project {
         project.documents.push(doc.into());
     }
     project
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn news_articles_are_real_text_tagged_like_the_sample_and_valid() {
+        let project = news_project(5, 3000);
+        assert_eq!(project.documents.len(), 5);
+        assert!(crate::model::validate::validate(&project).is_empty());
+        let first = &project.documents[0];
+        let second = &project.documents[1];
+        assert!(first.text.chars().count() >= 3000);
+        assert_ne!(first.text, second.text, "each article has its own order");
+        // Every sentence comes from the sample article.
+        assert!(first.text.contains("Vladivostok"));
+        // The sample's density: about 22 entities per 1,000 characters.
+        let per_thousand = first.entities.len() * 1000 / first.text.chars().count();
+        assert!((10..40).contains(&per_thousand), "{per_thousand} per 1,000");
+        assert!(
+            first
+                .claims
+                .iter()
+                .all(|c| c.cue.as_ref().is_some_and(|cue| cue.text == "said"))
+        );
+        assert!(!first.claims.is_empty());
+        assert_eq!(first.relations.len(), 1);
+        let reread = crate::store::parse(
+            std::path::Path::new("news.gloss.ron"),
+            crate::store::to_ron(&project).as_bytes(),
+        )
+        .expect("a generated project loads");
+        assert_eq!(reread, project);
+    }
 }

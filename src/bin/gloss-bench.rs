@@ -3,11 +3,14 @@
 //!
 //! ```sh
 //! cargo build --release --no-default-features --features bench-tools --bin gloss-bench
-//! target/release/gloss-bench [--sizes 200,2000,20000] [--chars 3000] [--runs 3] [--dir DIR] [--fresh]
+//! target/release/gloss-bench [--sizes 200,2000,20000] [--chars 3000] [--text news|synthetic] [--runs 3] [--dir DIR] [--fresh]
 //! ```
 //!
-//! For each size it writes a generated project (`gloss::sample::large_project`)
-//! as canonical RON and, for comparison, as JSON (the same `Project` through
+//! For each size it writes a generated project as canonical RON: `news`
+//! (the default) is real news text, `gloss::sample::news_project` (the
+//! sample article's sentences in an order per document, tagged as the
+//! sample is); `synthetic` is `gloss::sample::large_project` (a word list
+//! with emoji and Arabic, an entity every 40 characters). It writes the project and, for comparison, as JSON (the same `Project` through
 //! serde_json), then runs every measurement in a child process of its own so
 //! that each one's peak memory (`VmHWM` of `/proc/self/status`) is its alone.
 //! It prints one JSON object on stdout; progress goes to stderr.
@@ -63,6 +66,7 @@ fn main() -> ExitCode {
     let mut runs = 3;
     let mut dir = std::env::temp_dir().join("gloss-bench");
     let mut fresh = false;
+    let mut text = Text::News;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
@@ -89,6 +93,11 @@ fn main() -> ExitCode {
                 None => return usage(),
             },
             "--fresh" => fresh = true,
+            "--text" => match it.next().map(String::as_str) {
+                Some("news") => text = Text::News,
+                Some("synthetic") => text = Text::Synthetic,
+                _ => return usage(),
+            },
             _ => return usage(),
         }
     }
@@ -98,7 +107,7 @@ fn main() -> ExitCode {
     }
     let mut results = Vec::new();
     for &size in &sizes {
-        match bench_size(&dir, size, chars, runs, fresh) {
+        match bench_size(&dir, size, chars, text, runs, fresh) {
             Ok(result) => results.push(result),
             Err(e) => {
                 eprintln!("gloss-bench: {e}");
@@ -109,6 +118,7 @@ fn main() -> ExitCode {
     let summary = json!({
         "machine": machine(),
         "chars_per_document": chars,
+        "text": text.name(),
         "runs": runs,
         "sizes": results,
     });
@@ -124,9 +134,42 @@ fn main() -> ExitCode {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: gloss-bench [--sizes 200,2000,20000] [--chars 3000] [--runs 3] [--dir DIR] [--fresh]"
+        "usage: gloss-bench [--sizes 200,2000,20000] [--chars 3000] [--text news|synthetic] [--runs 3] [--dir DIR] [--fresh]"
     );
     ExitCode::from(2)
+}
+
+/// Where the generated documents' text comes from.
+#[derive(Clone, Copy)]
+enum Text {
+    /// Real news sentences (`gloss::sample::news_project`).
+    News,
+    /// A word list with emoji and Arabic (`gloss::sample::large_project`).
+    Synthetic,
+}
+
+impl Text {
+    fn name(self) -> &'static str {
+        match self {
+            Text::News => "news",
+            Text::Synthetic => "synthetic",
+        }
+    }
+
+    fn project(self, documents: usize, chars: usize) -> Project {
+        match self {
+            Text::News => gloss::sample::news_project(documents, chars),
+            Text::Synthetic => gloss::sample::large_project(documents, chars),
+        }
+    }
+
+    /// Synthetic files keep their old names, so earlier runs' files are reused.
+    fn file_stem(self) -> &'static str {
+        match self {
+            Text::News => "news",
+            Text::Synthetic => "large",
+        }
+    }
 }
 
 /// Generates (unless already there) and measures one project size.
@@ -134,14 +177,19 @@ fn bench_size(
     dir: &Path,
     size: usize,
     chars: usize,
+    text: Text,
     runs: usize,
     fresh: bool,
 ) -> Result<Value, String> {
-    let ron = dir.join(format!("large-{size}x{chars}.gloss.ron"));
-    let json_file = dir.join(format!("large-{size}x{chars}.json"));
+    let stem = text.file_stem();
+    let ron = dir.join(format!("{stem}-{size}x{chars}.gloss.ron"));
+    let json_file = dir.join(format!("{stem}-{size}x{chars}.json"));
     let (documents, annotations) = if fresh || !ron.exists() || !json_file.exists() {
-        eprintln!("generating {size} documents of {chars} characters…");
-        let project = gloss::sample::large_project(size, chars);
+        eprintln!(
+            "generating {size} {} documents of {chars} characters…",
+            text.name()
+        );
+        let project = text.project(size, chars);
         gloss::store::save(&project, &ron).map_err(|e| e.to_string())?;
         let file = std::fs::File::create(&json_file)
             .map_err(|e| format!("{}: {e}", json_file.display()))?;

@@ -239,3 +239,38 @@ fn jsonl_import_reads_back_every_field() {
         "{error}"
     );
 }
+
+#[test]
+fn jsonl_names_a_canonical_entity_no_exported_mention_refers_to() {
+    let mut project = gloss::sample::sample_project().unwrap();
+    project
+        .canonical_entities
+        .push(gloss::model::CanonicalEntity {
+            id: "lavrov".to_owned(),
+            name: "Sergei Lavrov".to_owned(),
+            label: "PER".to_owned(),
+            note: None,
+        });
+    let exported = formats::export(&project, Format::Jsonl, &ExportOptions::default()).unwrap();
+    assert_eq!(
+        exported.warnings,
+        vec!["jsonl: 1 canonical entity(ies) without an exported mention left out (lavrov)"]
+    );
+}
+
+#[test]
+fn formats_without_document_metadata_say_they_left_it_out() {
+    let project = gloss::sample::sample_project().unwrap();
+    for format in [Format::Conll, Format::Brat] {
+        let exported = formats::export(&project, format, &ExportOptions::default()).unwrap();
+        let wanted = format!(
+            "{}: 1 document(s) with their title or metadata left out (kim-putin-arms-meeting (title, source, date, status))",
+            format.name()
+        );
+        assert!(
+            exported.warnings.contains(&wanted),
+            "{:?}",
+            exported.warnings
+        );
+    }
+}

@@ -111,7 +111,7 @@ fn claims_are_counted_and_bad_lines_name_the_line() {
     let exported = formats::export(&project, Format::Doccano, &ExportOptions::default()).unwrap();
     assert_eq!(
         std::str::from_utf8(&exported.files[0].1).unwrap(),
-        "{\"id\":7,\"text\":\"Kim said it works.\",\"label\":[[0,3,\"PER\"]]}\n"
+        "{\"id\":7,\"text\":\"Kim said it works.\",\"label\":[[0,3,\"PER\"]],\"title\":\"Seven\"}\n"
     );
     assert!(
         exported
@@ -171,4 +171,31 @@ fn annotator_names_in_doccano_files_are_kept() {
         names,
         [vec![Some("admin")], vec![Some("ana"), Some("user 7")]]
     );
+}
+
+#[test]
+fn document_metadata_goes_out_as_line_keys_and_comes_back() {
+    let mut doc = Document::new("d1", "Kim meets Putin", "Kim met Putin.");
+    doc.date = Some("2023-09-04".to_owned());
+    doc.source = Some("https://example.org/kim".to_owned());
+    doc.status = gloss::model::Status::Done;
+    let mut project = Project::new("metadata");
+    project.documents.push(doc.into());
+    let exported = formats::export(&project, Format::Doccano, &ExportOptions::default()).unwrap();
+    assert!(exported.warnings.is_empty(), "{:?}", exported.warnings);
+    let line = &lines(&exported.files[0].1)[0];
+    assert_eq!(line["title"], "Kim meets Putin");
+    assert_eq!(line["date"], "2023-09-04");
+    assert_eq!(line["status"], "Done");
+    assert!(line.get("byline").is_none(), "unset fields are not written");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("meta.jsonl");
+    std::fs::write(&path, &exported.files[0].1).unwrap();
+    let imported = formats::import(Format::Doccano, &[&path]).unwrap();
+    assert!(imported.warnings.is_empty(), "{:?}", imported.warnings);
+    let back = &imported.project.documents[0];
+    assert_eq!(back.title, "Kim meets Putin");
+    assert_eq!(back.date.as_deref(), Some("2023-09-04"));
+    assert_eq!(back.source.as_deref(), Some("https://example.org/kim"));
+    assert_eq!(back.status, gloss::model::Status::Done);
 }

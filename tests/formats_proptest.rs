@@ -399,6 +399,28 @@ fn assert_warnings(
     Ok(())
 }
 
+/// The warning of a format that holds no document metadata, and how many
+/// of `project`'s documents it counts: those with a title other than their
+/// id, any optional field, or a status past New.
+const METADATA_LOST: &str = "document(s) with their title or metadata left out";
+
+fn documents_with_metadata(project: &Project) -> usize {
+    project
+        .documents
+        .iter()
+        .filter(|d| {
+            d.title != d.id
+                || d.source.is_some()
+                || d.date.is_some()
+                || d.byline.is_some()
+                || d.site_name.is_some()
+                || d.language.is_some()
+                || d.direction.is_some()
+                || d.status != Status::New
+        })
+        .count()
+}
+
 /// Counts the entities of `project` for which `lost` holds.
 fn count_entities(project: &Project, lost: impl Fn(&Entity) -> bool) -> usize {
     project
@@ -544,6 +566,29 @@ fn check_doccano(project: &Project) -> Result<(), TestCaseError> {
         };
         prop_assert_eq!(spans(got), spans(doc));
         prop_assert!(got.claims.is_empty() && got.relations.is_empty());
+        // The metadata travels as the line's other keys.
+        prop_assert_eq!(&got.title, &doc.title);
+        prop_assert_eq!(
+            (
+                &got.date,
+                &got.byline,
+                &got.site_name,
+                &got.language,
+                &got.direction,
+                got.status
+            ),
+            (
+                &doc.date,
+                &doc.byline,
+                &doc.site_name,
+                &doc.language,
+                &doc.direction,
+                doc.status
+            )
+        );
+        if doc.source.is_some() {
+            prop_assert_eq!(&got.source, &doc.source);
+        }
     }
     let (claims, relations) = claims_and_relations(project);
     let mut expected = vec![
@@ -596,6 +641,7 @@ fn check_conll(project: &Project) -> Result<(), TestCaseError> {
             relations,
             "relation(s) left out (CoNLL holds entities only)",
         ),
+        (documents_with_metadata(project), METADATA_LOST),
     ];
     expected.extend(entity_extras(project));
     assert_warnings(&exported.warnings, "conll: ", &expected)?;
@@ -672,6 +718,7 @@ fn brat_expected(project: &Project) -> BratExpected {
     let add = |count: &mut BTreeMap<&'static str, usize>, what: &'static str, n: usize| {
         *count.entry(what).or_default() += n;
     };
+    add(&mut count, METADATA_LOST, documents_with_metadata(project));
     let mut referenced: BTreeMap<String, Vec<(String, usize, usize)>> = BTreeMap::new();
     let mut equivalences = 0;
     for doc in &project.documents {

@@ -60,6 +60,7 @@ pub fn export(project: &Project, options: &ExportOptions) -> Result<Exported, Fo
             doc.id.clone(),
         );
         super::tally_entity_extras(doc, &mut tally, false, false);
+        super::tally_metadata(doc, &mut tally);
     }
     Ok(Exported {
         files: vec![(Default::default(), out.into_bytes())],

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::{ExportOptions, Exported, Fields, FormatError, Imported, Tally};
 use crate::model::span::CharIndex;
-use crate::model::{Entity, Project, Relation};
+use crate::model::{Entity, Project, Relation, Status};
 
 /// Exports the selected documents' entities as `label` triples. Claims,
 /// relations, notes, canonical links, annotators and review states are
@@ -25,7 +25,23 @@ pub fn export(project: &Project, options: &ExportOptions) -> Result<Exported, Fo
             .iter()
             .map(|e| json!([e.start, e.end, e.label]))
             .collect();
-        let line = json!({"id": id_value(&doc.id), "text": doc.text, "label": label});
+        // doccano keeps a line's other keys as the example's metadata.
+        let mut line = serde_json::Map::new();
+        line.insert("id".to_owned(), id_value(&doc.id));
+        line.insert("text".to_owned(), doc.text.clone().into());
+        line.insert("label".to_owned(), label.into());
+        // Only what says something: a title other than the id (an import's
+        // default), fields that are set, a status past New.
+        line.extend(
+            super::metadata_json(doc)
+                .into_iter()
+                .filter(|(key, value)| {
+                    !value.is_null()
+                        && !(key == "title" && value.as_str() == Some(doc.id.as_str()))
+                        && !(key == "status" && value.as_str() == Some(Status::New.name()))
+                }),
+        );
+        let line = Value::Object(line);
         out.push_str(&line.to_string());
         out.push('\n');
         tally.add_many(
@@ -58,6 +74,7 @@ fn id_value(id: &str) -> Value {
     }
 }
 
+/// The keys a line is read for besides [`super::METADATA_KEYS`].
 const KNOWN_KEYS: &[&str] = &[
     "id",
     "text",
@@ -87,7 +104,12 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
                 super::error_at(path, n + 1, format!("not JSON at {at}"))
             })?;
             let f = Fields::new(&value, path, n + 1, "line")?;
-            for key in f.unknown_keys(KNOWN_KEYS) {
+            let known: Vec<&str> = KNOWN_KEYS
+                .iter()
+                .chain(super::METADATA_KEYS)
+                .copied()
+                .collect();
+            for key in f.unknown_keys(&known) {
                 tally.add("field(s) left out", format!("{} {key:?}", f.place()));
             }
             let wanted = match f.get("id") {
@@ -109,7 +131,10 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
                     .string("data")?
                     .ok_or_else(|| f.error("\"text\" is missing"))?,
             };
-            let mut doc = super::imported_document(id, text, Some(path));
+            // As in Gloss JSONL, the source is the line's own, not the file's:
+            // an export then reads back as it was written.
+            let mut doc = super::imported_document(id, text, None);
+            super::read_metadata(&f, &mut doc)?;
             // Provenance: early doccano wrote the annotator's name on the
             // line; an entity object may name its own.
             let line_user = user_name(f.get("username"));

@@ -10,7 +10,7 @@ use super::{ExportOptions, Exported, Fields, FormatError, Imported, Tally};
 use crate::model::span::CharIndex;
 use crate::model::{
     Attribution, CanonicalEntity, CheckWorthiness, Claim, ClaimType, Claimant, Cue, Document,
-    Entity, Evidence, Project, Relation, Review, Stance, Status, Verdict,
+    Entity, Evidence, Project, Relation, Review, Stance, Verdict,
 };
 
 /// One JSON object for a document.
@@ -57,21 +57,14 @@ pub fn document_json(project: &Project, doc: &Document) -> Value {
             })
         })
         .collect();
-    json!({
-        "id": doc.id,
-        "title": doc.title,
-        "source": doc.source,
-        "date": doc.date,
-        "byline": doc.byline,
-        "site_name": doc.site_name,
-        "language": doc.language,
-        "direction": doc.direction,
-        "status": doc.status.name(),
-        "text": doc.text,
-        "entities": entities,
-        "claims": claims,
-        "relations": relations,
-    })
+    let mut line = serde_json::Map::new();
+    line.insert("id".to_owned(), doc.id.clone().into());
+    line.extend(super::metadata_json(doc));
+    line.insert("text".to_owned(), doc.text.clone().into());
+    line.insert("entities".to_owned(), entities.into());
+    line.insert("claims".to_owned(), claims.into());
+    line.insert("relations".to_owned(), relations.into());
+    Value::Object(line)
 }
 
 fn claim_json(doc: &Document, c: &Claim) -> Value {
@@ -131,13 +124,26 @@ fn review_name(review: crate::model::Review) -> &'static str {
 /// Exports the selected documents, one JSON object per line.
 pub fn export(project: &Project, options: &ExportOptions) -> Result<Exported, FormatError> {
     let mut out = String::new();
+    let mut mentioned = HashSet::new();
     for doc in options.select(project) {
         out.push_str(&document_json(project, doc).to_string());
         out.push('\n');
+        mentioned.extend(doc.entities.iter().filter_map(|e| e.canonical.as_deref()));
+    }
+    // A canonical entity travels inside its mentions: one with none in the
+    // export has no place in it.
+    let mut tally = Tally::default();
+    for c in &project.canonical_entities {
+        if !mentioned.contains(c.id.as_str()) {
+            tally.add(
+                "canonical entity(ies) without an exported mention left out",
+                c.id.clone(),
+            );
+        }
     }
     Ok(Exported {
         files: vec![(Default::default(), out.into_bytes())],
-        warnings: Vec::new(),
+        warnings: tally.warnings("jsonl: "),
     })
 }
 
@@ -285,17 +291,8 @@ fn read_document(
     }
     let id = fields.required_string("id")?;
     let text = fields.required_string("text")?;
-    let mut doc = Document::new(id.clone(), fields.string("title")?.unwrap_or(id), text);
-    doc.source = fields.string("source")?;
-    doc.date = fields.string("date")?;
-    doc.byline = fields.string("byline")?;
-    doc.site_name = fields.string("site_name")?;
-    doc.language = fields.string("language")?;
-    doc.direction = fields.string("direction")?;
-    if let Some(status) = fields.string("status")? {
-        doc.status = Status::parse(&status)
-            .ok_or_else(|| fields.error(format!("unknown status {status:?}")))?;
-    }
+    let mut doc = Document::new(id.clone(), id, text);
+    super::read_metadata(&fields, &mut doc)?;
     let index = CharIndex::new(&doc.text);
     let mut ids = HashSet::new();
     for (i, value) in fields.array("entities")?.iter().enumerate() {

@@ -71,6 +71,91 @@ pub(crate) fn imported_document(id: String, text: String, source: Option<&Path>)
     doc
 }
 
+/// The document fields besides id and text, as JSON lines carry them (the
+/// JSONL and doccano exports).
+pub(crate) const METADATA_KEYS: &[&str] = &[
+    "title",
+    "source",
+    "date",
+    "byline",
+    "site_name",
+    "language",
+    "direction",
+    "status",
+];
+
+/// `doc`'s metadata under [`METADATA_KEYS`] (`None` fields as `null`).
+pub(crate) fn metadata_json(doc: &Document) -> serde_json::Map<String, serde_json::Value> {
+    let mut map = serde_json::Map::new();
+    let mut put = |key: &str, value: serde_json::Value| {
+        map.insert(key.to_owned(), value);
+    };
+    put("title", doc.title.clone().into());
+    put("source", doc.source.clone().into());
+    put("date", doc.date.clone().into());
+    put("byline", doc.byline.clone().into());
+    put("site_name", doc.site_name.clone().into());
+    put("language", doc.language.clone().into());
+    put("direction", doc.direction.clone().into());
+    put("status", doc.status.name().into());
+    map
+}
+
+/// Reads what [`metadata_json`] writes into `doc`; a missing title leaves
+/// `doc`'s own, a missing field `None`.
+pub(crate) fn read_metadata(fields: &Fields<'_>, doc: &mut Document) -> Result<(), FormatError> {
+    if let Some(title) = fields.string("title")? {
+        doc.title = title;
+    }
+    doc.date = fields.string("date")?;
+    doc.byline = fields.string("byline")?;
+    doc.site_name = fields.string("site_name")?;
+    doc.language = fields.string("language")?;
+    doc.direction = fields.string("direction")?;
+    if let Some(source) = fields.string("source")? {
+        doc.source = Some(source);
+    }
+    if let Some(status) = fields.string("status")? {
+        doc.status = crate::model::Status::parse(&status)
+            .ok_or_else(|| fields.error(format!("unknown status {status:?}")))?;
+    }
+    Ok(())
+}
+
+/// Counts `doc` when a format that holds only text and annotations leaves
+/// out any of its metadata: a title other than its id (what an import of
+/// such a format gives), source, date, byline, site, language, direction or
+/// a status past New. The place names the fields.
+pub(crate) fn tally_metadata(doc: &Document, tally: &mut Tally) {
+    let mut lost = Vec::new();
+    if doc.title != doc.id {
+        lost.push("title");
+    }
+    let optional = [
+        ("source", &doc.source),
+        ("date", &doc.date),
+        ("byline", &doc.byline),
+        ("site", &doc.site_name),
+        ("language", &doc.language),
+        ("direction", &doc.direction),
+    ];
+    lost.extend(
+        optional
+            .iter()
+            .filter(|(_, v)| v.is_some())
+            .map(|(k, _)| *k),
+    );
+    if doc.status != crate::model::Status::New {
+        lost.push("status");
+    }
+    if !lost.is_empty() {
+        tally.add(
+            "document(s) with their title or metadata left out",
+            format!("{} ({})", doc.id, lost.join(", ")),
+        );
+    }
+}
+
 /// Counts things of one kind that an import or export left out or changed,
 /// with a few examples of where, and turns them into warning lines.
 #[derive(Debug, Default)]

@@ -27,6 +27,7 @@ pub fn export(project: &Project, options: &ExportOptions) -> Result<Exported, Fo
                 format!("{} → {name}", doc.id),
             );
         }
+        super::super::tally_metadata(doc, &mut tally);
         let ann = write_ann(project, doc, &mut tally, &mut attributes);
         files.push((
             PathBuf::from(format!("{name}.txt")),

@@ -32,14 +32,15 @@ pub fn export(project: &Project, options: &ExportOptions) -> Result<Exported, Fo
         line.insert("label".to_owned(), label.into());
         // Only what says something: a title other than the id (an import's
         // default), fields that are set, a status past New.
+        let says_nothing = |key: &str, value: &Value| {
+            value.is_null()
+                || (key == "title" && value.as_str() == Some(doc.id.as_str()))
+                || (key == "status" && value.as_str() == Some(Status::New.name()))
+        };
         line.extend(
             super::metadata_json(doc)
                 .into_iter()
-                .filter(|(key, value)| {
-                    !value.is_null()
-                        && !(key == "title" && value.as_str() == Some(doc.id.as_str()))
-                        && !(key == "status" && value.as_str() == Some(Status::New.name()))
-                }),
+                .filter(|(key, value)| !says_nothing(key, value)),
         );
         let line = Value::Object(line);
         out.push_str(&line.to_string());

@@ -264,14 +264,32 @@ pub(super) fn write_ann(
 ) -> String {
     let index = CharIndex::new(&doc.text);
     let text = doc.text.as_str();
+    // Only what will be written gets a number: a span of line breaks only
+    // (left out) or a relation to it must not take one, or the lines after
+    // it would be renumbered when the export is read back and written again.
+    let writable: HashSet<&str> = doc
+        .entities
+        .iter()
+        .map(|e| (e.id.as_str(), e.start, e.end))
+        .chain(doc.claims.iter().map(|c| (c.id.as_str(), c.start, c.end)))
+        .filter(|(_, start, end)| !fragments(&index, text, *start, *end).is_empty())
+        .map(|(id, _, _)| id)
+        .collect();
     let mut t_ids = Ids::new(
         'T',
         doc.entities
             .iter()
             .map(|e| e.id.as_str())
-            .chain(doc.claims.iter().map(|c| c.id.as_str())),
+            .chain(doc.claims.iter().map(|c| c.id.as_str()))
+            .filter(|id| writable.contains(id)),
     );
-    let mut r_ids = Ids::new('R', doc.relations.iter().map(|r| r.id.as_str()));
+    let mut r_ids = Ids::new(
+        'R',
+        doc.relations
+            .iter()
+            .filter(|r| writable.contains(r.from.as_str()) && writable.contains(r.to.as_str()))
+            .map(|r| r.id.as_str()),
+    );
     let mut spans = String::new();
     let mut links = String::new();
     let mut extras = String::new();
@@ -303,6 +321,7 @@ pub(super) fn write_ann(
         };
     for e in &doc.entities {
         let Some(id) = t_ids.get(&e.id).map(str::to_owned) else {
+            tally.add("span(s) of line breaks only left out", place(&e.id));
             continue;
         };
         if !write_span(&mut spans, tally, &id, &e.label, e.start, e.end) {
@@ -323,6 +342,7 @@ pub(super) fn write_ann(
     }
     for c in &doc.claims {
         let Some(id) = t_ids.get(&c.id).map(str::to_owned) else {
+            tally.add("span(s) of line breaks only left out", place(&c.id));
             continue;
         };
         if !write_span(&mut spans, tally, &id, CLAIM, c.start, c.end) {
@@ -361,9 +381,14 @@ pub(super) fn write_ann(
             None => {}
         }
         if let Some(cue) = &c.cue {
-            let cue_id = t_ids.fresh();
-            if write_span(&mut spans, tally, &cue_id, CUE, cue.start, cue.end) {
-                let _ = writeln!(links, "{}\t{CUE} Arg1:{id} Arg2:{cue_id}", r_ids.fresh());
+            // A cue of line breaks only takes no number (see `writable`).
+            if fragments(&index, text, cue.start, cue.end).is_empty() {
+                tally.add("span(s) of line breaks only left out", place(&c.id));
+            } else {
+                let cue_id = t_ids.fresh();
+                if write_span(&mut spans, tally, &cue_id, CUE, cue.start, cue.end) {
+                    let _ = writeln!(links, "{}\t{CUE} Arg1:{id} Arg2:{cue_id}", r_ids.fresh());
+                }
             }
         }
         if let Some(note) = &c.note {

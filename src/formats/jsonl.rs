@@ -147,16 +147,9 @@ pub fn export(project: &Project, options: &ExportOptions) -> Result<Exported, Fo
     })
 }
 
+/// A line's keys besides [`super::METADATA_KEYS`].
 const DOCUMENT_KEYS: &[&str] = &[
     "id",
-    "title",
-    "source",
-    "date",
-    "byline",
-    "site_name",
-    "language",
-    "direction",
-    "status",
     "text",
     "entities",
     "claims",
@@ -283,7 +276,12 @@ fn read_document(
     tally: &mut Tally,
 ) -> Result<Document, FormatError> {
     let fields = Fields::new(value, path, line, "document")?;
-    for key in fields.unknown_keys(DOCUMENT_KEYS) {
+    let known: Vec<&str> = DOCUMENT_KEYS
+        .iter()
+        .chain(super::METADATA_KEYS)
+        .copied()
+        .collect();
+    for key in fields.unknown_keys(&known) {
         tally.add(
             "unknown field(s) left out",
             format!("{} {key:?}", fields.place()),

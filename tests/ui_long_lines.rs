@@ -1,6 +1,7 @@
 //! GUI tests on a one-line article of ~30,000 characters, which the article
 //! view lays out in sentence-bounded pieces: a drag, a double click, tagging
-//! and scrolling to an annotation work across the pieces as on short lines.
+//! scrolling to an annotation, hover and find work across the pieces as on
+//! short lines.
 
 mod common;
 
@@ -235,4 +236,71 @@ fn selecting_an_annotation_near_the_end_scrolls_to_it() {
         harness.state().selected.as_ref().map(|s| s.id.as_str()),
         Some("e1")
     );
+}
+
+#[test]
+fn an_entity_across_a_piece_boundary_is_tagged_hovered_and_found() {
+    let (mut harness, _dir) = harness();
+    let (row_y, boundary) = second_piece_row(&mut harness);
+    let all = text(&harness);
+    // About eight characters each side of the boundary, widened to whole
+    // words, found nowhere before (the line repeats the article, so later
+    // copies hold it again).
+    let chars: Vec<char> = all.chars().collect();
+    let (mut start, mut end) = (boundary - 8, boundary + 8);
+    while chars[start].is_whitespace() {
+        start += 1;
+    }
+    while start > 0 && chars[start - 1].is_alphanumeric() {
+        start -= 1;
+    }
+    while chars[end - 1].is_whitespace() {
+        end -= 1;
+    }
+    while chars[end].is_alphanumeric() {
+        end += 1;
+    }
+    assert!(start < boundary && boundary < end);
+    let query = common::py_slice(&all, start, end);
+    let byte = all.find(query.as_str()).expect("the query is in the text");
+    assert_eq!(all[..byte].chars().count(), start, "{query:?} first here");
+
+    // Tagged across the boundary through the edit layer…
+    harness.state_mut().selection = Some((start, end));
+    harness.run();
+    harness.key_press(Key::Num1);
+    harness.run();
+    let doc = &harness.state().session.project().documents[0];
+    assert!(
+        doc.entities
+            .iter()
+            .any(|e| (e.start, e.end, e.text.as_str()) == (start, end, query.as_str())),
+        "{query:?} is tagged"
+    );
+    // …hovering its part in the second piece tells what it is…
+    let tooltip = format!("PER “{query}”");
+    assert_eq!(harness.query_all_by_label_contains(&tooltip).count(), 0);
+    harness.hover_at(Pos2::new(article_origin(&harness).x + 3.0, row_y + 4.0));
+    for _ in 0..20 {
+        harness.step();
+    }
+    harness.get_by_label_contains(&tooltip);
+
+    // …and find reports it as one hit and selects it.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::F);
+    harness.run();
+    harness.event(egui::Event::Text(query.clone()));
+    harness.run();
+    assert!(
+        harness
+            .state()
+            .find
+            .hits_in("one-line")
+            .contains(&(start, end)),
+        "the hit across the boundary is found"
+    );
+    harness.state_mut().selection = Some((0, 0));
+    harness.get_by_label("Next").click();
+    harness.run();
+    assert_eq!(harness.state().selection_range(), Some((start, end)));
 }

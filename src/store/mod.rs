@@ -6,6 +6,7 @@ pub mod lock;
 mod migrate;
 pub mod output;
 pub mod recovery;
+mod fast;
 mod split;
 
 use std::borrow::Cow;

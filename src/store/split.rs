@@ -37,17 +37,17 @@ const RECURSION_LIMIT: usize = 128;
 const DOCUMENT_DEPTH: usize = 4;
 
 /// A canonical file cut into its head and one piece per document.
-struct Pieces<'t> {
+pub(super) struct Pieces<'t> {
     /// The file up to (and including) the line break before the document
     /// list.
-    head: &'t str,
+    pub(super) head: &'t str,
     /// Each document from its `(` to its `)`.
-    documents: Vec<&'t str>,
+    pub(super) documents: Vec<&'t str>,
 }
 
 /// Cuts `text` at the canonical document boundaries; `None` when the layout
 /// is not exactly the canonical one.
-fn cut(text: &str) -> Option<Pieces<'_>> {
+pub(super) fn cut(text: &str) -> Option<Pieces<'_>> {
     let first_line_end = text.find('\n')?;
     let first_line = text.get(..first_line_end)?;
     if !first_line.starts_with("//") || !text.get(first_line_end..)?.starts_with(HEADER) {
@@ -220,7 +220,13 @@ fn parse_documents(pieces: &[&str], failed: &AtomicBool) -> Option<Vec<Arc<Docum
         if failed.load(Ordering::Relaxed) {
             return None;
         }
-        match options.from_str::<Document>(piece) {
+        // The fast reader takes the canonical subset of RON; whatever it
+        // does not take, `ron` reads (or rejects).
+        let parsed = match super::fast::document(piece) {
+            Some(document) => Ok(document),
+            None => options.from_str::<Document>(piece),
+        };
+        match parsed {
             Ok(mut document) => {
                 // Lists grow by doubling while they are read; give back the
                 // slack now so that it does not add up over the project.

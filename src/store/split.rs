@@ -12,7 +12,7 @@
 //! line and column in the whole file.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::model::{Document, Project};
 
@@ -48,32 +48,58 @@ pub(super) struct Pieces<'t> {
 /// Cuts `text` at the canonical document boundaries; `None` when the layout
 /// is not exactly the canonical one.
 pub(super) fn cut(text: &str) -> Option<Pieces<'_>> {
-    let first_line_end = text.find('\n')?;
-    let first_line = text.get(..first_line_end)?;
-    if !first_line.starts_with("//") || !text.get(first_line_end..)?.starts_with(HEADER) {
+    let ranges = cut_bytes(text.as_bytes())?;
+    let documents = ranges
+        .documents
+        .iter()
+        .map(|&(from, to)| text.get(from..to))
+        .collect::<Option<_>>()?;
+    Some(Pieces {
+        head: text.get(..ranges.head_end)?,
+        documents,
+    })
+}
+
+/// Where the pieces of a canonical file are, as byte ranges.
+struct Ranges {
+    /// The head is the file's first `head_end` bytes.
+    head_end: usize,
+    /// Each document's bytes, from its `(` to its `)`.
+    documents: Vec<(usize, usize)>,
+}
+
+/// [`cut`] on bytes that need not be checked as UTF-8 first: every
+/// boundary is an ASCII line break, so the file is UTF-8 exactly when its
+/// head and each piece are, and each piece is checked by the thread that
+/// parses it.
+fn cut_bytes(bytes: &[u8]) -> Option<Ranges> {
+    let first_line_end = memchr::memchr(b'\n', bytes)?;
+    if !bytes.starts_with(b"//") || !bytes.get(first_line_end..)?.starts_with(HEADER.as_bytes()) {
         return None;
     }
-    let open = text.find(DOCUMENTS_OPEN)?;
-    let head = text.get(..open + 1)?;
+    let open = memchr::memmem::find(bytes, DOCUMENTS_OPEN.as_bytes())?;
     let body_start = open + DOCUMENTS_OPEN.len();
-    let body_end = text.len().checked_sub(TAIL.len())?;
-    if !text.ends_with(TAIL) || body_end < body_start {
+    let body_end = bytes.len().checked_sub(TAIL.len())?;
+    if !bytes.ends_with(TAIL.as_bytes()) || body_end < body_start {
         return None;
     }
-    let body = text.get(body_start..body_end)?;
+    let close_finder = memchr::memmem::Finder::new(DOCUMENT_CLOSE.as_bytes());
     let mut documents = Vec::new();
-    let mut rest = body;
-    while !rest.is_empty() {
-        if !rest.starts_with(DOCUMENT_OPEN) {
+    let mut at = body_start;
+    while at < body_end {
+        let rest = bytes.get(at..body_end)?;
+        if !rest.starts_with(DOCUMENT_OPEN.as_bytes()) {
             return None;
         }
-        let close = rest.find(DOCUMENT_CLOSE)?;
+        let close = close_finder.find(rest)?;
         // The piece ends with the `)`; the `,` and line break are the list's.
-        let end = close + DOCUMENT_CLOSE.len() - 2;
-        documents.push(rest.get(..end)?);
-        rest = rest.get(close + DOCUMENT_CLOSE.len()..)?;
+        documents.push((at, at + close + DOCUMENT_CLOSE.len() - 2));
+        at += close + DOCUMENT_CLOSE.len();
     }
-    Some(Pieces { head, documents })
+    Some(Ranges {
+        head_end: open + 1,
+        documents,
+    })
 }
 
 /// Parses a file in the canonical layout on up to `threads` threads; `None`
@@ -83,7 +109,8 @@ pub(super) fn cut(text: &str) -> Option<Pieces<'_>> {
 pub(super) fn parse_canonical(text: &str, threads: usize) -> Option<Project> {
     let pieces = cut(text)?;
     let mut project = parse_head(pieces.head)?;
-    project.documents = parse_in_parallel(&pieces.documents, threads)?;
+    let pieces: Vec<&[u8]> = pieces.documents.iter().map(|p| p.as_bytes()).collect();
+    project.documents = parse_in_parallel(&pieces, threads)?;
     Some(project)
 }
 
@@ -115,25 +142,18 @@ pub(super) fn parse_canonical_owned(bytes: Vec<u8>, threads: usize) -> Owned {
 
 /// [`parse_canonical_owned`] with batches of about `batch_bytes` of text.
 fn parse_in_batches(mut bytes: Vec<u8>, threads: usize, batch_bytes: usize) -> Owned {
-    let Ok(text) = std::str::from_utf8(&bytes) else {
+    // The file is checked as UTF-8 piece by piece, on the parsing threads,
+    // not once whole beforehand.
+    let Some(ranges) = cut_bytes(&bytes) else {
         return Owned::Untouched(bytes);
     };
-    let Some(pieces) = cut(text) else {
+    let head = bytes
+        .get(..ranges.head_end)
+        .and_then(|head| std::str::from_utf8(head).ok());
+    let Some(mut project) = head.and_then(parse_head) else {
         return Owned::Untouched(bytes);
     };
-    let Some(mut project) = parse_head(pieces.head) else {
-        return Owned::Untouched(bytes);
-    };
-    // Byte ranges of the pieces, so that the text can shrink under them.
-    let base = text.as_ptr() as usize;
-    let ranges: Vec<(usize, usize)> = pieces
-        .documents
-        .iter()
-        .map(|piece| {
-            let start = piece.as_ptr() as usize - base;
-            (start, start + piece.len())
-        })
-        .collect();
+    let ranges = ranges.documents;
     let mut batches: Vec<Vec<Arc<Document>>> = Vec::new();
     let mut end = ranges.len();
     while end > 0 {
@@ -146,11 +166,11 @@ fn parse_in_batches(mut bytes: Vec<u8>, threads: usize, batch_bytes: usize) -> O
         {
             start -= 1;
         }
-        let batch: Option<Vec<&str>> = ranges
+        let batch: Option<Vec<&[u8]>> = ranges
             .get(start..end)
             .unwrap_or_default()
             .iter()
-            .map(|&(from, to)| std::str::from_utf8(bytes.get(from..to)?).ok())
+            .map(|&(from, to)| bytes.get(from..to))
             .collect();
         let Some(documents) = batch.and_then(|b| parse_in_parallel(&b, threads)) else {
             return if batches.is_empty() {
@@ -174,29 +194,48 @@ fn parse_in_batches(mut bytes: Vec<u8>, threads: usize, batch_bytes: usize) -> O
     Owned::Parsed(project)
 }
 
-/// Parses document pieces on up to `threads` threads, each taking a
-/// contiguous run, and returns the documents in order; `None` when any
-/// piece does not parse.
-fn parse_in_parallel(pieces: &[&str], threads: usize) -> Option<Vec<Arc<Document>>> {
+/// Parses document pieces on up to `threads` threads and returns the
+/// documents in order; `None` when any piece does not parse (or is not
+/// UTF-8). Each thread takes the next piece not yet taken, so that no
+/// thread sits idle while another still has a run of long documents.
+fn parse_in_parallel(pieces: &[&[u8]], threads: usize) -> Option<Vec<Arc<Document>>> {
     let failed = AtomicBool::new(false);
+    let next = AtomicUsize::new(0);
     let threads = threads.clamp(1, pieces.len().max(1));
-    let per_thread = pieces.len().div_ceil(threads).max(1);
-    let mut groups = pieces.chunks(per_thread);
+    let work = || {
+        let options = ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+            .with_recursion_limit(RECURSION_LIMIT - DOCUMENT_DEPTH);
+        let mut parsed = Vec::new();
+        while !failed.load(Ordering::Relaxed) {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(piece) = pieces.get(index) else {
+                break;
+            };
+            match parse_document(piece, &options) {
+                Some(document) => parsed.push((index, document)),
+                None => failed.store(true, Ordering::Relaxed),
+            }
+        }
+        parsed
+    };
     let parsed = std::thread::scope(|scope| {
-        // The first group is parsed here, the others on their own threads.
-        let first = groups.next();
-        let handles: Vec<_> = groups
-            .map(|group| scope.spawn(|| parse_documents(group, &failed)))
-            .collect();
-        let mut parsed = vec![first.map_or(Some(Vec::new()), |g| parse_documents(g, &failed))];
-        parsed.extend(handles.into_iter().map(|h| h.join().ok().flatten()));
+        // This thread works too, beside the others.
+        let handles: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut parsed = vec![Some(work())];
+        parsed.extend(handles.into_iter().map(|h| h.join().ok()));
         parsed
     });
-    let mut documents = Vec::with_capacity(pieces.len());
-    for group in parsed {
-        documents.extend(group?);
+    if failed.load(Ordering::Relaxed) {
+        return None;
     }
-    Some(documents)
+    let mut slots: Vec<Option<Arc<Document>>> = vec![None; pieces.len()];
+    for (index, document) in parsed.into_iter().flatten().flatten() {
+        if let Some(slot) = slots.get_mut(index) {
+            *slot = Some(document);
+        }
+    }
+    slots.into_iter().collect()
 }
 
 /// The project fields before the document list, with no documents.
@@ -209,40 +248,23 @@ fn parse_head(head: &str) -> Option<Project> {
     project.documents.is_empty().then_some(project)
 }
 
-/// Parses one group of document pieces, in order; stops early (with `None`)
-/// once any piece anywhere has failed.
-fn parse_documents(pieces: &[&str], failed: &AtomicBool) -> Option<Vec<Arc<Document>>> {
-    let options = ron::Options::default()
-        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-        .with_recursion_limit(RECURSION_LIMIT - DOCUMENT_DEPTH);
-    let mut documents = Vec::with_capacity(pieces.len());
-    for piece in pieces {
-        if failed.load(Ordering::Relaxed) {
-            return None;
-        }
-        // The fast reader takes the canonical subset of RON; whatever it
-        // does not take, `ron` reads (or rejects).
-        let parsed = match super::fast::document(piece) {
-            Some(document) => Ok(document),
-            None => options.from_str::<Document>(piece),
-        };
-        match parsed {
-            Ok(mut document) => {
-                // Lists grow by doubling while they are read; give back the
-                // slack now so that it does not add up over the project.
-                document.entities.shrink_to_fit();
-                document.claims.shrink_to_fit();
-                document.relations.shrink_to_fit();
-                document.text.shrink_to_fit();
-                documents.push(document.into());
-            }
-            Err(_) => {
-                failed.store(true, Ordering::Relaxed);
-                return None;
-            }
-        }
-    }
-    Some(documents)
+/// Parses one document piece; `None` when it is not UTF-8 or does not
+/// parse.
+fn parse_document(piece: &[u8], options: &ron::Options) -> Option<Arc<Document>> {
+    let piece = std::str::from_utf8(piece).ok()?;
+    // The fast reader takes the canonical subset of RON; whatever it does
+    // not take, `ron` reads (or rejects).
+    let mut document = match super::fast::document(piece) {
+        Some(document) => document,
+        None => options.from_str::<Document>(piece).ok()?,
+    };
+    // Lists grow by doubling while they are read; give back the slack now
+    // so that it does not add up over the project.
+    document.entities.shrink_to_fit();
+    document.claims.shrink_to_fit();
+    document.relations.shrink_to_fit();
+    document.text.shrink_to_fit();
+    Some(document.into())
 }
 
 #[cfg(test)]
@@ -403,6 +425,35 @@ mod tests {
         match parse_in_batches(text.clone().into_bytes(), 2, 50_000) {
             Owned::Parsed(parsed) => assert_eq!(Some(parsed), ron::from_str(&text).ok()),
             _ => panic!("a canonical file parses in batches"),
+        }
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_in_a_document_are_reported_like_the_plain_parse() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("p.gloss.ron");
+        let text = to_ron(&crate::sample::large_project(40, 3000));
+        // A stray byte in the text of the first document (parsed last, after
+        // the text of the others was given back) and of the last one.
+        for nth in [1, 40] {
+            let at = text
+                .match_indices("      text: \"")
+                .nth(nth - 1)
+                .map(|(at, _)| at + 20)
+                .expect("document text");
+            let mut bytes = text.clone().into_bytes();
+            bytes.insert(at, 0xff);
+            assert!(cut_bytes(&bytes).is_some());
+            std::fs::write(&path, &bytes).expect("write");
+            let loaded = super::super::load(&path).map_err(|e| e.to_string());
+            let plain = parse_with_threads(&path, &bytes, 0).map_err(|e| e.to_string());
+            assert_eq!(loaded, plain);
+            let message = loaded.err().unwrap_or_default();
+            assert!(message.contains("not valid UTF-8"), "{message}");
+            assert!(matches!(
+                parse_in_batches(bytes, 2, 50_000),
+                Owned::Spent | Owned::Untouched(_)
+            ));
         }
     }
 

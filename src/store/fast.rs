@@ -145,7 +145,11 @@ impl<'t> Reader<'t> {
             .ok_or(Bail)?;
         if rest.get(stop) == Some(&b'"') {
             self.pos = start + stop + 1;
-            return self.text.get(start..start + stop).map(Cow::Borrowed).ok_or(Bail);
+            return self
+                .text
+                .get(start..start + stop)
+                .map(Cow::Borrowed)
+                .ok_or(Bail);
         }
         let mut out = String::with_capacity(stop + 16);
         out.push_str(self.text.get(start..start + stop).ok_or(Bail)?);
@@ -261,7 +265,8 @@ impl<'de> de::MapAccess<'de> for Separated<'_, 'de> {
             return Ok(None);
         }
         let name = self.reader.identifier()?;
-        seed.deserialize(BorrowedStrDeserializer::new(name)).map(Some)
+        seed.deserialize(BorrowedStrDeserializer::new(name))
+            .map(Some)
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
@@ -524,17 +529,31 @@ mod tests {
     fn entity() -> impl Strategy<Value = Entity> {
         (
             (text(), text(), any::<usize>(), any::<usize>(), text()),
-            (optional(), optional(), optional(), optional(), 0..4u8, optional()),
+            (
+                optional(),
+                optional(),
+                optional(),
+                optional(),
+                0..4u8,
+                optional(),
+            ),
         )
             .prop_map(
-                |((id, label, start, end, quote), (canonical, note, annotator, modified, review, comment))| {
+                |(
+                    (id, label, start, end, quote),
+                    (canonical, note, annotator, modified, review, comment),
+                )| {
                     let mut e = Entity::new(id, label, start, end, quote);
                     e.canonical = canonical;
                     e.note = note;
                     e.annotator = annotator;
                     e.modified = modified;
-                    e.review = [Review::Unreviewed, Review::Accepted, Review::Rejected, Review::Discuss]
-                        [usize::from(review)];
+                    e.review = [
+                        Review::Unreviewed,
+                        Review::Accepted,
+                        Review::Rejected,
+                        Review::Discuss,
+                    ][usize::from(review)];
                     e.review_comment = comment;
                     e
                 },
@@ -544,31 +563,54 @@ mod tests {
     fn claim() -> impl Strategy<Value = Claim> {
         (
             (text(), 0..10_000usize, 0..10_000usize, text()),
-            (prop::option::of((any::<bool>(), text())), prop::option::of((0..99usize, 0..99usize, text()))),
-            (0..4u8, any::<bool>(), optional(), prop::collection::vec((any::<bool>(), text(), 0..9usize), 0..3)),
+            (
+                prop::option::of((any::<bool>(), text())),
+                prop::option::of((0..99usize, 0..99usize, text())),
+            ),
+            (
+                0..4u8,
+                any::<bool>(),
+                optional(),
+                prop::collection::vec((any::<bool>(), text(), 0..9usize), 0..3),
+            ),
         )
-            .prop_map(|((id, start, end, quote), (claimant, cue), (attribution, worthy, rating, evidence))| {
-                let mut c = Claim::new(id, start, end, quote);
-                c.claimant = claimant.map(|(entity, name)| {
-                    if entity { Claimant::Entity(name) } else { Claimant::Text(name) }
-                });
-                c.cue = cue.map(|(start, end, text)| Cue { start, end, text });
-                c.attribution = Attribution::ALL[usize::from(attribution)];
-                c.checkworthiness = worthy.then_some(CheckWorthiness::CheckWorthy);
-                c.verdict = worthy.then_some(Verdict::NotEnoughInfo);
-                c.rating = rating;
-                c.evidence = evidence
-                    .into_iter()
-                    .map(|(span, text, n)| {
-                        if span {
-                            Evidence::Span { doc: format!("d{n}"), start: n, end: n + 1, text }
+            .prop_map(
+                |(
+                    (id, start, end, quote),
+                    (claimant, cue),
+                    (attribution, worthy, rating, evidence),
+                )| {
+                    let mut c = Claim::new(id, start, end, quote);
+                    c.claimant = claimant.map(|(entity, name)| {
+                        if entity {
+                            Claimant::Entity(name)
                         } else {
-                            Evidence::Url(text)
+                            Claimant::Text(name)
                         }
-                    })
-                    .collect();
-                c
-            })
+                    });
+                    c.cue = cue.map(|(start, end, text)| Cue { start, end, text });
+                    c.attribution = Attribution::ALL[usize::from(attribution)];
+                    c.checkworthiness = worthy.then_some(CheckWorthiness::CheckWorthy);
+                    c.verdict = worthy.then_some(Verdict::NotEnoughInfo);
+                    c.rating = rating;
+                    c.evidence = evidence
+                        .into_iter()
+                        .map(|(span, text, n)| {
+                            if span {
+                                Evidence::Span {
+                                    doc: format!("d{n}"),
+                                    start: n,
+                                    end: n + 1,
+                                    text,
+                                }
+                            } else {
+                                Evidence::Url(text)
+                            }
+                        })
+                        .collect();
+                    c
+                },
+            )
     }
 
     fn arbitrary_document() -> impl Strategy<Value = Document> {
@@ -579,34 +621,81 @@ mod tests {
             prop::collection::vec((text(), text(), text(), text(), optional()), 0..3),
             0..4usize,
         )
-            .prop_map(|((id, title, body, source, date, language), entities, claims, relations, status)| {
-                let mut doc = Document::new(id, title, body);
-                doc.source = source;
-                doc.date = date;
-                doc.language = language;
-                doc.status = Status::ALL[status];
-                doc.entities = entities;
-                doc.claims = claims;
-                doc.relations = relations
-                    .into_iter()
-                    .map(|(id, label, from, to, annotator)| {
-                        let mut r = Relation::new(id, label, from, to);
-                        r.annotator = annotator;
-                        r
-                    })
-                    .collect();
-                doc
-            })
+            .prop_map(
+                |(
+                    (id, title, body, source, date, language),
+                    entities,
+                    claims,
+                    relations,
+                    status,
+                )| {
+                    let mut doc = Document::new(id, title, body);
+                    doc.source = source;
+                    doc.date = date;
+                    doc.language = language;
+                    doc.status = Status::ALL[status];
+                    doc.entities = entities;
+                    doc.claims = claims;
+                    doc.relations = relations
+                        .into_iter()
+                        .map(|(id, label, from, to, annotator)| {
+                            let mut r = Relation::new(id, label, from, to);
+                            r.annotator = annotator;
+                            r
+                        })
+                        .collect();
+                    doc
+                },
+            )
     }
 
     /// Edits that turn a canonical piece into something near it: valid
     /// other spellings, things outside the subset, and syntax errors.
     fn edit() -> impl Strategy<Value = (prop::sample::Index, usize, &'static str)> {
         let snippet = prop::sample::select(vec![
-            "", " ", "\n", "\t", ",", ",,", "(", ")", "[", "]", "\"", "\\", "\\x41", "\\u{41}",
-            "\\u{d800}", "\\u{1F600}", "\\'", "None", "Some(", "0", "01", "9999999999999999999999",
-            "+", "-", ".", "_", "r#", "r", "b", "//", "/*", "*/", "é", "#", ":", "'", "x", "1",
-            "New", "Entity(", "Span(", "\u{85}", "\u{2028}",
+            "",
+            " ",
+            "\n",
+            "\t",
+            ",",
+            ",,",
+            "(",
+            ")",
+            "[",
+            "]",
+            "\"",
+            "\\",
+            "\\x41",
+            "\\u{41}",
+            "\\u{d800}",
+            "\\u{1F600}",
+            "\\'",
+            "None",
+            "Some(",
+            "0",
+            "01",
+            "9999999999999999999999",
+            "+",
+            "-",
+            ".",
+            "_",
+            "r#",
+            "r",
+            "b",
+            "//",
+            "/*",
+            "*/",
+            "é",
+            "#",
+            ":",
+            "'",
+            "x",
+            "1",
+            "New",
+            "Entity(",
+            "Span(",
+            "\u{85}",
+            "\u{2028}",
         ]);
         (any::<prop::sample::Index>(), 0..3usize, snippet)
     }

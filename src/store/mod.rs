@@ -2,11 +2,11 @@
 //! deterministic, atomic save.
 
 pub mod atomic;
+mod fast;
 pub mod lock;
 mod migrate;
 pub mod output;
 pub mod recovery;
-mod fast;
 mod split;
 
 use std::borrow::Cow;

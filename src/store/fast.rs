@@ -491,6 +491,8 @@ mod tests {
             ("text: \"Kim\"", "text: \"K\\\n im\""),
             // Syntax errors: ron reports them.
             (start, "start: 0,,"),
+            // A comment that hides a comma: `ron` finds none.
+            (start, "start: 0 //,\n"),
             (start, "start: 0.5,"),
             (start, "start 0,"),
             ("status: New,", "status: Nw,"),
@@ -726,7 +728,19 @@ mod tests {
             project.documents.push(doc.into());
             let mut piece = pieces(&project).remove(0);
             for (at, delete, insert) in edits {
-                let mut start = at.index(piece.len() + 1);
+                // Mostly where tokens meet, where a wrong reading would
+                // matter; sometimes anywhere.
+                let joints: Vec<usize> = piece
+                    .bytes()
+                    .enumerate()
+                    .filter(|(_, b)| b":,([)] ".contains(b))
+                    .flat_map(|(i, _)| [i, i + 1])
+                    .collect();
+                let mut start = if at.index(4) == 0 || joints.is_empty() {
+                    at.index(piece.len() + 1)
+                } else {
+                    joints[at.index(joints.len())]
+                };
                 while !piece.is_char_boundary(start) {
                     start -= 1;
                 }

@@ -104,6 +104,8 @@ fn only_the_command_layer_changes_the_project_saves_or_starts_jobs() {
         "session.save(",
         "app.save(",
         "jobs.spawn(",
+        "jobs.spawn_cancellable(",
+        ".apply_prepared(",
     ];
     // The command layer, the unsaved-changes state machine, the jobs it
     // starts, and the app's start-up (applying a command line's import).
@@ -111,6 +113,7 @@ fn only_the_command_layer_changes_the_project_saves_or_starts_jobs() {
         "src/ui/commands.rs",
         "src/ui/unsaved.rs",
         "src/ui/dataset_job.rs",
+        "src/ui/annotate_all.rs",
         "src/ui/jobs.rs",
         "src/ui/app.rs",
     ];

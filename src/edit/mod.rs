@@ -4,9 +4,11 @@
 
 mod history;
 pub mod ops;
+mod prepared;
 mod session;
 
 pub use history::History;
+pub use prepared::{Prepared, Restore, Snapshot, prepare};
 pub use session::{SaveTicket, SaveWrite, Session};
 
 use thiserror::Error;
@@ -106,6 +108,10 @@ pub enum Edit {
     },
     /// Several edits as one undoable step, applied in order.
     Batch { label: String, edits: Vec<Edit> },
+    /// Documents swapped for their versions in another state of the project:
+    /// how a step prepared off the UI thread is applied, undone and redone
+    /// (see [`Prepared`]). Only the edit layer makes one.
+    Restore(Restore),
 }
 
 /// What an [`Edit::SetField`] changes.
@@ -172,6 +178,7 @@ impl Edit {
                 at(doc, FocusTarget::Document)
             }
             Edit::Batch { edits, .. } => edits.iter().find_map(Edit::focus_before),
+            Edit::Restore(restore) => restore.focus().cloned(),
             _ => self
                 .document()
                 .and_then(|doc| at(doc, FocusTarget::Document)),
@@ -199,6 +206,7 @@ impl Edit {
             Edit::InsertDocument { document, .. } => Some(&document.id),
             Edit::RemoveDocument { id } => Some(id),
             Edit::Batch { edits, .. } => edits.iter().find_map(Edit::document),
+            Edit::Restore(restore) => restore.documents().next().map(|d| d.id.as_str()),
             _ => None,
         }
     }
@@ -211,6 +219,9 @@ pub enum EditError {
     /// No document with this id.
     #[error("no document {0:?}")]
     NoDocument(String),
+    /// An edit prepared from a snapshot, when the project has changed since.
+    #[error("the project changed while the change was being prepared")]
+    Stale,
     /// No annotation with this id.
     #[error("no annotation {0:?} in document {1:?}")]
     NoAnnotation(String, String),
@@ -755,6 +766,7 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
                 edits: inverses,
             }
         }
+        Edit::Restore(restore) => Edit::Restore(restore.apply(project)?),
     })
 }
 

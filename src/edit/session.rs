@@ -4,14 +4,15 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Edit, EditError, History};
+use super::prepared::Base;
+use super::{Edit, EditError, History, Prepared, Snapshot};
 use crate::model::Project;
 use crate::store::{self, LockError, ProjectLock};
 
 /// The open project with undo/redo and dirty tracking. The GUI and tests
 /// change a project only through [`Session::apply`], [`Session::undo`] and
 /// [`Session::redo`].
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Session {
     /// The project as it is now; read through [`Session::project`], changed
     /// only through edits so undo, dirty state and autosave see every change.
@@ -26,6 +27,26 @@ pub struct Session {
     /// Opened while another writer held the file: saving in place is
     /// refused; Save As to another file is allowed.
     read_only: bool,
+    /// A number no other session of this process has, so that an edit
+    /// prepared from one session's snapshot is never installed in another.
+    serial: u64,
+}
+
+/// Numbers the sessions of this process.
+static SESSIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+impl Clone for Session {
+    /// A copy goes its own way: it gets a number of its own.
+    fn clone(&self) -> Self {
+        Self {
+            project: self.project.clone(),
+            history: self.history.clone(),
+            path: self.path.clone(),
+            lock: self.lock.clone(),
+            read_only: self.read_only,
+            serial: SESSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        }
+    }
 }
 
 impl Session {
@@ -37,6 +58,7 @@ impl Session {
             path,
             lock: None,
             read_only: false,
+            serial: SESSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }
 
@@ -83,6 +105,36 @@ impl Session {
     /// into one undo step (continuous changes such as a colour drag).
     pub fn apply_coalescing(&mut self, edit: Edit, key: &str) -> Result<(), EditError> {
         self.history.apply_coalescing(&mut self.project, edit, key)
+    }
+
+    /// A copy of the project for a worker (one pointer per document) that
+    /// remembers which state it is: see [`super::prepare`].
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            project: self.project.clone(),
+            base: self.base(),
+        }
+    }
+
+    /// Installs an edit a worker prepared from [`Session::snapshot`] as one
+    /// undoable step, exactly as [`Session::apply`] would have applied it,
+    /// in time proportional to the number of documents it changed. Refused
+    /// with [`EditError::Stale`] when the project changed since the snapshot
+    /// (an edit, undo or redo) or the snapshot is another session's: the
+    /// caller prepares it again from the current state.
+    pub fn apply_prepared(&mut self, prepared: Prepared) -> Result<(), EditError> {
+        if prepared.base != self.base() {
+            return Err(EditError::Stale);
+        }
+        self.history
+            .apply(&mut self.project, Edit::Restore(prepared.restore))
+    }
+
+    fn base(&self) -> Base {
+        Base {
+            session: self.serial,
+            generation: self.history.generation(),
+        }
     }
 
     /// Undoes the last step.

@@ -143,6 +143,8 @@ pub enum Action {
     },
     /// The dataset form was confirmed: import or export on a worker thread.
     RunDataset(Box<super::dialogs::DatasetForm>),
+    /// Stop a background job (its Cancel button in the status bar).
+    CancelJob(u64),
 }
 
 /// Keyboard shortcuts that work anywhere (even while typing in a field),

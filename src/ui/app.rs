@@ -132,6 +132,8 @@ pub struct GlossApp {
     pub annotations: super::annotations_pane::AnnotationsPane,
     /// The Dashboard window is open.
     pub show_dashboard: bool,
+    /// The annotate-all dialog's count across all documents (a worker).
+    pub(crate) annotate_all_preview: super::annotate_all::Preview,
 }
 
 impl GlossApp {
@@ -229,6 +231,7 @@ impl GlossApp {
             adjudication: None,
             annotations: Default::default(),
             show_dashboard: false,
+            annotate_all_preview: Default::default(),
         };
         if let Some(message) = message {
             app.notify(message);

@@ -171,6 +171,11 @@ impl GlossApp {
             Action::AnnotateAllConfirmed {
                 text,
                 label,
+                all_documents: true,
+            } => super::annotate_all::start(self, text, label, 1),
+            Action::AnnotateAllConfirmed {
+                text,
+                label,
                 all_documents,
             } => {
                 let (edit, count) =
@@ -185,6 +190,11 @@ impl GlossApp {
                 }
             }
             Action::RunDataset(form) => super::dataset_job::start_dataset_job(self, &form),
+            Action::CancelJob(id) => {
+                if self.jobs.cancel(id) {
+                    self.notify("cancelling…");
+                }
+            }
             Action::Escape => {
                 if self.link_from.is_some() {
                     self.link_from = None;
@@ -555,6 +565,7 @@ impl GlossApp {
                 }
                 Err(e) => self.notify(format!("compare: {e}")),
             },
+            JobOutput::AnnotatedAll(annotated) => self.on_annotated_all(*annotated, same_session),
             JobOutput::Exported(result) => match result {
                 Ok((files, warnings)) => {
                     let mut message = format!("exported {}", crate::model::plural(files, "file"));
@@ -988,6 +999,51 @@ impl GlossApp {
                     self.claim_editor = None;
                 }
             }
+            Err(e) => self.notify(format!("not done: {e}")),
+        }
+    }
+
+    /// Installs what an annotate-all job worked out as one undoable step.
+    /// When the project changed while the job ran (an edit, undo or redo),
+    /// the result is not applied on top of a state it was not worked out
+    /// for: the job runs again from the current state, up to
+    /// [`super::annotate_all::ATTEMPTS`] times, then the user is told.
+    fn on_annotated_all(&mut self, annotated: super::annotate_all::Annotated, same_session: bool) {
+        let super::annotate_all::Annotated {
+            text,
+            label,
+            attempt,
+            result,
+            cancelled,
+        } = annotated;
+        if cancelled {
+            self.notify(format!("annotate all {text:?}: cancelled; nothing was tagged"));
+            return;
+        }
+        if !same_session {
+            self.notify(format!(
+                "annotate all {text:?} finished for a project that is no longer open; nothing was tagged"
+            ));
+            return;
+        }
+        match result {
+            Ok(None) => self.notify(format!("no untagged occurrence of {text:?} to tag")),
+            Ok(Some((prepared, count))) => match self.session.apply_prepared(prepared) {
+                Ok(()) => self.notify(format!(
+                    "tagged {} of {text:?} as {label} (one undo step)",
+                    crate::model::plural(count, "mention")
+                )),
+                Err(crate::edit::EditError::Stale) if attempt < super::annotate_all::ATTEMPTS => {
+                    self.notify(format!(
+                        "the project changed while tagging {text:?}; working it out again"
+                    ));
+                    super::annotate_all::start(self, text, label, attempt + 1);
+                }
+                Err(crate::edit::EditError::Stale) => self.notify(format!(
+                    "the project kept changing while tagging {text:?}; nothing was tagged, try again"
+                )),
+                Err(e) => self.notify(format!("not done: {e}")),
+            },
             Err(e) => self.notify(format!("not done: {e}")),
         }
     }

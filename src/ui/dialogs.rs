@@ -193,7 +193,8 @@ impl GlossApp {
                     comment: None,
                 });
             }
-            Prompt::Path { .. } | Prompt::AnnotateAll { .. } | Prompt::Dataset(_) => {}
+            Prompt::AnnotateAll { .. } => self.annotate_all_preview.clear(),
+            Prompt::Path { .. } | Prompt::Dataset(_) => {}
         }
     }
 }
@@ -465,20 +466,37 @@ fn annotate_all(
             (&text, &label, all, app.current, app.project_version()).hash(&mut hasher);
             hasher.finish()
         };
-        let cache_id = Id::unique("annotate-all-preview");
-        let cached = ui.ctx().data(|d| d.get_temp::<(u64, usize)>(cache_id));
-        let count = match cached {
-            Some((cached_key, count)) if cached_key == key => count,
-            _ => {
-                let (_, count) = annotate_all_edit(app, &text, &label, all);
-                ui.ctx().data_mut(|d| d.insert_temp(cache_id, (key, count)));
-                count
+        let count = if all {
+            // Across the project on a worker: each document's text is read.
+            match app
+                .annotate_all_preview
+                .count(key, app.session.project(), &text, &label)
+            {
+                super::annotate_all::Count::Done(count) => count,
+                super::annotate_all::Count::Counting(done, total) => {
+                    ui.ctx().request_repaint_after(std::time::Duration::from_millis(50));
+                    ui.label(format!("Counting… {done} of {total} documents"));
+                    0
+                }
+            }
+        } else {
+            let cache_id = Id::unique("annotate-all-preview");
+            let cached = ui.ctx().data(|d| d.get_temp::<(u64, usize)>(cache_id));
+            match cached {
+                Some((cached_key, count)) if cached_key == key => count,
+                _ => {
+                    let (_, count) = annotate_all_edit(app, &text, &label, all);
+                    ui.ctx().data_mut(|d| d.insert_temp(cache_id, (key, count)));
+                    count
+                }
             }
         };
-        ui.label(format!(
-            "{} will be tagged {label}.",
-            crate::model::plural(count, "new mention")
-        ));
+        if !all || app.annotate_all_preview.is_done() {
+            ui.label(format!(
+                "{} will be tagged {label}.",
+                crate::model::plural(count, "new mention")
+            ));
+        }
         ui.horizontal(|ui| {
             if ui
                 .add_enabled(count > 0, egui::Button::new("Annotate all"))
@@ -491,6 +509,9 @@ fn annotate_all(
             }
         });
     });
+    if done.is_some() {
+        app.annotate_all_preview.clear();
+    }
     match done {
         Some(true) => {
             app.act(super::Action::AnnotateAllConfirmed {

@@ -4,7 +4,8 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::time::Instant;
 
@@ -30,6 +31,9 @@ pub enum JobOutput {
     Exported(Result<(usize, Vec<String>), String>),
     /// Another annotator's project was read and compared with this one.
     Compared(Result<Box<super::compare::Comparison>, String>),
+    /// "Annotate all occurrences" across the project was worked out (or
+    /// cancelled); the command layer installs it as one undoable step.
+    AnnotatedAll(Box<super::annotate_all::Annotated>),
 }
 
 /// The project state a job was started for: which session (a number that
@@ -45,8 +49,15 @@ pub struct Origin {
 
 /// One running job.
 pub struct Job {
+    /// Names it for [`Jobs::cancel`].
+    pub id: u64,
     /// What it does, for the status bar.
     pub label: String,
+    /// What `done` and `total` count ("documents"), to show "k of n
+    /// documents" rather than a percentage.
+    pub unit: Option<&'static str>,
+    /// Set to ask the worker to stop; `None` when it cannot be cancelled.
+    pub cancel: Option<Arc<AtomicBool>>,
     /// Items done so far (documents, files), updated by the worker.
     pub done: Arc<AtomicUsize>,
     /// Items in all; 0 when unknown.
@@ -74,6 +85,81 @@ pub struct Jobs {
     pub running: Vec<Job>,
     /// Jobs that ended without an answer, as messages for the user.
     failures: Vec<String>,
+    /// The next job's id.
+    next_id: u64,
+    /// Holds cancellable jobs' workers before each item until let through
+    /// (tests: progress shown deterministically).
+    #[doc(hidden)]
+    pub turnstile: Option<Arc<Turnstile>>,
+}
+
+/// What a cancellable job's worker is given: its progress counter and the
+/// user's Cancel.
+pub struct Progress {
+    done: Arc<AtomicUsize>,
+    cancel: Arc<AtomicBool>,
+    turnstile: Option<Arc<Turnstile>>,
+}
+
+impl Progress {
+    /// Whether the user cancelled; the worker asks before each item.
+    pub fn cancelled(&self) -> bool {
+        if let Some(turnstile) = &self.turnstile {
+            turnstile.pass(&self.cancel);
+        }
+        self.cancel.load(Ordering::Relaxed)
+    }
+
+    /// Whether the user cancelled, without waiting at a test's turnstile.
+    pub fn cancel_requested(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+
+    /// One more item done.
+    pub fn advance(&self) {
+        self.done.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Lets workers of cancellable jobs through one item at a time, as many as
+/// allowed: tests hold a job part-way to see its progress.
+#[doc(hidden)]
+#[derive(Debug, Default)]
+pub struct Turnstile {
+    allowed: Mutex<usize>,
+    changed: Condvar,
+}
+
+impl Turnstile {
+    /// A turnstile that lets nothing through yet.
+    pub fn new() -> Arc<Self> {
+        Arc::new(Self::default())
+    }
+
+    /// Lets `items` more through.
+    pub fn allow(&self, items: usize) {
+        if let Ok(mut allowed) = self.allowed.lock() {
+            *allowed = allowed.saturating_add(items);
+        }
+        self.changed.notify_all();
+    }
+
+    /// Waits until an item may pass (or the job is cancelled).
+    fn pass(&self, cancel: &AtomicBool) {
+        let Ok(mut allowed) = self.allowed.lock() else {
+            return;
+        };
+        while *allowed == 0 && !cancel.load(Ordering::Relaxed) {
+            match self
+                .changed
+                .wait_timeout(allowed, std::time::Duration::from_millis(10))
+            {
+                Ok((guard, _)) => allowed = guard,
+                Err(_) => return,
+            }
+        }
+        *allowed = allowed.saturating_sub(1);
+    }
 }
 
 impl Jobs {
@@ -86,7 +172,65 @@ impl Jobs {
         origin: Origin,
         work: impl FnOnce(Arc<AtomicUsize>) -> JobOutput + Send + 'static,
     ) {
-        let label = label.into();
+        self.start(label.into(), total, None, None, origin, work);
+    }
+
+    /// Starts `work` on a worker thread that the user can cancel: the
+    /// worker is given its progress over `total` items (counted in `unit`,
+    /// e.g. "documents") and the user's Cancel, which it checks between
+    /// items (see [`Progress`]). Returns the job's id.
+    pub fn spawn_cancellable(
+        &mut self,
+        label: impl Into<String>,
+        total: usize,
+        unit: &'static str,
+        origin: Origin,
+        work: impl FnOnce(Progress) -> JobOutput + Send + 'static,
+    ) -> u64 {
+        let cancel = Arc::new(AtomicBool::new(false));
+        let flag = cancel.clone();
+        let turnstile = self.turnstile.clone();
+        self.start(
+            label.into(),
+            total,
+            Some(unit),
+            Some(cancel),
+            origin,
+            move |done| {
+                work(Progress {
+                    done,
+                    cancel: flag,
+                    turnstile,
+                })
+            },
+        )
+    }
+
+    /// Asks job `id` to stop; `false` when it is not running or cannot be
+    /// cancelled. The job still ends with an output, which says so.
+    pub fn cancel(&mut self, id: u64) -> bool {
+        let flag = self
+            .running
+            .iter()
+            .find(|job| job.id == id)
+            .and_then(|job| job.cancel.as_ref());
+        if let Some(flag) = flag {
+            flag.store(true, Ordering::Relaxed);
+        }
+        flag.is_some()
+    }
+
+    fn start(
+        &mut self,
+        label: String,
+        total: usize,
+        unit: Option<&'static str>,
+        cancel: Option<Arc<AtomicBool>>,
+        origin: Origin,
+        work: impl FnOnce(Arc<AtomicUsize>) -> JobOutput + Send + 'static,
+    ) -> u64 {
+        self.next_id += 1;
+        let id = self.next_id;
         let (sender, receiver) = channel();
         let done = Arc::new(AtomicUsize::new(0));
         let counter = done.clone();
@@ -110,16 +254,20 @@ impl Jobs {
             self.failures.push(format!(
                 "{label}: could not start ({e}); nothing was changed"
             ));
-            return;
+            return id;
         }
         self.running.push(Job {
+            id,
             label,
+            unit,
+            cancel,
             done,
             total,
             started: Instant::now(),
             origin,
             receiver,
         });
+        id
     }
 
     /// Outputs of the jobs that finished since the last call.
@@ -163,25 +311,43 @@ impl Jobs {
     }
 }
 
-/// Progress of the running jobs, for the status bar.
-pub fn show(jobs: &Jobs, ui: &mut egui::Ui) {
+/// Progress of the running jobs, for the status bar; a Cancel button for
+/// jobs that can stop, which asks for [`super::Action::CancelJob`].
+pub fn show(jobs: &Jobs, ui: &mut egui::Ui) -> Option<super::Action> {
+    let mut action = None;
     for job in &jobs.running {
         let seconds = job.started.elapsed().as_secs_f32();
-        match job.fraction() {
-            Some(fraction) => {
+        match (job.fraction(), job.unit) {
+            (Some(fraction), Some(unit)) => {
+                let done = job.done.load(Ordering::Relaxed).min(job.total);
+                ui.add(
+                    egui::ProgressBar::new(fraction)
+                        .desired_width(160.0)
+                        .text(format!("{}: {done} of {} {unit}", job.label, job.total)),
+                );
+            }
+            (Some(fraction), None) => {
                 ui.add(
                     egui::ProgressBar::new(fraction)
                         .desired_width(160.0)
                         .text(format!("{} {:.0}%", job.label, fraction * 100.0)),
                 );
             }
-            None => {
+            (None, _) => {
                 ui.spinner();
                 ui.label(format!("{} ({seconds:.1} s)", job.label));
             }
         }
+        if let Some(flag) = &job.cancel {
+            if flag.load(Ordering::Relaxed) {
+                ui.label("cancelling…");
+            } else if ui.button("Cancel").clicked() {
+                action = Some(super::Action::CancelJob(job.id));
+            }
+        }
         ui.separator();
     }
+    action
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 mod actions;
 mod adjudication;
+mod annotate_all;
 pub mod annotations_pane;
 mod app;
 mod article_view;

@@ -79,7 +79,9 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                     "Snap: off"
                 });
             }
-            super::jobs::show(&app.jobs, ui);
+            if let Some(action) = super::jobs::show(&app.jobs, ui) {
+                app.act(action);
+            }
             if let Some((message, _)) = &app.message {
                 ui.separator();
                 ui.label(message);

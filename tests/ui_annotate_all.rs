@@ -1,0 +1,181 @@
+//! "Annotate all occurrences" across every document runs on a worker: the
+//! status bar shows "k of n documents" with Cancel, the entities arrive as
+//! one undoable step, Cancel adds nothing, and an edit made meanwhile is
+//! neither lost nor overwritten.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use gloss::ui::jobs::Turnstile;
+use gloss::ui::{GlossApp, Startup};
+
+const DOCUMENTS: usize = 300;
+
+/// 300 generated documents; "Kim" occurs in every one.
+fn app(dir: &tempfile::TempDir) -> (GlossApp, usize) {
+    let project = gloss::sample::large_project(DOCUMENTS, 600);
+    let documents: Vec<&gloss::model::Document> =
+        project.documents.iter().map(|d| &**d).collect();
+    let (_, expected) = gloss::edit::ops::annotate_all(&documents, "Kim", "PER");
+    let app = GlossApp::new_in(
+        Startup::InMemory(Box::new(project), None),
+        Box::new(gloss::ui::files::ScriptedPicker::default()),
+        dir.path().join("data"),
+    );
+    (app, expected)
+}
+
+/// Steps the app in real time until `done` holds (background work).
+fn wait_for(harness: &mut Harness<'static, GlossApp>, done: impl Fn(&Harness<'static, GlossApp>) -> bool) {
+    let started = Instant::now();
+    while !done(harness) && started.elapsed() < Duration::from_secs(20) {
+        harness.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    harness.run();
+    assert!(done(harness), "timed out waiting for background work");
+}
+
+fn entities(harness: &Harness<'static, GlossApp>) -> usize {
+    harness
+        .state()
+        .session
+        .project()
+        .documents
+        .iter()
+        .map(|d| d.entities.len())
+        .sum()
+}
+
+fn has_label(harness: &Harness<'static, GlossApp>, label: &str) -> bool {
+    harness.query_by_label(label).is_some()
+}
+
+/// Find "Kim", open "Annotate all…" from the find bar, choose all
+/// documents, wait for the count and confirm. The worker then waits at the
+/// turnstile before each document.
+fn annotate_all_documents(
+    harness: &mut Harness<'static, GlossApp>,
+    expected: usize,
+) -> Arc<Turnstile> {
+    let turnstile = Turnstile::new();
+    harness.state_mut().jobs.turnstile = Some(turnstile.clone());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    harness.run();
+    harness.get_by_label("Find:").type_text("Kim");
+    harness.run();
+    harness.get_by_label("Annotate all…").click();
+    harness.run();
+    harness.get_by_label("All documents").click();
+    harness.run();
+    let count = format!("{expected} new mentions will be tagged PER.");
+    wait_for(harness, |h| has_label(h, &count));
+    harness.get_by_label("Annotate all").click();
+    harness.run();
+    turnstile
+}
+
+#[test]
+fn annotate_all_documents_shows_progress_and_is_one_undo_step() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (app, expected) = app(&dir);
+    assert!(expected > DOCUMENTS, "Kim occurs in every document");
+    let mut harness = common::harness(app);
+    let before = entities(&harness);
+    let steps_before = harness.state().session.history.undo_len();
+    let turnstile = annotate_all_documents(&mut harness, expected);
+
+    // Held before the first document: the window is alive and says so.
+    harness.get_by_label("annotating all \"Kim\": 0 of 300 documents");
+    harness.get_by_label("Cancel");
+    turnstile.allow(120);
+    wait_for(&mut harness, |h| {
+        has_label(h, "annotating all \"Kim\": 120 of 300 documents")
+    });
+    assert_eq!(entities(&harness), before, "nothing is applied half-way");
+
+    turnstile.allow(usize::MAX);
+    wait_for(&mut harness, |h| !h.state().jobs.busy());
+    assert_eq!(entities(&harness), before + expected);
+    harness.get_by_label_contains(&format!("tagged {expected} mentions of \"Kim\" as PER"));
+    let tagged = |h: &Harness<'static, GlossApp>| {
+        h.state()
+            .session
+            .project()
+            .documents
+            .iter()
+            .flat_map(|d| &d.entities)
+            .filter(|e| e.text == "Kim" && e.label == "PER")
+            .count()
+    };
+    assert_eq!(tagged(&harness), expected);
+    assert_eq!(harness.state().session.history.undo_len(), steps_before + 1);
+    let after = harness.state().session.project().clone();
+
+    // One Ctrl+Z removes them all; Ctrl+Y brings them all back.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(entities(&harness), before);
+    assert_eq!(tagged(&harness), 0);
+    assert_eq!(harness.state().session.history.undo_len(), steps_before);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    harness.run();
+    assert_eq!(harness.state().session.project(), &after);
+}
+
+#[test]
+fn cancel_adds_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (app, expected) = app(&dir);
+    let mut harness = common::harness(app);
+    let before = harness.state().session.project().clone();
+    let turnstile = annotate_all_documents(&mut harness, expected);
+    turnstile.allow(50);
+    wait_for(&mut harness, |h| {
+        has_label(h, "annotating all \"Kim\": 50 of 300 documents")
+    });
+    harness.get_by_label("Cancel").click();
+    harness.run();
+    turnstile.allow(usize::MAX);
+    wait_for(&mut harness, |h| !h.state().jobs.busy());
+    harness.get_by_label_contains("cancelled; nothing was tagged");
+    assert_eq!(harness.state().session.project(), &before);
+    assert!(!harness.state().session.history.can_undo());
+    assert!(!harness.state().session.is_dirty());
+}
+
+#[test]
+fn an_edit_made_while_annotating_is_kept_and_the_tagging_worked_out_again() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (app, expected) = app(&dir);
+    let mut harness = common::harness(app);
+    let before = entities(&harness);
+    let turnstile = annotate_all_documents(&mut harness, expected);
+    turnstile.allow(10);
+    wait_for(&mut harness, |h| {
+        has_label(h, "annotating all \"Kim\": 10 of 300 documents")
+    });
+    // Meanwhile the user marks the shown document Done (Ctrl+3).
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Num3);
+    harness.run();
+    let done = gloss::model::Status::Done;
+    assert_eq!(harness.state().document().map(|d| d.status), Some(done));
+    turnstile.allow(usize::MAX);
+    wait_for(&mut harness, |h| {
+        !h.state().jobs.busy() && entities(h) == before + expected
+    });
+    // The status is kept, and undo takes the two steps back one at a time.
+    assert_eq!(harness.state().document().map(|d| d.status), Some(done));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(entities(&harness), before);
+    assert_eq!(harness.state().document().map(|d| d.status), Some(done));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_ne!(harness.state().document().map(|d| d.status), Some(done));
+}

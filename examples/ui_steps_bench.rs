@@ -3,31 +3,34 @@
 //! path as the window) on a project of 2,000 documents opened from disk, and
 //! times every frame while the user works:
 //!
-//! - `open`: the app opens the project file (start-up, as `gloss FILE`) and
-//!   draws its first frames; peak memory is read here;
+//! - `first_frames`: the app has opened the project file (start-up, as
+//!   `gloss FILE`) and draws its first frames; peak memory is read here;
 //! - `find`: Ctrl+F, a query typed letter by letter, then frames until every
 //!   document has been searched;
+//! - `tag`: a word tagged with its type's key;
 //! - `save`: Ctrl+S, then frames until the file is written;
 //! - `autosave`: an edit, then frames (in real time) until the recovery
 //!   journal has been written;
-//! - `annotate_all_preview`: "annotate all occurrences" across all documents,
+//! - `annotate_all_dialog`: "annotate all occurrences" across all documents,
 //!   the dialog counting what it would tag;
 //! - `annotate_all`: the dialog confirmed, frames until the entities are in
 //!   the project;
-//! - `undo` / `redo` of that one step.
+//! - `undo` / `redo` of that one step (`--rounds` times).
 //!
-//! For each step it prints the number of frames, p50, p99 and max frame time
-//! (ms), and the longest frame of the run with what it was doing. The goal
-//! is no frame over 16 ms.
+//! For each step it prints the number of frames, p50, p99 and max frame
+//! wall time, p99 and max of the UI thread's own CPU time per frame (which
+//! other processes on a loaded machine do not inflate), and the longest
+//! frame with what it was doing. The goal is no frame over 16 ms.
 //!
 //! ```sh
-//! cargo run --release --example ui_steps_bench -- [--documents 2000] [--chars 3000] [--pane] [--json]
+//! cargo run --release --example ui_steps_bench -- [--documents 2000] [--chars 3000]
+//!     [--pane] [--rounds 3] [--slow MS] [--json]
 //! ```
 //!
 //! `--pane` shows the Annotations pane (its rows are rebuilt after every
-//! change). The project is written by a child process, so the peak memory
-//! of this process is the app's own: `VmHWM` from `/proc/self/status`,
-//! compared with the file size.
+//! change); `--slow MS` lists every frame over MS. The project is written
+//! by a child process, so the peak memory of this process is the app's
+//! own: `VmHWM` from `/proc/self/status`, compared with the file size.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -41,42 +44,85 @@ const PAUSE: Duration = Duration::from_millis(4);
 /// Give up on a step after this long (a bug, not a measurement).
 const STEP_LIMIT: Duration = Duration::from_secs(120);
 
-/// The timed frames of one step, each with what it was doing.
+/// The timed frames of one step: wall time and the UI thread's own CPU
+/// time (ms), and what each frame was doing.
+#[derive(Default)]
 struct Step {
     name: &'static str,
-    frames: Vec<(f64, String)>,
+    frames: Vec<Frame>,
+}
+
+struct Frame {
+    wall: f64,
+    cpu: f64,
+    what: String,
+}
+
+fn percentile(mut values: Vec<f64>, p: f64) -> f64 {
+    values.sort_by(f64::total_cmp);
+    if values.is_empty() {
+        return 0.0;
+    }
+    let rank = ((p / 100.0) * values.len() as f64).ceil() as usize;
+    values
+        .get(rank.saturating_sub(1).min(values.len() - 1))
+        .copied()
+        .unwrap_or(0.0)
 }
 
 impl Step {
-    fn percentile(&self, p: f64) -> f64 {
-        let mut sorted: Vec<f64> = self.frames.iter().map(|(ms, _)| *ms).collect();
-        sorted.sort_by(f64::total_cmp);
-        if sorted.is_empty() {
-            return 0.0;
+    fn new(name: &'static str) -> Self {
+        Self {
+            name,
+            frames: Vec::new(),
         }
-        let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-        sorted
-            .get(rank.saturating_sub(1).min(sorted.len() - 1))
-            .copied()
-            .unwrap_or(0.0)
     }
 
-    fn longest(&self) -> Option<&(f64, String)> {
-        self.frames.iter().max_by(|a, b| a.0.total_cmp(&b.0))
+    fn wall(&self, p: f64) -> f64 {
+        percentile(self.frames.iter().map(|f| f.wall).collect(), p)
+    }
+
+    fn cpu(&self, p: f64) -> f64 {
+        percentile(self.frames.iter().map(|f| f.cpu).collect(), p)
+    }
+
+    fn longest(&self) -> Option<&Frame> {
+        self.frames.iter().max_by(|a, b| a.wall.total_cmp(&b.wall))
     }
 }
 
-/// A headless window: the egui context, the app and the clock.
+/// This thread's CPU time, ms.
+fn thread_cpu_ms() -> f64 {
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `t` is a valid timespec for the call to fill.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
+    t.tv_sec as f64 * 1e3 + t.tv_nsec as f64 / 1e6
+}
+
+/// A headless window: the egui context, the app and the clock; frames are
+/// recorded in the current step.
 struct Window {
     ctx: egui::Context,
     app: GlossApp,
     started: Instant,
+    step: Step,
+    done: Vec<Step>,
 }
 
 impl Window {
-    /// One frame with `events`; returns its time in milliseconds (run and
-    /// tessellate).
-    fn frame(&mut self, events: Vec<Event>) -> f64 {
+    /// Starts recording frames as step `name`.
+    fn begin(&mut self, name: &'static str) {
+        let finished = std::mem::replace(&mut self.step, Step::new(name));
+        if !finished.frames.is_empty() {
+            self.done.push(finished);
+        }
+    }
+
+    /// One frame with `events` (run and tessellate), recorded under `what`.
+    fn frame(&mut self, events: Vec<Event>, what: impl Into<String>) {
         std::thread::sleep(PAUSE);
         let input = RawInput {
             screen_rect: Some(Rect::from_min_size(Pos2::ZERO, SCREEN)),
@@ -84,6 +130,7 @@ impl Window {
             events,
             ..Default::default()
         };
+        let cpu = thread_cpu_ms();
         let started = Instant::now();
         let app = &mut self.app;
         let egui::FullOutput {
@@ -95,12 +142,17 @@ impl Window {
         let meshes = self.ctx.tessellate(shapes, pixels_per_point);
         // No GPU to upload the font atlas to.
         textures_delta.clear();
-        let elapsed = started.elapsed().as_secs_f64() * 1e3;
         std::hint::black_box(meshes);
-        elapsed
+        let wall = started.elapsed().as_secs_f64() * 1e3;
+        let cpu = thread_cpu_ms() - cpu;
+        self.step.frames.push(Frame {
+            wall,
+            cpu,
+            what: what.into(),
+        });
     }
 
-    fn key_events(key: Key, modifiers: Modifiers) -> Vec<Event> {
+    fn key(&mut self, key: Key, modifiers: Modifiers, what: &str) {
         let event = |pressed| Event::Key {
             key,
             physical_key: None,
@@ -108,35 +160,28 @@ impl Window {
             repeat: false,
             modifiers,
         };
-        vec![event(true), event(false)]
+        self.frame(vec![event(true), event(false)], what);
     }
 
-    /// Runs frames until `done` says so, recording each under `what`.
-    fn until(
-        &mut self,
-        step: &mut Step,
-        what: &str,
-        mut done: impl FnMut(&GlossApp) -> bool,
-    ) -> bool {
+    /// Runs frames until `done` says so.
+    fn until(&mut self, what: &str, mut done: impl FnMut(&GlossApp) -> bool) -> bool {
         let started = Instant::now();
         let mut n = 0;
         while !done(&self.app) {
             if started.elapsed() > STEP_LIMIT {
-                eprintln!("{}: gave up waiting ({what})", step.name);
+                eprintln!("{}: gave up waiting ({what})", self.step.name);
                 return false;
             }
             n += 1;
-            let ms = self.frame(vec![]);
-            step.frames.push((ms, format!("{what}, frame {n}")));
+            self.frame(vec![], format!("{what}, frame {n}"));
         }
         true
     }
 
     /// A few more frames, so that what a step's end changed is drawn.
-    fn settle(&mut self, step: &mut Step, frames: usize) {
+    fn settle(&mut self, frames: usize) {
         for n in 1..=frames {
-            let ms = self.frame(vec![]);
-            step.frames.push((ms, format!("after, frame {n}")));
+            self.frame(vec![], format!("after, frame {n}"));
         }
     }
 }
@@ -181,8 +226,12 @@ fn write_project(path: &Path, documents: usize, chars: usize) {
 }
 
 fn main() {
-    let documents: usize = arg("--documents").and_then(|s| s.parse().ok()).unwrap_or(2000);
+    let documents: usize = arg("--documents")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2000);
     let chars: usize = arg("--chars").and_then(|s| s.parse().ok()).unwrap_or(3000);
+    let rounds: usize = arg("--rounds").and_then(|s| s.parse().ok()).unwrap_or(3);
+    let slow: Option<f64> = arg("--slow").and_then(|s| s.parse().ok());
     if let Some(path) = arg("--write") {
         let project = gloss::sample::large_project(documents, chars);
         gloss::store::save(&project, Path::new(&path)).expect("the project is written");
@@ -196,11 +245,8 @@ fn main() {
     let file_size = std::fs::metadata(&path).map_or(0, |m| m.len());
     let (peak_before, _) = memory();
 
-    // Open: the same start-up as `gloss FILE`.
-    let mut open = Step {
-        name: "open",
-        frames: Vec::new(),
-    };
+    // Open: the same start-up as `gloss FILE` (the file is read on this
+    // thread before the first frame).
     let opened = Instant::now();
     let ctx = egui::Context::default();
     gloss::ui::theme::install(&ctx);
@@ -210,11 +256,12 @@ fn main() {
         dir.path().join("data"),
     );
     let open_ms = opened.elapsed().as_secs_f64() * 1e3;
-    open.frames.push((open_ms, "opening the file (start-up)".into()));
     let mut w = Window {
         ctx,
         app,
         started: Instant::now(),
+        step: Step::new("first_frames"),
+        done: Vec::new(),
     };
     let loaded = w.app.session.project().documents.len();
     let annotations = w.app.session.project().annotation_count();
@@ -222,12 +269,11 @@ fn main() {
         w.app.act(Action::ShowAnnotations);
     }
     for n in 1..=30 {
-        let ms = w.frame(vec![]);
-        open.frames.push((ms, format!("first frames, frame {n}")));
+        w.frame(vec![], format!("first frames, frame {n}"));
     }
     let (peak, rss) = memory();
     eprintln!(
-        "opened {loaded} documents, {annotations} annotations; file {:.1} MB; \
+        "opened {loaded} documents, {annotations} annotations in {open_ms:.0} ms; file {:.1} MB; \
          peak RSS {:.1} MB ({:.2}× the file; {:.1} MB before opening), RSS now {:.1} MB",
         mb(file_size),
         mb(peak),
@@ -235,32 +281,23 @@ fn main() {
         mb(peak_before),
         mb(rss)
     );
-    let mut steps = vec![open];
 
     // Find: type a query letter by letter, then wait for every document.
-    let mut find = Step {
-        name: "find",
-        frames: Vec::new(),
-    };
-    let ms = w.frame(Window::key_events(Key::F, Modifiers::COMMAND));
-    find.frames.push((ms, "Ctrl+F".into()));
+    w.begin("find");
+    w.key(Key::F, Modifiers::COMMAND, "Ctrl+F");
     for letter in "Pyongyang".chars() {
-        let ms = w.frame(vec![Event::Text(letter.to_string())]);
-        find.frames.push((ms, format!("typing {letter:?}")));
-        let ms = w.frame(vec![]);
-        find.frames.push((ms, format!("after typing {letter:?}")));
+        w.frame(
+            vec![Event::Text(letter.to_string())],
+            format!("typing {letter:?}"),
+        );
+        w.frame(vec![], format!("after typing {letter:?}"));
     }
-    w.until(&mut find, "searching", |app| app.find.progress().is_none());
-    w.settle(&mut find, 10);
-    let ms = w.frame(Window::key_events(Key::Escape, Modifiers::NONE));
-    find.frames.push((ms, "Escape".into()));
-    steps.push(find);
+    w.until("searching", |app| app.find.progress().is_none());
+    w.settle(10);
+    w.key(Key::Escape, Modifiers::NONE, "Escape");
 
     // An edit, so that there is something to save: tag a word in view.
-    let mut edit = Step {
-        name: "tag",
-        frames: Vec::new(),
-    };
+    w.begin("tag");
     let word = w.app.document().and_then(|doc| {
         let at = doc.text.find("Moscow")?;
         let start = doc.text.get(..at)?.chars().count();
@@ -269,121 +306,113 @@ fn main() {
     if let Some(range) = word {
         w.app.selection = Some(range);
         w.app.selected = None;
-        let ms = w.frame(Window::key_events(Key::Num3, Modifiers::NONE));
-        edit.frames.push((ms, "pressing 3 on a selected word".into()));
+        w.key(Key::Num3, Modifiers::NONE, "pressing 3 on a selected word");
     }
-    w.settle(&mut edit, 10);
-    steps.push(edit);
+    w.settle(10);
 
     // Save: Ctrl+S, then frames until the file is written.
-    let mut save = Step {
-        name: "save",
-        frames: Vec::new(),
-    };
-    let ms = w.frame(Window::key_events(Key::S, Modifiers::COMMAND));
-    save.frames.push((ms, "Ctrl+S".into()));
-    w.until(&mut save, "saving", |app| !app.saving.busy());
-    w.settle(&mut save, 10);
+    w.begin("save");
+    w.key(Key::S, Modifiers::COMMAND, "Ctrl+S");
+    w.until("saving", |app| !app.saving.busy());
+    w.settle(10);
     if w.app.session.is_dirty() {
         eprintln!("save: the project is still unsaved: {:?}", w.app.message);
     }
-    steps.push(save);
 
     // Autosave: an edit, then frames in real time until the journal is on disk.
-    let mut autosave = Step {
-        name: "autosave",
-        frames: Vec::new(),
-    };
+    w.begin("autosave");
     if let Some(range) = word {
         w.app.selection = Some(range);
         w.app.selected = None;
-        let ms = w.frame(Window::key_events(Key::Num1, Modifiers::NONE));
-        autosave.frames.push((ms, "an edit (retype)".into()));
+        w.key(Key::Num1, Modifiers::NONE, "an edit (retype)");
     }
     let recovery = w.app.recovery_path();
-    w.until(&mut autosave, "waiting for the journal", |_| {
-        recovery.is_file()
-    });
+    w.until("waiting for the journal", |_| recovery.is_file());
     // The journal is renamed into place when written; a few more frames let
     // the app take in that the write finished.
-    w.settle(&mut autosave, 30);
-    steps.push(autosave);
+    w.settle(30);
 
     // Annotate all: the dialog, all documents, counting.
     let text = "Kim";
     let label = "PER";
     let before = w.app.session.project().annotation_count();
-    let mut preview = Step {
-        name: "annotate_all_preview",
-        frames: Vec::new(),
-    };
+    w.begin("annotate_all_dialog");
     w.app.dialogs.prompt = gloss::ui::dialogs::Prompt::AnnotateAll {
         text: text.into(),
         label: label.into(),
         all_documents: true,
     };
     for n in 1..=60 {
-        let ms = w.frame(vec![]);
-        preview
-            .frames
-            .push((ms, format!("dialog open, all documents, frame {n}")));
+        w.frame(vec![], format!("dialog open, all documents, frame {n}"));
     }
-    steps.push(preview);
 
     // Confirmed (what the dialog's button does), then frames until applied.
-    let mut annotate = Step {
-        name: "annotate_all",
-        frames: Vec::new(),
-    };
+    w.begin("annotate_all");
     w.app.dialogs.close();
     w.app.act(Action::AnnotateAllConfirmed {
         text: text.into(),
         label: label.into(),
         all_documents: true,
     });
-    let ms = w.frame(vec![]);
-    annotate.frames.push((ms, "confirmed".into()));
-    w.until(&mut annotate, "annotating", |app| {
+    w.frame(vec![], "confirmed");
+    w.until("annotating", |app| {
         app.session.project().annotation_count() != before
     });
     let added = w.app.session.project().annotation_count() - before;
-    w.settle(&mut annotate, 60);
-    steps.push(annotate);
+    w.settle(60);
 
-    // Undo and redo that one step.
-    for (name, key, modifiers) in [
-        ("undo", Key::Z, Modifiers::COMMAND),
-        ("redo", Key::Y, Modifiers::COMMAND),
-    ] {
-        let mut step = Step {
-            name,
-            frames: Vec::new(),
-        };
-        let ms = w.frame(Window::key_events(key, modifiers));
-        step.frames.push((ms, format!("pressing {name}")));
-        w.settle(&mut step, 60);
-        steps.push(step);
+    // Undo and redo that one step, a few rounds.
+    for round in 1..=rounds {
+        for (name, key, modifiers) in [
+            ("undo", Key::Z, Modifiers::COMMAND),
+            ("redo", Key::Y, Modifiers::COMMAND),
+        ] {
+            w.begin(name);
+            w.key(key, modifiers, &format!("pressing {name}, round {round}"));
+            w.settle(30);
+        }
     }
+    w.begin("end");
     eprintln!(
         "annotate all {text:?} as {label}: {added} entities added; after undo and redo: {}",
         w.app.session.project().annotation_count() - before
     );
 
+    // Steps of the same name (undo and redo rounds) count together.
+    let mut steps: Vec<Step> = Vec::new();
+    for step in w.done {
+        match steps.iter_mut().find(|s| s.name == step.name) {
+            Some(same) => same.frames.extend(step.frames),
+            None => steps.push(step),
+        }
+    }
+    if let Some(threshold) = slow {
+        for step in &steps {
+            for frame in step.frames.iter().filter(|f| f.wall > threshold) {
+                eprintln!(
+                    "slow frame: {} — {}: {:.2} ms wall, {:.2} ms CPU",
+                    step.name, frame.what, frame.wall, frame.cpu
+                );
+            }
+        }
+    }
     let longest = steps
         .iter()
-        .filter(|s| s.name != "open")
-        .filter_map(|s| s.longest().map(|(ms, what)| (s.name, *ms, what.clone())))
-        .max_by(|a, b| a.1.total_cmp(&b.1));
+        .filter_map(|s| s.longest().map(|f| (s.name, f)))
+        .max_by(|a, b| a.1.wall.total_cmp(&b.1.wall));
     if json {
         let list: Vec<serde_json::Value> = steps
             .iter()
             .map(|s| {
+                let round = |ms: f64| (ms * 1000.0).round() / 1000.0;
                 serde_json::json!({
                     "name": s.name,
                     "frames": s.frames.len(),
-                    "p50_ms": (s.percentile(50.0) * 1000.0).round() / 1000.0,
-                    "p99_ms": (s.percentile(99.0) * 1000.0).round() / 1000.0,
-                    "max_ms": (s.percentile(100.0) * 1000.0).round() / 1000.0,
+                    "p50_ms": round(s.wall(50.0)),
+                    "p99_ms": round(s.wall(99.0)),
+                    "max_ms": round(s.wall(100.0)),
+                    "cpu_p99_ms": round(s.cpu(99.0)),
+                    "cpu_max_ms": round(s.cpu(100.0)),
                 })
             })
             .collect();
@@ -393,35 +422,42 @@ fn main() {
                 "documents": loaded,
                 "annotations": annotations,
                 "file_bytes": file_size,
+                "open_ms": open_ms,
                 "peak_rss_bytes": peak,
                 "peak_over_file": peak as f64 / file_size as f64,
                 "steps": list,
-                "longest": longest.map(|(step, ms, what)| serde_json::json!({
-                    "step": step, "ms": ms, "doing": what
+                "longest": longest.map(|(step, f)| serde_json::json!({
+                    "step": step, "ms": f.wall, "cpu_ms": f.cpu, "doing": f.what
                 })),
             })
         );
     } else {
         println!(
-            "{:<22} {:>7} {:>9} {:>9} {:>9}   longest frame",
-            "step", "frames", "p50 ms", "p99 ms", "max ms"
+            "{:<20} {:>6} {:>8} {:>8} {:>8} {:>9} {:>9}   longest frame",
+            "step", "frames", "p50 ms", "p99 ms", "max ms", "CPU p99", "CPU max"
         );
         for s in &steps {
             println!(
-                "{:<22} {:>7} {:>9.3} {:>9.3} {:>9.3}   {}",
+                "{:<20} {:>6} {:>8.2} {:>8.2} {:>8.2} {:>9.2} {:>9.2}   {}",
                 s.name,
                 s.frames.len(),
-                s.percentile(50.0),
-                s.percentile(99.0),
-                s.percentile(100.0),
-                s.longest().map_or("", |(_, what)| what.as_str())
+                s.wall(50.0),
+                s.wall(99.0),
+                s.wall(100.0),
+                s.cpu(99.0),
+                s.cpu(100.0),
+                s.longest().map_or("", |f| f.what.as_str())
             );
         }
-        if let Some((step, ms, what)) = longest {
-            println!("longest frame after opening: {ms:.2} ms in {step} ({what})");
+        if let Some((step, f)) = longest {
+            println!(
+                "longest frame: {:.2} ms ({:.2} ms CPU) in {step}: {}",
+                f.wall, f.cpu, f.what
+            );
         }
         println!(
-            "memory: file {:.1} MB, peak RSS with the project open {:.1} MB = {:.2}× the file",
+            "opening the file (start-up, before the first frame): {open_ms:.0} ms; \
+             memory: file {:.1} MB, peak RSS with the project open {:.1} MB = {:.2}× the file",
             mb(file_size),
             mb(peak),
             peak as f64 / file_size as f64

@@ -256,6 +256,7 @@ fn main() {
         dir.path().join("data"),
     );
     let open_ms = opened.elapsed().as_secs_f64() * 1e3;
+    let (peak_opened, rss_opened) = memory();
     let mut w = Window {
         ctx,
         app,
@@ -274,11 +275,14 @@ fn main() {
     let (peak, rss) = memory();
     eprintln!(
         "opened {loaded} documents, {annotations} annotations in {open_ms:.0} ms; file {:.1} MB; \
-         peak RSS {:.1} MB ({:.2}× the file; {:.1} MB before opening), RSS now {:.1} MB",
+         peak RSS {:.1} MB ({:.2}× the file; {:.1} MB before opening; peak {:.1} MB and RSS \
+         {:.1} MB once the file was read, before the first frame), RSS after 30 frames {:.1} MB",
         mb(file_size),
         mb(peak),
         peak as f64 / file_size as f64,
         mb(peak_before),
+        mb(peak_opened),
+        mb(rss_opened),
         mb(rss)
     );
 

@@ -697,6 +697,70 @@ mod tests {
         assert_eq!(starts, vec![0, 18, 30]);
     }
 
+    /// The first implementation of annotate-all, one document at a time
+    /// with a scratch copy and a fresh id per insert: the reference the
+    /// linear one must match exactly (ids, indices, order).
+    fn annotate_all_reference(doc: &Document, text: &str, label: &str) -> Vec<Edit> {
+        let mut scratch = doc.clone();
+        let mut edits = Vec::new();
+        for (start, end) in occurrences(&doc.text, text) {
+            if scratch
+                .entities
+                .iter()
+                .any(|e| e.start == start && e.end == end && e.label == label)
+            {
+                continue;
+            }
+            let id = scratch.next_id("e");
+            let index = scratch
+                .entities
+                .partition_point(|e| (e.start, e.end) <= (start, end));
+            let entity = Entity::new(id, label, start, end, text);
+            scratch.entities.insert(index, entity.clone());
+            edits.push(Edit::InsertEntity {
+                doc: doc.id.clone(),
+                index,
+                entity,
+            });
+        }
+        edits
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn annotate_all_in_matches_the_reference(
+            words in proptest::collection::vec(
+                proptest::sample::select(vec!["Kim", "Kimberly", "met", "😀", "Kim.", "دمشق", " ", "\n"]),
+                0..60,
+            ),
+            tagged in proptest::collection::vec((0usize..200, 1usize..6, proptest::bool::ANY), 0..12),
+            ids in proptest::collection::vec(
+                proptest::sample::select(vec!["e3", "e17", "c2", "x", "e18446744073709551615"]),
+                0..3,
+            ),
+        ) {
+            let text: String = words.join(" ");
+            let length = text.chars().count();
+            let mut doc = Document::new("d", "t", text.clone());
+            for (n, (start, len, per)) in tagged.into_iter().enumerate() {
+                let start = start % length.max(1);
+                let end = (start + len).min(length);
+                if let Some((s, e, quote)) = doc.span(start, end) {
+                    let id = ids.get(n).map_or_else(|| format!("e{}", 100 + n), |i| (*i).to_owned());
+                    if doc.entity(&id).is_none() {
+                        let label = if per { "PER" } else { "ORG" };
+                        doc.entities.push(Entity::new(id, label, s, e, quote));
+                    }
+                }
+            }
+            doc.entities.sort_by_key(|e| (e.start, e.end));
+            proptest::prop_assert_eq!(
+                annotate_all_in(&doc, "Kim", "PER"),
+                annotate_all_reference(&doc, "Kim", "PER")
+            );
+        }
+    }
+
     #[test]
     fn quotes_in_any_language_make_a_direct_quote() {
         let english = "Kirby said: “Kim expects the talks to continue.” He left.";

@@ -190,7 +190,9 @@ fn refresh_data(app: &mut GlossApp, ctx: &egui::Context) -> Result<(), String> {
         && let Some(answer) = job.poll()
     {
         pane.data_job = None;
-        pane.data = Some(answer?);
+        // The old rows (one allocation per id and text) are freed on
+        // another thread: on a large project that takes longer than a frame.
+        super::jobs::drop_later(pane.data.replace(answer?));
     }
     if pane.data.as_ref().is_some_and(|d| d.version == version) {
         return Ok(());
@@ -251,7 +253,7 @@ fn refresh_view(app: &mut GlossApp, ctx: &egui::Context) -> Result<(), String> {
         && let Some(answer) = job.poll()
     {
         pane.view_job = None;
-        pane.view = Some(answer?);
+        super::jobs::drop_later(pane.view.replace(answer?));
     }
     let key = ViewKey {
         version: data.version,

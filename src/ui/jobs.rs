@@ -311,6 +311,15 @@ impl Jobs {
     }
 }
 
+/// Frees `value` on a short-lived thread: dropping a large structure (rows
+/// of every annotation, an old copy of the project) takes longer than a
+/// frame. Dropped here when no thread can be started.
+pub(crate) fn drop_later<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new()
+        .name("gloss: free".to_owned())
+        .spawn(move || drop(value));
+}
+
 /// Progress of the running jobs, for the status bar; a Cancel button for
 /// jobs that can stop, which asks for [`super::Action::CancelJob`].
 pub fn show(jobs: &Jobs, ui: &mut egui::Ui) -> Option<super::Action> {

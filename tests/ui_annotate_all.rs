@@ -25,15 +25,20 @@ fn app(dir: &tempfile::TempDir) -> (GlossApp, usize) {
             "Report {n}\n\nKim met officials in Moscow on Monday. Kim said the talks \
              were advancing; Kimberly and Pyongyang agreed. Kim left."
         );
-        let mut doc = gloss::model::Document::new(format!("doc-{n:03}"), format!("Report {n}"), text);
-        let at = doc.text.find("Kim").expect("Kim") ;
+        let mut doc =
+            gloss::model::Document::new(format!("doc-{n:03}"), format!("Report {n}"), text);
+        let at = doc.text.find("Kim").expect("Kim");
         let start = doc.text[..at].chars().count();
-        doc.entities
-            .push(gloss::model::Entity::new("e1", "PER", start, start + 3, "Kim"));
+        doc.entities.push(gloss::model::Entity::new(
+            "e1",
+            "PER",
+            start,
+            start + 3,
+            "Kim",
+        ));
         project.documents.push(doc.into());
     }
-    let documents: Vec<&gloss::model::Document> =
-        project.documents.iter().map(|d| &**d).collect();
+    let documents: Vec<&gloss::model::Document> = project.documents.iter().map(|d| &**d).collect();
     let (_, expected) = gloss::edit::ops::annotate_all(&documents, "Kim", "PER");
     assert_eq!(expected, 2 * DOCUMENTS, "two untagged Kims a document");
     let app = GlossApp::new_in(
@@ -45,7 +50,10 @@ fn app(dir: &tempfile::TempDir) -> (GlossApp, usize) {
 }
 
 /// Steps the app in real time until `done` holds (background work).
-fn wait_for(harness: &mut Harness<'static, GlossApp>, done: impl Fn(&Harness<'static, GlossApp>) -> bool) {
+fn wait_for(
+    harness: &mut Harness<'static, GlossApp>,
+    done: impl Fn(&Harness<'static, GlossApp>) -> bool,
+) {
     let started = Instant::now();
     while !done(harness) && started.elapsed() < Duration::from_secs(20) {
         harness.step();

@@ -55,7 +55,8 @@ impl Restore {
     pub(super) fn apply(self, project: &mut Project) -> Result<Restore, EditError> {
         for (index, doc) in &self.documents {
             match project.documents.get(*index) {
-                Some(current) if current.id == doc.id && current.content_hash == doc.content_hash => {}
+                Some(current)
+                    if current.id == doc.id && current.content_hash == doc.content_hash => {}
                 _ => return Err(EditError::NoDocument(doc.id.clone())),
             }
         }

@@ -52,11 +52,17 @@ pub(crate) fn start(app: &mut GlossApp, text: String, label: String, attempt: u3
         "documents",
         origin,
         move |progress| {
-            let (result, cancelled) =
-                match work(snapshot, &text, &label, annotator.as_deref(), &now, &progress) {
-                    Some(result) => (result, false),
-                    None => (Ok(None), true),
-                };
+            let (result, cancelled) = match work(
+                snapshot,
+                &text,
+                &label,
+                annotator.as_deref(),
+                &now,
+                &progress,
+            ) {
+                Some(result) => (result, false),
+                None => (Ok(None), true),
+            };
             JobOutput::AnnotatedAll(Box::new(Annotated {
                 text,
                 label,

@@ -1017,7 +1017,9 @@ impl GlossApp {
             cancelled,
         } = annotated;
         if cancelled {
-            self.notify(format!("annotate all {text:?}: cancelled; nothing was tagged"));
+            self.notify(format!(
+                "annotate all {text:?}: cancelled; nothing was tagged"
+            ));
             return;
         }
         if !same_session {

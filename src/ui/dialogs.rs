@@ -474,7 +474,8 @@ fn annotate_all(
             {
                 super::annotate_all::Count::Done(count) => count,
                 super::annotate_all::Count::Counting(done, total) => {
-                    ui.ctx().request_repaint_after(std::time::Duration::from_millis(50));
+                    ui.ctx()
+                        .request_repaint_after(std::time::Duration::from_millis(50));
                     ui.label(format!("Counting… {done} of {total} documents"));
                     0
                 }

@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::sync::{Condvar, Mutex};
 use std::time::Instant;
 
 use crate::ingest::{Article, IngestError};

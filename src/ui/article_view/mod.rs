@@ -20,6 +20,7 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use egui::text::{CCursor, LayoutJob, TextFormat};
+use egui::emath::GuiRounding as _;
 use egui::{Color32, FontId, Galley, Pos2, Rect, Sense, Stroke, Vec2};
 
 use crate::model::{Document, Schema};
@@ -127,8 +128,15 @@ impl PieceLayout {
 
 /// A laid-out paragraph and what it was laid out for.
 struct CachedGalley {
+    /// [`text_signature`] of what it was laid out for.
     signature: u64,
+    /// The hash of the looks it was laid out in: an edit that changes the
+    /// spans but not how the text looks (an entity added in the light
+    /// theme) keeps the galley.
+    looks: u64,
     layout: PieceLayout,
+    /// A plain piece's background rectangles and their [`background_signature`].
+    background: Option<(u64, Arc<Vec<(Rect, Color32)>>)>,
 }
 
 /// Layout cache for the document shown.
@@ -172,6 +180,9 @@ struct StyledSpan {
     id: String,
     /// Drawn faintly: the Annotations pane filters and this one does not match.
     dim: bool,
+    /// An entity that contains a shorter one in this piece: a bar in its
+    /// colour goes under its rows (found once per change, not per frame).
+    outer: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -419,6 +430,7 @@ fn spans_per_paragraph(
                     kind: kind.clone(),
                     id: id.to_owned(),
                     dim: matches.is_some_and(|m| !m.contains(&(doc.id.clone(), id.to_owned()))),
+                    outer: false,
                 });
             }
         }
@@ -437,7 +449,50 @@ fn spans_per_paragraph(
             add(cue.start, cue.end, SpanKind::Cue, &c.id);
         }
     }
+    out.iter_mut().for_each(|spans| mark_outer(spans));
     out
+}
+
+/// Flags the entities of one piece that contain a shorter, other entity.
+/// Entities are short, so scanning those that start inside each one stays
+/// near linear (a pairwise check was quadratic, every frame).
+fn mark_outer(spans: &mut [StyledSpan]) {
+    let mut order: Vec<usize> = (0..spans.len())
+        .filter(|i| spans.get(*i).is_some_and(|s| matches!(s.kind, SpanKind::Entity(_))))
+        .collect();
+    order.sort_by_key(|i| spans.get(*i).map(|s| s.start));
+    let mut outer = Vec::new();
+    for (n, &i) in order.iter().enumerate() {
+        let Some(o) = spans.get(i) else { continue };
+        let contains_one = order
+            .get(n + 1..)
+            .unwrap_or_default()
+            .iter()
+            .map_while(|j| spans.get(*j).filter(|inner| inner.start < o.end))
+            .chain(
+                // Entities that start at the same offset but sort before it.
+                order
+                    .get(..n)
+                    .unwrap_or_default()
+                    .iter()
+                    .rev()
+                    .map_while(|j| spans.get(*j).filter(|inner| inner.start == o.start)),
+            )
+            .any(|inner| {
+                inner.id != o.id
+                    && o.start <= inner.start
+                    && inner.end <= o.end
+                    && (inner.end - inner.start) < (o.end - o.start)
+            });
+        if contains_one {
+            outer.push(i);
+        }
+    }
+    for i in outer {
+        if let Some(s) = spans.get_mut(i) {
+            s.outer = true;
+        }
+    }
 }
 
 /// What styles one paragraph besides its annotations.
@@ -447,9 +502,25 @@ struct Overlay<'a> {
     hits: &'a [(usize, usize)],
 }
 
-fn signature(spans: &[StyledSpan], overlay: &Overlay) -> u64 {
+/// What a plain piece's galley depends on besides its text, the width, the
+/// size and the theme: its spans and whether it holds the selected claim
+/// (drawn with a thicker underline). Selection, find hits and entity
+/// backgrounds are drawn as shapes behind the galley, so they never re-lay it.
+fn text_signature(spans: &[StyledSpan], overlay: &Overlay) -> u64 {
     let mut hasher = DefaultHasher::new();
     spans.hash(&mut hasher);
+    let selected_claim = overlay
+        .selected_id
+        .filter(|id| spans.iter().any(|s| s.kind == SpanKind::Claim && s.id == *id));
+    selected_claim.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// What the backgrounds of a piece depend on: its spans, the selection,
+/// the selected annotation (a stronger background) and the find hits.
+fn background_signature(text_signature: u64, spans: &[StyledSpan], overlay: &Overlay) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    text_signature.hash(&mut hasher);
     overlay.selection.hash(&mut hasher);
     let selected_here = overlay
         .selected_id
@@ -459,104 +530,228 @@ fn signature(spans: &[StyledSpan], overlay: &Overlay) -> u64 {
     hasher.finish()
 }
 
-/// Lays out one paragraph: entity backgrounds (the innermost wins), claims
-/// underlined, cues in bold-ish colour, selection and find hits on top.
+/// How a stretch of a plain piece's text is drawn (its background aside).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Look {
+    color: Color32,
+    italics: bool,
+    underline: Stroke,
+}
+
+impl Hash for Look {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.color.hash(state);
+        self.italics.hash(state);
+        self.underline.width.to_bits().hash(state);
+        self.underline.color.hash(state);
+    }
+}
+
+/// The piece's text cut into stretches of one [`Look`] (code points,
+/// relative to the piece), in order and covering it: claims underlined
+/// (thicker when selected), cues in the claim colour, text on an entity in
+/// white in the dark theme, italics where entities nest. Computed per code
+/// point, so the cost is linear in the piece and the spans' lengths.
+fn text_looks(
+    len: usize,
+    spans: &[StyledSpan],
+    selected_id: Option<&str>,
+    dark: bool,
+    text_color: Color32,
+) -> Vec<(usize, usize, Look)> {
+    let mut entities = vec![0u16; len];
+    // Claims covering each code point: how many, how many not dimmed, and
+    // whether the selected one is among them.
+    let mut claims = vec![(0u16, 0u16, false); len];
+    // The first cue (in span order) covering each code point, and its dim.
+    let mut cue: Vec<Option<bool>> = vec![None; len];
+    for span in spans {
+        let range = span.start.min(len)..span.end.min(len);
+        match span.kind {
+            SpanKind::Entity(_) => {
+                for n in entities.get_mut(range).unwrap_or_default() {
+                    *n = n.saturating_add(1);
+                }
+            }
+            SpanKind::Claim => {
+                let selected = selected_id == Some(span.id.as_str());
+                for c in claims.get_mut(range).unwrap_or_default() {
+                    c.0 = c.0.saturating_add(1);
+                    c.1 = c.1.saturating_add(u16::from(!span.dim));
+                    c.2 |= selected;
+                }
+            }
+            SpanKind::Cue => {
+                for c in cue.get_mut(range).unwrap_or_default() {
+                    c.get_or_insert(span.dim);
+                }
+            }
+        }
+    }
+    let mut out: Vec<(usize, usize, Look)> = Vec::new();
+    for i in 0..len {
+        let entity_count = entities.get(i).copied().unwrap_or(0);
+        let (claim_count, undimmed, selected) = claims.get(i).copied().unwrap_or_default();
+        let mut color = if dark && entity_count > 0 {
+            Color32::WHITE
+        } else {
+            text_color
+        };
+        if let Some(Some(dim)) = cue.get(i) {
+            color = faint(theme::claim_color(dark), *dim);
+        }
+        let underline = if claim_count > 0 {
+            Stroke::new(
+                if selected { 3.0 } else { 1.5 },
+                faint(theme::claim_color(dark), undimmed == 0),
+            )
+        } else {
+            Stroke::NONE
+        };
+        let look = Look {
+            color,
+            // The innermost entity paints the background; italics tell that
+            // an outer entity covers it too (the tooltip lists both).
+            italics: entity_count > 1,
+            underline,
+        };
+        match out.last_mut() {
+            Some(last) if last.1 == i && last.2 == look => last.1 = i + 1,
+            _ => out.push((i, i + 1, look)),
+        }
+    }
+    out
+}
+
+fn looks_hash(looks: &[(usize, usize, Look)]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    looks.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The background of each code point of a piece: the innermost entity's
+/// colour (stronger when selected), find hits over it, the selection over
+/// all.
+fn background_colors(
+    len: usize,
+    spans: &[StyledSpan],
+    overlay: &Overlay,
+    dark: bool,
+) -> Vec<Color32> {
+    let mut colors = vec![Color32::TRANSPARENT; len];
+    let mut entities: Vec<(usize, &StyledSpan)> = spans
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| matches!(s.kind, SpanKind::Entity(_)))
+        .collect();
+    // Longest first, so shorter ones paint over them; of equal lengths the
+    // first in order paints last (it wins, as before).
+    entities.sort_by_key(|(i, s)| (std::cmp::Reverse(s.end - s.start), std::cmp::Reverse(*i)));
+    let mut fill = |start: usize, end: usize, color: Color32| {
+        for c in colors
+            .get_mut(start.min(len)..end.min(len))
+            .unwrap_or_default()
+        {
+            *c = color;
+        }
+    };
+    for (_, span) in entities {
+        let SpanKind::Entity(rgb) = span.kind else {
+            continue;
+        };
+        let strong = overlay.selected_id == Some(span.id.as_str());
+        fill(
+            span.start,
+            span.end,
+            faint(
+                theme::entity_background(crate::model::Rgb(rgb), dark, strong),
+                span.dim,
+            ),
+        );
+    }
+    for (s, e) in overlay.hits {
+        fill(*s, *e, theme::find_hit_color(dark));
+    }
+    if let Some((s, e)) = overlay.selection {
+        fill(s, e, theme::selection_color(dark));
+    }
+    colors
+}
+
+/// Background rectangles of a plain piece (galley coordinates, on pixels),
+/// built the way egui builds a section's background so they look the same:
+/// one per run of glyphs of one colour on a row, expanded by a point.
+fn background_rects(galley: &Galley, colors: &[Color32], pixels_per_point: f32) -> Vec<(Rect, Color32)> {
+    let mut out = Vec::new();
+    let mut char_index = 0usize;
+    for row in &galley.rows {
+        let mut run: Option<(Color32, Rect)> = None;
+        let mut last = Rect::NOTHING;
+        let mut end_run = |run: Option<(Color32, Rect)>, stop_x: f32| {
+            if let Some((color, start)) = run {
+                let rect = Rect::from_min_max(start.left_top(), Pos2::new(stop_x, start.bottom()))
+                    .expand(1.0)
+                    .round_to_pixels(pixels_per_point)
+                    .translate(row.pos.to_vec2());
+                out.push((rect, color));
+            }
+        };
+        for glyph in &row.glyphs {
+            let color = colors.get(char_index).copied().unwrap_or(Color32::TRANSPARENT);
+            char_index += 1;
+            let rect = glyph.logical_rect();
+            if color == Color32::TRANSPARENT {
+                end_run(run.take(), last.right());
+            } else if let Some((existing, start)) = run {
+                if existing != color || start.top() != rect.top() || start.bottom() != rect.bottom() {
+                    end_run(run.take(), last.right());
+                    run = Some((color, rect));
+                }
+            } else {
+                run = Some((color, rect));
+            }
+            last = rect;
+        }
+        end_run(run.take(), last.right());
+        char_index += usize::from(row.ends_with_newline);
+    }
+    out
+}
+
+/// Lays out one plain piece in its [`text_looks`].
 fn layout_paragraph(
     ui: &egui::Ui,
     text: &str,
-    spans: &[StyledSpan],
-    overlay: &Overlay,
+    looks: &[(usize, usize, Look)],
     width: f32,
     font_size: f32,
-    dark: bool,
 ) -> Arc<Galley> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let len = chars.len();
-    // Cut points where any style changes.
-    let mut cuts = vec![0, len];
-    for s in spans {
-        cuts.push(s.start.min(len));
-        cuts.push(s.end.min(len));
-    }
-    for (s, e) in overlay.selection.iter().chain(overlay.hits.iter()) {
-        cuts.push((*s).min(len));
-        cuts.push((*e).min(len));
-    }
-    cuts.sort_unstable();
-    cuts.dedup();
-    let text_color = ui.visuals().text_color();
     let font = FontId::proportional(font_size);
-    let byte_at = |i: usize| chars.get(i).map_or(text.len(), |(b, _)| *b);
-    // Only left-to-right pieces come here (see `bidi_piece` for the rest).
     let mut job = LayoutJob {
         wrap: egui::text::TextWrapping::wrap_at_width(width),
         ..Default::default()
     };
-    for pair in cuts.windows(2) {
-        let (from, to) = (pair[0], pair[1]);
-        if from >= to {
-            continue;
-        }
-        let mut format = TextFormat {
-            font_id: font.clone(),
-            color: text_color,
-            ..Default::default()
-        };
-        let covering = spans.iter().filter(|s| s.start <= from && s.end >= to);
-        let innermost_entity = covering
-            .clone()
-            .filter_map(|s| match s.kind {
-                SpanKind::Entity(rgb) => Some((s.end - s.start, rgb, s.id.as_str(), s.dim)),
-                _ => None,
-            })
-            .min_by_key(|(length, _, _, _)| *length);
-        let nested = covering
-            .clone()
-            .filter(|s| matches!(s.kind, SpanKind::Entity(_)))
-            .count()
-            > 1;
-        if let Some((_, rgb, id, dim)) = innermost_entity {
-            let strong = overlay.selected_id == Some(id);
-            format.background = faint(
-                theme::entity_background(crate::model::Rgb(rgb), dark, strong),
-                dim,
-            );
-            if dark {
-                format.color = Color32::WHITE;
-            }
-        }
-        if nested {
-            // The innermost entity paints the background; italics tell that
-            // an outer entity covers it too (the tooltip lists both).
-            format.italics = true;
-        }
-        if covering.clone().any(|s| s.kind == SpanKind::Claim) {
-            let selected = covering
-                .clone()
-                .any(|s| s.kind == SpanKind::Claim && overlay.selected_id == Some(s.id.as_str()));
-            let dim = covering
-                .clone()
-                .filter(|s| s.kind == SpanKind::Claim)
-                .all(|s| s.dim);
-            format.underline = Stroke::new(
-                if selected { 3.0 } else { 1.5 },
-                faint(theme::claim_color(dark), dim),
-            );
-        }
-        if let Some(cue) = covering.clone().find(|s| s.kind == SpanKind::Cue) {
-            format.color = faint(theme::claim_color(dark), cue.dim);
-        }
-        if overlay.hits.iter().any(|(s, e)| *s <= from && *e >= to) {
-            format.background = theme::find_hit_color(dark);
-        }
-        if let Some((s, e)) = overlay.selection
-            && s <= from
-            && e >= to
-        {
-            format.background = theme::selection_color(dark);
-        }
-        let piece = text.get(byte_at(from)..byte_at(to)).unwrap_or_default();
-        job.append(piece, 0.0, format);
+    // Byte offsets of the looks' bounds, in one pass over the text.
+    let mut bytes = text.char_indices().map(|(b, _)| b).chain(std::iter::once(text.len()));
+    let mut at_char = 0usize;
+    let mut byte_from = bytes.next().unwrap_or(text.len());
+    for (from, to, look) in looks {
+        let _ = from;
+        let byte_to = bytes.nth(to - at_char - 1).unwrap_or(text.len());
+        at_char = *to;
+        let piece = text.get(byte_from..byte_to).unwrap_or_default();
+        byte_from = byte_to;
+        job.append(
+            piece,
+            0.0,
+            TextFormat {
+                font_id: font.clone(),
+                color: look.color,
+                italics: look.italics,
+                underline: look.underline,
+                ..Default::default()
+            },
+        );
     }
     if job.text.is_empty() {
         job.append(
@@ -564,7 +759,7 @@ fn layout_paragraph(
             0.0,
             TextFormat {
                 font_id: font,
-                color: text_color,
+                color: ui.visuals().text_color(),
                 ..Default::default()
             },
         );
@@ -730,51 +925,102 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
             let sig = if is_bidi {
                 0
             } else {
-                signature(spans, &overlay)
+                text_signature(spans, &overlay)
             };
-            let cached = view
-                .galleys
-                .get(index)
-                .and_then(|g| g.as_ref())
-                .filter(|g| g.signature == sig);
-            let layout = match cached {
-                Some(cached) => cached.layout.clone(),
-                None => {
-                    view.last_layouts += 1;
-                    let layout = if is_bidi {
-                        PieceLayout::Bidi(Arc::new(bidi_piece::layout(
-                            ui,
-                            text,
-                            width,
-                            font_size,
-                            ui.visuals().text_color(),
-                        )))
-                    } else {
-                        PieceLayout::Plain(layout_paragraph(
-                            ui, text, spans, &overlay, width, font_size, dark,
-                        ))
-                    };
-                    let height = layout.height();
-                    if let Some(h) = view.heights.get_mut(index)
-                        && (*h - height).abs() > 0.5
-                    {
-                        *h = height;
-                        heights_changed = true;
+            let piece_len = paragraph.end - paragraph.start;
+            let slot = view.galleys.get_mut(index);
+            let mut relaid = false;
+            let layout = match slot {
+                Some(Some(cached)) if cached.signature == sig => cached.layout.clone(),
+                Some(slot) => {
+                    let text_color = ui.visuals().text_color();
+                    let looks = (!is_bidi).then(|| {
+                        text_looks(piece_len, spans, selected_id.as_deref(), dark, text_color)
+                    });
+                    let looks_key = looks.as_deref().map_or(0, looks_hash);
+                    match slot.as_mut() {
+                        // Spans changed but not how the text looks: keep it.
+                        Some(cached) if !is_bidi && cached.looks == looks_key => {
+                            cached.signature = sig;
+                            cached.background = None;
+                            cached.layout.clone()
+                        }
+                        _ => {
+                            view.last_layouts += 1;
+                            relaid = true;
+                            let layout = match looks {
+                                None => PieceLayout::Bidi(Arc::new(bidi_piece::layout(
+                                    ui, text, width, font_size, text_color,
+                                ))),
+                                Some(looks) => PieceLayout::Plain(layout_paragraph(
+                                    ui, text, &looks, width, font_size,
+                                )),
+                            };
+                            *slot = Some(CachedGalley {
+                                signature: sig,
+                                looks: looks_key,
+                                layout: layout.clone(),
+                                background: None,
+                            });
+                            layout
+                        }
                     }
-                    if let Some(slot) = view.galleys.get_mut(index) {
-                        *slot = Some(CachedGalley {
-                            signature: sig,
-                            layout: layout.clone(),
-                        });
-                    }
-                    layout
                 }
+                None => continue,
+            };
+            if relaid {
+                let height = layout.height();
+                if let Some(h) = view.heights.get_mut(index)
+                    && (*h - height).abs() > 0.5
+                {
+                    *h = height;
+                    heights_changed = true;
+                }
+            }
+            // Backgrounds of a plain piece: rebuilt when the selection, the
+            // hits, the selected annotation or the spans change, never by
+            // re-laying the text.
+            let background = match (&layout, view.galleys.get_mut(index)) {
+                (PieceLayout::Plain(galley), Some(Some(cached))) => {
+                    let key = background_signature(sig, spans, &overlay);
+                    match &cached.background {
+                        Some((k, rects)) if *k == key => Some(rects.clone()),
+                        _ => {
+                            let colors = background_colors(piece_len, spans, &overlay, dark);
+                            let rects = Arc::new(background_rects(
+                                galley,
+                                &colors,
+                                ui.ctx().pixels_per_point(),
+                            ));
+                            cached.background = Some((key, rects.clone()));
+                            Some(rects)
+                        }
+                    }
+                }
+                _ => None,
             };
             let top = view.tops.get(index).copied().unwrap_or(0.0);
             let pos = origin + Vec2::new(MARGIN, top);
             view.last_drawn.push((index, pos));
             match &layout {
                 PieceLayout::Plain(galley) => {
+                    if let Some(rects) = background.as_deref()
+                        && !rects.is_empty()
+                    {
+                        // Placed like the galley: on a whole pixel.
+                        let shift = pos
+                            .round_to_pixels(ui.ctx().pixels_per_point())
+                            .to_vec2();
+                        let clip = painter.clip_rect();
+                        let mut mesh = egui::Mesh::default();
+                        for (rect, color) in rects.iter() {
+                            let rect = rect.translate(shift);
+                            if rect.intersects(clip) {
+                                mesh.add_colored_rect(rect, *color);
+                            }
+                        }
+                        painter.add(egui::Shape::mesh(mesh));
+                    }
                     painter.galley(pos, galley.clone(), ui.visuals().text_color());
                 }
                 PieceLayout::Bidi(piece) => {
@@ -797,16 +1043,7 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
             // An entity that contains another one gets a bar in its own colour
             // under its rows, so both stay visible (the inner one paints the
             // background).
-            for outer in spans.iter().filter(|o| {
-                matches!(o.kind, SpanKind::Entity(_))
-                    && spans.iter().any(|inner| {
-                        matches!(inner.kind, SpanKind::Entity(_))
-                            && inner.id != o.id
-                            && o.start <= inner.start
-                            && inner.end <= o.end
-                            && (inner.end - inner.start) < (o.end - o.start)
-                    })
-            }) {
+            for outer in spans.iter().filter(|o| o.outer) {
                 let SpanKind::Entity(rgb) = outer.kind else {
                     continue;
                 };

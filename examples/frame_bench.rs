@@ -22,7 +22,9 @@
 //! - `undo`: Ctrl+Z undoes those additions one by one (same two frames);
 //! - `select`: a mouse drag over three rows of text, a few pixels a frame.
 //!
-//! Without `--json` it prints a table instead.
+//! Without `--json` it prints a table instead. For profiling, the
+//! environment variables `FRAME_BENCH_ONLY` (a scenario name) and
+//! `FRAME_BENCH_ARTICLE` (`paragraphs` or `one_line`) run a part only.
 
 use std::time::Instant;
 
@@ -265,12 +267,17 @@ fn run_article(article: &'static str, one_line: bool) -> Vec<Scenario> {
         })
     };
 
+    let only = std::env::var("FRAME_BENCH_ONLY").ok();
+    let wanted = |name: &str| only.as_deref().is_none_or(|o| o == name);
+
     // Idle.
-    add("idle", (0..300).map(|_| w.frame(vec![])).collect());
+    if wanted("idle") {
+        add("idle", (0..300).map(|_| w.frame(vec![])).collect());
+    }
 
     // Hover: sweep the pointer over the text, row by row.
     let mut hover = Vec::new();
-    for n in 0..300 {
+    for n in (0..300).filter(|_| wanted("hover")) {
         let pos = w.text_point((n % 60) as f32 * 12.0, (n / 60) as f32 * 24.0);
         hover.push(w.move_to(pos));
     }
@@ -287,7 +294,7 @@ fn run_article(article: &'static str, one_line: bool) -> Vec<Scenario> {
     };
     let over_text = w.text_point(0.0, 0.0);
     w.move_to(over_text);
-    for n in 0..300 {
+    for n in (0..300).filter(|_| wanted("scroll")) {
         let dy = if n < 200 { -120.0 } else { 120.0 };
         scroll.push(w.frame(vec![Event::PointerMoved(over_text), wheel(dy)]));
     }
@@ -309,7 +316,7 @@ fn run_article(article: &'static str, one_line: bool) -> Vec<Scenario> {
         .iter()
         .filter(|(s, e)| *e < 1500 && !doc.entities.iter().any(|en| en.start < *e && *s < en.end))
         .copied()
-        .take(60)
+        .take(if wanted("add") || wanted("undo") { 60 } else { 0 })
         .collect();
     let mut adds = Vec::new();
     for (s, e) in &untagged {
@@ -330,7 +337,7 @@ fn run_article(article: &'static str, one_line: bool) -> Vec<Scenario> {
 
     // Select: drags over three rows, a few pixels per frame.
     let mut select = Vec::new();
-    for round in 0..5 {
+    for round in (0..5).filter(|_| wanted("select")) {
         let from = w.text_point(20.0, 30.0 * round as f32);
         select.push(w.move_to(from));
         select.push(w.button(from, true));
@@ -352,8 +359,14 @@ fn run_article(article: &'static str, one_line: bool) -> Vec<Scenario> {
 
 fn main() {
     let json = std::env::args().any(|a| a == "--json");
-    let mut scenarios = run_article("paragraphs", false);
-    scenarios.extend(run_article("one_line", true));
+    let article = std::env::var("FRAME_BENCH_ARTICLE").ok();
+    let mut scenarios = Vec::new();
+    if article.as_deref().is_none_or(|a| a == "paragraphs") {
+        scenarios.extend(run_article("paragraphs", false));
+    }
+    if article.as_deref().is_none_or(|a| a == "one_line") {
+        scenarios.extend(run_article("one_line", true));
+    }
     if json {
         let list: Vec<serde_json::Value> = scenarios
             .iter()

@@ -145,7 +145,11 @@ pub struct ArticleView {
     doc_key: Option<(String, String)>,
     paragraphs: Vec<Paragraph>,
     /// Annotation spans per paragraph, rebuilt when the project changes.
-    spans_per_paragraph: Vec<Vec<StyledSpan>>,
+    spans_per_paragraph: Vec<Option<Vec<StyledSpan>>>,
+    /// The annotations touching each paragraph, as indices into the
+    /// document's lists: rebuilt when the project changes (one cheap pass);
+    /// the styled spans of a piece are made from them when it is drawn.
+    members: Vec<Vec<Member>>,
     /// Which pieces need the bidi layout (they hold right-to-left text).
     bidi: Vec<bool>,
     /// Pieces drawn in the last frame: index and origin on screen.
@@ -318,7 +322,6 @@ impl ArticleView {
     fn sync(
         &mut self,
         doc: &Document,
-        schema: &Schema,
         generation: u64,
         width: f32,
         font_size: f32,
@@ -352,8 +355,8 @@ impl ArticleView {
         if self.generation != generation || self.matches_key != matches_key {
             self.generation = generation;
             self.matches_key = matches_key;
-            self.spans_per_paragraph =
-                spans_per_paragraph(doc, schema, &self.paragraphs, matches.map(|m| m.as_ref()));
+            self.members = members_per_paragraph(doc, &self.paragraphs);
+            self.spans_per_paragraph = vec![None; self.paragraphs.len()];
         }
         if (self.width - width).abs() > 0.5 || self.font_size != font_size || self.dark != dark {
             self.width = width;
@@ -407,50 +410,86 @@ fn estimate_height(paragraph: &Paragraph, width: f32, font_size: f32) -> f32 {
     rows * font_size * 1.35
 }
 
-fn spans_per_paragraph(
-    doc: &Document,
-    schema: &Schema,
-    paragraphs: &[Paragraph],
-    matches: Option<&HashSet<(String, String)>>,
-) -> Vec<Vec<StyledSpan>> {
-    let mut out: Vec<Vec<StyledSpan>> = vec![Vec::new(); paragraphs.len()];
-    let mut add = |start: usize, end: usize, kind: SpanKind, id: &str| {
+/// An annotation touching a piece: its index in the document's entities or
+/// claims (a claim's cue is its own member).
+#[derive(Debug, Clone, Copy)]
+enum Member {
+    Entity(usize),
+    Claim(usize),
+    Cue(usize),
+}
+
+/// Which annotations touch each paragraph, in the document's order.
+fn members_per_paragraph(doc: &Document, paragraphs: &[Paragraph]) -> Vec<Vec<Member>> {
+    let mut out: Vec<Vec<Member>> = vec![Vec::new(); paragraphs.len()];
+    let mut add = |start: usize, end: usize, member: Member| {
         let first = paragraphs.partition_point(|p| p.end < start);
         for (index, p) in paragraphs.iter().enumerate().skip(first) {
             if p.start >= end {
                 break;
             }
-            let (s, e) = (start.max(p.start), end.min(p.end));
-            if s < e
+            if start.max(p.start) < end.min(p.end)
                 && let Some(list) = out.get_mut(index)
             {
-                list.push(StyledSpan {
-                    start: s - p.start,
-                    end: e - p.start,
-                    kind: kind.clone(),
-                    id: id.to_owned(),
-                    dim: matches.is_some_and(|m| !m.contains(&(doc.id.clone(), id.to_owned()))),
-                    outer: false,
-                });
+                list.push(member);
             }
         }
     };
-    for e in &doc.entities {
-        add(
-            e.start,
-            e.end,
-            SpanKind::Entity(schema.color_of(&e.label).0),
-            &e.id,
-        );
+    for (i, e) in doc.entities.iter().enumerate() {
+        add(e.start, e.end, Member::Entity(i));
     }
-    for c in &doc.claims {
-        add(c.start, c.end, SpanKind::Claim, &c.id);
+    for (i, c) in doc.claims.iter().enumerate() {
+        add(c.start, c.end, Member::Claim(i));
         if let Some(cue) = &c.cue {
-            add(cue.start, cue.end, SpanKind::Cue, &c.id);
+            add(cue.start, cue.end, Member::Cue(i));
         }
     }
-    out.iter_mut().for_each(|spans| mark_outer(spans));
     out
+}
+
+/// The styled spans of one paragraph, from its members.
+fn paragraph_spans(
+    doc: &Document,
+    schema: &Schema,
+    paragraph: &Paragraph,
+    members: &[Member],
+    matches: Option<&HashSet<(String, String)>>,
+) -> Vec<StyledSpan> {
+    let mut spans = Vec::with_capacity(members.len());
+    for member in members {
+        let (start, end, kind, id) = match *member {
+            Member::Entity(i) => match doc.entities.get(i) {
+                Some(e) => (
+                    e.start,
+                    e.end,
+                    SpanKind::Entity(schema.color_of(&e.label).0),
+                    &e.id,
+                ),
+                None => continue,
+            },
+            Member::Claim(i) => match doc.claims.get(i) {
+                Some(c) => (c.start, c.end, SpanKind::Claim, &c.id),
+                None => continue,
+            },
+            Member::Cue(i) => match doc.claims.get(i).and_then(|c| c.cue.as_ref().map(|q| (c, q))) {
+                Some((c, cue)) => (cue.start, cue.end, SpanKind::Cue, &c.id),
+                None => continue,
+            },
+        };
+        let (s, e) = (start.max(paragraph.start), end.min(paragraph.end));
+        if s < e {
+            spans.push(StyledSpan {
+                start: s - paragraph.start,
+                end: e - paragraph.start,
+                kind,
+                id: id.clone(),
+                dim: matches.is_some_and(|m| !m.contains(&(doc.id.clone(), id.clone()))),
+                outer: false,
+            });
+        }
+    }
+    mark_outer(&mut spans);
+    spans
 }
 
 /// Flags the entities of one piece that contain a shorter, other entity.
@@ -822,7 +861,6 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
     let view = &mut app.article_view;
     view.sync(
         doc,
-        &app.session.project().schema,
         generation,
         width,
         font_size,
@@ -832,6 +870,8 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
     let selection = app.selection.map(|(a, b)| (a.min(b), a.max(b)));
     let selected_id = app.selected.as_ref().map(|s| s.id.clone());
     let hits = app.find.hits_in(&doc.id);
+    let schema = &app.session.project().schema;
+    let matches = app.pane_matches.as_ref();
 
     let mut scroll = egui::ScrollArea::vertical()
         .id_salt("article")
@@ -895,10 +935,22 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                 .text
                 .get(paragraph.byte_start..paragraph.byte_end)
                 .unwrap_or_default();
+            if let (Some(slot @ None), Some(members)) = (
+                view.spans_per_paragraph.get_mut(index),
+                view.members.get(index),
+            ) {
+                *slot = Some(paragraph_spans(
+                    doc,
+                    schema,
+                    &paragraph,
+                    members,
+                    matches.map(|m| m.as_ref()),
+                ));
+            }
             let spans = view
                 .spans_per_paragraph
                 .get(index)
-                .map(Vec::as_slice)
+                .and_then(Option::as_deref)
                 .unwrap_or_default();
             let local = |(s, e): (usize, usize)| -> Option<(usize, usize)> {
                 let (s, e) = (s.max(paragraph.start), e.min(paragraph.end));
@@ -1126,7 +1178,10 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
             egui::WidgetInfo::labeled(egui::Role::Label, true, shown)
         });
         if let Some(offset) = hover {
-            let details = hover_details(app.session.project(), doc, offset);
+            // Only the annotations of the piece under the pointer can hold it.
+            let piece = view.paragraphs.partition_point(|p| p.end <= offset);
+            let members = view.members.get(piece).map(Vec::as_slice).unwrap_or_default();
+            let details = hover_details(app.session.project(), doc, members, offset);
             if !details.is_empty() {
                 response.on_hover_ui_at_pointer(|ui| {
                     for line in details {
@@ -1218,13 +1273,18 @@ pub fn annotation_at(doc: &Document, offset: usize) -> Option<AnnotationRef> {
 }
 
 /// Tooltip lines for what is under the pointer: type, canonical entity, claimant.
-fn hover_details(project: &crate::model::Project, doc: &Document, offset: usize) -> Vec<String> {
+fn hover_details(
+    project: &crate::model::Project,
+    doc: &Document,
+    members: &[Member],
+    offset: usize,
+) -> Vec<String> {
     let mut lines = Vec::new();
-    for e in doc
-        .entities
-        .iter()
-        .filter(|e| e.start <= offset && offset < e.end)
-    {
+    let entities = members.iter().filter_map(|m| match m {
+        Member::Entity(i) => doc.entities.get(*i),
+        _ => None,
+    });
+    for e in entities.filter(|e| e.start <= offset && offset < e.end) {
         let canonical = e
             .canonical
             .as_deref()
@@ -1232,11 +1292,11 @@ fn hover_details(project: &crate::model::Project, doc: &Document, offset: usize)
             .unwrap_or_default();
         lines.push(format!("{} “{}”{canonical}", e.label, e.text));
     }
-    for c in doc
-        .claims
-        .iter()
-        .filter(|c| c.start <= offset && offset < c.end)
-    {
+    let claims = members.iter().filter_map(|m| match m {
+        Member::Claim(i) => doc.claims.get(*i),
+        _ => None,
+    });
+    for c in claims.filter(|c| c.start <= offset && offset < c.end) {
         let who = c.claimant_name(doc).unwrap_or("unknown claimant");
         lines.push(format!("Claim by {who} ({})", c.attribution.label()));
     }

@@ -316,7 +316,11 @@ fn run_article(article: &'static str, one_line: bool) -> Vec<Scenario> {
         .iter()
         .filter(|(s, e)| *e < 1500 && !doc.entities.iter().any(|en| en.start < *e && *s < en.end))
         .copied()
-        .take(if wanted("add") || wanted("undo") { 60 } else { 0 })
+        .take(if wanted("add") || wanted("undo") {
+            60
+        } else {
+            0
+        })
         .collect();
     let mut adds = Vec::new();
     for (s, e) in &untagged {

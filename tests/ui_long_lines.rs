@@ -18,7 +18,10 @@ const ARTICLE_MARGIN: f32 = 18.0;
 /// The sample article on one line, "Part n." before each copy, repeated to
 /// about 30,000 characters; one entity on the last "Putin".
 fn one_line_project() -> Project {
-    let article = gloss::sample::SAMPLE_ARTICLE.replace(['\n', '\r'], " ");
+    one_line_project_of(gloss::sample::SAMPLE_ARTICLE.replace(['\n', '\r'], " "))
+}
+
+fn one_line_project_of(article: String) -> Project {
     let mut text = String::new();
     let mut part = 0;
     while text.chars().count() < 30_000 {
@@ -44,9 +47,26 @@ fn last_occurrence(text: &str, needle: &str) -> (usize, usize) {
 /// The app on the one-line article, with frames 50 ms apart so that two
 /// clicks make a double click.
 fn harness() -> (Harness<'static, GlossApp>, tempfile::TempDir) {
+    harness_on(one_line_project())
+}
+
+/// The same line without its few Arabic letters: every piece is laid out
+/// left to right by egui (a piece with right-to-left text is laid out once
+/// and draws every style as shapes).
+fn plain_harness() -> (Harness<'static, GlossApp>, tempfile::TempDir) {
+    let article: String = gloss::sample::SAMPLE_ARTICLE
+        .replace(['\n', '\r'], " ")
+        .chars()
+        .filter(|c| !gloss::model::bidi::needs_bidi(&c.to_string()))
+        .collect();
+    assert!(!gloss::model::bidi::needs_bidi(&article));
+    harness_on(one_line_project_of(article))
+}
+
+fn harness_on(project: Project) -> (Harness<'static, GlossApp>, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let app = GlossApp::new_in(
-        Startup::InMemory(Box::new(one_line_project()), None),
+        Startup::InMemory(Box::new(project), None),
         Box::new(ScriptedPicker::default()),
         dir.path().join("data"),
     );
@@ -303,4 +323,83 @@ fn an_entity_across_a_piece_boundary_is_tagged_hovered_and_found() {
     harness.get_by_label("Next").click();
     harness.run();
     assert_eq!(harness.state().selection_range(), Some((start, end)));
+}
+
+/// Pieces laid out over `frames` frames.
+fn layouts_over(harness: &mut Harness<'static, GlossApp>, frames: usize) -> usize {
+    (0..frames)
+        .map(|_| {
+            harness.step();
+            gloss::ui::layouts_last_frame(harness.state())
+        })
+        .sum()
+}
+
+#[test]
+fn dragging_a_selection_re_lays_no_piece() {
+    let (mut harness, _dir) = plain_harness();
+    let origin = article_origin(&harness);
+    let from = origin + Vec2::new(30.0, 10.0);
+    let to = origin + Vec2::new(400.0, 70.0);
+    for _ in 0..8 {
+        harness.step();
+    }
+    harness.hover_at(from);
+    harness.drag_at(from);
+    let mut laid = 0;
+    for n in 1..=6 {
+        harness.hover_at(from + (to - from) * (n as f32 / 6.0));
+        laid += layouts_over(&mut harness, 1);
+    }
+    harness.drop_at(to);
+    laid += layouts_over(&mut harness, 3);
+    let (s, e) = harness
+        .state()
+        .selection_range()
+        .expect("the drag selected text");
+    assert!(e - s > 40, "three rows selected: {s}..{e}");
+    // The selection is drawn behind the text, not laid into it.
+    assert_eq!(laid, 0, "pieces laid out while dragging");
+}
+
+/// Selects the word at code points `start..end` and presses 1 (PER); returns
+/// the pieces laid out in the frames that follow.
+fn tag_and_count_layouts(
+    harness: &mut Harness<'static, GlossApp>,
+    start: usize,
+    end: usize,
+) -> usize {
+    harness.state_mut().selection = Some((start, end));
+    harness.state_mut().selected = None;
+    harness.run();
+    harness.key_press(Key::Num1);
+    let laid = layouts_over(harness, 4);
+    let doc = &harness.state().session.project().documents[0];
+    assert!(
+        doc.entities
+            .iter()
+            .any(|e| e.start == start && e.end == end),
+        "the word is tagged"
+    );
+    laid
+}
+
+#[test]
+fn tagging_a_word_re_lays_only_the_piece_that_changes_look() {
+    // "Part 0. " starts the line: tag "Part" (code points 0..4), in the
+    // first piece, with more pieces in view below it.
+    let (mut light, _dir) = plain_harness();
+    let pieces = gloss::ui::piece_ranges(&text(&light));
+    assert!(pieces[0].1 > 4);
+    // In the light theme an entity is only a background: no piece changes
+    // how its text looks, none is laid out again.
+    assert_eq!(tag_and_count_layouts(&mut light, 0, 4), 0);
+
+    // In the dark theme text on an entity turns white: only the piece
+    // holding the new entity is laid out again.
+    let (mut dark, _dark_dir) = plain_harness();
+    dark.state_mut().act(Action::ToggleTheme);
+    dark.run();
+    assert_eq!(dark.ctx.theme(), egui::Theme::Dark);
+    assert_eq!(tag_and_count_layouts(&mut dark, 0, 4), 1);
 }

@@ -19,8 +19,8 @@ use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use egui::text::{CCursor, LayoutJob, TextFormat};
 use egui::emath::GuiRounding as _;
+use egui::text::{CCursor, LayoutJob, TextFormat};
 use egui::{Color32, FontId, Galley, Pos2, Rect, Sense, Stroke, Vec2};
 
 use crate::model::{Document, Schema};
@@ -136,8 +136,11 @@ struct CachedGalley {
     looks: u64,
     layout: PieceLayout,
     /// A plain piece's background rectangles and their [`background_signature`].
-    background: Option<(u64, Arc<Vec<(Rect, Color32)>>)>,
+    background: Option<(u64, Backgrounds)>,
 }
+
+/// Background rectangles of a plain piece and their colours.
+type Backgrounds = Arc<Vec<(Rect, Color32)>>;
 
 /// Layout cache for the document shown.
 #[derive(Default)]
@@ -471,7 +474,11 @@ fn paragraph_spans(
                 Some(c) => (c.start, c.end, SpanKind::Claim, &c.id),
                 None => continue,
             },
-            Member::Cue(i) => match doc.claims.get(i).and_then(|c| c.cue.as_ref().map(|q| (c, q))) {
+            Member::Cue(i) => match doc
+                .claims
+                .get(i)
+                .and_then(|c| c.cue.as_ref().map(|q| (c, q)))
+            {
                 Some((c, cue)) => (cue.start, cue.end, SpanKind::Cue, &c.id),
                 None => continue,
             },
@@ -497,7 +504,11 @@ fn paragraph_spans(
 /// near linear (a pairwise check was quadratic, every frame).
 fn mark_outer(spans: &mut [StyledSpan]) {
     let mut order: Vec<usize> = (0..spans.len())
-        .filter(|i| spans.get(*i).is_some_and(|s| matches!(s.kind, SpanKind::Entity(_))))
+        .filter(|i| {
+            spans
+                .get(*i)
+                .is_some_and(|s| matches!(s.kind, SpanKind::Entity(_)))
+        })
         .collect();
     order.sort_by_key(|i| spans.get(*i).map(|s| s.start));
     let mut outer = Vec::new();
@@ -548,9 +559,11 @@ struct Overlay<'a> {
 fn text_signature(spans: &[StyledSpan], overlay: &Overlay) -> u64 {
     let mut hasher = DefaultHasher::new();
     spans.hash(&mut hasher);
-    let selected_claim = overlay
-        .selected_id
-        .filter(|id| spans.iter().any(|s| s.kind == SpanKind::Claim && s.id == *id));
+    let selected_claim = overlay.selected_id.filter(|id| {
+        spans
+            .iter()
+            .any(|s| s.kind == SpanKind::Claim && s.id == *id)
+    });
     selected_claim.hash(&mut hasher);
     hasher.finish()
 }
@@ -720,7 +733,11 @@ fn background_colors(
 /// Background rectangles of a plain piece (galley coordinates, on pixels),
 /// built the way egui builds a section's background so they look the same:
 /// one per run of glyphs of one colour on a row, expanded by a point.
-fn background_rects(galley: &Galley, colors: &[Color32], pixels_per_point: f32) -> Vec<(Rect, Color32)> {
+fn background_rects(
+    galley: &Galley,
+    colors: &[Color32],
+    pixels_per_point: f32,
+) -> Vec<(Rect, Color32)> {
     let mut out = Vec::new();
     let mut char_index = 0usize;
     for row in &galley.rows {
@@ -736,13 +753,17 @@ fn background_rects(galley: &Galley, colors: &[Color32], pixels_per_point: f32) 
             }
         };
         for glyph in &row.glyphs {
-            let color = colors.get(char_index).copied().unwrap_or(Color32::TRANSPARENT);
+            let color = colors
+                .get(char_index)
+                .copied()
+                .unwrap_or(Color32::TRANSPARENT);
             char_index += 1;
             let rect = glyph.logical_rect();
             if color == Color32::TRANSPARENT {
                 end_run(run.take(), last.right());
             } else if let Some((existing, start)) = run {
-                if existing != color || start.top() != rect.top() || start.bottom() != rect.bottom() {
+                if existing != color || start.top() != rect.top() || start.bottom() != rect.bottom()
+                {
                     end_run(run.take(), last.right());
                     run = Some((color, rect));
                 }
@@ -771,7 +792,10 @@ fn layout_paragraph(
         ..Default::default()
     };
     // Byte offsets of the looks' bounds, in one pass over the text.
-    let mut bytes = text.char_indices().map(|(b, _)| b).chain(std::iter::once(text.len()));
+    let mut bytes = text
+        .char_indices()
+        .map(|(b, _)| b)
+        .chain(std::iter::once(text.len()));
     let mut at_char = 0usize;
     let mut byte_from = bytes.next().unwrap_or(text.len());
     for (from, to, look) in looks {
@@ -1060,9 +1084,7 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                         && !rects.is_empty()
                     {
                         // Placed like the galley: on a whole pixel.
-                        let shift = pos
-                            .round_to_pixels(ui.ctx().pixels_per_point())
-                            .to_vec2();
+                        let shift = pos.round_to_pixels(ui.ctx().pixels_per_point()).to_vec2();
                         let clip = painter.clip_rect();
                         let mut mesh = egui::Mesh::default();
                         for (rect, color) in rects.iter() {
@@ -1180,7 +1202,11 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
         if let Some(offset) = hover {
             // Only the annotations of the piece under the pointer can hold it.
             let piece = view.paragraphs.partition_point(|p| p.end <= offset);
-            let members = view.members.get(piece).map(Vec::as_slice).unwrap_or_default();
+            let members = view
+                .members
+                .get(piece)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
             let details = hover_details(app.session.project(), doc, members, offset);
             if !details.is_empty() {
                 response.on_hover_ui_at_pointer(|ui| {

@@ -24,11 +24,12 @@
 //!
 //! ```sh
 //! cargo run --release --example ui_steps_bench -- [--documents 2000] [--chars 3000]
-//!     [--pane] [--rounds 3] [--slow MS] [--json]
+//!     [--pane] [--rounds 3] [--slow MS] [--json] [--open-only]
 //! ```
 //!
 //! `--pane` shows the Annotations pane (its rows are rebuilt after every
-//! change); `--slow MS` lists every frame over MS. The project is written
+//! change); `--slow MS` lists every frame over MS; `--open-only` stops
+//! after the memory reading. The project is written
 //! by a child process, so the peak memory of this process is the app's
 //! own: `VmHWM` from `/proc/self/status`, compared with the file size.
 
@@ -285,6 +286,10 @@ fn main() {
         mb(rss_opened),
         mb(rss)
     );
+
+    if std::env::args().any(|a| a == "--open-only") {
+        return;
+    }
 
     // Find: type a query letter by letter, then wait for every document.
     w.begin("find");

@@ -329,10 +329,21 @@ pub fn show(jobs: &Jobs, ui: &mut egui::Ui) -> Option<super::Action> {
         match (job.fraction(), job.unit) {
             (Some(fraction), Some(unit)) => {
                 let done = job.done.load(Ordering::Relaxed).min(job.total);
+                let text = format!("{}: {done} of {} {unit}", job.label, job.total);
+                // Wide enough for its text: "k of n documents" is the point.
+                let width = ui.fonts_mut(|f| {
+                    f.layout_no_wrap(
+                        text.clone(),
+                        egui::TextStyle::Body.resolve(ui.style()),
+                        egui::Color32::PLACEHOLDER,
+                    )
+                    .size()
+                    .x
+                });
                 ui.add(
                     egui::ProgressBar::new(fraction)
-                        .desired_width(160.0)
-                        .text(format!("{}: {done} of {} {unit}", job.label, job.total)),
+                        .desired_width(width + 2.0 * ui.spacing().button_padding.x)
+                        .text(text),
                 );
             }
             (Some(fraction), None) => {

@@ -139,10 +139,7 @@ impl<'t> Reader<'t> {
         self.expect(b'"')?;
         let start = self.pos;
         let rest = self.bytes.get(start..).ok_or(Bail)?;
-        let stop = rest
-            .iter()
-            .position(|&b| b == b'"' || b == b'\\')
-            .ok_or(Bail)?;
+        let stop = memchr::memchr2(b'"', b'\\', rest).ok_or(Bail)?;
         if rest.get(stop) == Some(&b'"') {
             self.pos = start + stop + 1;
             return self
@@ -151,7 +148,10 @@ impl<'t> Reader<'t> {
                 .map(Cow::Borrowed)
                 .ok_or(Bail);
         }
-        let mut out = String::with_capacity(stop + 16);
+        // Sized to the raw string (escapes only shrink it), so that it
+        // neither grows while read nor keeps slack once read.
+        let raw = raw_len(rest).ok_or(Bail)?;
+        let mut out = String::with_capacity(raw);
         out.push_str(self.text.get(start..start + stop).ok_or(Bail)?);
         self.pos = start + stop;
         loop {
@@ -168,10 +168,7 @@ impl<'t> Reader<'t> {
             }
             let from = self.pos;
             let rest = self.bytes.get(from..).ok_or(Bail)?;
-            let stop = rest
-                .iter()
-                .position(|&b| b == b'"' || b == b'\\')
-                .ok_or(Bail)?;
+            let stop = memchr::memchr2(b'"', b'\\', rest).ok_or(Bail)?;
             out.push_str(self.text.get(from..from + stop).ok_or(Bail)?);
             self.pos = from + stop;
         }
@@ -214,6 +211,19 @@ impl<'t> Reader<'t> {
             }
             _ => return Err(Bail),
         })
+    }
+}
+
+/// The length of a string's raw text up to its closing quote, escapes
+/// skipped; `None` when it has no closing quote.
+fn raw_len(rest: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    loop {
+        at += memchr::memchr2(b'"', b'\\', rest.get(at..)?)?;
+        if rest.get(at) == Some(&b'"') {
+            return Some(at);
+        }
+        at += 2;
     }
 }
 

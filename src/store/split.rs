@@ -128,7 +128,7 @@ pub(super) enum Owned {
 
 /// How much text each thread parses before the text parsed so far is given
 /// back to the allocator.
-const BATCH_BYTES_PER_THREAD: usize = 1 << 20;
+const BATCH_BYTES_PER_THREAD: usize = 256 << 10;
 
 /// [`parse_canonical`] for a file the caller has no further use for: the
 /// documents are parsed from the last one back, and the end of the text is

@@ -214,6 +214,30 @@ impl<'t> Reader<'t> {
     }
 }
 
+impl Reader<'_> {
+    /// For a list written one item per line (as `to_ron` writes the
+    /// annotations), the number of lines before the line that closes it:
+    /// the list's length, so that it is allocated once at its size instead
+    /// of growing by doubling and being shrunk afterwards. Only a hint: a
+    /// wrong count costs time, never correctness.
+    fn lines_in_list(&self) -> Option<usize> {
+        let rest = self.bytes.get(self.pos..)?;
+        if rest.first() != Some(&b'\n') {
+            return None;
+        }
+        let mut lines = 0;
+        for newline in memchr::memchr_iter(b'\n', rest) {
+            let line = rest.get(newline + 1..)?;
+            let first = line.iter().find(|&&b| b != b' ');
+            if first == Some(&b']') {
+                return Some(lines);
+            }
+            lines += 1;
+        }
+        None
+    }
+}
+
 /// The length of a string's raw text up to its closing quote, escapes
 /// skipped; `None` when it has no closing quote.
 fn raw_len(rest: &[u8]) -> Option<usize> {
@@ -233,6 +257,8 @@ struct Separated<'r, 't> {
     reader: &'r mut Reader<'t>,
     end: u8,
     had_comma: bool,
+    /// How many items a list probably has (see [`Reader::lines_in_list`]).
+    hint: Option<usize>,
 }
 
 impl Separated<'_, '_> {
@@ -256,6 +282,10 @@ impl Separated<'_, '_> {
 
 impl<'de> de::SeqAccess<'de> for Separated<'_, 'de> {
     type Error = Bail;
+
+    fn size_hint(&self) -> Option<usize> {
+        self.hint
+    }
 
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
         if !self.has_element()? {
@@ -298,6 +328,7 @@ impl<'de> Reader<'de> {
             reader: self,
             end: b')',
             had_comma: true,
+            hint: None,
         })?;
         self.ws();
         self.expect(b')')?;
@@ -355,10 +386,12 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         self.ws();
         self.expect(b'[')?;
+        let hint = self.lines_in_list();
         let value = visitor.visit_seq(Separated {
             reader: &mut *self,
             end: b']',
             had_comma: true,
+            hint,
         })?;
         self.ws();
         self.expect(b']')?;
@@ -474,6 +507,21 @@ mod tests {
             let fast = document(&piece).expect("a canonical document is in the subset");
             assert_eq!(Some(fast), by_ron(&piece).ok());
         }
+    }
+
+    #[test]
+    fn a_list_written_one_item_per_line_is_sized_by_its_lines() {
+        let project = crate::sample::large_project(1, 2000);
+        let piece = pieces(&project).remove(0);
+        let entities = project.documents.first().map_or(0, |d| d.entities.len());
+        assert!(entities > 10);
+        let at = piece.find("entities: [").expect("entity list") + "entities: [".len();
+        let reader = Reader {
+            bytes: piece.as_bytes(),
+            text: &piece,
+            pos: at,
+        };
+        assert_eq!(reader.lines_in_list(), Some(entities));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
+use super::span::CharIndex;
 use super::{Claimant, Conflict, ConflictAbout, Document, Evidence, FORMAT_VERSION, Project};
 
 /// One thing wrong with a project, located by document and annotation id.
@@ -205,63 +206,8 @@ fn is(ids: &HashMap<&str, u8>, id: &str, kinds: u8) -> bool {
     ids.get(id).is_some_and(|k| k & kinds != 0)
 }
 
-/// Code point → byte offsets of one text for the quote checks: the byte
-/// offset of every 32nd code point, the rest counted from there. Building
-/// it is one light pass over the bytes (a full table of every code point's
-/// offset cost about 7 % of a whole `load`), and each lookup stays O(1).
-struct Marks<'t> {
-    text: &'t str,
-    /// Byte offset of code point 0, 32, 64, …
-    marks: Vec<usize>,
-    chars: usize,
-}
-
-const MARK_EVERY: usize = 32;
-
-impl<'t> Marks<'t> {
-    fn new(text: &'t str) -> Self {
-        let mut marks = Vec::with_capacity(text.len() / MARK_EVERY + 1);
-        let mut chars = 0;
-        for (at, byte) in text.bytes().enumerate() {
-            // A code point starts at every byte that is not a UTF-8
-            // continuation byte.
-            if byte & 0xC0 != 0x80 {
-                if chars % MARK_EVERY == 0 {
-                    marks.push(at);
-                }
-                chars += 1;
-            }
-        }
-        Self { text, marks, chars }
-    }
-
-    fn char_len(&self) -> usize {
-        self.chars
-    }
-
-    /// Byte offset of a code-point offset (`None` past the end).
-    fn byte(&self, char_offset: usize) -> Option<usize> {
-        if char_offset == self.chars {
-            return Some(self.text.len());
-        }
-        let mark = *self.marks.get(char_offset / MARK_EVERY)?;
-        let rest = self.text.get(mark..)?;
-        rest.char_indices()
-            .nth(char_offset % MARK_EVERY)
-            .map(|(at, _)| mark + at)
-    }
-
-    /// The text between two code-point offsets.
-    fn slice(&self, start: usize, end: usize) -> Option<&'t str> {
-        if start > end {
-            return None;
-        }
-        self.text.get(self.byte(start)?..self.byte(end)?)
-    }
-}
-
 fn validate_document(doc: &Document, lookup: &Lookup, out: &mut Collector) {
-    let index = Marks::new(&doc.text);
+    let index = CharIndex::new(&doc.text);
     let check_span =
         |out: &mut Collector, id: &str, what: &str, start: usize, end: usize, quote: &str| {
             if start >= end {
@@ -277,7 +223,7 @@ fn validate_document(doc: &Document, lookup: &Lookup, out: &mut Collector) {
                         index.char_len()
                     ),
                 );
-            } else if let Some(actual) = index.slice(start, end)
+            } else if let Some(actual) = index.slice(&doc.text, start, end)
                 && actual != quote
             {
                 out.report(
@@ -433,32 +379,6 @@ fn validate_document_conflicts(doc: &Document, out: &mut Collector) {
                     format!("conflict names {id:?}, which is not an annotation of this document"),
                 );
             }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use proptest::prelude::*;
-
-    use super::Marks;
-    use crate::model::span::CharIndex;
-
-    proptest! {
-        /// The sparse offsets slice exactly as the full table does.
-        #[test]
-        fn marks_slice_like_the_full_index(
-            text in "[a é😀دم\u{301}\n]{0,200}",
-            start in 0usize..220,
-            len in 0usize..80,
-        ) {
-            let marks = Marks::new(&text);
-            let full = CharIndex::new(&text);
-            prop_assert_eq!(marks.char_len(), full.char_len());
-            let end = start + len;
-            prop_assert_eq!(marks.slice(start, end), full.slice(&text, start, end));
-            prop_assert_eq!(marks.slice(end, start), full.slice(&text, end, start));
-            prop_assert_eq!(marks.slice(0, full.char_len()), Some(text.as_str()));
         }
     }
 }

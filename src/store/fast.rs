@@ -225,14 +225,12 @@ impl Reader<'_> {
         if rest.first() != Some(&b'\n') {
             return None;
         }
-        let mut lines = 0;
-        for newline in memchr::memchr_iter(b'\n', rest) {
+        for (lines, newline) in memchr::memchr_iter(b'\n', rest).enumerate() {
             let line = rest.get(newline + 1..)?;
             let first = line.iter().find(|&&b| b != b' ');
             if first == Some(&b']') {
                 return Some(lines);
             }
-            lines += 1;
         }
         None
     }

@@ -24,8 +24,11 @@
 //!
 //! ```sh
 //! cargo run --release --example ui_steps_bench -- [--documents 2000] [--chars 3000]
-//!     [--pane] [--rounds 3] [--slow MS] [--json] [--open-only]
+//!     [--text news|synthetic] [--pane] [--rounds 3] [--slow MS] [--json] [--open-only]
 //! ```
+//!
+//! `--text news` (the default) generates real news prose
+//! (`sample::news_project`); `synthetic` the older `sample::large_project`.
 //!
 //! `--pane` shows the Annotations pane (its rows are rebuilt after every
 //! change); `--slow MS` lists every frame over MS; `--open-only` stops
@@ -214,13 +217,14 @@ fn arg(name: &str) -> Option<String> {
 
 /// Writes the generated project to `path` in a child process, so that
 /// generating it does not count in this process's peak memory.
-fn write_project(path: &Path, documents: usize, chars: usize) {
+fn write_project(path: &Path, documents: usize, chars: usize, text: &str) {
     let exe = std::env::current_exe().expect("the benchmark's own path");
     let status = std::process::Command::new(exe)
         .arg("--write")
         .arg(path)
         .args(["--documents", &documents.to_string()])
         .args(["--chars", &chars.to_string()])
+        .args(["--text", text])
         .status()
         .expect("the child runs");
     assert!(status.success(), "writing the project failed");
@@ -233,8 +237,14 @@ fn main() {
     let chars: usize = arg("--chars").and_then(|s| s.parse().ok()).unwrap_or(3000);
     let rounds: usize = arg("--rounds").and_then(|s| s.parse().ok()).unwrap_or(3);
     let slow: Option<f64> = arg("--slow").and_then(|s| s.parse().ok());
+    // Real news prose (`sample::news_project`) or the synthetic project.
+    let text = arg("--text").unwrap_or_else(|| "news".to_owned());
     if let Some(path) = arg("--write") {
-        let project = gloss::sample::large_project(documents, chars);
+        let project = if text == "synthetic" {
+            gloss::sample::large_project(documents, chars)
+        } else {
+            gloss::sample::news_project(documents, chars)
+        };
         gloss::store::save(&project, Path::new(&path)).expect("the project is written");
         return;
     }
@@ -242,7 +252,8 @@ fn main() {
     let pane = std::env::args().any(|a| a == "--pane");
     let dir = tempfile::tempdir().expect("a temp dir");
     let path: PathBuf = dir.path().join("large.gloss.ron");
-    write_project(&path, documents, chars);
+    write_project(&path, documents, chars, &text);
+    eprintln!("text: {text}");
     let file_size = std::fs::metadata(&path).map_or(0, |m| m.len());
     let (peak_before, _) = memory();
 

@@ -3,8 +3,8 @@
 //!
 //! Long articles stay fluid: the text is split into pieces — a line
 //! (paragraph) each, and a line longer than [`MAX_PIECE`] characters into
-//! sentence-bounded pieces of at most that many (a huge "sentence" is cut at
-//! a word boundary) — each laid out on its own and cached with a signature of
+//! sentence-bounded pieces of at most [`LONG_LINE_PIECE`] (a huge
+//! "sentence" is cut at a word boundary) — each laid out on its own and cached with a signature of
 //! what styles it; only the pieces in view are laid out and drawn. A piece
 //! starts a new row, so a long line breaks only between sentences (as brat
 //! and INCEpTION show one sentence per row), and an edit re-lays only the
@@ -36,6 +36,12 @@ const PARAGRAPH_GAP: f32 = 6.0;
 /// edit stays inside a frame, and a paragraph of an ordinary article (the
 /// sample's longest has 2,600 characters) stays whole.
 pub const MAX_PIECE: usize = 3000;
+/// A line longer than [`MAX_PIECE`] (a whole article on one line, common in
+/// JSONL datasets and scraped pages) is cut into sentence-bounded pieces of
+/// at most this many characters: a piece that scrolls into view or that an
+/// edit re-lays costs a third of a full-size one, and in a long line that
+/// mixes scripts only the pieces with right-to-left text take the bidi path.
+const LONG_LINE_PIECE: usize = 1000;
 
 /// One piece of text laid out as one galley: its code-point and byte range
 /// in the document. Pieces are contiguous; the newline between two lines
@@ -232,8 +238,8 @@ fn split_paragraphs(text: &str) -> Vec<Paragraph> {
 }
 
 /// A stretch of a line that is never split: a sentence, or where a sentence
-/// is longer than [`MAX_PIECE`], a word, a run of spaces, or (in a single
-/// "word" longer than that) [`MAX_PIECE`] characters.
+/// is longer than [`LONG_LINE_PIECE`], a word, a run of spaces, or (in a
+/// single "word" longer than that) [`LONG_LINE_PIECE`] characters.
 struct Unit {
     bytes: usize,
     chars: usize,
@@ -245,7 +251,7 @@ fn line_units(line: &str) -> Vec<Unit> {
     let mut units = Vec::new();
     for sentence in line.split_sentence_bounds() {
         let chars = sentence.chars().count();
-        if chars <= MAX_PIECE {
+        if chars <= LONG_LINE_PIECE {
             units.push(Unit {
                 bytes: sentence.len(),
                 chars,
@@ -256,7 +262,7 @@ fn line_units(line: &str) -> Vec<Unit> {
         for word in sentence.split_word_bounds() {
             let chars = word.chars().count();
             let break_before = !word.chars().all(char::is_whitespace);
-            if chars <= MAX_PIECE {
+            if chars <= LONG_LINE_PIECE {
                 units.push(Unit {
                     bytes: word.len(),
                     chars,
@@ -265,12 +271,12 @@ fn line_units(line: &str) -> Vec<Unit> {
                 continue;
             }
             // A "word" longer than a piece (a URL, a run of symbols): cut it
-            // every MAX_PIECE characters.
+            // every LONG_LINE_PIECE characters.
             let mut rest = word;
             while !rest.is_empty() {
                 let cut = rest
                     .char_indices()
-                    .nth(MAX_PIECE)
+                    .nth(LONG_LINE_PIECE)
                     .map_or(rest.len(), |(b, _)| b);
                 let (head, tail) = rest.split_at(cut);
                 units.push(Unit {
@@ -285,13 +291,13 @@ fn line_units(line: &str) -> Vec<Unit> {
     units
 }
 
-/// Packs a long line's units greedily into pieces of at most [`MAX_PIECE`]
+/// Packs a long line's units greedily into pieces of at most [`LONG_LINE_PIECE`]
 /// characters (spaces may run a little over, so no piece starts with one).
 fn split_long_line(line: &str, char_start: usize, byte_start: usize, out: &mut Vec<Paragraph>) {
     let (mut start, mut byte) = (char_start, byte_start);
     let (mut chars, mut bytes) = (0, 0);
     for unit in line_units(line) {
-        if chars > 0 && unit.break_before && chars + unit.chars > MAX_PIECE {
+        if chars > 0 && unit.break_before && chars + unit.chars > LONG_LINE_PIECE {
             out.push(Paragraph {
                 start,
                 end: start + chars,

@@ -378,15 +378,20 @@ pub fn content_hash(text: &str) -> String {
     hex
 }
 
-pub(crate) fn next_numbered_id<'a>(prefix: &str, ids: impl Iterator<Item = &'a str>) -> String {
-    let used: std::collections::HashSet<u64> = ids
-        .filter_map(|id| id.strip_prefix(prefix)?.parse::<u64>().ok())
-        .collect();
-    let highest = used.iter().copied().max().unwrap_or(0);
-    // Past the highest number, or (after an absurd id from a file) the first free one.
+pub(crate) fn next_numbered_id<'a>(
+    prefix: &str,
+    ids: impl Iterator<Item = &'a str> + Clone,
+) -> String {
+    let numbers = ids.filter_map(|id| id.strip_prefix(prefix)?.parse::<u64>().ok());
+    let highest = numbers.clone().max().unwrap_or(0);
+    // Past the highest number (one pass, no set: this runs on every tag), or
+    // after an absurd id from a file, the first free one.
     let next = highest
         .checked_add(1)
-        .or_else(|| (1..).find(|n| !used.contains(n)))
+        .or_else(|| {
+            let used: std::collections::HashSet<u64> = numbers.collect();
+            (1..).find(|n| !used.contains(n))
+        })
         .unwrap_or(1);
     format!("{prefix}{next}")
 }

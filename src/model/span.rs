@@ -87,28 +87,62 @@ fn is_word(c: char) -> bool {
 /// trimmed and, with `snap`, the ends grow to whole words. `None` when
 /// nothing but whitespace is selected or the range is invalid.
 pub fn snap_selection(text: &str, start: usize, end: usize, snap: bool) -> Option<(usize, usize)> {
-    let chars: Vec<char> = text.chars().collect();
-    let (mut start, mut end) = (start.min(end), start.max(end).min(chars.len()));
+    // Walks the text around the selection only (an article can be 150k
+    // characters; this runs on every tag and every click).
+    let (mut start, end) = (start.min(end), start.max(end));
     if start >= end {
         return None;
     }
-    while start < end && chars.get(start).is_some_and(|c| c.is_whitespace()) {
-        start += 1;
+    let mut indices = text.char_indices().skip(start);
+    let mut start_byte = indices.next().map(|(b, _)| b)?;
+    // The code point `end`, or the end of the text when the selection runs
+    // past it (clamped, as before).
+    let mut at = start + 1;
+    let mut found = None;
+    for (b, _) in indices {
+        if at == end {
+            found = Some(b);
+            break;
+        }
+        at += 1;
     }
-    while end > start && chars.get(end - 1).is_some_and(|c| c.is_whitespace()) {
+    let (mut end, mut end_byte) = match found {
+        Some(b) => (end, b),
+        None => (at, text.len()),
+    };
+    for c in text.get(start_byte..end_byte)?.chars() {
+        if !c.is_whitespace() {
+            break;
+        }
+        start += 1;
+        start_byte += c.len_utf8();
+    }
+    for c in text.get(start_byte..end_byte)?.chars().rev() {
+        if !c.is_whitespace() {
+            break;
+        }
         end -= 1;
+        end_byte -= c.len_utf8();
     }
     if start >= end {
         return None;
     }
     if snap {
-        let inside_word_start = chars.get(start).is_some_and(|c| is_word(*c));
-        while inside_word_start && start > 0 && chars.get(start - 1).is_some_and(|c| is_word(*c)) {
-            start -= 1;
+        let inside = text.get(start_byte..end_byte)?;
+        if inside.chars().next().is_some_and(is_word) {
+            start -= text
+                .get(..start_byte)?
+                .chars()
+                .rev()
+                .take_while(|c| is_word(*c))
+                .count();
         }
-        let inside_word_end = end > 0 && chars.get(end - 1).is_some_and(|c| is_word(*c));
-        while inside_word_end && chars.get(end).is_some_and(|c| is_word(*c)) {
-            end += 1;
+        if inside.chars().next_back().is_some_and(is_word) {
+            end += text
+                .get(end_byte..)?
+                .chars()
+                .take_while(|c| is_word(*c))
+                .count();
         }
     }
     Some((start, end))
@@ -145,6 +179,60 @@ pub fn next_word_boundary(text: &str, pos: usize, forward: bool) -> usize {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    /// The first implementation (a copy of every character), as the oracle.
+    fn snap_selection_by_copy(
+        text: &str,
+        start: usize,
+        end: usize,
+        snap: bool,
+    ) -> Option<(usize, usize)> {
+        let chars: Vec<char> = text.chars().collect();
+        let (mut start, mut end) = (start.min(end), start.max(end).min(chars.len()));
+        if start >= end {
+            return None;
+        }
+        while start < end && chars.get(start).is_some_and(|c| c.is_whitespace()) {
+            start += 1;
+        }
+        while end > start && chars.get(end - 1).is_some_and(|c| c.is_whitespace()) {
+            end -= 1;
+        }
+        if start >= end {
+            return None;
+        }
+        if snap {
+            let inside_word_start = chars.get(start).is_some_and(|c| is_word(*c));
+            while inside_word_start
+                && start > 0
+                && chars.get(start - 1).is_some_and(|c| is_word(*c))
+            {
+                start -= 1;
+            }
+            let inside_word_end = end > 0 && chars.get(end - 1).is_some_and(|c| is_word(*c));
+            while inside_word_end && chars.get(end).is_some_and(|c| is_word(*c)) {
+                end += 1;
+            }
+        }
+        Some((start, end))
+    }
+
+    proptest! {
+        #[test]
+        fn snap_selection_equals_the_copying_version(
+            text in "[a b_é😀\n\t.،ق]{0,24}",
+            start in 0usize..30,
+            end in 0usize..30,
+            snap: bool,
+        ) {
+            prop_assert_eq!(
+                snap_selection(&text, start, end, snap),
+                snap_selection_by_copy(&text, start, end, snap)
+            );
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -199,3 +199,28 @@ fn document_metadata_goes_out_as_line_keys_and_comes_back() {
     assert_eq!(back.source.as_deref(), Some("https://example.org/kim"));
     assert_eq!(back.status, gloss::model::Status::Done);
 }
+
+#[test]
+fn a_doccano_line_whose_own_metadata_gloss_cannot_read_is_imported_with_it_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("theirs.jsonl");
+    std::fs::write(
+        &path,
+        "{\"id\": 1, \"text\": \"Kim met Putin.\", \"label\": [[0, 3, \"PER\"]], \"status\": \"approved\", \"date\": 20230904, \"title\": \"Summit\"}\n",
+    )
+    .unwrap();
+    let imported = formats::import(Format::Doccano, &[&path]).unwrap();
+    let doc = &imported.project.documents[0];
+    assert_eq!(doc.title, "Summit");
+    assert_eq!(doc.status, gloss::model::Status::New);
+    assert_eq!(doc.date, None);
+    assert_eq!(doc.entities.len(), 1);
+    assert_eq!(imported.warnings.len(), 1, "{:?}", imported.warnings);
+    let warning = &imported.warnings[0];
+    assert!(
+        warning.contains("2 field(s) left out")
+            && warning.contains("\"date\"")
+            && warning.contains("\"status\""),
+        "{warning}"
+    );
+}

@@ -135,7 +135,7 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
             // As in Gloss JSONL, the source is the line's own, not the file's:
             // an export then reads back as it was written.
             let mut doc = super::imported_document(id, text, None);
-            super::read_metadata(&f, &mut doc)?;
+            super::read_metadata(&f, &mut doc, Some(&mut tally))?;
             // Provenance: early doccano wrote the annotator's name on the
             // line; an entity object may name its own.
             let line_user = user_name(f.get("username"));

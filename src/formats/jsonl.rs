@@ -414,7 +414,7 @@ fn read_document(
     let id = fields.required_string("id")?;
     let text = fields.required_string("text")?;
     let mut doc = Document::new(id.clone(), id, text);
-    super::read_metadata(&fields, &mut doc)?;
+    super::read_metadata(&fields, &mut doc, None)?;
     let index = CharIndex::new(&doc.text);
     let mut ids = HashSet::new();
     for (i, value) in fields.array("entities")?.iter().enumerate() {

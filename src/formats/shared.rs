@@ -102,22 +102,47 @@ pub(crate) fn metadata_json(doc: &Document) -> serde_json::Map<String, serde_jso
 }
 
 /// Reads what [`metadata_json`] writes into `doc`; a missing title leaves
-/// `doc`'s own, a missing field `None`.
-pub(crate) fn read_metadata(fields: &Fields<'_>, doc: &mut Document) -> Result<(), FormatError> {
-    if let Some(title) = fields.string("title")? {
+/// `doc`'s own, a missing field `None`. A value of the wrong kind (or an
+/// unknown status) is an error in Gloss's own JSONL; with `foreign` (a
+/// doccano line, whose other keys are whatever its users put there) it is
+/// left out and counted there instead.
+pub(crate) fn read_metadata(
+    fields: &Fields<'_>,
+    doc: &mut Document,
+    mut foreign: Option<&mut Tally>,
+) -> Result<(), FormatError> {
+    let mut read = |key: &str| -> Result<Option<String>, FormatError> {
+        let value = fields.string(key).and_then(|value| match (key, value) {
+            ("status", Some(status)) if crate::model::Status::parse(&status).is_none() => {
+                Err(fields.error(format!("unknown status {status:?}")))
+            }
+            (_, value) => Ok(value),
+        });
+        match (value, foreign.as_deref_mut()) {
+            (Ok(value), _) => Ok(value),
+            (Err(_), Some(tally)) => {
+                tally.add("field(s) left out", format!("{} {key:?}", fields.place()));
+                Ok(None)
+            }
+            (Err(e), None) => Err(e),
+        }
+    };
+    if let Some(title) = read("title")? {
         doc.title = title;
     }
-    doc.date = fields.string("date")?;
-    doc.byline = fields.string("byline")?;
-    doc.site_name = fields.string("site_name")?;
-    doc.language = fields.string("language")?;
-    doc.direction = fields.string("direction")?;
-    if let Some(source) = fields.string("source")? {
+    doc.date = read("date")?;
+    doc.byline = read("byline")?;
+    doc.site_name = read("site_name")?;
+    doc.language = read("language")?;
+    doc.direction = read("direction")?;
+    if let Some(source) = read("source")? {
         doc.source = Some(source);
     }
-    if let Some(status) = fields.string("status")? {
-        doc.status = crate::model::Status::parse(&status)
-            .ok_or_else(|| fields.error(format!("unknown status {status:?}")))?;
+    if let Some(status) = read("status")?
+        .as_deref()
+        .and_then(crate::model::Status::parse)
+    {
+        doc.status = status;
     }
     Ok(())
 }

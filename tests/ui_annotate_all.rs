@@ -90,7 +90,9 @@ fn annotate_all_documents(
     harness.key_press_modifiers(Modifiers::COMMAND, Key::F);
     harness.run();
     harness.get_by_label("Find:").type_text("Kim");
-    harness.run();
+    // The find worker streams hits in (and asks for frames) until every
+    // document is searched: step in real time, not a bounded `run`.
+    wait_for(harness, |h| h.state().find.progress().is_none());
     harness.get_by_label("Annotate all…").click();
     harness.run();
     harness.get_by_label("All documents").click();

@@ -63,6 +63,16 @@ fn wait_for(
     assert!(done(harness), "timed out waiting for background work");
 }
 
+/// Lets the app take in what was just pressed, then steps in real time
+/// until the find bar's worker, which searches again after every edit, has
+/// streamed in its hits (a bounded `run` can fail under load meanwhile).
+fn settle(harness: &mut Harness<'static, GlossApp>) {
+    for _ in 0..3 {
+        harness.step();
+    }
+    wait_for(harness, |h| h.state().find.progress().is_none());
+}
+
 fn entities(harness: &Harness<'static, GlossApp>) -> usize {
     harness
         .state()
@@ -96,7 +106,8 @@ fn annotate_all_documents(
     harness.get_by_label("Annotate all…").click();
     harness.run();
     harness.get_by_label("All documents").click();
-    harness.run();
+    // The count streams in from a worker: wait for it in real time.
+    harness.step();
     let count = format!("{expected} new mentions will be tagged PER.");
     wait_for(harness, |h| has_label(h, &count));
     harness.get_by_label("Annotate all").click();
@@ -142,12 +153,12 @@ fn annotate_all_documents_shows_progress_and_is_one_undo_step() {
 
     // One Ctrl+Z removes them all; Ctrl+Y brings them all back.
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
-    harness.run();
+    settle(&mut harness);
     assert_eq!(entities(&harness), before);
     assert_eq!(tagged(&harness), DOCUMENTS);
     assert_eq!(harness.state().session.history.undo_len(), steps_before);
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Y);
-    harness.run();
+    settle(&mut harness);
     assert_eq!(harness.state().session.project(), &after);
 }
 
@@ -185,7 +196,7 @@ fn an_edit_made_while_annotating_is_kept_and_the_tagging_worked_out_again() {
     });
     // Meanwhile the user marks the shown document Done (Ctrl+3).
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Num3);
-    harness.run();
+    settle(&mut harness);
     let done = gloss::model::Status::Done;
     assert_eq!(harness.state().document().map(|d| d.status), Some(done));
     turnstile.allow(usize::MAX);
@@ -195,10 +206,10 @@ fn an_edit_made_while_annotating_is_kept_and_the_tagging_worked_out_again() {
     // The status is kept, and undo takes the two steps back one at a time.
     assert_eq!(harness.state().document().map(|d| d.status), Some(done));
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
-    harness.run();
+    settle(&mut harness);
     assert_eq!(entities(&harness), before);
     assert_eq!(harness.state().document().map(|d| d.status), Some(done));
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
-    harness.run();
+    settle(&mut harness);
     assert_ne!(harness.state().document().map(|d| d.status), Some(done));
 }

@@ -32,7 +32,7 @@ fn perturbed(project: &Project) -> Project {
                         (e.start, e.end, e.text) = (s, end, quote);
                     }
                 }
-                7 => e.label = if e.label == "PER" { "ORG" } else { "PER" }.to_owned(),
+                7 => e.label = if e.label == "PER" { "ORG" } else { "PER" }.into(),
                 _ => {}
             }
             doc.entities.push(e);

@@ -81,9 +81,9 @@ fn bench_article_view(c: &mut Criterion) {
             if let Some(first) = doc.entities.get(round % 20) {
                 let mut entity = first.clone();
                 entity.label = if entity.label == "MISC" {
-                    "PER".to_owned()
+                    "PER".into()
                 } else {
-                    "MISC".to_owned()
+                    "MISC".into()
                 };
                 let edit = gloss::edit::Edit::ReplaceEntity {
                     doc: doc.id.clone(),

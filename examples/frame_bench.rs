@@ -76,7 +76,7 @@ fn article_project(one_line: bool) -> Project {
         let map = |id: &str| format!("{id}x{copy}");
         for e in &source.entities {
             let mut e = e.clone();
-            e.id = map(&e.id);
+            e.id = map(&e.id).into();
             e.start += shift;
             e.end += shift;
             entities.push(e);
@@ -84,7 +84,7 @@ fn article_project(one_line: bool) -> Project {
         for c in &source.claims {
             let mut claim = Claim::new(map(&c.id), c.start + shift, c.end + shift, c.text.clone());
             claim.claimant = match &c.claimant {
-                Some(Claimant::Entity(id)) => Some(Claimant::Entity(map(id))),
+                Some(Claimant::Entity(id)) => Some(Claimant::Entity(map(id).into())),
                 other => other.clone(),
             };
             claim.cue = c.cue.as_ref().map(|cue| Cue {

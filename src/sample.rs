@@ -4,8 +4,8 @@
 //! (`cargo run --example build_sample`); a test checks that the two agree.
 
 use crate::model::{
-    Attribution, CanonicalEntity, CheckWorthiness, Claim, ClaimType, Claimant, Cue, Document,
-    Entity, Project, Relation, Status,
+    Attribution, CanonicalEntity, CheckWorthiness, Claim, ClaimType, Claimant, CompactString, Cue,
+    Document, Entity, Project, Relation, Status,
 };
 
 /// The sample project file, as shipped in `assets/`.
@@ -106,7 +106,7 @@ pub fn build_sample(article: &str) -> Project {
         let id = doc.next_id("e");
         let text = crate::model::span::char_slice(article, start, end).unwrap_or_default();
         let mut entity = Entity::new(id, label, start, end, text);
-        entity.canonical = canonical.map(str::to_owned);
+        entity.canonical = canonical.map(CompactString::from);
         doc.entities.push(entity);
     }
 
@@ -125,7 +125,7 @@ pub fn build_sample(article: &str) -> Project {
     let cue = |start: usize, end: usize| Cue {
         start,
         end,
-        text: "said".to_owned(),
+        text: "said".into(),
     };
 
     // Adrienne Watson's quote.
@@ -146,8 +146,7 @@ pub fn build_sample(article: &str) -> Project {
     claim.attribution = Attribution::DirectQuote;
     claim.checkworthiness = Some(CheckWorthiness::CheckWorthy);
     claim.claim_type = Some(ClaimType::Other);
-    claim.summary =
-        Some("Russia and North Korea are actively negotiating an arms deal.".to_owned());
+    claim.summary = Some("Russia and North Korea are actively negotiating an arms deal.".into());
     doc.claims.push(claim);
 
     // John Kirby's statement.
@@ -161,7 +160,7 @@ pub fn build_sample(article: &str) -> Project {
     claim.attribution = Attribution::IndirectQuote;
     claim.checkworthiness = Some(CheckWorthiness::CheckWorthy);
     claim.claim_type = Some(ClaimType::Quantity);
-    claim.summary = Some("North Korea supplied rockets and missiles to Russia in 2022.".to_owned());
+    claim.summary = Some("North Korea supplied rockets and missiles to Russia in 2022.".into());
     doc.claims.push(claim);
 
     // Putin on the counteroffensive.
@@ -262,7 +261,7 @@ fn tag_news(doc: &mut Document) {
     for (start, end, label, canonical) in spans {
         if let Some((s, e, quote)) = doc.span(start, end) {
             let mut entity = Entity::new(doc.next_id("e"), label, s, e, quote);
-            entity.canonical = canonical.map(str::to_owned);
+            entity.canonical = canonical.map(CompactString::from);
             doc.entities.push(entity);
         }
     }
@@ -287,7 +286,7 @@ fn tag_news(doc: &mut Document) {
         claim.cue = Some(Cue {
             start: start + cue_start,
             end: start + cue_end,
-            text: "said".to_owned(),
+            text: "said".into(),
         });
         claim.claimant = doc
             .entities

@@ -203,7 +203,7 @@ const CLAIM_TEXT: &str =
 fn claim(doc: &mut Document, quote: &str, claimant: &str) -> usize {
     let (start, end) = find(&doc.text, quote, 0);
     let mut c = Claim::new(doc.next_id("c"), start, end, quote.to_owned());
-    c.claimant = Some(Claimant::Text(claimant.to_owned()));
+    c.claimant = Some(Claimant::Text(claimant.into()));
     c.checkworthiness = Some(CheckWorthiness::CheckWorthy);
     doc.claims.push(c);
     doc.claims.len() - 1
@@ -420,7 +420,7 @@ mod reference {
                     }
                 }
             }
-            best.map_or("O".to_owned(), |e| e.label.clone())
+            best.map_or("O".to_owned(), |e| e.label.to_string())
         };
         let la = tokens.iter().map(|t| label(doc_a, *t)).collect();
         let lb = tokens.iter().map(|t| label(doc_b, *t)).collect();

@@ -171,7 +171,7 @@ fn resolve(project: &Project, op: &Op) -> Option<Edit> {
             let e = d.entities.get(which % d.entities.len().max(1))?;
             Some(Edit::RemoveEntity {
                 doc: d.id.clone(),
-                id: e.id.clone(),
+                id: e.id.to_string(),
             })
         }
         Op::Retype { doc, which, label } => {
@@ -182,7 +182,8 @@ fn resolve(project: &Project, op: &Op) -> Option<Edit> {
                 .entity_types
                 .get(label % project.schema.entity_types.len().max(1))?
                 .key
-                .clone();
+                .as_str()
+                .into();
             Some(Edit::ReplaceEntity {
                 doc: d.id.clone(),
                 entity: e,

@@ -46,7 +46,7 @@ fn expected() -> Vec<(usize, usize, String)> {
     project().documents[0]
         .entities
         .iter()
-        .map(|e| (e.start, e.end, e.text.clone()))
+        .map(|e| (e.start, e.end, e.text.to_string()))
         .collect()
 }
 
@@ -140,7 +140,7 @@ fn brat_offsets_slice_like_python() {
     let back: Vec<(usize, usize, String)> = imported.project.documents[0]
         .entities
         .iter()
-        .map(|e| (e.start, e.end, e.text.clone()))
+        .map(|e| (e.start, e.end, e.text.to_string()))
         .collect();
     assert_eq!(back, expected());
 }

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use gloss::formats::{self, ExportOptions, Exported, Format, Imported};
 use gloss::model::{
-    Attribution, CanonicalEntity, CheckWorthiness, Claim, ClaimType, Claimant, Cue, Document,
-    Entity, Evidence, Project, Relation, Review, Schema, Stance, Status, Verdict,
+    Attribution, CanonicalEntity, CheckWorthiness, Claim, ClaimType, Claimant, CompactString, Cue,
+    Document, Entity, Evidence, Project, Relation, Review, Schema, Stance, Status, Verdict,
 };
 use proptest::prelude::*;
 
@@ -189,11 +189,11 @@ fn document(
         doc.entities.push(entity);
     }
     doc.entities.sort_by_key(|e| e.start);
-    let entity_ids: Vec<String> = doc.entities.iter().map(|e| e.id.clone()).collect();
+    let entity_ids: Vec<CompactString> = doc.entities.iter().map(|e| e.id.clone()).collect();
     // Any entity can claim, one of line breaks only too: brat export must
     // then leave the claimant out and say so, not link to a T line it did
     // not write.
-    let claimants: Vec<String> = entity_ids.clone();
+    let claimants: Vec<CompactString> = entity_ids.clone();
     for n in 0..dice.below(4) {
         let (start, end, quote) = dice.span(&text, len);
         if doc.claims.iter().any(|c| (c.start, c.end) == (start, end)) {
@@ -207,14 +207,18 @@ fn document(
         };
         if dice.below(2) == 0 {
             let (start, end, text) = dice.span(&text, len);
-            claim.cue = Some(Cue { start, end, text });
+            claim.cue = Some(Cue {
+                start,
+                end,
+                text: text.into(),
+            });
         }
         claim.attribution = dice.pick(Attribution::ALL);
         claim.checkworthiness = dice.maybe(CheckWorthiness::ALL);
         claim.claim_type = dice.maybe(ClaimType::ALL);
         claim.stance = dice.maybe(Stance::ALL);
         claim.verdict = dice.maybe(Verdict::ALL);
-        claim.rating = dice.maybe(&["False".to_owned()]);
+        claim.rating = dice.maybe(&[CompactString::from("False")]);
         if dice.below(2) == 0 {
             claim
                 .evidence
@@ -239,7 +243,7 @@ fn document(
         }
         doc.claims.push(claim);
     }
-    let ends: Vec<String> = entity_ids
+    let ends: Vec<CompactString> = entity_ids
         .iter()
         .cloned()
         .chain(doc.claims.iter().map(|c| c.id.clone()))
@@ -523,16 +527,16 @@ fn check_doccano(project: &Project) -> Result<(), TestCaseError> {
     let lines = json_lines(&exported);
     prop_assert_eq!(lines.len(), project.documents.len());
     for (doc, line) in project.documents.iter().zip(&lines) {
-        let labels: Vec<(u64, u64, String)> = line["label"]
+        let labels: Vec<(u64, u64, CompactString)> = line["label"]
             .as_array()
             .unwrap()
             .iter()
             .map(|l| {
-                let label = l[2].as_str().unwrap().to_owned();
+                let label = CompactString::from(l[2].as_str().unwrap());
                 (l[0].as_u64().unwrap(), l[1].as_u64().unwrap(), label)
             })
             .collect();
-        let expected: Vec<(u64, u64, String)> = doc
+        let expected: Vec<(u64, u64, CompactString)> = doc
             .entities
             .iter()
             .map(|e| (e.start as u64, e.end as u64, e.label.clone()))
@@ -544,7 +548,7 @@ fn check_doccano(project: &Project) -> Result<(), TestCaseError> {
     for (doc, got) in project.documents.iter().zip(&back.documents) {
         prop_assert_eq!(&got.id, &doc.id);
         prop_assert_eq!(&got.text, &doc.text);
-        let spans = |d: &Document| -> Vec<(usize, usize, String, String)> {
+        let spans = |d: &Document| -> Vec<(usize, usize, CompactString, CompactString)> {
             d.entities
                 .iter()
                 .map(|e| (e.start, e.end, e.label.clone(), e.text.clone()))
@@ -604,14 +608,14 @@ fn check_conll(project: &Project) -> Result<(), TestCaseError> {
     let mut blank = 0;
     for (doc, got) in project.documents.iter().zip(&back.documents) {
         prop_assert_eq!(without_whitespace(&got.text), without_whitespace(&doc.text));
-        let expected: Vec<(String, String)> = doc
+        let expected: Vec<(CompactString, String)> = doc
             .entities
             .iter()
             .map(|e| (e.label.clone(), without_whitespace(&e.text)))
             .filter(|(_, text)| !text.is_empty())
             .collect();
         blank += doc.entities.len() - expected.len();
-        let found: Vec<(String, String)> = got
+        let found: Vec<(CompactString, String)> = got
             .entities
             .iter()
             .map(|e| (e.label.clone(), without_whitespace(&e.text)))
@@ -651,7 +655,7 @@ fn brat_span(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
 /// An annotation as brat keeps it, independent of ids: what it is and where.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Key {
-    Entity(usize, usize, String),
+    Entity(usize, usize, CompactString),
     Claim(usize, usize),
 }
 
@@ -659,11 +663,11 @@ enum Key {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 struct BratClaim {
     span: (usize, usize),
-    text: String,
+    text: CompactString,
     claimant: Option<Key>,
     cue: Option<(usize, usize)>,
     attributes: String,
-    note: Option<String>,
+    note: Option<CompactString>,
 }
 
 /// A canonical entity as brat keeps it: its mentions, name and note.
@@ -672,9 +676,16 @@ type BratCanonical = (Vec<(String, usize, usize)>, String, Option<String>);
 /// What a brat import should give (entities, claims, relations, canonical
 /// entities) and the export and import warnings, worked out from `project`.
 struct BratExpected {
-    entities: Vec<(String, usize, usize, String, String, Option<String>)>,
+    entities: Vec<(
+        String,
+        usize,
+        usize,
+        CompactString,
+        CompactString,
+        Option<CompactString>,
+    )>,
     claims: Vec<(String, BratClaim)>,
-    relations: Vec<(String, String, Key, Key)>,
+    relations: Vec<(String, CompactString, Key, Key)>,
     canonical: Vec<BratCanonical>,
     export_warnings: Vec<(usize, &'static str)>,
     import_warnings: Vec<(usize, &'static str)>,
@@ -732,7 +743,7 @@ fn brat_expected(project: &Project) -> BratExpected {
                     s,
                     t,
                     e.label.clone(),
-                    slice(text, (s, t)),
+                    slice(text, (s, t)).into(),
                     e.note.clone(),
                 ));
             }
@@ -814,7 +825,7 @@ fn brat_expected(project: &Project) -> BratExpected {
                 doc.id.clone(),
                 BratClaim {
                     span,
-                    text: slice(text, span),
+                    text: slice(text, span).into(),
                     claimant,
                     cue,
                     attributes: attributes(c),

@@ -10,8 +10,8 @@ use std::process::Command;
 use common::{gloss, stderr, temp_dir};
 use gloss::model::validate::validate;
 use gloss::model::{
-    Claim, Claimant, ConflictAbout, ConflictKind, Document, Entity, Project, Relation,
-    RelationType, Status,
+    Claim, Claimant, CompactString, ConflictAbout, ConflictKind, Document, Entity, Project,
+    Relation, RelationType, Status,
 };
 use gloss::review::merge::{merge, merge3};
 
@@ -66,7 +66,7 @@ fn doc_mut(project: &mut Project) -> &mut Document {
     std::sync::Arc::make_mut(&mut project.documents[0])
 }
 
-fn labels(project: &Project) -> Vec<(String, String)> {
+fn labels(project: &Project) -> Vec<(CompactString, CompactString)> {
     doc(project)
         .entities
         .iter()

@@ -347,7 +347,7 @@ fn selecting_with_the_keyboard_from_a_click_then_tagging() {
     s.press(Key::Num7);
     let text: String = chars[start..end].iter().collect();
     assert_eq!(
-        entity_at(s.doc(), start, end, "MISC").map(|e| e.text.clone()),
+        entity_at(s.doc(), start, end, "MISC").map(|e| e.text.to_string()),
         Some(text)
     );
 }
@@ -417,7 +417,7 @@ fn selecting_with_a_mouse_drag() {
     // Tag what the drag selected.
     s.press(Key::Num7);
     assert_eq!(
-        entity_at(s.doc(), start, end, "MISC").map(|e| e.text.clone()),
+        entity_at(s.doc(), start, end, "MISC").map(|e| e.text.to_string()),
         Some(text)
     );
 }
@@ -843,7 +843,7 @@ fn the_entities_pane_counts_mentions_and_jumps_to_them() {
         s.app().selected,
         Some(AnnotationRef {
             kind: AnnotationKind::Entity,
-            id: first.id.clone()
+            id: first.id.to_string()
         })
     );
     // Selecting switches to the inspector, which shows the canonical entity.

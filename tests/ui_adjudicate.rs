@@ -24,7 +24,7 @@ fn copy(annotator: &str, title: &str, entities: &[(&str, &str, usize, usize)]) -
     for (id, label, start, end) in entities {
         let text: String = TEXT.chars().skip(*start).take(end - start).collect();
         let mut e = Entity::new(*id, *label, *start, *end, text);
-        e.annotator = Some(annotator.to_owned());
+        e.annotator = Some(annotator.into());
         d.entities.push(e);
     }
     p.documents.push(d.into());
@@ -63,7 +63,7 @@ fn labels(harness: &Harness<'static, GlossApp>) -> Vec<(String, usize)> {
     harness.state().session.project().documents[0]
         .entities
         .iter()
-        .map(|e| (e.label.clone(), e.start))
+        .map(|e| (e.label.to_string(), e.start))
         .collect()
 }
 

@@ -222,7 +222,7 @@ fn selecting_an_annotation_near_the_end_scrolls_to_it() {
         .state_mut()
         .act(Action::SelectAnnotation(AnnotationRef {
             kind: AnnotationKind::Entity,
-            id: target.id.clone(),
+            id: target.id.to_string(),
         }));
     harness.run();
     // The article view names the text in view: it now holds the entity.

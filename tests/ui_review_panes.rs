@@ -20,7 +20,7 @@ fn entity(id: &str, label: &str, doc: &Document, text: &str, by: Option<&str>) -
     let byte = doc.text.find(text).expect("the text has it");
     let start = doc.text[..byte].chars().count();
     let mut e = Entity::new(id, label, start, start + text.chars().count(), text);
-    e.annotator = by.map(str::to_owned);
+    e.annotator = by.map(Into::into);
     e
 }
 

@@ -198,7 +198,7 @@ fn undo_and_redo_show_and_select_what_changed_in_another_document() {
         harness.state().selected,
         Some(AnnotationRef {
             kind: AnnotationKind::Entity,
-            id: entity_id,
+            id: entity_id.to_string(),
         }),
         "redo selects the entity it brought back"
     );
@@ -266,12 +266,12 @@ fn the_side_panel_keeps_its_width_whatever_is_selected() {
         .iter()
         .map(|e| AnnotationRef {
             kind: AnnotationKind::Entity,
-            id: e.id.clone(),
+            id: e.id.to_string(),
         })
         .collect();
     refs.extend(doc.claims.iter().map(|c| AnnotationRef {
         kind: AnnotationKind::Claim,
-        id: c.id.clone(),
+        id: c.id.to_string(),
     }));
     for annotation in refs {
         harness.state_mut().selected = Some(annotation.clone());
@@ -546,7 +546,7 @@ fn the_annotators_name_is_asked_saved_and_recorded_on_what_they_make() {
         .clone();
     harness.state_mut().selected = Some(gloss::ui::AnnotationRef {
         kind: gloss::ui::AnnotationKind::Entity,
-        id: other.id.clone(),
+        id: other.id.to_string(),
     });
     harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::R);
     harness.run();

@@ -167,12 +167,14 @@ impl Edit {
                 at(doc, FocusTarget::Span(entity.start, entity.end))
             }
             Edit::RemoveEntity { doc, id } => at(doc, FocusTarget::Entity(id.clone())),
-            Edit::ReplaceEntity { doc, entity } => at(doc, FocusTarget::Entity(entity.id.clone())),
+            Edit::ReplaceEntity { doc, entity } => {
+                at(doc, FocusTarget::Entity(entity.id.to_string()))
+            }
             Edit::InsertClaim { doc, claim, .. } => {
                 at(doc, FocusTarget::Span(claim.start, claim.end))
             }
             Edit::RemoveClaim { doc, id } => at(doc, FocusTarget::Claim(id.clone())),
-            Edit::ReplaceClaim { doc, claim } => at(doc, FocusTarget::Claim(claim.id.clone())),
+            Edit::ReplaceClaim { doc, claim } => at(doc, FocusTarget::Claim(claim.id.to_string())),
             Edit::RemoveRelation { doc, id } => at(doc, FocusTarget::Relation(id.clone())),
             Edit::InsertRelation { doc, .. } | Edit::SetStatus { doc, .. } => {
                 at(doc, FocusTarget::Document)
@@ -280,7 +282,7 @@ fn check_claim(project: &Project, doc_id: &str, claim: &Claim) -> Result<(), Edi
     if let Some(crate::model::Claimant::Entity(id)) = &claim.claimant
         && doc.entity(id).is_none()
     {
-        return Err(EditError::NoAnnotation(id.clone(), doc_id.to_owned()));
+        return Err(EditError::NoAnnotation(id.to_string(), doc_id.to_owned()));
     }
     for evidence in &claim.evidence {
         if let crate::model::Evidence::Span {
@@ -381,7 +383,10 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             }
             let id = entity.id.clone();
             d.entities.insert(index, entity);
-            Edit::RemoveEntity { doc, id }
+            Edit::RemoveEntity {
+                doc,
+                id: id.to_string(),
+            }
         }
         Edit::RemoveEntity { doc, id } => {
             let d = doc_mut(project, &doc)?;
@@ -389,7 +394,7 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             let used_by_claim = d
                 .claims
                 .iter()
-                .any(|c| c.claimant == Some(crate::model::Claimant::Entity(id.clone())));
+                .any(|c| c.claimant == Some(crate::model::Claimant::Entity(id.clone().into())));
             let used_by_relation = d.relations.iter().any(|r| r.from == id || r.to == id);
             if used_by_claim || used_by_relation {
                 return Err(EditError::Schema(format!(
@@ -417,7 +422,10 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             }
             let id = claim.id.clone();
             d.claims.insert(index, *claim);
-            Edit::RemoveClaim { doc, id }
+            Edit::RemoveClaim {
+                doc,
+                id: id.to_string(),
+            }
         }
         Edit::RemoveClaim { doc, id } => {
             let d = doc_mut(project, &doc)?;
@@ -456,7 +464,7 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             check_free_id(d, &relation.id)?;
             for end in [&relation.from, &relation.to] {
                 if !d.has_span_annotation(end) {
-                    return Err(EditError::NoAnnotation(end.clone(), doc.clone()));
+                    return Err(EditError::NoAnnotation(end.to_string(), doc.clone()));
                 }
             }
             if index > d.relations.len() {
@@ -464,7 +472,10 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             }
             let id = relation.id.clone();
             d.relations.insert(index, relation);
-            Edit::RemoveRelation { doc, id }
+            Edit::RemoveRelation {
+                doc,
+                id: id.to_string(),
+            }
         }
         Edit::RemoveRelation { doc, id } => {
             let d = doc_mut(project, &doc)?;
@@ -593,7 +604,7 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
                 {
                     let d = std::sync::Arc::make_mut(d);
                     for e in d.entities.iter_mut().filter(|e| e.label == key) {
-                        e.label.clone_from(&new_key);
+                        e.label = new_key.as_str().into();
                     }
                 }
                 for c in project

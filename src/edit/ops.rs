@@ -4,8 +4,8 @@
 
 use super::Edit;
 use crate::model::{
-    AnnotationKind, Attribution, CanonicalEntity, Claim, Claimant, Document, Entity, Project,
-    Relation, Schema, span,
+    AnnotationKind, Attribution, CanonicalEntity, Claim, Claimant, CompactString, Document, Entity,
+    Project, Relation, Schema, span,
 };
 
 /// Records provenance on every entity, claim and relation that `edit`
@@ -15,11 +15,11 @@ use crate::model::{
 /// undo and redo apply the inverse edits unstamped, so they restore the
 /// old values.
 pub fn stamp(edit: &mut Edit, annotator: Option<&str>, modified: &str) {
-    let mark = |who: &mut Option<String>, when: &mut Option<String>| {
+    let mark = |who: &mut Option<CompactString>, when: &mut Option<CompactString>| {
         if let Some(name) = annotator {
-            *who = Some(name.to_owned());
+            *who = Some(name.into());
         }
-        *when = Some(modified.to_owned());
+        *when = Some(modified.into());
     };
     match edit {
         Edit::InsertEntity { entity, .. } | Edit::ReplaceEntity { entity, .. } => {
@@ -103,7 +103,13 @@ pub fn new_relation(
 /// A new claim over `start..end` (code points) of `doc`, with the claimant
 /// and attribution guessed from the text around it; the user corrects them
 /// in the claim editor.
-pub fn new_claim(doc: &Document, schema: &Schema, start: usize, end: usize, text: String) -> Claim {
+pub fn new_claim(
+    doc: &Document,
+    schema: &Schema,
+    start: usize,
+    end: usize,
+    text: impl Into<CompactString>,
+) -> Claim {
     let mut claim = Claim::new(doc.next_id("c"), start, end, text);
     claim.claimant = guess_claimant(doc, schema, start, end);
     claim.attribution = guess_attribution(&doc.text, start, end);
@@ -336,14 +342,20 @@ pub enum Tagging {
 }
 
 /// Tags `start..end` of `doc` (its text `text`) as `label`.
-pub fn tag_span(doc: &Document, start: usize, end: usize, text: String, label: &str) -> Tagging {
+pub fn tag_span(
+    doc: &Document,
+    start: usize,
+    end: usize,
+    text: impl Into<CompactString>,
+    label: &str,
+) -> Tagging {
     if let Some(existing) = doc
         .entities
         .iter()
         .find(|e| e.start == start && e.end == end && e.label == label)
     {
         return Tagging::Exists {
-            id: existing.id.clone(),
+            id: existing.id.to_string(),
         };
     }
     let id = doc.next_id("e");
@@ -369,7 +381,7 @@ pub fn retype_entity(doc: &Document, id: &str, label: &str) -> Result<Option<Edi
         return Ok(None);
     }
     let mut entity = entity.clone();
-    entity.label = label.to_owned();
+    entity.label = label.into();
     Ok(Some(Edit::ReplaceEntity {
         doc: doc.id.clone(),
         entity,
@@ -383,7 +395,7 @@ pub fn insert_claim(
     schema: &Schema,
     start: usize,
     end: usize,
-    text: String,
+    text: impl Into<CompactString>,
 ) -> (Edit, Claim) {
     let index = doc
         .claims
@@ -415,7 +427,7 @@ pub fn delete_annotation(doc: &Document, kind: AnnotationKind, id: &str) -> Resu
         for r in doc.relations.iter().filter(|r| r.from == id || r.to == id) {
             edits.push(Edit::RemoveRelation {
                 doc: doc_id(),
-                id: r.id.clone(),
+                id: r.id.to_string(),
             });
         }
     }
@@ -536,17 +548,17 @@ pub fn canonical_from_mention(
         .entity(entity_id)
         .ok_or_else(|| OpError::NoAnnotation(entity_id.to_owned()))?;
     if entity.canonical.is_some() {
-        return Err(OpError::AlreadyCanonical(entity.text.clone()));
+        return Err(OpError::AlreadyCanonical(entity.text.to_string()));
     }
     let id = project.next_canonical_id();
     let canonical = CanonicalEntity {
         id: id.clone(),
-        name: entity.text.clone(),
-        label: entity.label.clone(),
+        name: entity.text.to_string(),
+        label: entity.label.to_string(),
         note: None,
     };
     let mut updated = entity.clone();
-    updated.canonical = Some(id);
+    updated.canonical = Some(id.into());
     Ok(Edit::Batch {
         label: "new canonical entity".into(),
         edits: vec![
@@ -592,8 +604,8 @@ mod tests {
         let relation = &project.documents[0].relations[0];
         assert_eq!((relation.from.as_str(), relation.to.as_str()), ("e1", "e2"));
         assert_eq!(
-            Some(&relation.label),
-            schema.relation_types.first().map(|t| &t.key)
+            Some(relation.label.as_str()),
+            schema.relation_types.first().map(|t| t.key.as_str())
         );
         assert_eq!(
             new_relation(&doc, &schema, "e1", "e1", None),
@@ -861,13 +873,7 @@ mod tests {
             guess_claimant(&doc, &project.schema, start, end),
             Some(Claimant::Entity("e3".into()))
         );
-        let claim = new_claim(
-            &doc,
-            &project.schema,
-            start,
-            end,
-            "Kim expects talks".into(),
-        );
+        let claim = new_claim(&doc, &project.schema, start, end, "Kim expects talks");
         assert_eq!(claim.attribution, Attribution::IndirectQuote);
         project.documents.push(doc.into());
     }
@@ -893,10 +899,10 @@ mod tests {
         let mut project = kirby();
         let doc = &project.documents[0];
         assert_eq!(
-            tag_span(doc, 0, 5, "Kirby".into(), "PER"),
+            tag_span(doc, 0, 5, "Kirby", "PER"),
             Tagging::Exists { id: "e1".into() }
         );
-        let Tagging::Insert { id, edit } = tag_span(doc, 11, 17, "Russia".into(), "GPE") else {
+        let Tagging::Insert { id, edit } = tag_span(doc, 11, 17, "Russia", "GPE") else {
             panic!("a new entity");
         };
         crate::edit::apply(&mut project, edit).expect("applies");
@@ -905,7 +911,7 @@ mod tests {
         assert_eq!((doc.entities[1].start, doc.entities[1].end), (11, 17));
         // The same span with another type is a second entity (nesting and
         // overlap are allowed), before it in span order it is not.
-        let Tagging::Insert { edit, .. } = tag_span(doc, 0, 5, "Kirby".into(), "ORG") else {
+        let Tagging::Insert { edit, .. } = tag_span(doc, 0, 5, "Kirby", "ORG") else {
             panic!("a new entity");
         };
         assert!(matches!(edit, Edit::InsertEntity { index: 1, .. }));

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::{ExportOptions, Exported, Fields, FormatError, Imported, Tally};
 use crate::model::span::CharIndex;
-use crate::model::{Entity, Project, Relation, Status};
+use crate::model::{CompactString, Entity, Project, Relation, Status};
 
 /// Exports the selected documents' entities as `label` triples. Claims,
 /// relations, notes, canonical links, annotators and review states are
@@ -217,10 +217,10 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
 
 /// An annotator's name from a doccano `username`/`user` value: a name as
 /// it is, a numeric user id as `user N` (doccano's own id, not a name).
-fn user_name(value: Option<&Value>) -> Option<String> {
+fn user_name(value: Option<&Value>) -> Option<CompactString> {
     match value? {
-        Value::String(name) if !name.trim().is_empty() => Some(name.trim().to_owned()),
-        Value::Number(n) => Some(format!("user {n}")),
+        Value::String(name) if !name.trim().is_empty() => Some(name.trim().into()),
+        Value::Number(n) => Some(compact_str::format_compact!("user {n}")),
         _ => None,
     }
 }

@@ -463,8 +463,8 @@ fn read_document(
             f.required_string("from")?,
             f.required_string("to")?,
         );
-        relation.annotator = f.string("annotator")?;
-        relation.modified = f.string("modified")?;
+        relation.annotator = f.string("annotator")?.map(Into::into);
+        relation.modified = f.string("modified")?.map(Into::into);
         if !doc.has_span_annotation(&relation.from) || !doc.has_span_annotation(&relation.to) {
             tally.add(
                 "relation(s) left out: an end is not an entity or claim of the document",
@@ -540,27 +540,29 @@ fn read_entity(
         end,
         text,
     );
-    entity.note = f.string("note")?;
-    entity.annotator = f.string("annotator")?;
-    entity.modified = f.string("modified")?;
+    entity.note = f.string("note")?.map(Into::into);
+    entity.annotator = f.string("annotator")?.map(Into::into);
+    entity.modified = f.string("modified")?.map(Into::into);
     entity.review = read_review(&f)?;
-    entity.review_comment = f.string("review_comment")?;
+    entity.review_comment = f.string("review_comment")?.map(Into::into);
     if let Some(value) = f.get("canonical") {
         let c = Fields::new(value, path, line, format!("entity {n} canonical"))?;
         let id = c.required_string("id")?;
         if !canonical.contains_key(&id) {
-            let name = c.string("name")?.unwrap_or_else(|| entity.text.clone());
+            let name = c.string("name")?.unwrap_or_else(|| entity.text.to_string());
             canonical.insert(id.clone(), project.canonical_entities.len());
             project.canonical_entities.push(CanonicalEntity {
                 id: id.clone(),
                 name,
                 // The export writes `{id, name}`; `label` and `note` are read
                 // when present, else the first mention's type stands in.
-                label: c.string("label")?.unwrap_or_else(|| entity.label.clone()),
+                label: c
+                    .string("label")?
+                    .unwrap_or_else(|| entity.label.to_string()),
                 note: c.string("note")?,
             });
         }
-        entity.canonical = Some(id);
+        entity.canonical = Some(id.into());
     }
     Ok(entity)
 }
@@ -600,15 +602,15 @@ fn read_claim(
     if let Some(value) = f.get("claimant") {
         let c = Fields::new(value, path, line, format!("claim {n} claimant"))?;
         claim.claimant = match (c.string("entity")?, c.string("text")?) {
-            (Some(id), _) if doc.entity(&id).is_some() => Some(Claimant::Entity(id)),
+            (Some(id), _) if doc.entity(&id).is_some() => Some(Claimant::Entity(id.into())),
             (Some(id), text) => {
                 tally.add(
                     "claimant(s) that name a missing entity kept as free text",
                     format!("{} {} {id}", doc.id, claim.id),
                 );
-                Some(Claimant::Text(text.unwrap_or(id)))
+                Some(Claimant::Text(text.unwrap_or(id).into()))
             }
-            (None, Some(text)) => Some(Claimant::Text(text)),
+            (None, Some(text)) => Some(Claimant::Text(text.into())),
             (None, None) => return Err(c.error("needs \"entity\" or \"text\"")),
         };
     }
@@ -616,7 +618,11 @@ fn read_claim(
         let c = Fields::new(value, path, line, format!("claim {n} cue"))?;
         let (start, end) = (c.required_offset("start")?, c.required_offset("end")?);
         let text = quoted(&c, doc, index, start, end, c.string("text")?)?;
-        claim.cue = Some(Cue { start, end, text });
+        claim.cue = Some(Cue {
+            start,
+            end,
+            text: text.into(),
+        });
     }
     if let Some(a) = parse_value(&f, "attribution", Attribution::parse)? {
         claim.attribution = a;
@@ -625,13 +631,13 @@ fn read_claim(
     claim.claim_type = parse_value(&f, "claim_type", ClaimType::parse)?;
     claim.stance = parse_value(&f, "stance", Stance::parse)?;
     claim.verdict = parse_value(&f, "verdict", Verdict::parse)?;
-    claim.rating = f.string("rating")?;
-    claim.summary = f.string("summary")?;
-    claim.note = f.string("note")?;
-    claim.annotator = f.string("annotator")?;
-    claim.modified = f.string("modified")?;
+    claim.rating = f.string("rating")?.map(Into::into);
+    claim.summary = f.string("summary")?.map(Into::into);
+    claim.note = f.string("note")?.map(Into::into);
+    claim.annotator = f.string("annotator")?.map(Into::into);
+    claim.modified = f.string("modified")?.map(Into::into);
     claim.review = read_review(&f)?;
-    claim.review_comment = f.string("review_comment")?;
+    claim.review_comment = f.string("review_comment")?.map(Into::into);
     for (i, value) in f.array("evidence")?.iter().enumerate() {
         let e = Fields::new(value, path, line, format!("claim {n} evidence {}", i + 1))?;
         claim.evidence.push(match e.string("url")? {

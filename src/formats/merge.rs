@@ -132,8 +132,12 @@ pub fn merge_edit(project: &Project, imported: Project) -> (Option<crate::edit::
             document.id.clone_from(id);
         }
         for entity in &mut document.entities {
-            if let Some(id) = entity.canonical.as_ref().and_then(|c| canonical_ids.get(c)) {
-                entity.canonical = Some(id.clone());
+            if let Some(id) = entity
+                .canonical
+                .as_ref()
+                .and_then(|c| canonical_ids.get(c.as_str()))
+            {
+                entity.canonical = Some(id.clone().into());
             }
         }
         for claim in &mut document.claims {

@@ -4,13 +4,15 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::CompactString;
+
 /// Who made a claim.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Claimant {
     /// An entity annotation of the same document, by id.
-    Entity(String),
+    Entity(CompactString),
     /// Free text when the claimant is not named in the text ("the White House").
-    Text(String),
+    Text(CompactString),
 }
 
 /// How the claim is attributed (PARC).
@@ -105,7 +107,7 @@ pub struct Cue {
     /// End, code points, exclusive.
     pub end: usize,
     /// The quoted text.
-    pub text: String,
+    pub text: CompactString,
 }
 
 macro_rules! value_names {

@@ -14,6 +14,11 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+/// The string type of the fields that repeat per annotation: up to 24
+/// bytes (ids, type labels, most quotes, annotator, timestamps) are held
+/// inline with no heap allocation, in the 24 bytes a `String` takes.
+pub use compact_str::CompactString;
+
 pub use claim::{
     Attribution, CheckWorthiness, ClaimType, Claimant, Cue, Evidence, Stance, Verdict,
 };
@@ -340,9 +345,9 @@ impl Document {
     }
 
     /// Makes a span of this document's text, `None` when out of range.
-    pub fn span(&self, start: usize, end: usize) -> Option<(usize, usize, String)> {
+    pub fn span(&self, start: usize, end: usize) -> Option<(usize, usize, CompactString)> {
         let text = span::char_slice(&self.text, start, end)?;
-        (start < end).then(|| (start, end, text.to_owned()))
+        (start < end).then(|| (start, end, CompactString::from(text)))
     }
 }
 
@@ -400,45 +405,45 @@ pub(crate) fn next_numbered_id<'a>(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entity {
     /// Id, unique among the document's annotations.
-    pub id: String,
+    pub id: CompactString,
     /// Entity type key (`PER`); format version 0 called it `type`.
     #[serde(alias = "type")]
-    pub label: String,
+    pub label: CompactString,
     /// Start, code points.
     pub start: usize,
     /// End, code points, exclusive.
     pub end: usize,
     /// The quoted text.
-    pub text: String,
+    pub text: CompactString,
     /// Canonical entity this mention refers to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub canonical: Option<String>,
+    pub canonical: Option<CompactString>,
     /// Free note.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<CompactString>,
     /// Who made it or last changed it (a review does not change it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub annotator: Option<String>,
+    pub annotator: Option<CompactString>,
     /// When it was made or last changed in the app, reviews included (RFC
     /// 3339, UTC; format version 3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub modified: Option<String>,
+    pub modified: Option<CompactString>,
     /// Review state.
     #[serde(default, skip_serializing_if = "Review::is_unreviewed")]
     pub review: Review,
     /// The reviewer's comment on a `Discuss` review (format version 3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub review_comment: Option<String>,
+    pub review_comment: Option<CompactString>,
 }
 
 impl Entity {
     /// A new entity with no canonical link, note or annotator.
     pub fn new(
-        id: impl Into<String>,
-        label: impl Into<String>,
+        id: impl Into<CompactString>,
+        label: impl Into<CompactString>,
         start: usize,
         end: usize,
-        text: impl Into<String>,
+        text: impl Into<CompactString>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -460,13 +465,13 @@ impl Entity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Claim {
     /// Id, unique among the document's annotations.
-    pub id: String,
+    pub id: CompactString,
     /// Start of the claim's content, code points.
     pub start: usize,
     /// End, code points, exclusive.
     pub end: usize,
     /// The quoted claim.
-    pub text: String,
+    pub text: CompactString,
     /// Who made the claim.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claimant: Option<Claimant>,
@@ -490,34 +495,39 @@ pub struct Claim {
     pub verdict: Option<Verdict>,
     /// Free-text rating that goes with the verdict ("Mostly false").
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rating: Option<String>,
+    pub rating: Option<CompactString>,
     /// Evidence spans and URLs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<Evidence>,
     /// What the claim says, in a sentence (ClaimReview `claimReviewed`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub summary: Option<String>,
+    pub summary: Option<CompactString>,
     /// Free note.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<CompactString>,
     /// Who made it or last changed it (a review does not change it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub annotator: Option<String>,
+    pub annotator: Option<CompactString>,
     /// When it was made or last changed in the app, reviews included (RFC
     /// 3339, UTC; format version 3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub modified: Option<String>,
+    pub modified: Option<CompactString>,
     /// Review state.
     #[serde(default, skip_serializing_if = "Review::is_unreviewed")]
     pub review: Review,
     /// The reviewer's comment on a `Discuss` review (format version 3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub review_comment: Option<String>,
+    pub review_comment: Option<CompactString>,
 }
 
 impl Claim {
     /// A new claim with default fields.
-    pub fn new(id: impl Into<String>, start: usize, end: usize, text: impl Into<String>) -> Self {
+    pub fn new(
+        id: impl Into<CompactString>,
+        start: usize,
+        end: usize,
+        text: impl Into<CompactString>,
+    ) -> Self {
         Self {
             id: id.into(),
             start,
@@ -554,28 +564,28 @@ impl Claim {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Relation {
     /// Id, unique among the document's annotations.
-    pub id: String,
+    pub id: CompactString,
     /// Relation type key.
-    pub label: String,
+    pub label: CompactString,
     /// Id of the source annotation.
-    pub from: String,
+    pub from: CompactString,
     /// Id of the target annotation.
-    pub to: String,
+    pub to: CompactString,
     /// Who made it (format version 3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub annotator: Option<String>,
+    pub annotator: Option<CompactString>,
     /// When it was made in the app (RFC 3339, UTC; format version 3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub modified: Option<String>,
+    pub modified: Option<CompactString>,
 }
 
 impl Relation {
     /// A new relation with no provenance.
     pub fn new(
-        id: impl Into<String>,
-        label: impl Into<String>,
-        from: impl Into<String>,
-        to: impl Into<String>,
+        id: impl Into<CompactString>,
+        label: impl Into<CompactString>,
+        from: impl Into<CompactString>,
+        to: impl Into<CompactString>,
     ) -> Self {
         Self {
             id: id.into(),

@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use thiserror::Error;
 
 use crate::edit::{Edit, FieldTarget};
-use crate::model::{Claimant, Conflict, ConflictAbout, Document, Project};
+use crate::model::{Claimant, CompactString, Conflict, ConflictAbout, Document, Project};
 
 /// Where a conflict record lives: a document's list or the project's.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -290,12 +290,14 @@ pub fn settle_annotations(
     // Relations that end at a dropped annotation: moved to an heir or gone.
     let mut moved_relations = Vec::new();
     for (index, r) in doc.relations.iter().enumerate() {
-        if gone.contains(&r.id) || !(gone.contains(&r.from) || gone.contains(&r.to)) {
+        if gone.contains(r.id.as_str())
+            || !(gone.contains(r.from.as_str()) || gone.contains(r.to.as_str()))
+        {
             continue;
         }
-        let end = |id: &String| {
-            if gone.contains(id) {
-                heir(id)
+        let end = |id: &CompactString| {
+            if gone.contains(id.as_str()) {
+                heir(id).map(CompactString::from)
             } else {
                 Some(id.clone())
             }
@@ -308,7 +310,7 @@ pub fn settle_annotations(
                 moved_relations.push((index, moved));
             }
             _ => {
-                gone.insert(r.id.clone());
+                gone.insert(r.id.to_string());
             }
         }
     }
@@ -333,15 +335,15 @@ pub fn settle_annotations(
     }));
     // Claimants first, while the dropped entities still exist.
     for claim in &doc.claims {
-        if gone.contains(&claim.id) {
+        if gone.contains(claim.id.as_str()) {
             continue;
         }
         if let Some(Claimant::Entity(id)) = &claim.claimant
-            && gone.contains(id)
+            && gone.contains(id.as_str())
         {
             let mut changed = claim.clone();
             changed.claimant = Some(match heir(id) {
-                Some(heir) => Claimant::Entity(heir),
+                Some(heir) => Claimant::Entity(heir.into()),
                 None => Claimant::Text(doc.entity(id).map(|e| e.text.clone()).unwrap_or_default()),
             });
             edits.push(Edit::ReplaceClaim {
@@ -354,7 +356,7 @@ pub fn settle_annotations(
     for (_, r) in &moved_relations {
         edits.push(Edit::RemoveRelation {
             doc: doc_id.clone(),
-            id: r.id.clone(),
+            id: r.id.to_string(),
         });
     }
     for (index, relation) in &moved_relations {
@@ -367,27 +369,27 @@ pub fn settle_annotations(
     let removals = doc
         .relations
         .iter()
-        .filter(|r| gone.contains(&r.id))
+        .filter(|r| gone.contains(r.id.as_str()))
         .map(|r| Edit::RemoveRelation {
             doc: doc_id.clone(),
-            id: r.id.clone(),
+            id: r.id.to_string(),
         })
         .chain(
             doc.claims
                 .iter()
-                .filter(|c| gone.contains(&c.id))
+                .filter(|c| gone.contains(c.id.as_str()))
                 .map(|c| Edit::RemoveClaim {
                     doc: doc_id.clone(),
-                    id: c.id.clone(),
+                    id: c.id.to_string(),
                 }),
         )
         .chain(
             doc.entities
                 .iter()
-                .filter(|e| gone.contains(&e.id))
+                .filter(|e| gone.contains(e.id.as_str()))
                 .map(|e| Edit::RemoveEntity {
                     doc: doc_id.clone(),
-                    id: e.id.clone(),
+                    id: e.id.to_string(),
                 }),
         );
     edits.extend(removals);

@@ -23,8 +23,9 @@ use serde_json::{Map, Value};
 
 use crate::model::conflict::next_conflict_id;
 use crate::model::{
-    CanonicalEntity, Claim, Claimant, Conflict, ConflictAbout, ConflictKind, ConflictVersion,
-    Document, Entity, EntityType, Evidence, Project, Relation, RelationType, Status,
+    CanonicalEntity, Claim, Claimant, CompactString, Conflict, ConflictAbout, ConflictKind,
+    ConflictVersion, Document, Entity, EntityType, Evidence, Project, Relation, RelationType,
+    Status,
 };
 
 /// What a merge did, for the command line to tell.
@@ -227,7 +228,7 @@ trait Item: Clone + Serialize + DeserializeOwned {
     const PREFIX: &'static str;
     fn id(&self) -> &str;
     fn set_id(&mut self, id: String);
-    fn annotator_mut(&mut self) -> Option<&mut Option<String>>;
+    fn annotator_mut(&mut self) -> Option<&mut Option<CompactString>>;
     fn annotator(&self) -> Option<&str>;
     /// The span, for grouping disagreements by overlap; relations use ends.
     fn span(&self) -> Option<(usize, usize)>;
@@ -247,9 +248,9 @@ impl Item for Entity {
         &self.id
     }
     fn set_id(&mut self, id: String) {
-        self.id = id;
+        self.id = id.into();
     }
-    fn annotator_mut(&mut self) -> Option<&mut Option<String>> {
+    fn annotator_mut(&mut self) -> Option<&mut Option<CompactString>> {
         Some(&mut self.annotator)
     }
     fn annotator(&self) -> Option<&str> {
@@ -270,9 +271,9 @@ impl Item for Claim {
         &self.id
     }
     fn set_id(&mut self, id: String) {
-        self.id = id;
+        self.id = id.into();
     }
-    fn annotator_mut(&mut self) -> Option<&mut Option<String>> {
+    fn annotator_mut(&mut self) -> Option<&mut Option<CompactString>> {
         Some(&mut self.annotator)
     }
     fn annotator(&self) -> Option<&str> {
@@ -289,7 +290,7 @@ impl Item for Claim {
     }
     fn map_refs(&mut self, map: &HashMap<String, String>) {
         if let Some(Claimant::Entity(id)) = &mut self.claimant {
-            *id = mapped(map, id);
+            *id = mapped(map, id).into();
         }
     }
 }
@@ -300,9 +301,9 @@ impl Item for Relation {
         &self.id
     }
     fn set_id(&mut self, id: String) {
-        self.id = id;
+        self.id = id.into();
     }
-    fn annotator_mut(&mut self) -> Option<&mut Option<String>> {
+    fn annotator_mut(&mut self) -> Option<&mut Option<CompactString>> {
         Some(&mut self.annotator)
     }
     fn annotator(&self) -> Option<&str> {
@@ -315,8 +316,8 @@ impl Item for Relation {
         vec![self.from.as_str(), self.to.as_str()]
     }
     fn map_refs(&mut self, map: &HashMap<String, String>) {
-        self.from = mapped(map, &self.from);
-        self.to = mapped(map, &self.to);
+        self.from = mapped(map, &self.from).into();
+        self.to = mapped(map, &self.to).into();
     }
 }
 
@@ -426,14 +427,14 @@ impl Parts {
             return;
         }
         for e in &mut self.entities {
-            e.id = mapped(map, &e.id);
+            e.id = mapped(map, &e.id).into();
         }
         for c in &mut self.claims {
-            c.id = mapped(map, &c.id);
+            c.id = mapped(map, &c.id).into();
             c.map_refs(map);
         }
         for r in &mut self.relations {
-            r.id = mapped(map, &r.id);
+            r.id = mapped(map, &r.id).into();
             r.map_refs(map);
         }
         for conflict in &mut self.conflicts {
@@ -454,7 +455,7 @@ impl Parts {
     ) {
         for e in &mut self.entities {
             if let Some(c) = &mut e.canonical {
-                *c = mapped(canonical, c);
+                *c = mapped(canonical, c).into();
             }
         }
         for claim in &mut self.claims {
@@ -467,11 +468,19 @@ impl Parts {
     }
 
     fn fill_annotator(&mut self, keep: &HashSet<String>, who: &str) {
-        for e in self.entities.iter_mut().filter(|e| !keep.contains(&e.id)) {
-            e.annotator.get_or_insert_with(|| who.to_owned());
+        for e in self
+            .entities
+            .iter_mut()
+            .filter(|e| !keep.contains(e.id.as_str()))
+        {
+            e.annotator.get_or_insert_with(|| who.into());
         }
-        for c in self.claims.iter_mut().filter(|c| !keep.contains(&c.id)) {
-            c.annotator.get_or_insert_with(|| who.to_owned());
+        for c in self
+            .claims
+            .iter_mut()
+            .filter(|c| !keep.contains(c.id.as_str()))
+        {
+            c.annotator.get_or_insert_with(|| who.into());
         }
     }
 }
@@ -941,13 +950,13 @@ fn finish_project(
     let mut canonical_ids: HashSet<String> = HashSet::new();
     for doc in &documents {
         for e in &doc.entities {
-            labels.insert(e.label.clone());
+            labels.insert(e.label.to_string());
             if let Some(c) = &e.canonical {
-                canonical_ids.insert(c.clone());
+                canonical_ids.insert(c.to_string());
             }
         }
         for r in &doc.relations {
-            relation_labels.insert(r.label.clone());
+            relation_labels.insert(r.label.to_string());
         }
     }
     restore_used(&mut merge.canonicals, &canonical_ids, kind, sides);
@@ -1842,7 +1851,7 @@ fn merge_items<T: Item>(
                 let copy_id = ids.fresh(T::PREFIX);
                 copy.set_id(copy_id.clone());
                 if let (Some(slot), Some(who)) = (copy.annotator_mut(), t.annotator()) {
-                    *slot = Some(who.to_owned());
+                    *slot = Some(who.into());
                 }
                 new.push(conflict(
                     kind,
@@ -1939,7 +1948,7 @@ fn restore_referenced(
             // dangling references so that the result stays valid.
             merged.relations.retain(|r| r.from != id && r.to != id);
             for c in &mut merged.claims {
-                if c.claimant == Some(Claimant::Entity(id.clone())) {
+                if c.claimant == Some(Claimant::Entity(id.clone().into())) {
                     c.claimant = None;
                 }
             }

@@ -3,7 +3,7 @@
 //! a project that exports use, with rejected annotations left out.
 
 use crate::edit::Edit;
-use crate::model::{Claimant, Document, Project, Review};
+use crate::model::{Claimant, CompactString, Document, Project, Review};
 
 /// An entity or a claim of a document, by id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +30,7 @@ pub fn set_review_with_comment(
     comment: Option<String>,
 ) -> Option<Edit> {
     let comment = comment
-        .map(|c| c.trim().to_owned())
+        .map(|c| CompactString::from(c.trim()))
         .filter(|c| !c.is_empty() && review == Review::Discuss);
     match target {
         Reviewed::Entity(id) => {
@@ -67,11 +67,11 @@ fn in_reading_order(doc: &Document) -> Vec<(usize, usize, Reviewed, Review)> {
     let mut all: Vec<(usize, usize, Reviewed, Review)> = doc
         .entities
         .iter()
-        .map(|e| (e.start, e.end, Reviewed::Entity(e.id.clone()), e.review))
+        .map(|e| (e.start, e.end, Reviewed::Entity(e.id.to_string()), e.review))
         .chain(
             doc.claims
                 .iter()
-                .map(|c| (c.start, c.end, Reviewed::Claim(c.id.clone()), c.review)),
+                .map(|c| (c.start, c.end, Reviewed::Claim(c.id.to_string()), c.review)),
         )
         .collect();
     all.sort_by_key(|(start, end, ..)| (*start, *end));
@@ -127,7 +127,7 @@ pub fn without_rejected(project: &Project) -> (Project, usize) {
     }
     let mut removed = 0;
     for doc in &mut copy.documents {
-        let rejected: std::collections::HashSet<String> = doc
+        let rejected: std::collections::HashSet<CompactString> = doc
             .entities
             .iter()
             .filter(|e| e.review == Review::Rejected)
@@ -145,19 +145,19 @@ pub fn without_rejected(project: &Project) -> (Project, usize) {
         // Only documents with rejected annotations are copied.
         let doc = std::sync::Arc::make_mut(doc);
         removed += rejected.len();
-        let words: std::collections::HashMap<String, String> = doc
+        let words: std::collections::HashMap<CompactString, CompactString> = doc
             .entities
             .iter()
-            .filter(|e| rejected.contains(&e.id))
+            .filter(|e| rejected.contains(e.id.as_str()))
             .map(|e| (e.id.clone(), e.text.clone()))
             .collect();
-        doc.entities.retain(|e| !rejected.contains(&e.id));
-        doc.claims.retain(|c| !rejected.contains(&c.id));
+        doc.entities.retain(|e| !rejected.contains(e.id.as_str()));
+        doc.claims.retain(|c| !rejected.contains(c.id.as_str()));
         doc.relations
-            .retain(|r| !rejected.contains(&r.from) && !rejected.contains(&r.to));
+            .retain(|r| !rejected.contains(r.from.as_str()) && !rejected.contains(r.to.as_str()));
         for claim in &mut doc.claims {
             if let Some(Claimant::Entity(id)) = &claim.claimant
-                && let Some(text) = words.get(id)
+                && let Some(text) = words.get(id.as_str())
             {
                 claim.claimant = Some(Claimant::Text(text.clone()));
             }

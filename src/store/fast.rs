@@ -602,17 +602,17 @@ mod tests {
                     (canonical, note, annotator, modified, review, comment),
                 )| {
                     let mut e = Entity::new(id, label, start, end, quote);
-                    e.canonical = canonical;
-                    e.note = note;
-                    e.annotator = annotator;
-                    e.modified = modified;
+                    e.canonical = canonical.map(Into::into);
+                    e.note = note.map(Into::into);
+                    e.annotator = annotator.map(Into::into);
+                    e.modified = modified.map(Into::into);
                     e.review = [
                         Review::Unreviewed,
                         Review::Accepted,
                         Review::Rejected,
                         Review::Discuss,
                     ][usize::from(review)];
-                    e.review_comment = comment;
+                    e.review_comment = comment.map(Into::into);
                     e
                 },
             )
@@ -641,16 +641,20 @@ mod tests {
                     let mut c = Claim::new(id, start, end, quote);
                     c.claimant = claimant.map(|(entity, name)| {
                         if entity {
-                            Claimant::Entity(name)
+                            Claimant::Entity(name.into())
                         } else {
-                            Claimant::Text(name)
+                            Claimant::Text(name.into())
                         }
                     });
-                    c.cue = cue.map(|(start, end, text)| Cue { start, end, text });
+                    c.cue = cue.map(|(start, end, text)| Cue {
+                        start,
+                        end,
+                        text: text.into(),
+                    });
                     c.attribution = Attribution::ALL[usize::from(attribution)];
                     c.checkworthiness = worthy.then_some(CheckWorthiness::CheckWorthy);
                     c.verdict = worthy.then_some(Verdict::NotEnoughInfo);
-                    c.rating = rating;
+                    c.rating = rating.map(Into::into);
                     c.evidence = evidence
                         .into_iter()
                         .map(|(span, text, n)| {
@@ -698,7 +702,7 @@ mod tests {
                         .into_iter()
                         .map(|(id, label, from, to, annotator)| {
                             let mut r = Relation::new(id, label, from, to);
-                            r.annotator = annotator;
+                            r.annotator = annotator.map(Into::into);
                             r
                         })
                         .collect();

@@ -496,7 +496,7 @@ mod tests {
                 let text = format!("Kim {text}");
                 let mut doc = crate::model::Document::new(format!("d{n}"), title, text);
                 let mut entity = Entity::new("e1", "PER", 0, 3, "Kim");
-                entity.note = Some(note);
+                entity.note = Some(note.into());
                 doc.entities.push(entity);
                 project.documents.push(doc.into());
             }

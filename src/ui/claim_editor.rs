@@ -25,7 +25,7 @@ impl ClaimEditor {
     /// An editor on `claim`.
     pub fn new(doc: String, claim: Claim) -> Self {
         let claimant_text = match &claim.claimant {
-            Some(Claimant::Text(text)) => text.clone(),
+            Some(Claimant::Text(text)) => text.to_string(),
             _ => String::new(),
         };
         Self {
@@ -128,8 +128,7 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
                         .changed()
                     {
                         let text = editor.claimant_text.trim();
-                        draft.claimant =
-                            (!text.is_empty()).then(|| Claimant::Text(text.to_owned()));
+                        draft.claimant = (!text.is_empty()).then(|| Claimant::Text(text.into()));
                     }
                 });
             }
@@ -145,7 +144,11 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
                     .clicked()
                     && let Some((start, end, text)) = selection()
                 {
-                    draft.cue = Some(Cue { start, end, text });
+                    draft.cue = Some(Cue {
+                        start,
+                        end,
+                        text: text.into(),
+                    });
                 }
                 if draft.cue.is_some() && ui.small_button("✖").clicked() {
                     draft.cue = None;
@@ -180,7 +183,7 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
                 Verdict::ALL,
                 Verdict::label,
             );
-            let mut rating = draft.rating.clone().unwrap_or_default();
+            let mut rating = draft.rating.as_deref().unwrap_or_default().to_owned();
             ui.horizontal(|ui| {
                 ui.label("Rating");
                 ui.add(
@@ -189,7 +192,7 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
                         .id_salt("claim-rating"),
                 );
             });
-            draft.rating = (!rating.trim().is_empty()).then_some(rating);
+            draft.rating = (!rating.trim().is_empty()).then(|| rating.into());
             ui.label("Evidence");
             let mut remove = None;
             for (n, evidence) in draft.evidence.iter().enumerate() {
@@ -229,11 +232,11 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
                         doc: shown_doc.clone(),
                         start,
                         end,
-                        text,
+                        text: text.to_string(),
                     });
                 }
             });
-            let mut summary = draft.summary.clone().unwrap_or_default();
+            let mut summary = draft.summary.as_deref().unwrap_or_default().to_owned();
             let name = ui.label("Summary (what is claimed)");
             ui.add(
                 egui::TextEdit::multiline(&mut summary)
@@ -241,8 +244,8 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
                     .id_salt("claim-summary"),
             )
             .labelled_by(name.id);
-            draft.summary = (!summary.trim().is_empty()).then_some(summary);
-            let mut note = draft.note.clone().unwrap_or_default();
+            draft.summary = (!summary.trim().is_empty()).then(|| summary.into());
+            let mut note = draft.note.as_deref().unwrap_or_default().to_owned();
             let name = ui.label("Note");
             ui.add(
                 egui::TextEdit::multiline(&mut note)
@@ -250,7 +253,7 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
                     .id_salt("claim-note"),
             )
             .labelled_by(name.id);
-            draft.note = (!note.trim().is_empty()).then_some(note);
+            draft.note = (!note.trim().is_empty()).then(|| note.into());
             ui.separator();
             ui.horizontal(|ui| {
                 apply = ui.button("Apply").clicked();

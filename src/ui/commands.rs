@@ -8,7 +8,7 @@ use std::sync::Arc;
 use egui::{Key, Modifiers};
 
 use crate::edit::{Edit, Session};
-use crate::model::{Entity, Project, span};
+use crate::model::{CompactString, Entity, Project, span};
 
 use super::actions::Action;
 use super::app::{AnnotationKind, AnnotationRef, GlossApp, SidePane};
@@ -709,7 +709,7 @@ impl GlossApp {
         ) {
             Ok(edit) => {
                 let id = match &edit {
-                    Edit::InsertRelation { relation, .. } => relation.id.clone(),
+                    Edit::InsertRelation { relation, .. } => relation.id.to_string(),
                     _ => String::new(),
                 };
                 if self.apply(edit) {
@@ -908,7 +908,7 @@ impl GlossApp {
     }
 
     /// The snapped selection, as the span an annotation would get.
-    pub fn annotation_span(&self) -> Option<(usize, usize, String)> {
+    pub fn annotation_span(&self) -> Option<(usize, usize, CompactString)> {
         let (start, end) = self.selection_range()?;
         let doc = self.document()?;
         let (start, end) = span::snap_selection(&doc.text, start, end, false)?;
@@ -968,7 +968,7 @@ impl GlossApp {
             self.selection = None;
             self.selected = Some(AnnotationRef {
                 kind: AnnotationKind::Claim,
-                id,
+                id: id.to_string(),
             });
             self.claim_editor = Some(ClaimEditor::new(doc_id, claim));
         }
@@ -1071,15 +1071,15 @@ impl GlossApp {
 
     fn open_annotate_all(&mut self) {
         let text = match self.annotation_span() {
-            Some((_, _, text)) => text,
+            Some((_, _, text)) => text.to_string(),
             None => match self.selected_entity() {
-                Some(entity) => entity.text.clone(),
+                Some(entity) => entity.text.to_string(),
                 None => self.find.query.clone(),
             },
         };
         let label = self
             .selected_entity()
-            .map(|e| e.label.clone())
+            .map(|e| e.label.to_string())
             .or_else(|| {
                 self.session
                     .project()
@@ -1104,7 +1104,7 @@ impl GlossApp {
                     e.end,
                     AnnotationRef {
                         kind: AnnotationKind::Entity,
-                        id: e.id.clone(),
+                        id: e.id.to_string(),
                     },
                 )
             })
@@ -1114,7 +1114,7 @@ impl GlossApp {
                     c.end,
                     AnnotationRef {
                         kind: AnnotationKind::Claim,
-                        id: c.id.clone(),
+                        id: c.id.to_string(),
                     },
                 )
             }))

@@ -103,7 +103,7 @@ pub fn rows(a: &Document, b: &Document) -> Vec<Row> {
     };
     for (doc, first) in [(a, true), (b, false)] {
         for e in &doc.entities {
-            add(e.start, e.end, &e.text, e.label.clone(), first);
+            add(e.start, e.end, &e.text, e.label.to_string(), first);
         }
         for c in &doc.claims {
             let mut what = "claim".to_owned();

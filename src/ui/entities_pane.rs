@@ -22,7 +22,7 @@ fn mention_index(app: &GlossApp, ctx: &egui::Context) -> std::sync::Arc<MentionI
     for (d, doc) in app.session.project().documents.iter().enumerate() {
         for (e, entity) in doc.entities.iter().enumerate() {
             if let Some(canonical) = &entity.canonical {
-                index.entry(canonical.clone()).or_default().push((d, e));
+                index.entry(canonical.to_string()).or_default().push((d, e));
             }
         }
     }
@@ -74,7 +74,7 @@ pub fn entities(app: &mut GlossApp, ui: &mut egui::Ui) {
         });
     }
     if let Some((doc, id)) = jump {
-        select_in(app, &doc, AnnotationKind::Entity, id);
+        select_in(app, &doc, AnnotationKind::Entity, id.to_string());
     }
 }
 
@@ -151,7 +151,7 @@ pub fn claims(app: &mut GlossApp, ui: &mut egui::Ui) {
             }
         });
     if let Some((doc, id)) = jump {
-        select_in(app, &doc, AnnotationKind::Claim, id);
+        select_in(app, &doc, AnnotationKind::Claim, id.to_string());
     }
 }
 

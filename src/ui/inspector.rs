@@ -100,7 +100,7 @@ fn inspector(app: &mut GlossApp, ui: &mut egui::Ui) {
             ));
             ui.label(format!("{}–{} (code points)", entity.start, entity.end));
             review_line(ui, entity.review, entity.annotator.as_deref());
-            let mut label = entity.label.clone();
+            let mut label = entity.label.to_string();
             ui.horizontal(|ui| {
                 let name = ui.label("Type");
                 super::theme::entity_type_combo(
@@ -120,7 +120,7 @@ fn inspector(app: &mut GlossApp, ui: &mut egui::Ui) {
                 ui,
                 &doc_id,
                 &selected,
-                entity.note.clone().unwrap_or_default(),
+                entity.note.as_deref().unwrap_or_default().to_owned(),
             );
         }
         AnnotationKind::Claim => {
@@ -144,7 +144,7 @@ fn inspector(app: &mut GlossApp, ui: &mut egui::Ui) {
                             claim
                                 .cue
                                 .as_ref()
-                                .map_or("—".to_owned(), |c| c.text.clone()),
+                                .map_or("—".to_owned(), |c| c.text.to_string()),
                         ),
                         ("Attribution", claim.attribution.label()),
                         (
@@ -162,7 +162,7 @@ fn inspector(app: &mut GlossApp, ui: &mut egui::Ui) {
                         ),
                         (
                             "Summary",
-                            claim.summary.clone().unwrap_or_else(|| "—".to_owned()),
+                            claim.summary.as_deref().unwrap_or("—").to_owned(),
                         ),
                     ];
                     for (name, value) in rows {
@@ -246,7 +246,7 @@ fn canonical_picker(
             for c in &app.session.project().canonical_entities {
                 ui.selectable_value(
                     &mut chosen,
-                    Some(c.id.clone()),
+                    Some(c.id.as_str().into()),
                     format!("{} ({})", c.name, c.label),
                 );
             }
@@ -307,7 +307,7 @@ fn note_field(
         && let Some(entity) = app.document().and_then(|d| d.entity(&selected.id)).cloned()
     {
         let mut updated = entity;
-        updated.note = (!draft.note.trim().is_empty()).then(|| draft.note.clone());
+        updated.note = (!draft.note.trim().is_empty()).then(|| draft.note.as_str().into());
         app.request_edit(Edit::ReplaceEntity {
             doc: doc_id.to_owned(),
             entity: updated,
@@ -392,7 +392,7 @@ fn relations(app: &mut GlossApp, ui: &mut egui::Ui, doc_id: &str, selected: &Ann
                     .chain(doc.claims.iter().map(|c| &c.id));
                 for id in ids.filter(|id| **id != selected.id) {
                     let text = describe_target(id).unwrap_or_default();
-                    ui.selectable_value(&mut draft.relation_target, id.clone(), text);
+                    ui.selectable_value(&mut draft.relation_target, id.to_string(), text);
                 }
             })
             .response
@@ -421,7 +421,7 @@ fn relations(app: &mut GlossApp, ui: &mut egui::Ui, doc_id: &str, selected: &Ann
     if let Some(id) = remove {
         app.request_edit(Edit::RemoveRelation {
             doc: doc_id.to_owned(),
-            id,
+            id: id.to_string(),
         });
     }
 }

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use super::super::{FormatError, Imported, Tally};
 use super::*;
 use crate::model::span::CharIndex;
-use crate::model::{CanonicalEntity, Claim, Claimant, Cue, Document, Entity, Project, Relation};
+use crate::model::{
+    CanonicalEntity, Claim, Claimant, CompactString, Cue, Document, Entity, Project, Relation,
+};
 
 /// The `.txt`/`.ann` pairs of one source, by path of the `.txt`.
 /// The third list holds annotation files without a text, the fourth text
@@ -159,12 +161,16 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
                 );
             }
             for e in &doc.entities {
-                let name = conf.and_then(|c| c.names.get(&e.label)).map(String::as_str);
-                let color = conf.and_then(|c| c.colors.get(&e.label)).copied();
+                let name = conf
+                    .and_then(|c| c.names.get(e.label.as_str()))
+                    .map(String::as_str);
+                let color = conf.and_then(|c| c.colors.get(e.label.as_str())).copied();
                 super::super::ensure_entity_type(&mut project.schema, &e.label, name, color);
             }
             for r in &doc.relations {
-                let name = conf.and_then(|c| c.names.get(&r.label)).map(String::as_str);
+                let name = conf
+                    .and_then(|c| c.names.get(r.label.as_str()))
+                    .map(String::as_str);
                 super::super::ensure_relation_type(&mut project.schema, &r.label, name);
             }
             project.documents.push(doc.into());
@@ -440,7 +446,7 @@ pub(super) fn build(
         let is_entity = |id: &str| doc.entity(id).is_some();
         if label == CLAIMANT && claim_ids.contains(from.as_str()) && is_entity(to) {
             if let Some(claim) = doc.claims.iter_mut().find(|c| &c.id == from) {
-                claim.claimant = Some(Claimant::Entity(to.clone()));
+                claim.claimant = Some(Claimant::Entity(to.clone().into()));
             }
         } else if label == CUE && cues.contains(to.as_str()) && claim_ids.contains(from.as_str()) {
             if let (Some(claim), Some(span)) = (
@@ -450,7 +456,7 @@ pub(super) fn build(
                 claim.cue = Some(Cue {
                     start: span.start,
                     end: span.end,
-                    text: span.text.clone(),
+                    text: span.text.clone().into(),
                 });
             }
         } else if doc.has_span_annotation(from) && doc.has_span_annotation(to) {
@@ -484,7 +490,7 @@ pub(super) fn build(
                 project.canonical_entities.push(CanonicalEntity {
                     id: id.clone(),
                     name: name.clone(),
-                    label: entity.label.clone(),
+                    label: entity.label.to_string(),
                     note: Some(reference.clone()),
                 });
                 by_reference.insert(reference.clone(), id.clone());
@@ -497,7 +503,7 @@ pub(super) fn build(
                 place.clone(),
             );
         } else {
-            entity.canonical = Some(id);
+            entity.canonical = Some(id.into());
         }
     }
     for (label, members, place) in &ann.equivalences {
@@ -517,11 +523,11 @@ pub(super) fn build(
                 let id = project.next_canonical_id();
                 project.canonical_entities.push(CanonicalEntity {
                     id: id.clone(),
-                    name: first.text.clone(),
-                    label: first.label.clone(),
+                    name: first.text.to_string(),
+                    label: first.label.to_string(),
                     note: None,
                 });
-                id
+                id.into()
             }
         };
         tally.add(
@@ -596,14 +602,18 @@ pub(super) fn build(
                     .into_iter()
                     .chain(attributes)
                     .collect::<Vec<_>>()
-                    .join("\n"),
+                    .join("\n")
+                    .into(),
             );
         }
     }
 }
 
 /// The note of the entity or claim `id`.
-pub(super) fn note_of<'d>(doc: &'d mut Document, id: &str) -> Option<&'d mut Option<String>> {
+pub(super) fn note_of<'d>(
+    doc: &'d mut Document,
+    id: &str,
+) -> Option<&'d mut Option<CompactString>> {
     if let Some(e) = doc.entities.iter_mut().find(|e| e.id == id) {
         return Some(&mut e.note);
     }
@@ -613,12 +623,12 @@ pub(super) fn note_of<'d>(doc: &'d mut Document, id: &str) -> Option<&'d mut Opt
         .map(|c| &mut c.note)
 }
 
-pub(super) fn append_line(note: &mut Option<String>, line: &str) {
+pub(super) fn append_line(note: &mut Option<CompactString>, line: &str) {
     match note {
         Some(text) => {
             text.push('\n');
             text.push_str(line);
         }
-        None => *note = Some(line.to_owned()),
+        None => *note = Some(line.into()),
     }
 }

@@ -327,7 +327,7 @@ pub(super) fn write_ann(
         if !write_span(&mut spans, tally, &id, &e.label, e.start, e.end) {
             continue;
         }
-        written.insert(e.id.clone());
+        written.insert(e.id.to_string());
         if let Some(note) = &e.note {
             write_note_lines(
                 &mut extras,
@@ -348,7 +348,7 @@ pub(super) fn write_ann(
         if !write_span(&mut spans, tally, &id, CLAIM, c.start, c.end) {
             continue;
         }
-        written.insert(c.id.clone());
+        written.insert(c.id.to_string());
         let values = [
             Some(c.attribution.name()),
             c.checkworthiness.map(CheckWorthiness::name),
@@ -366,7 +366,10 @@ pub(super) fn write_ann(
             Some(Claimant::Entity(entity)) => {
                 // Only to an entity whose T line was written: one of line
                 // breaks only is left out, and a link to it would dangle.
-                match t_ids.get(entity).filter(|_| written.contains(entity)) {
+                match t_ids
+                    .get(entity.as_str())
+                    .filter(|_| written.contains(entity.as_str()))
+                {
                     Some(target) => {
                         let _ = writeln!(
                             links,
@@ -426,8 +429,10 @@ pub(super) fn write_ann(
             tally.add("modification time(s) left out", place(&r.id));
         }
         let ends = (
-            t_ids.get(&r.from).filter(|_| written.contains(&r.from)),
-            t_ids.get(&r.to).filter(|_| written.contains(&r.to)),
+            t_ids
+                .get(&r.from)
+                .filter(|_| written.contains(r.from.as_str())),
+            t_ids.get(&r.to).filter(|_| written.contains(r.to.as_str())),
         );
         match (r_ids.get(&r.id), ends) {
             (Some(id), (Some(from), Some(to))) => {
@@ -442,7 +447,11 @@ pub(super) fn write_ann(
     // Canonical entities: an equivalence per group of mentions, and a
     // normalization line per mention when the note is a `DB:ID` reference.
     let mut groups: Vec<(&str, Vec<&Entity>)> = Vec::new();
-    for e in doc.entities.iter().filter(|e| written.contains(&e.id)) {
+    for e in doc
+        .entities
+        .iter()
+        .filter(|e| written.contains(e.id.as_str()))
+    {
         let Some(canonical) = e.canonical.as_deref() else {
             continue;
         };

@@ -495,8 +495,8 @@ fn paragraph_spans(
                 start: s - paragraph.start,
                 end: e - paragraph.start,
                 kind,
-                id: id.clone(),
-                dim: matches.is_some_and(|m| !m.contains(&(doc.id.clone(), id.clone()))),
+                id: id.to_string(),
+                dim: matches.is_some_and(|m| !m.contains(&(doc.id.clone(), id.to_string()))),
                 outer: false,
             });
         }
@@ -1290,7 +1290,7 @@ pub fn annotation_at(doc: &Document, offset: usize) -> Option<AnnotationRef> {
         .min_by_key(|e| e.end - e.start)
         .map(|e| AnnotationRef {
             kind: AnnotationKind::Entity,
-            id: e.id.clone(),
+            id: e.id.to_string(),
         });
     entity.or_else(|| {
         doc.claims
@@ -1299,7 +1299,7 @@ pub fn annotation_at(doc: &Document, offset: usize) -> Option<AnnotationRef> {
             .min_by_key(|c| c.end - c.start)
             .map(|c| AnnotationRef {
                 kind: AnnotationKind::Claim,
-                id: c.id.clone(),
+                id: c.id.to_string(),
             })
     })
 }

@@ -67,7 +67,7 @@ fn loaded(dir: &std::path::Path, name: &str, project: gloss::model::Project) -> 
 }
 
 #[test]
-fn a_loaded_project_holds_about_its_file_and_no_block_per_short_string() {
+fn a_loaded_project_holds_no_heap_block_per_short_string_and_under_2_4_times_its_file() {
     let dir = tempfile::tempdir().unwrap();
     // The dense synthetic project (a 5-character entity every 40
     // characters) and real news text with canonical links and claims.
@@ -77,17 +77,20 @@ fn a_loaded_project_holds_about_its_file_and_no_block_per_short_string() {
     ];
     for (name, project) in cases {
         let (ratio, blocks, annotations) = loaded(dir.path(), name, project);
-        eprintln!("{name}: {ratio:.2}× the file, {blocks} blocks for {annotations} annotations");
         // Ids, type keys, short quotes and canonical ids are held inline
         // in the annotation: blocks are per document (its strings and
-        // lists) and per long quote, not per annotation (before, three or
-        // four per entity).
+        // lists) and per long quote: 2,227 blocks for 16,983 annotations
+        // (synthetic), 3,965 for 18,328 (news).
         assert!(
             (blocks as f64) < annotations / 4.0,
             "{name}: {blocks} heap blocks for {annotations} annotations"
         );
-        // 1.62 (synthetic) and 1.36 (news) when written; 2.3 and 1.9
-        // with a heap `String` per id, type and quote.
-        assert!(ratio < 9.0, "{name}: the loaded project holds {ratio:.2}× its file");
+        // 2.17× (synthetic) and 1.87× (news) when written; 2.93× and
+        // 52,776 blocks (synthetic) with a heap `String` per id, type and
+        // quote.
+        assert!(
+            ratio < 2.4,
+            "{name}: the loaded project holds {ratio:.2}× its file"
+        );
     }
 }

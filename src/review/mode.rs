@@ -47,7 +47,7 @@ pub fn set_review_with_comment(
             })
         }
         Reviewed::Claim(id) => {
-            let claim = doc.claims.iter().find(|c| &c.id == id)?;
+            let claim = doc.claims.iter().find(|c| c.id == id)?;
             (claim.review != review || claim.review_comment != comment).then(|| {
                 Edit::ReplaceClaim {
                     doc: doc.id.clone(),

@@ -144,11 +144,7 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
                     .clicked()
                     && let Some((start, end, text)) = selection()
                 {
-                    draft.cue = Some(Cue {
-                        start,
-                        end,
-                        text: text.into(),
-                    });
+                    draft.cue = Some(Cue { start, end, text });
                 }
                 if draft.cue.is_some() && ui.small_button("✖").clicked() {
                     draft.cue = None;

@@ -445,12 +445,12 @@ pub(super) fn build(
     for (id, label, from, to, place) in &ann.relations {
         let is_entity = |id: &str| doc.entity(id).is_some();
         if label == CLAIMANT && claim_ids.contains(from.as_str()) && is_entity(to) {
-            if let Some(claim) = doc.claims.iter_mut().find(|c| &c.id == from) {
+            if let Some(claim) = doc.claims.iter_mut().find(|c| c.id == from) {
                 claim.claimant = Some(Claimant::Entity(to.clone().into()));
             }
         } else if label == CUE && cues.contains(to.as_str()) && claim_ids.contains(from.as_str()) {
             if let (Some(claim), Some(span)) = (
-                doc.claims.iter_mut().find(|c| &c.id == from),
+                doc.claims.iter_mut().find(|c| c.id == from),
                 cue_spans.get(to.as_str()),
             ) {
                 claim.cue = Some(Cue {
@@ -476,7 +476,7 @@ pub(super) fn build(
     // Normalizations first: they name the canonical entity and link
     // documents; equivalences then group mentions within the document.
     for (target, reference, name, place) in &ann.references {
-        let Some(entity) = doc.entities.iter_mut().find(|e| &e.id == target) else {
+        let Some(entity) = doc.entities.iter_mut().find(|e| e.id == target) else {
             tally.add(
                 "normalization (N) line(s) on events, relations or missing ids left out",
                 place.clone(),
@@ -535,7 +535,7 @@ pub(super) fn build(
             format!("{file} {label}"),
         );
         for member in members {
-            if let Some(entity) = doc.entities.iter_mut().find(|e| &e.id == member) {
+            if let Some(entity) = doc.entities.iter_mut().find(|e| e.id == member) {
                 if entity.canonical.as_ref().is_some_and(|c| *c != id) {
                     tally.add(
                         "equivalence member(s) already linked elsewhere kept their link",
@@ -548,7 +548,7 @@ pub(super) fn build(
         }
     }
     for (name, target, value, place) in &ann.attributes {
-        if let Some(claim) = doc.claims.iter_mut().find(|c| &c.id == target) {
+        if let Some(claim) = doc.claims.iter_mut().find(|c| c.id == target) {
             match set_claim_attribute(claim, name, value.as_deref().unwrap_or_default()) {
                 Ok(true) => continue,
                 Err(()) => {

@@ -24,7 +24,8 @@
 //!
 //! Without `--json` it prints a table instead. For profiling, the
 //! environment variables `FRAME_BENCH_ONLY` (a scenario name) and
-//! `FRAME_BENCH_ARTICLE` (`paragraphs` or `one_line`) run a part only.
+//! `FRAME_BENCH_ARTICLE` (`paragraphs` or `one_line`) run a part only;
+//! `FRAME_BENCH_FRAMES=1` prints each add's two frame times to stderr.
 
 use std::time::Instant;
 
@@ -328,6 +329,11 @@ fn run_article(article: &'static str, one_line: bool) -> Vec<Scenario> {
         w.app.selected = None;
         adds.push(w.key(Key::Num1, Modifiers::NONE));
         adds.push(w.frame(vec![]));
+        if std::env::var_os("FRAME_BENCH_FRAMES").is_some() {
+            // The key's frame and the one after it, to see which is slow.
+            let n = adds.len();
+            eprintln!("add: key {:.2} ms, next {:.2} ms", adds[n - 2], adds[n - 1]);
+        }
     }
     add("add", adds);
 

@@ -150,10 +150,10 @@ pub enum Action {
 /// Keyboard shortcuts that work anywhere (even while typing in a field),
 /// from the command table.
 pub fn global_shortcuts(schema: &crate::model::Schema) -> Vec<(KeyboardShortcut, Action)> {
-    super::command_table::table(schema)
-        .into_iter()
+    super::command_table::shared_table(schema)
+        .iter()
         .filter(|c| c.scope == super::command_table::Scope::Global)
-        .flat_map(|c| c.keys.into_iter().map(move |k| (k, c.action.clone())))
+        .flat_map(|c| c.keys.iter().map(move |k| (*k, c.action.clone())))
         .collect()
 }
 

@@ -100,6 +100,27 @@ pub const DIGIT_KEYS: [(char, Key); 9] = [
     ('9', Key::Num9),
 ];
 
+/// [`table`] for `schema`, built once and kept while the schema stays the
+/// same: the menus and the keyboard map read it every frame, and building
+/// it (a hundred labels and shortcut lists) showed in frame profiles.
+pub fn shared_table(schema: &Schema) -> std::rc::Rc<Vec<Command>> {
+    thread_local! {
+        static CACHE: std::cell::RefCell<Option<(Schema, std::rc::Rc<Vec<Command>>)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        match cache.as_ref() {
+            Some((cached, commands)) if cached == schema => commands.clone(),
+            _ => {
+                let commands = std::rc::Rc::new(table(schema));
+                *cache = Some((schema.clone(), commands.clone()));
+                commands
+            }
+        }
+    })
+}
+
 /// Every command, for the project's schema (one "tag as" per entity type).
 pub fn table(schema: &Schema) -> Vec<Command> {
     let none = Modifiers::NONE;

@@ -1143,8 +1143,8 @@ impl GlossApp {
 pub fn read_annotation_keys(app: &mut GlossApp, ctx: &egui::Context) {
     // Single-key commands come from the command table, like the menus.
     let text_commands: Vec<(egui::KeyboardShortcut, Action)> =
-        super::command_table::table(&app.session.project().schema)
-            .into_iter()
+        super::command_table::shared_table(&app.session.project().schema)
+            .iter()
             .filter(|c| {
                 c.scope
                     == if app.adjudication.as_ref().is_some_and(|a| !a.editing) {
@@ -1155,7 +1155,7 @@ pub fn read_annotation_keys(app: &mut GlossApp, ctx: &egui::Context) {
                         super::command_table::Scope::Text
                     }
             })
-            .flat_map(|c| c.keys.into_iter().map(move |k| (k, c.action.clone())))
+            .flat_map(|c| c.keys.iter().map(move |k| (*k, c.action.clone())))
             .collect();
     let mut actions: Vec<Action> = ctx.input_mut(|i| {
         text_commands

@@ -30,7 +30,7 @@ fn item_enabled(
 
 /// Draws the top panel.
 pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
-    let commands = command_table::table(&app.session.project().schema);
+    let commands = command_table::shared_table(&app.session.project().schema);
     egui::Panel::top("menu").show(ui, |ui| {
         egui::MenuBar::new().ui(ui, |ui| {
             for menu in Menu::ALL {

@@ -154,7 +154,10 @@ pub struct ArticleView {
     doc_key: Option<(String, String)>,
     paragraphs: Vec<Paragraph>,
     /// Annotation spans per paragraph, rebuilt when the project changes.
-    spans_per_paragraph: Vec<Option<Vec<StyledSpan>>>,
+    /// With each piece's spans, their hash: the galley check reads it every
+    /// frame, and hashing the spans (ids included) each frame showed in
+    /// profiles of idle frames.
+    spans_per_paragraph: Vec<Option<(u64, Vec<StyledSpan>)>>,
     /// The annotations touching each paragraph, as indices into the
     /// document's lists: rebuilt when the project changes (one cheap pass);
     /// the styled spans of a piece are made from them when it is drawn.
@@ -607,9 +610,9 @@ struct Overlay<'a> {
 /// size and the theme: its spans and whether it holds the selected claim
 /// (drawn with a thicker underline). Selection, find hits and entity
 /// backgrounds are drawn as shapes behind the galley, so they never re-lay it.
-fn text_signature(spans: &[StyledSpan], overlay: &Overlay) -> u64 {
+fn text_signature(spans_hash: u64, spans: &[StyledSpan], overlay: &Overlay) -> u64 {
     let mut hasher = DefaultHasher::new();
-    spans.hash(&mut hasher);
+    spans_hash.hash(&mut hasher);
     let selected_claim = overlay.selected_id.filter(|id| {
         spans
             .iter()
@@ -1014,19 +1017,22 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                 view.spans_per_paragraph.get_mut(index),
                 view.members.get(index),
             ) {
-                *slot = Some(paragraph_spans(
+                let spans = paragraph_spans(
                     doc,
                     schema,
                     &paragraph,
                     members,
                     matches.map(|m| m.as_ref()),
-                ));
+                );
+                let mut hasher = DefaultHasher::new();
+                spans.hash(&mut hasher);
+                *slot = Some((hasher.finish(), spans));
             }
-            let spans = view
+            let (spans_hash, spans) = view
                 .spans_per_paragraph
                 .get(index)
-                .and_then(Option::as_deref)
-                .unwrap_or_default();
+                .and_then(Option::as_ref)
+                .map_or((0, &[][..]), |(hash, spans)| (*hash, spans.as_slice()));
             let local = |(s, e): (usize, usize)| -> Option<(usize, usize)> {
                 let (s, e) = (s.max(paragraph.start), e.min(paragraph.end));
                 (s < e).then(|| (s - paragraph.start, e - paragraph.start))
@@ -1052,7 +1058,7 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
             let sig = if is_bidi {
                 0
             } else {
-                text_signature(spans, &overlay)
+                text_signature(spans_hash, spans, &overlay)
             };
             let piece_len = paragraph.end - paragraph.start;
             let slot = view.galleys.get_mut(index);

@@ -1721,7 +1721,7 @@ mod tests {
                 let mut claim = Claim::new(format!("c{i}"), start, end, "");
                 claim.cue = cue.map(|(at, width)| {
                     let (start, end) = span(at, width);
-                    Cue { start, end, text: String::new() }
+                    Cue { start, end, text: Default::default() }
                 });
                 doc.claims.push(claim);
             }

@@ -733,3 +733,69 @@ fn find_searches_the_project_in_the_background_and_the_newest_query_wins() {
     assert_eq!(harness.state().current, 7);
     assert_eq!(harness.state().selection, Some((14, 20)));
 }
+
+/// The document list's progress bar and filter follow the project and the
+/// typing (both are kept between frames): marking a document done counts it
+/// at once, undo takes it back, and the filter narrows the list as the user
+/// types and widens it again when cleared.
+#[test]
+fn the_document_list_follows_status_changes_and_the_filter() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut project = gloss::model::Project::new("three");
+    for (id, title) in [
+        ("d1", "Summit in Vladivostok"),
+        ("d2", "Grain prices"),
+        ("d3", "Summit follow-up"),
+    ] {
+        project
+            .documents
+            .push(gloss::model::Document::new(id, title, format!("{title}. Text.")).into());
+    }
+    let mut harness = common::harness(app_on(project, &dir));
+    let rows = |harness: &egui_kittest::Harness<'static, GlossApp>| {
+        ["Summit in Vladivostok", "Grain prices", "Summit follow-up"]
+            .into_iter()
+            // A list row: the title over its status and counts.
+            .filter(|title| {
+                harness
+                    .query_all_by(|node| {
+                        node.label()
+                            .is_some_and(|l| l.contains(title) && l.contains(" entities · "))
+                    })
+                    .next()
+                    .is_some()
+            })
+            .collect::<Vec<_>>()
+    };
+    harness.get_by_label_contains("0 of 3 done");
+
+    // Ctrl+3 marks the shown document done.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Num3);
+    harness.run();
+    harness.get_by_label_contains("1 of 3 done");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    harness.get_by_label_contains("0 of 3 done");
+
+    harness.get_by_label("Filter:").click();
+    harness.run();
+    harness.get_by_label("Filter:").type_text("summit");
+    harness.run();
+    assert_eq!(
+        rows(&harness),
+        ["Summit in Vladivostok", "Summit follow-up"]
+    );
+    harness.get_by_label("Filter:").type_text(" follow");
+    harness.run();
+    assert_eq!(rows(&harness), ["Summit follow-up"]);
+    harness.get_by_label("Filter:").focus();
+    harness.run();
+    for _ in 0.."summit follow".len() {
+        harness.key_press(Key::Backspace);
+        harness.run();
+    }
+    assert_eq!(
+        rows(&harness),
+        ["Summit in Vladivostok", "Grain prices", "Summit follow-up"]
+    );
+}

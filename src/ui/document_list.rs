@@ -23,6 +23,40 @@ pub fn visible_indices(app: &GlossApp) -> Vec<usize> {
         .collect()
 }
 
+/// What the panel shows above and in its list, for one project version and
+/// filter: worked out again only when either changes, since going over every
+/// document each frame cost 2–3 ms at 20,000 documents.
+#[derive(Clone)]
+struct ListSummary {
+    key: ((u64, u64), String),
+    finished: usize,
+    visible: std::sync::Arc<Vec<usize>>,
+}
+
+fn list_summary(app: &GlossApp, ctx: &egui::Context) -> ListSummary {
+    let id = egui::Id::unique("document-list-summary");
+    let key = (app.project_version(), app.doc_filter.clone());
+    if let Some(summary) = ctx.data(|d| d.get_temp::<ListSummary>(id))
+        && summary.key == key
+    {
+        return summary;
+    }
+    let finished = app
+        .session
+        .project()
+        .documents
+        .iter()
+        .filter(|d| matches!(d.status, Status::Done | Status::Reviewed))
+        .count();
+    let summary = ListSummary {
+        key,
+        finished,
+        visible: std::sync::Arc::new(visible_indices(app)),
+    };
+    ctx.data_mut(|d| d.insert_temp(id, summary.clone()));
+    summary
+}
+
 fn status_mark(status: Status) -> &'static str {
     match status {
         Status::New => "○",
@@ -39,23 +73,24 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
         .default_size(250.0)
         .show(ui, |ui| {
             ui.heading("Documents");
+            let summary = list_summary(app, ui.ctx());
+            let (finished, visible) = (summary.finished, summary.visible);
             let documents = &app.session.project().documents;
-            let finished = documents
-                .iter()
-                .filter(|d| matches!(d.status, Status::Done | Status::Reviewed))
-                .count();
             let total = documents.len().max(1);
             ui.add(
                 egui::ProgressBar::new(finished as f32 / total as f32)
                     .text(format!("{finished} of {} done", documents.len())),
             );
-            ui.add(
-                egui::TextEdit::singleline(&mut app.doc_filter)
-                    .hint_text("Filter by title, id or status")
-                    .id_salt("doc-filter"),
-            );
+            ui.horizontal(|ui| {
+                let name = ui.label("Filter:");
+                ui.add(
+                    egui::TextEdit::singleline(&mut app.doc_filter)
+                        .hint_text("title, id or status")
+                        .id_salt("doc-filter"),
+                )
+                .labelled_by(name.id);
+            });
             ui.separator();
-            let visible = visible_indices(app);
             let mut chosen = None;
             egui::ScrollArea::vertical()
                 .id_salt("document-list")

@@ -194,6 +194,11 @@ fn inspector(app: &mut GlossApp, ui: &mut egui::Ui) {
     if ui.button("✖ Delete (Del)").clicked() {
         app.act(Action::DeleteSelected);
     }
+    // The type keys stay in sight while an annotation is inspected: the
+    // next tag needs them, and the legend's text stays laid out instead of
+    // being laid out again after every tag (it showed in frame profiles).
+    ui.add_space(8.0);
+    legend(app, ui);
 }
 
 fn legend(app: &GlossApp, ui: &mut egui::Ui) {

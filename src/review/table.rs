@@ -1,8 +1,10 @@
 //! The Annotations pane's data, UI-free: one row per annotation of a
 //! project (entity, claim or relation), and the filters and sorts over them.
 //!
-//! A [`Table`] is built once per project state (it owns its strings, so a
-//! worker thread can keep it while the project changes); [`Table::view`]
+//! A [`Table`] is built once per project state; it keeps that state's
+//! documents (shared `Arc`s, so a worker thread can keep them while the
+//! project changes) and reads ids and texts from them, which keeps a row at
+//! 32 bytes with no heap block of its own. [`Table::view`]
 //! filters and sorts it into row indices. On the 2,000-document project
 //! (≈430k annotations) both run off the UI thread; see
 //! `docs/performance.md`.
@@ -10,8 +12,12 @@
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::sync::Arc;
 
 use crate::model::{Claimant, Document, Project, Review, Status, Verdict};
+
+/// `Row::claimant` and `Row::annotator` when there is none.
+const NONE: u32 = u32::MAX;
 
 /// What an annotation is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -57,7 +63,7 @@ pub const REVIEWS: [Review; 4] = [
 ];
 
 /// One document of the table.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DocInfo {
     /// Its id.
     pub id: String,
@@ -67,50 +73,51 @@ pub struct DocInfo {
     pub status: Status,
     /// Id and title, lowercased, for the document filter.
     search: String,
+    /// The document as the table was built from it: rows read their ids and
+    /// texts here.
+    document: Arc<Document>,
 }
 
-/// One annotation.
+/// One annotation: 32 bytes, its strings read from the table's documents
+/// (a large project has hundreds of thousands of rows).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
     /// Index of its document in [`Table::documents`] (and in the project).
     pub doc: u32,
-    /// Entity, claim or relation.
-    pub kind: Kind,
-    /// The annotation's id in its document.
-    pub id: Box<str>,
+    /// Where it is: an index into its document's entities or claims, or
+    /// into the table's relations.
+    item: u32,
     /// Its type: an index into [`Table::labels`] (an entity's type key, a
     /// claim's claim type, a relation's type key; "" when none).
     pub label: u32,
-    /// The quoted text; for a relation, "from → to".
-    pub text: Box<str>,
-    /// `text` lowercased, when that differs from it.
-    lower: Option<Box<str>>,
+    /// A claim's claimant: an index into the table's sorted claimant names,
+    /// or [`NONE`].
+    claimant: u32,
+    /// Who made it: an index into [`Table::annotators`], or [`NONE`].
+    annotator: u32,
     /// The first 8 bytes of the lowercased text, big-endian, zero-padded:
     /// sorting by text compares these first and reads the strings (scattered
     /// in memory) only on a tie, which makes the sort several times faster.
     prefix: u64,
-    /// A claim's claimant as people read it.
-    pub claimant: Option<Box<str>>,
+    /// Entity, claim or relation.
+    pub kind: Kind,
     /// A claim's verdict.
     pub verdict: Option<Verdict>,
-    /// Who made it: an index into [`Table::annotators`].
-    pub annotator: Option<u32>,
     /// Its review state; `None` for relations, which are not reviewed.
     pub review: Option<Review>,
-    /// Where it starts in its document (a relation: where its source starts).
-    pub start: usize,
-    /// Where it ends.
-    pub end: usize,
 }
 
-impl Row {
-    fn lower(&self) -> &str {
-        self.lower.as_deref().unwrap_or(&self.text)
-    }
+/// A relation's row data that its document does not hold as such.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct RelationText {
+    /// Its index in its document's relations.
+    index: u32,
+    /// "from → to".
+    text: Box<str>,
 }
 
 /// Every annotation of a project, as rows.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Table {
     /// The project's documents, in project order.
     pub documents: Vec<DocInfo>,
@@ -122,6 +129,10 @@ pub struct Table {
     pub annotators: Vec<String>,
     /// The rows of each document.
     ranges: Vec<Range<u32>>,
+    /// Claimant names, sorted, so comparing indices compares names.
+    claimants: Vec<String>,
+    /// The relations' rows' texts (relations are few: one or two a document).
+    relations: Vec<RelationText>,
 }
 
 /// Interns names, then renumbers them in sorted order.
@@ -154,66 +165,103 @@ impl Interner {
     }
 }
 
-fn lowered(text: &str) -> Option<Box<str>> {
-    let lower = text.to_lowercase();
-    (lower != text).then(|| lower.into_boxed_str())
-}
-
-/// The first 8 bytes of `text` as a number that orders like the text.
+/// The first 8 bytes of `text` lowercased as a number that orders like the
+/// lowercased text.
 fn prefix(text: &str) -> u64 {
     let mut bytes = [0u8; 8];
-    for (slot, byte) in bytes.iter_mut().zip(text.bytes()) {
-        *slot = byte;
+    let fill = |bytes: &mut [u8; 8], from: &mut dyn Iterator<Item = u8>| {
+        for (slot, byte) in bytes.iter_mut().zip(from) {
+            *slot = byte;
+        }
+    };
+    if text.is_ascii() {
+        fill(&mut bytes, &mut text.bytes().map(|b| b.to_ascii_lowercase()));
+    } else {
+        fill(&mut bytes, &mut text.to_lowercase().bytes());
     }
     u64::from_be_bytes(bytes)
 }
 
-fn doc_rows(
-    doc: &Document,
-    index: u32,
-    labels: &mut Interner,
-    annotators: &mut Interner,
-    rows: &mut Vec<Row>,
-) {
-    let first = rows.len();
-    for e in &doc.entities {
-        rows.push(Row {
-            doc: index,
-            kind: Kind::Entity,
-            id: e.id.as_str().into(),
-            label: labels.get(&e.label),
-            lower: lowered(&e.text),
-            prefix: 0,
-            text: e.text.as_str().into(),
-            claimant: None,
-            verdict: None,
-            annotator: e.annotator.as_deref().map(|a| annotators.get(a)),
-            review: Some(e.review),
-            start: e.start,
-            end: e.end,
-        });
+/// Compares two texts as their lowercased forms compare (`str::to_lowercase`),
+/// without allocating when both are ASCII (nearly every tie).
+fn cmp_lower(a: &str, b: &str) -> Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        a.bytes()
+            .map(|x| x.to_ascii_lowercase())
+            .cmp(b.bytes().map(|x| x.to_ascii_lowercase()))
+    } else {
+        a.to_lowercase().cmp(&b.to_lowercase())
     }
-    for c in &doc.claims {
+}
+
+/// Whether `text` lowercased contains `part` (lowercase already), without
+/// allocating for ASCII text: the text filter runs over every row.
+fn contains_lower(text: &str, part: &str) -> bool {
+    if !text.is_ascii() {
+        return text.to_lowercase().contains(part);
+    }
+    // `part` has no ASCII capitals, so ignoring ASCII case on both sides is
+    // comparing it with the lowercased text.
+    let (text, part) = (text.as_bytes(), part.as_bytes());
+    part.is_empty()
+        || text
+            .windows(part.len())
+            .any(|window| window.eq_ignore_ascii_case(part))
+}
+
+/// Whether `text` lowercased is `whole` (lowercase already).
+fn equals_lower(text: &str, whole: &str) -> bool {
+    if text.is_ascii() {
+        text.eq_ignore_ascii_case(whole)
+    } else {
+        text.to_lowercase() == whole
+    }
+}
+
+/// What rows are built with besides the document.
+#[derive(Default)]
+struct Builder {
+    labels: Interner,
+    annotators: Interner,
+    claimants: Interner,
+    relations: Vec<RelationText>,
+}
+
+fn doc_rows(doc: &Document, index: u32, b: &mut Builder, rows: &mut Vec<Row>) {
+    // (start, end, row): sorted into reading order below.
+    let mut found: Vec<(usize, usize, Row)> =
+        Vec::with_capacity(doc.entities.len() + doc.claims.len() + doc.relations.len());
+    let mut annotator = |name: Option<&str>| name.map_or(NONE, |a| b.annotators.get(a));
+    let row = |kind, item: usize, label, text: &str| Row {
+        doc: index,
+        item: item as u32,
+        label,
+        claimant: NONE,
+        annotator: NONE,
+        prefix: prefix(text),
+        kind,
+        verdict: None,
+        review: None,
+    };
+    for (i, e) in doc.entities.iter().enumerate() {
+        let mut r = row(Kind::Entity, i, b.labels.get(&e.label), &e.text);
+        r.annotator = annotator(e.annotator.as_deref());
+        r.review = Some(e.review);
+        found.push((e.start, e.end, r));
+    }
+    for (i, c) in doc.claims.iter().enumerate() {
         let claimant = match &c.claimant {
             Some(Claimant::Entity(id)) => doc.entity(id).map(|e| e.text.as_str()),
             Some(Claimant::Text(text)) => Some(text.as_str()),
             None => None,
         };
-        rows.push(Row {
-            doc: index,
-            kind: Kind::Claim,
-            id: c.id.as_str().into(),
-            label: labels.get(c.claim_type.map(|t| t.name()).unwrap_or("")),
-            lower: lowered(&c.text),
-            prefix: 0,
-            text: c.text.as_str().into(),
-            claimant: claimant.map(Into::into),
-            verdict: c.verdict,
-            annotator: c.annotator.as_deref().map(|a| annotators.get(a)),
-            review: Some(c.review),
-            start: c.start,
-            end: c.end,
-        });
+        let label = b.labels.get(c.claim_type.map(|t| t.name()).unwrap_or(""));
+        let mut r = row(Kind::Claim, i, label, &c.text);
+        r.claimant = claimant.map_or(NONE, |name| b.claimants.get(name));
+        r.annotator = annotator(c.annotator.as_deref());
+        r.verdict = c.verdict;
+        r.review = Some(c.review);
+        found.push((c.start, c.end, r));
     }
     // Relations have no span: they sit where their source does.
     let mut spans: HashMap<&str, (usize, usize, &str)> = HashMap::new();
@@ -225,7 +273,7 @@ fn doc_rows(
             spans.insert(&c.id, (c.start, c.end, &c.text));
         }
     }
-    for r in &doc.relations {
+    for (i, r) in doc.relations.iter().enumerate() {
         let from = spans.get(r.from.as_str());
         let to = spans.get(r.to.as_str());
         let text = format!(
@@ -234,56 +282,44 @@ fn doc_rows(
             to.map_or(r.to.as_str(), |s| s.2)
         );
         let (start, end) = from.map_or((0, 0), |s| (s.0, s.1));
-        rows.push(Row {
-            doc: index,
-            kind: Kind::Relation,
-            id: r.id.as_str().into(),
-            label: labels.get(&r.label),
-            lower: lowered(&text),
-            prefix: 0,
+        let row = row(Kind::Relation, b.relations.len(), b.labels.get(&r.label), &text);
+        b.relations.push(RelationText {
+            index: i as u32,
             text: text.into_boxed_str(),
-            claimant: None,
-            verdict: None,
-            annotator: None,
-            review: None,
-            start,
-            end,
         });
+        found.push((start, end, row));
     }
-    if let Some(rows) = rows.get_mut(first..) {
-        for row in rows.iter_mut() {
-            row.prefix = prefix(row.lower());
-        }
-        rows.sort_by_key(|r| (r.start, r.end, r.kind));
-    }
+    found.sort_by_key(|(start, end, r)| (*start, *end, r.kind));
+    rows.extend(found.into_iter().map(|(_, _, r)| r));
 }
 
 impl Table {
     /// The rows of `project`, by document, each document's in reading order.
     pub fn build(project: &Project) -> Self {
-        let mut labels = Interner::default();
-        let mut annotators = Interner::default();
+        let mut b = Builder::default();
         let mut rows = Vec::with_capacity(project.annotation_count());
         let mut documents = Vec::with_capacity(project.documents.len());
         let mut ranges = Vec::with_capacity(project.documents.len());
         for (index, doc) in project.documents.iter().enumerate() {
             let first = rows.len() as u32;
-            doc_rows(doc, index as u32, &mut labels, &mut annotators, &mut rows);
+            doc_rows(doc, index as u32, &mut b, &mut rows);
             ranges.push(first..rows.len() as u32);
             documents.push(DocInfo {
                 id: doc.id.clone(),
                 title: doc.title.clone(),
                 status: doc.status,
                 search: format!("{} {}", doc.id, doc.title).to_lowercase(),
+                document: Arc::clone(doc),
             });
         }
-        let (labels, label_order) = labels.finish();
-        let (annotators, annotator_order) = annotators.finish();
+        let (labels, label_order) = b.labels.finish();
+        let (annotators, annotator_order) = b.annotators.finish();
+        let (claimants, claimant_order) = b.claimants.finish();
+        let renumber = |order: &[u32], old: u32| order.get(old as usize).copied().unwrap_or(NONE);
         for row in &mut rows {
             row.label = label_order.get(row.label as usize).copied().unwrap_or(0);
-            row.annotator = row
-                .annotator
-                .and_then(|a| annotator_order.get(a as usize).copied());
+            row.annotator = renumber(&annotator_order, row.annotator);
+            row.claimant = renumber(&claimant_order, row.claimant);
         }
         Self {
             documents,
@@ -291,7 +327,50 @@ impl Table {
             labels,
             annotators,
             ranges,
+            claimants,
+            relations: b.relations,
         }
+    }
+
+    /// A row's annotation id in its document.
+    pub fn id<'a>(&'a self, row: &Row) -> &'a str {
+        let Some(doc) = self.documents.get(row.doc as usize).map(|d| &d.document) else {
+            return "";
+        };
+        let item = row.item as usize;
+        match row.kind {
+            Kind::Entity => doc.entities.get(item).map(|e| e.id.as_str()),
+            Kind::Claim => doc.claims.get(item).map(|c| c.id.as_str()),
+            Kind::Relation => self
+                .relations
+                .get(item)
+                .and_then(|r| doc.relations.get(r.index as usize))
+                .map(|r| r.id.as_str()),
+        }
+        .unwrap_or("")
+    }
+
+    /// A row's quoted text; for a relation, "from → to".
+    pub fn text<'a>(&'a self, row: &Row) -> &'a str {
+        let item = row.item as usize;
+        if row.kind == Kind::Relation {
+            return self.relations.get(item).map_or("", |r| &r.text);
+        }
+        let Some(doc) = self.documents.get(row.doc as usize).map(|d| &d.document) else {
+            return "";
+        };
+        match row.kind {
+            Kind::Entity => doc.entities.get(item).map(|e| e.text.as_str()),
+            _ => doc.claims.get(item).map(|c| c.text.as_str()),
+        }
+        .unwrap_or("")
+    }
+
+    /// A claim's claimant as people read it.
+    pub fn claimant(&self, row: &Row) -> Option<&str> {
+        self.claimants
+            .get(row.claimant as usize)
+            .map(String::as_str)
     }
 
     /// A row's type name ("" when it has none).
@@ -304,8 +383,8 @@ impl Table {
 
     /// A row's annotator.
     pub fn annotator(&self, row: &Row) -> Option<&str> {
-        row.annotator
-            .and_then(|a| self.annotators.get(a as usize))
+        self.annotators
+            .get(row.annotator as usize)
             .map(String::as_str)
     }
 
@@ -325,7 +404,7 @@ impl Table {
             .filter(|&i| {
                 self.rows
                     .get(i as usize)
-                    .is_some_and(|row| compiled.matches(row))
+                    .is_some_and(|row| compiled.matches(self, row))
             })
             .collect();
         self.sort(&mut order, sort);
@@ -340,14 +419,16 @@ impl Table {
                 Column::Document => Ordering::Equal,
                 Column::Kind => a.kind.cmp(&b.kind),
                 Column::Type => a.label.cmp(&b.label),
-                Column::Text => a
-                    .prefix
-                    .cmp(&b.prefix)
-                    .then_with(|| a.lower().cmp(b.lower()))
-                    .then_with(|| a.text.cmp(&b.text)),
-                Column::Claimant => a.claimant.cmp(&b.claimant),
+                Column::Text => a.prefix.cmp(&b.prefix).then_with(|| {
+                    let (a, b) = (self.text(a), self.text(b));
+                    cmp_lower(a, b).then_with(|| a.cmp(b))
+                }),
+                // No claimant first, as `None` sorts before any name.
+                Column::Claimant => (a.claimant != NONE, a.claimant)
+                    .cmp(&(b.claimant != NONE, b.claimant)),
                 Column::Verdict => a.verdict.map(|v| v as u8).cmp(&b.verdict.map(|v| v as u8)),
-                Column::Annotator => a.annotator.cmp(&b.annotator),
+                Column::Annotator => (a.annotator != NONE, a.annotator)
+                    .cmp(&(b.annotator != NONE, b.annotator)),
                 Column::Review => a.review.map(|r| r as u8).cmp(&b.review.map(|r| r as u8)),
             }
         };
@@ -384,7 +465,7 @@ impl Table {
             .iter()
             .filter_map(|&i| self.rows.get(i as usize))
             .filter(|row| row.doc as usize == doc)
-            .map(|row| (info.id.clone(), row.id.to_string()))
+            .map(|row| (info.id.clone(), self.id(row).to_owned()))
             .collect()
     }
 }
@@ -428,6 +509,15 @@ impl TextMatch {
             TextMatch::Any => true,
             TextMatch::Contains(part) => lower.is_some_and(|l| l.contains(part.as_str())),
             TextMatch::Exact(whole) => lower.unwrap_or("") == whole,
+        }
+    }
+
+    /// Whether `text` (any case) matches, allocating only for non-ASCII text.
+    fn matches_text(&self, text: &str) -> bool {
+        match self {
+            TextMatch::Any => true,
+            TextMatch::Contains(part) => contains_lower(text, part),
+            TextMatch::Exact(whole) => equals_lower(text, whole),
         }
     }
 
@@ -479,6 +569,19 @@ impl Filter {
     }
 }
 
+/// Which claimant names pass `claimant`, then whether having none does:
+/// each name is lowercased once, not once per row.
+fn claimants(table: &Table, claimant: TextMatch) -> Option<Vec<bool>> {
+    (claimant != TextMatch::Any).then(|| {
+        table
+            .claimants
+            .iter()
+            .map(|name| claimant.matches(Some(name)))
+            .chain([claimant.matches(None)])
+            .collect()
+    })
+}
+
 /// The filter made ready to test rows: strings parsed and names resolved
 /// to the table's indices once, not per row.
 struct Compiled {
@@ -486,7 +589,9 @@ struct Compiled {
     /// `Some(None)`: the type is not in the table, nothing passes.
     label: Option<Option<u32>>,
     text: TextMatch,
-    claimant: TextMatch,
+    /// Whether each claimant name passes, the last entry for none (None:
+    /// no claimant filter).
+    claimants: Option<Vec<bool>>,
     verdict: Option<Option<Verdict>>,
     annotator: Option<Option<Option<u32>>>,
     review: Option<Review>,
@@ -522,7 +627,7 @@ impl Compiled {
             kind: filter.kind,
             label: filter.label.as_deref().map(|l| find(&table.labels, l)),
             text: TextMatch::parse(&filter.text),
-            claimant: TextMatch::parse(&filter.claimant),
+            claimants: claimants(table, TextMatch::parse(&filter.claimant)),
             verdict: filter.verdict,
             annotator: filter
                 .annotator
@@ -533,7 +638,7 @@ impl Compiled {
         }
     }
 
-    fn matches(&self, row: &Row) -> bool {
+    fn matches(&self, table: &Table, row: &Row) -> bool {
         if self.kind.is_some_and(|k| k != row.kind) {
             return false;
         }
@@ -559,20 +664,25 @@ impl Compiled {
         }
         if let Some(annotator) = self.annotator {
             let passes = match annotator {
-                None => row.kind != Kind::Relation && row.annotator.is_none(),
+                None => row.kind != Kind::Relation && row.annotator == NONE,
                 Some(None) => false,
-                Some(Some(a)) => row.annotator == Some(a),
+                Some(Some(a)) => row.annotator == a,
             };
             if !passes {
                 return false;
             }
         }
-        if self.claimant != TextMatch::Any
-            && (row.kind != Kind::Claim || !self.claimant.matches(row.claimant.as_deref()))
-        {
-            return false;
+        if let Some(claimants) = &self.claimants {
+            let index = if row.claimant == NONE {
+                claimants.len().saturating_sub(1)
+            } else {
+                row.claimant as usize
+            };
+            if row.kind != Kind::Claim || !claimants.get(index).copied().unwrap_or(false) {
+                return false;
+            }
         }
-        self.text.matches_lower(Some(row.lower()))
+        self.text == TextMatch::Any || self.text.matches_text(table.text(row))
     }
 }
 
@@ -683,7 +793,7 @@ mod tests {
             .iter()
             .map(|&i| {
                 let row = &table.rows[i as usize];
-                format!("{}/{}", table.documents[row.doc as usize].id, row.id)
+                format!("{}/{}", table.documents[row.doc as usize].id, table.id(row))
             })
             .collect()
     }
@@ -702,11 +812,13 @@ mod tests {
         );
         let relation = &table.rows[1];
         assert_eq!(relation.kind, Kind::Relation);
-        assert_eq!(&*relation.text, "Kim → Seoul");
+        assert_eq!(table.text(relation), "Kim → Seoul");
+        assert_eq!(table.id(relation), "r1");
         assert_eq!(table.label(relation), "Located");
         assert_eq!(relation.review, None);
         let claim = &table.rows[3];
-        assert_eq!(claim.claimant.as_deref(), Some("Kim"));
+        assert_eq!(table.claimant(claim), Some("Kim"));
+        assert_eq!(table.text(claim), "Seoul will talk");
         assert_eq!(table.annotator(claim), Some("ann"));
         assert_eq!(table.labels, ["", "GPE", "Located", "PER"]);
         assert_eq!(table.annotators, ["ann", "bob"]);
@@ -851,6 +963,62 @@ mod tests {
         assert_eq!(table.matches_in(0, &order), set(&[("d1", "e1")]));
         assert_eq!(table.matches_in(1, &order), set(&[("d2", "e1")]));
         assert_eq!(table.matches_in(5, &order), set(&[]));
+    }
+
+    #[test]
+    fn rows_stay_lean() {
+        // A large project has hundreds of thousands of rows: the app's peak
+        // memory with the Annotations pane open depends on this.
+        assert!(std::mem::size_of::<Row>() <= 32);
+    }
+
+    #[test]
+    fn text_filter_and_sort_ignore_case_in_and_beyond_ascii() {
+        let mut p = Project::new("p");
+        let mut d = Document::new("d", "Cases", "ÉCOLE école Zed apple Apple KIM");
+        for (i, (start, end, text)) in [
+            (0, 5, "ÉCOLE"),
+            (6, 11, "école"),
+            (12, 15, "Zed"),
+            (16, 21, "apple"),
+            (22, 27, "Apple"),
+            (28, 31, "KIM"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            d.entities
+                .push(Entity::new(format!("e{i}"), "X", start, end, text));
+        }
+        p.documents.push(std::sync::Arc::new(d));
+        let table = Table::build(&p);
+        let texts = |filter: &str, descending| -> Vec<String> {
+            let filter = Filter {
+                text: filter.into(),
+                ..Filter::default()
+            };
+            let sort = Sort {
+                column: Column::Text,
+                descending,
+            };
+            table
+                .view(&filter, sort)
+                .iter()
+                .map(|&i| table.text(&table.rows[i as usize]).to_owned())
+                .collect()
+        };
+        // Lowercased first; equal lowercased texts by their own bytes.
+        assert_eq!(
+            texts("", false),
+            ["Apple", "apple", "KIM", "Zed", "ÉCOLE", "école"]
+        );
+        assert_eq!(texts("", true)[..2], ["école", "ÉCOLE"]);
+        assert_eq!(texts("éCo", false), ["ÉCOLE", "école"]);
+        assert_eq!(texts("PPL", false), ["Apple", "apple"]);
+        assert_eq!(texts("\"kim\"", false), ["KIM"]);
+        assert_eq!(texts("\"Écolé\"", false), Vec::<String>::new());
+        assert_eq!(texts("\"École\"", false), ["ÉCOLE", "école"]);
+        assert!(texts("kimx", false).is_empty());
     }
 
     #[test]

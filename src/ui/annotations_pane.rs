@@ -156,7 +156,7 @@ impl AnnotationsPane {
             .filter_map(|&i| view.table.rows.get(i as usize))
             .filter_map(|row| {
                 let doc = view.table.document(row)?;
-                Some((doc.id.clone(), row.id.to_string()))
+                Some((doc.id.clone(), view.table.id(row).to_owned()))
             })
             .collect()
     }
@@ -190,8 +190,8 @@ fn refresh_data(app: &mut GlossApp, ctx: &egui::Context) -> Result<(), String> {
         && let Some(answer) = job.poll()
     {
         pane.data_job = None;
-        // The old rows (one allocation per id and text) are freed on
-        // another thread: on a large project that takes longer than a frame.
+        // The old rows and documents they alone hold are freed on another
+        // thread: on a large project that can take longer than a frame.
         super::jobs::drop_later(pane.data.replace(answer?));
     }
     if pane.data.as_ref().is_some_and(|d| d.version == version) {
@@ -535,12 +535,12 @@ fn table_ui(app: &mut GlossApp, ui: &mut egui::Ui, view: &View) {
                     let doc = table.document(data);
                     let kind = ui_kind(data.kind);
                     row.set_selected(selected.as_ref().is_some_and(|(d, k, id)| {
-                        *k == kind && **id == *data.id && doc.is_some_and(|x| x.id == *d)
+                        *k == kind && **id == *table.id(data) && doc.is_some_and(|x| x.id == *d)
                     }));
                     row.col(|ui| cell(ui, data.kind.label()));
                     row.col(|ui| cell(ui, table.label(data)));
-                    row.col(|ui| cell(ui, &data.text));
-                    row.col(|ui| cell(ui, data.claimant.as_deref().unwrap_or("")));
+                    row.col(|ui| cell(ui, table.text(data)));
+                    row.col(|ui| cell(ui, table.claimant(data).unwrap_or("")));
                     row.col(|ui| cell(ui, &data.verdict.map(|v| v.label()).unwrap_or_default()));
                     row.col(|ui| cell(ui, table.annotator(data).unwrap_or("")));
                     row.col(|ui| cell(ui, data.review.map_or("", table::review_label)));
@@ -589,6 +589,6 @@ fn jump(app: &mut GlossApp, table: &Table, row: &table::Row) {
     }
     app.act(Action::SelectAnnotation(AnnotationRef {
         kind: ui_kind(row.kind),
-        id: row.id.to_string(),
+        id: table.id(row).to_owned(),
     }));
 }

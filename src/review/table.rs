@@ -182,23 +182,44 @@ fn prefix(text: &str) -> u64 {
     u64::from_be_bytes(bytes)
 }
 
-/// Compares two texts as their lowercased forms compare (`str::to_lowercase`),
-/// without allocating when both are ASCII (nearly every tie).
+/// `text` lowercased as `str::to_lowercase` does it, into `scratch` (the
+/// text filter runs over every row: no allocation per row).
+fn lower_into<'a>(text: &str, scratch: &'a mut String) -> &'a str {
+    scratch.clear();
+    // Only a capital sigma lowercases by its neighbours (word-final ς).
+    if text.contains('Σ') {
+        scratch.push_str(&text.to_lowercase());
+    } else {
+        scratch.extend(text.chars().flat_map(char::to_lowercase));
+    }
+    scratch
+}
+
+/// Compares two texts as their lowercased forms (`str::to_lowercase`)
+/// compare, without allocating unless one has a capital sigma.
 fn cmp_lower(a: &str, b: &str) -> Ordering {
-    if a.is_ascii() && b.is_ascii() {
+    if a == b {
+        // Duplicate quotes are common: the tie the sort meets most.
+        Ordering::Equal
+    } else if a.is_ascii() && b.is_ascii() {
         a.bytes()
             .map(|x| x.to_ascii_lowercase())
             .cmp(b.bytes().map(|x| x.to_ascii_lowercase()))
-    } else {
+    } else if a.contains('Σ') || b.contains('Σ') {
         a.to_lowercase().cmp(&b.to_lowercase())
+    } else {
+        // UTF-8 orders like its code points, so comparing the lowercased
+        // characters compares the lowercased strings.
+        a.chars()
+            .flat_map(char::to_lowercase)
+            .cmp(b.chars().flat_map(char::to_lowercase))
     }
 }
 
-/// Whether `text` lowercased contains `part` (lowercase already), without
-/// allocating for ASCII text: the text filter runs over every row.
-fn contains_lower(text: &str, part: &str) -> bool {
+/// Whether `text` lowercased contains `part` (lowercase already).
+fn contains_lower(text: &str, part: &str, scratch: &mut String) -> bool {
     if !text.is_ascii() {
-        return text.to_lowercase().contains(part);
+        return lower_into(text, scratch).contains(part);
     }
     // `part` has no ASCII capitals, so ignoring ASCII case on both sides is
     // comparing it with the lowercased text.
@@ -210,11 +231,11 @@ fn contains_lower(text: &str, part: &str) -> bool {
 }
 
 /// Whether `text` lowercased is `whole` (lowercase already).
-fn equals_lower(text: &str, whole: &str) -> bool {
+fn equals_lower(text: &str, whole: &str, scratch: &mut String) -> bool {
     if text.is_ascii() {
         text.eq_ignore_ascii_case(whole)
     } else {
-        text.to_lowercase() == whole
+        lower_into(text, scratch) == whole
     }
 }
 
@@ -400,11 +421,12 @@ impl Table {
             Some(d) => self.ranges.get(d).cloned().unwrap_or(0..0),
             None => 0..self.rows.len() as u32,
         };
+        let mut scratch = String::new();
         let mut order: Vec<u32> = range
             .filter(|&i| {
                 self.rows
                     .get(i as usize)
-                    .is_some_and(|row| compiled.matches(self, row))
+                    .is_some_and(|row| compiled.matches(self, row, &mut scratch))
             })
             .collect();
         self.sort(&mut order, sort);
@@ -512,12 +534,13 @@ impl TextMatch {
         }
     }
 
-    /// Whether `text` (any case) matches, allocating only for non-ASCII text.
-    fn matches_text(&self, text: &str) -> bool {
+    /// Whether `text` (any case) matches; non-ASCII text is lowercased
+    /// into `scratch`.
+    fn matches_text(&self, text: &str, scratch: &mut String) -> bool {
         match self {
             TextMatch::Any => true,
-            TextMatch::Contains(part) => contains_lower(text, part),
-            TextMatch::Exact(whole) => equals_lower(text, whole),
+            TextMatch::Contains(part) => contains_lower(text, part, scratch),
+            TextMatch::Exact(whole) => equals_lower(text, whole, scratch),
         }
     }
 
@@ -638,7 +661,7 @@ impl Compiled {
         }
     }
 
-    fn matches(&self, table: &Table, row: &Row) -> bool {
+    fn matches(&self, table: &Table, row: &Row, scratch: &mut String) -> bool {
         if self.kind.is_some_and(|k| k != row.kind) {
             return false;
         }
@@ -682,7 +705,7 @@ impl Compiled {
                 return false;
             }
         }
-        self.text == TextMatch::Any || self.text.matches_text(table.text(row))
+        self.text == TextMatch::Any || self.text.matches_text(table.text(row), scratch)
     }
 }
 
@@ -975,7 +998,7 @@ mod tests {
     #[test]
     fn text_filter_and_sort_ignore_case_in_and_beyond_ascii() {
         let mut p = Project::new("p");
-        let mut d = Document::new("d", "Cases", "ÉCOLE école Zed apple Apple KIM");
+        let mut d = Document::new("d", "Cases", "ÉCOLE école Zed apple Apple KIM ΟΔΟΣ");
         for (i, (start, end, text)) in [
             (0, 5, "ÉCOLE"),
             (6, 11, "école"),
@@ -983,6 +1006,7 @@ mod tests {
             (16, 21, "apple"),
             (22, 27, "Apple"),
             (28, 31, "KIM"),
+            (32, 36, "ΟΔΟΣ"),
         ]
         .into_iter()
         .enumerate()
@@ -1010,15 +1034,38 @@ mod tests {
         // Lowercased first; equal lowercased texts by their own bytes.
         assert_eq!(
             texts("", false),
-            ["Apple", "apple", "KIM", "Zed", "ÉCOLE", "école"]
+            ["Apple", "apple", "KIM", "Zed", "ÉCOLE", "école", "ΟΔΟΣ"]
         );
-        assert_eq!(texts("", true)[..2], ["école", "ÉCOLE"]);
+        assert_eq!(texts("", true)[..3], ["ΟΔΟΣ", "école", "ÉCOLE"]);
         assert_eq!(texts("éCo", false), ["ÉCOLE", "école"]);
         assert_eq!(texts("PPL", false), ["Apple", "apple"]);
         assert_eq!(texts("\"kim\"", false), ["KIM"]);
         assert_eq!(texts("\"Écolé\"", false), Vec::<String>::new());
         assert_eq!(texts("\"École\"", false), ["ÉCOLE", "école"]);
         assert!(texts("kimx", false).is_empty());
+        // A capital sigma lowercases to the word-final ς at a word's end.
+        assert_eq!(texts("\"οδος\"", false), ["ΟΔΟΣ"]);
+    }
+
+    proptest::proptest! {
+        /// Ignoring case on the fly agrees with lowercasing the strings,
+        /// capital sigma, dotted İ and all.
+        #[test]
+        fn ignoring_case_agrees_with_lowercasing(
+            a in "[aAzZéÉσςΣİi ]{0,6}",
+            b in "[aAzZéÉσςΣİi ]{0,6}",
+            typed in "[aAzéÉσςΣİi ]{1,3}",
+        ) {
+            let (la, lb, part) = (a.to_lowercase(), b.to_lowercase(), typed.to_lowercase());
+            let mut scratch = String::new();
+            proptest::prop_assert_eq!(cmp_lower(&a, &b), la.cmp(&lb));
+            proptest::prop_assert_eq!(contains_lower(&a, &part, &mut scratch), la.contains(&part));
+            proptest::prop_assert_eq!(equals_lower(&a, &part, &mut scratch), la == part);
+            let (pa, pb) = (prefix(&a), prefix(&b));
+            if pa != pb {
+                proptest::prop_assert_eq!(pa.cmp(&pb), la.cmp(&lb));
+            }
+        }
     }
 
     #[test]

@@ -216,9 +216,19 @@ fn cmp_lower(a: &str, b: &str) -> Ordering {
     }
 }
 
+/// Whether lowercasing `text` can make ASCII out of what is not: only
+/// 'İ' (lowercased "i̇") and the Kelvin sign 'K' ("k") do, and their UTF-8
+/// starts with one of these two bytes (a test checks every character).
+fn may_lower_to_ascii(text: &str) -> bool {
+    text.bytes().any(|b| b == 0xC4 || b == 0xE2)
+}
+
 /// Whether `text` lowercased contains `part` (lowercase already).
 fn contains_lower(text: &str, part: &str, scratch: &mut String) -> bool {
-    if !text.is_ascii() {
+    // An ASCII `part` can only be found in the text's ASCII runs, which
+    // lowercase to themselves lowercased, when no other character becomes
+    // ASCII.
+    if !text.is_ascii() && !(part.is_ascii() && !may_lower_to_ascii(text)) {
         return lower_into(text, scratch).contains(part);
     }
     // `part` has no ASCII capitals, so ignoring ASCII case on both sides is
@@ -234,6 +244,9 @@ fn contains_lower(text: &str, part: &str, scratch: &mut String) -> bool {
 fn equals_lower(text: &str, whole: &str, scratch: &mut String) -> bool {
     if text.is_ascii() {
         text.eq_ignore_ascii_case(whole)
+    } else if whole.is_ascii() && !may_lower_to_ascii(text) {
+        // Its non-ASCII characters stay non-ASCII.
+        false
     } else {
         lower_into(text, scratch) == whole
     }
@@ -441,10 +454,8 @@ impl Table {
                 Column::Document => Ordering::Equal,
                 Column::Kind => a.kind.cmp(&b.kind),
                 Column::Type => a.label.cmp(&b.label),
-                Column::Text => a.prefix.cmp(&b.prefix).then_with(|| {
-                    let (a, b) = (self.text(a), self.text(b));
-                    cmp_lower(a, b).then_with(|| a.cmp(b))
-                }),
+                // Sorted by `sort_by_text`.
+                Column::Text => Ordering::Equal,
                 // No claimant first, as `None` sorts before any name.
                 Column::Claimant => (a.claimant != NONE, a.claimant)
                     .cmp(&(b.claimant != NONE, b.claimant)),
@@ -460,6 +471,10 @@ impl Table {
             }
             return;
         }
+        if sort.column == Column::Text {
+            self.sort_by_text(order, sort.descending);
+            return;
+        }
         let rows = &self.rows;
         order.sort_unstable_by(|&x, &y| {
             let (Some(a), Some(b)) = (rows.get(x as usize), rows.get(y as usize)) else {
@@ -473,6 +488,34 @@ impl Table {
             };
             by_key.then(x.cmp(&y))
         });
+    }
+
+    /// Sorts by text: the prefixes first, the lowercased texts on a tie,
+    /// then the texts as they are. The keys are gathered first (32 bytes a
+    /// listed row, while sorting): a tie then reads the text at once, not
+    /// through the row and its document.
+    fn sort_by_text(&self, order: &mut [u32], descending: bool) {
+        let mut keyed: Vec<(u64, &str, u32)> = order
+            .iter()
+            .map(|&i| match self.rows.get(i as usize) {
+                Some(row) => (row.prefix, self.text(row), i),
+                None => (0, "", i),
+            })
+            .collect();
+        keyed.sort_unstable_by(|(pa, a, x), (pb, b, y)| {
+            let by_key = pa
+                .cmp(pb)
+                .then_with(|| cmp_lower(a, b).then_with(|| a.cmp(b)));
+            let by_key = if descending {
+                by_key.reverse()
+            } else {
+                by_key
+            };
+            by_key.then(x.cmp(y))
+        });
+        for (slot, (_, _, i)) in order.iter_mut().zip(keyed) {
+            *slot = i;
+        }
     }
 
     /// (document id, annotation id) of the rows of document `doc` among
@@ -1052,9 +1095,9 @@ mod tests {
         /// capital sigma, dotted İ and all.
         #[test]
         fn ignoring_case_agrees_with_lowercasing(
-            a in "[aAzZéÉσςΣİi ]{0,6}",
-            b in "[aAzZéÉσςΣİi ]{0,6}",
-            typed in "[aAzéÉσςΣİi ]{1,3}",
+            a in "[aAzZkéÉσςΣİiK ]{0,6}",
+            b in "[aAzZkéÉσςΣİiK ]{0,6}",
+            typed in "[aAzkéÉσςΣİiK ]{1,3}",
         ) {
             let (la, lb, part) = (a.to_lowercase(), b.to_lowercase(), typed.to_lowercase());
             let mut scratch = String::new();
@@ -1066,6 +1109,20 @@ mod tests {
                 proptest::prop_assert_eq!(pa.cmp(&pb), la.cmp(&lb));
             }
         }
+    }
+
+    #[test]
+    fn only_the_characters_known_lowercase_to_ascii() {
+        for c in (0x80..=0x10FFFF).filter_map(char::from_u32) {
+            if c.to_lowercase().any(|l| l.is_ascii()) {
+                let mut utf8 = [0; 4];
+                assert!(
+                    may_lower_to_ascii(c.encode_utf8(&mut utf8)),
+                    "{c:?} lowercases to ASCII"
+                );
+            }
+        }
+        assert!(!may_lower_to_ascii("école ΟΔΟΣ دمشق 😀"));
     }
 
     #[test]

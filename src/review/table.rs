@@ -175,7 +175,10 @@ fn prefix(text: &str) -> u64 {
         }
     };
     if text.is_ascii() {
-        fill(&mut bytes, &mut text.bytes().map(|b| b.to_ascii_lowercase()));
+        fill(
+            &mut bytes,
+            &mut text.bytes().map(|b| b.to_ascii_lowercase()),
+        );
     } else {
         fill(&mut bytes, &mut text.to_lowercase().bytes());
     }
@@ -316,7 +319,12 @@ fn doc_rows(doc: &Document, index: u32, b: &mut Builder, rows: &mut Vec<Row>) {
             to.map_or(r.to.as_str(), |s| s.2)
         );
         let (start, end) = from.map_or((0, 0), |s| (s.0, s.1));
-        let row = row(Kind::Relation, b.relations.len(), b.labels.get(&r.label), &text);
+        let row = row(
+            Kind::Relation,
+            b.relations.len(),
+            b.labels.get(&r.label),
+            &text,
+        );
         b.relations.push(RelationText {
             index: i as u32,
             text: text.into_boxed_str(),
@@ -457,11 +465,13 @@ impl Table {
                 // Sorted by `sort_by_text`.
                 Column::Text => Ordering::Equal,
                 // No claimant first, as `None` sorts before any name.
-                Column::Claimant => (a.claimant != NONE, a.claimant)
-                    .cmp(&(b.claimant != NONE, b.claimant)),
+                Column::Claimant => {
+                    (a.claimant != NONE, a.claimant).cmp(&(b.claimant != NONE, b.claimant))
+                }
                 Column::Verdict => a.verdict.map(|v| v as u8).cmp(&b.verdict.map(|v| v as u8)),
-                Column::Annotator => (a.annotator != NONE, a.annotator)
-                    .cmp(&(b.annotator != NONE, b.annotator)),
+                Column::Annotator => {
+                    (a.annotator != NONE, a.annotator).cmp(&(b.annotator != NONE, b.annotator))
+                }
                 Column::Review => a.review.map(|r| r as u8).cmp(&b.review.map(|r| r as u8)),
             }
         };
@@ -506,11 +516,7 @@ impl Table {
             let by_key = pa
                 .cmp(pb)
                 .then_with(|| cmp_lower(a, b).then_with(|| a.cmp(b)));
-            let by_key = if descending {
-                by_key.reverse()
-            } else {
-                by_key
-            };
+            let by_key = if descending { by_key.reverse() } else { by_key };
             by_key.then(x.cmp(y))
         });
         for (slot, (_, _, i)) in order.iter_mut().zip(keyed) {

@@ -231,7 +231,7 @@ fn contains_lower(text: &str, part: &str, scratch: &mut String) -> bool {
     // An ASCII `part` can only be found in the text's ASCII runs, which
     // lowercase to themselves lowercased, when no other character becomes
     // ASCII.
-    if !text.is_ascii() && !(part.is_ascii() && !may_lower_to_ascii(text)) {
+    if !text.is_ascii() && (!part.is_ascii() || may_lower_to_ascii(text)) {
         return lower_into(text, scratch).contains(part);
     }
     // `part` has no ASCII capitals, so ignoring ASCII case on both sides is

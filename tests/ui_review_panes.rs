@@ -402,3 +402,30 @@ fn snapshot_annotations_pane_and_dashboard_on_the_sample() {
     harness.get_by_label("Dashboard");
     harness.snapshot("dashboard");
 }
+
+#[test]
+fn hidden_rows_of_an_older_project_state_are_freed_and_rebuilt_when_shown() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = harness(&dir);
+    open_pane(&mut harness);
+    assert_eq!(listed(&harness).len(), 7);
+    harness.get_by_label("Inspector").click();
+    harness.run();
+    // Hidden but current: kept, nothing to rebuild.
+    assert!(harness.state().annotations.data().is_some());
+    harness
+        .state_mut()
+        .session
+        .apply(gloss::edit::Edit::RemoveEntity {
+            doc: "d1".into(),
+            id: "e2".into(),
+        })
+        .expect("Moon goes");
+    harness.run();
+    // Stale rows would keep the documents of the older state alive.
+    assert!(harness.state().annotations.data().is_none());
+    open_pane(&mut harness);
+    let rows = listed(&harness);
+    assert_eq!(rows.len(), 6);
+    assert!(!rows.contains(&"d1/e2".to_owned()));
+}

@@ -180,7 +180,21 @@ pub fn logic(app: &mut GlossApp, ctx: &egui::Context) {
     if shown && let Err(message) = refresh_view(app, ctx) {
         app.notify(message);
     }
+    if !shown && !app.show_dashboard {
+        release_stale(app);
+    }
     refresh_matches(app, shown);
+}
+
+/// Frees hidden rows of an older project state: they share that state's
+/// documents, so they would keep a second copy of every document edited
+/// since. They would be rebuilt when shown again anyway.
+fn release_stale(app: &mut GlossApp) {
+    let version = app.project_version();
+    let pane = &mut app.annotations;
+    if pane.data.as_ref().is_some_and(|d| d.version != version) {
+        super::jobs::drop_later((pane.data.take(), pane.view.take()));
+    }
 }
 
 fn refresh_data(app: &mut GlossApp, ctx: &egui::Context) -> Result<(), String> {

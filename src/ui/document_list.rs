@@ -28,33 +28,22 @@ pub fn visible_indices(app: &GlossApp) -> Vec<usize> {
 /// document each frame cost 2–3 ms at 20,000 documents.
 #[derive(Clone)]
 struct ListSummary {
-    key: ((u64, u64), String),
     finished: usize,
     visible: std::sync::Arc<Vec<usize>>,
 }
 
 fn list_summary(app: &GlossApp, ctx: &egui::Context) -> ListSummary {
-    let id = egui::Id::unique("document-list-summary");
     let key = (app.project_version(), app.doc_filter.clone());
-    if let Some(summary) = ctx.data(|d| d.get_temp::<ListSummary>(id))
-        && summary.key == key
-    {
-        return summary;
-    }
-    let finished = app
-        .session
-        .project()
-        .documents
-        .iter()
-        .filter(|d| matches!(d.status, Status::Done | Status::Reviewed))
-        .count();
-    let summary = ListSummary {
-        key,
-        finished,
+    super::memo::kept(ctx, "document-list-summary", key, || ListSummary {
+        finished: app
+            .session
+            .project()
+            .documents
+            .iter()
+            .filter(|d| matches!(d.status, Status::Done | Status::Reviewed))
+            .count(),
         visible: std::sync::Arc::new(visible_indices(app)),
-    };
-    ctx.data_mut(|d| d.insert_temp(id, summary.clone()));
-    summary
+    })
 }
 
 fn status_mark(status: Status) -> &'static str {

@@ -10,25 +10,22 @@ type MentionIndex = std::collections::HashMap<String, Vec<(usize, usize)>>;
 /// The mention index for the project as it is now, rebuilt (in one pass over
 /// all entities) only when the project changed.
 fn mention_index(app: &GlossApp, ctx: &egui::Context) -> std::sync::Arc<MentionIndex> {
-    let id = egui::Id::unique("canonical-mention-index");
-    let generation = app.project_version();
-    if let Some((cached, index)) =
-        ctx.data(|d| d.get_temp::<((u64, u64), std::sync::Arc<MentionIndex>)>(id))
-        && cached == generation
-    {
-        return index;
-    }
-    let mut index = MentionIndex::new();
-    for (d, doc) in app.session.project().documents.iter().enumerate() {
-        for (e, entity) in doc.entities.iter().enumerate() {
-            if let Some(canonical) = &entity.canonical {
-                index.entry(canonical.to_string()).or_default().push((d, e));
+    super::memo::kept(
+        ctx,
+        "canonical-mention-index",
+        app.project_version(),
+        || {
+            let mut index = MentionIndex::new();
+            for (d, doc) in app.session.project().documents.iter().enumerate() {
+                for (e, entity) in doc.entities.iter().enumerate() {
+                    if let Some(canonical) = &entity.canonical {
+                        index.entry(canonical.to_string()).or_default().push((d, e));
+                    }
+                }
             }
-        }
-    }
-    let index = std::sync::Arc::new(index);
-    ctx.data_mut(|d| d.insert_temp(id, (generation, index.clone())));
-    index
+            std::sync::Arc::new(index)
+        },
+    )
 }
 
 /// Canonical entities with their mentions.
@@ -83,28 +80,17 @@ pub fn claims(app: &mut GlossApp, ui: &mut egui::Ui) {
     const ROW_HEIGHT: f32 = 62.0;
     // (document index, claim index) of every claim, rebuilt only when the
     // project changes; only the rows in view are drawn.
-    let id = egui::Id::unique("claims-pane-rows");
-    let generation = app.project_version();
-    let rows = match ui
-        .ctx()
-        .data(|d| d.get_temp::<((u64, u64), std::sync::Arc<Vec<(usize, usize)>>)>(id))
-    {
-        Some((cached, rows)) if cached == generation => rows,
-        _ => {
-            let rows: Vec<(usize, usize)> = app
-                .session
-                .project()
-                .documents
-                .iter()
-                .enumerate()
-                .flat_map(|(d, doc)| (0..doc.claims.len()).map(move |c| (d, c)))
-                .collect();
-            let rows = std::sync::Arc::new(rows);
-            ui.ctx()
-                .data_mut(|d| d.insert_temp(id, (generation, rows.clone())));
-            rows
-        }
-    };
+    let rows = super::memo::kept(ui.ctx(), "claims-pane-rows", app.project_version(), || {
+        let rows: Vec<(usize, usize)> = app
+            .session
+            .project()
+            .documents
+            .iter()
+            .enumerate()
+            .flat_map(|(d, doc)| (0..doc.claims.len()).map(move |c| (d, c)))
+            .collect();
+        std::sync::Arc::new(rows)
+    });
     if rows.is_empty() {
         ui.label("No claims yet. Select a statement and press C.");
         return;

@@ -24,6 +24,7 @@ pub mod find;
 mod help;
 mod inspector;
 pub mod jobs;
+mod memo;
 mod menu_bar;
 mod palette;
 pub mod prefs;

@@ -25,6 +25,7 @@
 //! ```sh
 //! cargo run --release --example ui_steps_bench -- [--documents 2000] [--chars 3000]
 //!     [--text news|synthetic] [--pane] [--rounds 3] [--slow MS] [--json] [--open-only]
+//!     [--project FILE]
 //! ```
 //!
 //! `--text news` (the default) generates real news prose
@@ -251,8 +252,15 @@ fn main() {
     let json = std::env::args().any(|a| a == "--json");
     let pane = std::env::args().any(|a| a == "--pane");
     let dir = tempfile::tempdir().expect("a temp dir");
+    // `--project FILE` opens (a copy of) a given project instead: the
+    // steps below save, so the file itself is never touched.
     let path: PathBuf = dir.path().join("large.gloss.ron");
-    write_project(&path, documents, chars, &text);
+    match arg("--project") {
+        Some(given) => {
+            std::fs::copy(&given, &path).expect("the given project is copied");
+        }
+        None => write_project(&path, documents, chars, &text),
+    }
     eprintln!("text: {text}");
     let file_size = std::fs::metadata(&path).map_or(0, |m| m.len());
     let (peak_before, _) = memory();

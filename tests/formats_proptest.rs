@@ -744,7 +744,7 @@ fn brat_expected(project: &Project) -> BratExpected {
                     t,
                     e.label.clone(),
                     slice(text, (s, t)).into(),
-                    e.note.clone(),
+                    e.note.as_deref().map(Into::into),
                 ));
             }
             add(
@@ -829,7 +829,7 @@ fn brat_expected(project: &Project) -> BratExpected {
                     claimant,
                     cue,
                     attributes: attributes(c),
-                    note: c.note.clone(),
+                    note: c.note.as_deref().map(Into::into),
                 },
             ));
         }
@@ -978,7 +978,7 @@ fn check_brat(project: &Project) -> Result<(), TestCaseError> {
                 e.end,
                 e.label.clone(),
                 e.text.clone(),
-                e.note.clone(),
+                e.note.as_deref().map(Into::into),
             ));
             if let Some(canonical) = &e.canonical {
                 groups
@@ -1005,7 +1005,7 @@ fn check_brat(project: &Project) -> Result<(), TestCaseError> {
                     claimant,
                     cue: c.cue.as_ref().map(|cue| (cue.start, cue.end)),
                     attributes: attributes(c),
-                    note: c.note.clone(),
+                    note: c.note.as_deref().map(Into::into),
                 },
             ));
             prop_assert!(c.rating.is_none() && c.summary.is_none() && c.evidence.is_empty());

@@ -6,6 +6,7 @@
 pub mod bidi;
 pub mod claim;
 pub mod conflict;
+pub mod rare;
 pub mod schema;
 pub mod span;
 pub mod validate;
@@ -18,6 +19,7 @@ use serde::{Deserialize, Serialize};
 /// bytes (ids, type labels, most quotes, annotator, timestamps) are held
 /// inline with no heap allocation, in the 24 bytes a `String` takes.
 pub use compact_str::CompactString;
+pub use rare::RareText;
 
 pub use claim::{
     Attribution, CheckWorthiness, ClaimType, Claimant, Cue, Evidence, Stance, Verdict,
@@ -420,7 +422,7 @@ pub struct Entity {
     pub canonical: Option<CompactString>,
     /// Free note.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<CompactString>,
+    pub note: Option<RareText>,
     /// Who made it or last changed it (a review does not change it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annotator: Option<CompactString>,
@@ -433,7 +435,7 @@ pub struct Entity {
     pub review: Review,
     /// The reviewer's comment on a `Discuss` review (format version 3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub review_comment: Option<CompactString>,
+    pub review_comment: Option<RareText>,
 }
 
 impl Entity {
@@ -504,7 +506,7 @@ pub struct Claim {
     pub summary: Option<CompactString>,
     /// Free note.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<CompactString>,
+    pub note: Option<RareText>,
     /// Who made it or last changed it (a review does not change it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annotator: Option<CompactString>,
@@ -517,7 +519,7 @@ pub struct Claim {
     pub review: Review,
     /// The reviewer's comment on a `Discuss` review (format version 3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub review_comment: Option<CompactString>,
+    pub review_comment: Option<RareText>,
 }
 
 impl Claim {

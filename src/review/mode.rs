@@ -3,7 +3,7 @@
 //! a project that exports use, with rejected annotations left out.
 
 use crate::edit::Edit;
-use crate::model::{Claimant, CompactString, Document, Project, Review};
+use crate::model::{Claimant, CompactString, Document, Project, RareText, Review};
 
 /// An entity or a claim of a document, by id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +30,7 @@ pub fn set_review_with_comment(
     comment: Option<String>,
 ) -> Option<Edit> {
     let comment = comment
-        .map(|c| CompactString::from(c.trim()))
+        .map(|c| RareText::from(c.trim()))
         .filter(|c| !c.is_empty() && review == Review::Discuss);
     match target {
         Reviewed::Entity(id) => {

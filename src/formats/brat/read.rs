@@ -9,7 +9,7 @@ use super::super::{FormatError, Imported, Tally};
 use super::*;
 use crate::model::span::CharIndex;
 use crate::model::{
-    CanonicalEntity, Claim, Claimant, CompactString, Cue, Document, Entity, Project, Relation,
+    CanonicalEntity, Claim, Claimant, Cue, Document, Entity, Project, RareText, Relation,
 };
 
 /// The `.txt`/`.ann` pairs of one source, by path of the `.txt`.
@@ -610,10 +610,7 @@ pub(super) fn build(
 }
 
 /// The note of the entity or claim `id`.
-pub(super) fn note_of<'d>(
-    doc: &'d mut Document,
-    id: &str,
-) -> Option<&'d mut Option<CompactString>> {
+pub(super) fn note_of<'d>(doc: &'d mut Document, id: &str) -> Option<&'d mut Option<RareText>> {
     if let Some(e) = doc.entities.iter_mut().find(|e| e.id == id) {
         return Some(&mut e.note);
     }
@@ -623,10 +620,10 @@ pub(super) fn note_of<'d>(
         .map(|c| &mut c.note)
 }
 
-pub(super) fn append_line(note: &mut Option<CompactString>, line: &str) {
+pub(super) fn append_line(note: &mut Option<RareText>, line: &str) {
     match note {
         Some(text) => {
-            text.push('\n');
+            text.push_str("\n");
             text.push_str(line);
         }
         None => *note = Some(line.into()),

@@ -32,6 +32,10 @@
 //!
 //! Peak memory of `save` and `export_jsonl` includes loading the project, as
 //! in the `gloss fmt` and `gloss export` commands.
+//!
+//! `gloss-bench measure OP FILE` runs one measurement on a given project
+//! (`json` reads `FILE` as the JSON copy); `measure write_json FILE.gloss.ron`
+//! writes that copy as `FILE.gloss.json`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -340,6 +344,18 @@ fn run_op(op: &str, file: &Path) -> Result<f64, String> {
             let ms = ms_since(start);
             keep(&project);
             Ok(ms)
+        }
+        // Writes the project as JSON beside it (FILE.json), the input of
+        // `json` for a project this tool did not generate.
+        "write_json" => {
+            let project = load()?;
+            let out = file.with_extension("json");
+            let start = Instant::now();
+            let writer =
+                std::fs::File::create(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+            serde_json::to_writer(std::io::BufWriter::new(writer), &project)
+                .map_err(|e| format!("{}: {e}", out.display()))?;
+            Ok(ms_since(start))
         }
         "save" => {
             let project = load()?;

@@ -25,7 +25,9 @@
 //! Without `--json` it prints a table instead. For profiling, the
 //! environment variables `FRAME_BENCH_ONLY` (a scenario name) and
 //! `FRAME_BENCH_ARTICLE` (`paragraphs` or `one_line`) run a part only;
-//! `FRAME_BENCH_FRAMES=1` prints each add's two frame times to stderr.
+//! `FRAME_BENCH_FRAMES=1` prints each add's two frame times to stderr;
+//! `FRAME_BENCH_SOURCE=FILE` repeats a plain-text file of your own instead
+//! of the sample (its words tagged), to try other scripts and shapes.
 
 use std::time::Instant;
 
@@ -64,7 +66,13 @@ impl Scenario {
 /// are ~10k. `one_line` replaces newlines with spaces (same offsets).
 fn article_project(one_line: bool) -> Project {
     let sample = gloss::sample::sample_project().expect("the built-in sample parses");
-    let source = sample.documents.first().expect("the sample has a document");
+    // `FRAME_BENCH_SOURCE=FILE`: a plain-text file repeated instead of the
+    // sample (its words tagged, no claims), to try other scripts and shapes.
+    let custom = custom_source();
+    let source = match &custom {
+        Some(doc) => doc,
+        None => sample.documents.first().expect("the sample has a document"),
+    };
     let unit_chars = source.text.chars().count() + 2;
     let mut text = String::new();
     let mut entities: Vec<Entity> = Vec::new();
@@ -114,7 +122,9 @@ fn article_project(one_line: bool) -> Project {
     let mut words = Vec::new();
     for word in unicode_segmentation::UnicodeSegmentation::split_word_bounds(text.as_str()) {
         let len = word.chars().count();
-        if word.chars().all(char::is_alphanumeric) && len >= 3 {
+        // Scripts without spaces (CJK) have one-letter words.
+        let long_enough = len >= 3 || (custom.is_some() && !word.is_ascii());
+        if word.chars().all(char::is_alphanumeric) && long_enough {
             words.push((char_pos, char_pos + len, word.to_owned()));
         }
         char_pos += len;
@@ -141,6 +151,14 @@ fn article_project(one_line: bool) -> Project {
     let mut project = sample.clone();
     project.documents = vec![doc.into()];
     project
+}
+
+/// The text of `FRAME_BENCH_SOURCE`, if set, as an unannotated document.
+fn custom_source() -> Option<Document> {
+    let path = std::env::var_os("FRAME_BENCH_SOURCE")?;
+    let text = std::fs::read_to_string(&path).expect("FRAME_BENCH_SOURCE is a UTF-8 text file");
+    eprintln!("source: {}", std::path::Path::new(&path).display());
+    Some(Document::new("source", "source", text.trim_end()))
 }
 
 fn app_for(project: Project) -> GlossApp {
@@ -248,7 +266,7 @@ fn run_article(article: &'static str, one_line: bool) -> Vec<Scenario> {
         for word in unicode_segmentation::UnicodeSegmentation::split_word_bounds(doc.text.as_str())
         {
             let len = word.chars().count();
-            if word.chars().all(char::is_alphabetic) && len >= 2 {
+            if word.chars().all(char::is_alphabetic) && (len >= 2 || !word.is_ascii()) {
                 out.push((pos, pos + len));
             }
             pos += len;

@@ -1401,47 +1401,90 @@ fn paint_bidi(
     dark: bool,
 ) {
     let shift = pos.to_vec2();
-    let mut entities: Vec<&StyledSpan> = spans
+    let clip = painter.clip_rect();
+    // Only the lines in view, and only what touches them: a piece of a long
+    // line is up to a thousand characters over many rows, and rectangles
+    // are found per frame here (egui lays out no backgrounds for these runs).
+    let first = piece
+        .lines
+        .partition_point(|l| pos.y + l.top + l.height < clip.min.y);
+    let last = piece.lines.partition_point(|l| pos.y + l.top <= clip.max.y);
+    let (Some(first_line), Some(last_line)) = (
+        piece.lines.get(first),
+        last.checked_sub(1).and_then(|i| piece.lines.get(i)),
+    ) else {
+        return;
+    };
+    if first >= last {
+        return;
+    }
+    let (in_view_start, in_view_end) = (first_line.line.start, last_line.line.end);
+    // A span cut to the lines in view; `None` when it has no letter there.
+    let in_view = |start: usize, end: usize| {
+        let (from, to) = (start.max(in_view_start), end.min(in_view_end));
+        (from < to).then_some((from, to))
+    };
+
+    // Backgrounds as one mesh of plain rectangles, as the other pieces get
+    // them: longer entities first (a nested one shows on top), then find
+    // hits, then the selection.
+    let mut backgrounds = egui::Mesh::default();
+    let mut fill = |from: usize, to: usize, color: Color32| {
+        for rect in piece.rects(from, to) {
+            let rect = rect.translate(shift);
+            if rect.intersects(clip) {
+                backgrounds.add_colored_rect(rect, color);
+            }
+        }
+    };
+    let mut entities: Vec<(&StyledSpan, [u8; 3])> = spans
         .iter()
-        .filter(|s| matches!(s.kind, SpanKind::Entity(_)))
+        .filter_map(|s| match s.kind {
+            SpanKind::Entity(rgb) if in_view(s.start, s.end).is_some() => Some((s, rgb)),
+            _ => None,
+        })
         .collect();
-    entities.sort_by_key(|s| std::cmp::Reverse(s.end - s.start));
-    for span in entities {
-        let SpanKind::Entity(rgb) = span.kind else {
-            continue;
-        };
+    entities.sort_by_key(|(s, _)| std::cmp::Reverse(s.end - s.start));
+    for (span, rgb) in &entities {
         let strong = overlay.selected_id == Some(span.id.as_str());
         let color = faint(
-            theme::entity_background(crate::model::Rgb(rgb), dark, strong),
+            theme::entity_background(crate::model::Rgb(*rgb), dark, strong),
             span.dim,
         );
-        for rect in piece.rects(span.start, span.end) {
-            painter.rect_filled(rect.translate(shift), 0.0, color);
+        if let Some((from, to)) = in_view(span.start, span.end) {
+            fill(from, to, color);
         }
     }
     for (s, e) in overlay.hits {
-        for rect in piece.rects(*s, *e) {
-            painter.rect_filled(rect.translate(shift), 0.0, theme::find_hit_color(dark));
+        if let Some((from, to)) = in_view(*s, *e) {
+            fill(from, to, theme::find_hit_color(dark));
         }
     }
-    if let Some((s, e)) = overlay.selection {
-        for rect in piece.rects(s, e) {
-            painter.rect_filled(rect.translate(shift), 0.0, theme::selection_color(dark));
-        }
+    if let Some((s, e)) = overlay.selection
+        && let Some((from, to)) = in_view(s, e)
+    {
+        fill(from, to, theme::selection_color(dark));
     }
+    if !backgrounds.is_empty() {
+        painter.add(egui::Shape::mesh(backgrounds));
+    }
+
+    // Text. Cues (and, in the dark theme, text on an entity) are drawn in
+    // another colour; only spans in view can recolour a run in view.
+    let recolouring: Vec<&StyledSpan> = spans
+        .iter()
+        .filter(|s| s.kind == SpanKind::Cue || (dark && matches!(s.kind, SpanKind::Entity(_))))
+        .filter(|s| in_view(s.start, s.end).is_some())
+        .collect();
     let text_color = ui.visuals().text_color();
-    let clip = painter.clip_rect();
-    for line in &piece.lines {
+    for line in piece.lines.get(first..last).unwrap_or_default() {
         let y0 = pos.y + line.top;
-        if y0 > clip.max.y || y0 + line.height < clip.min.y {
-            continue;
-        }
         // Marks above and below the letters may reach past the row.
         let (band_top, band_bottom) = (y0 - 6.0, y0 + line.height + 6.0);
         for ((gx, galley), run) in line.galleys.iter().zip(&line.line.runs) {
             let gpos = Pos2::new(pos.x + gx, y0);
             let recoloured: Vec<(f32, f32, Color32)> =
-                colour_stretches(run.run.start, run.run.end, spans, dark, text_color)
+                colour_stretches(run.run.start, run.run.end, &recolouring, dark, text_color)
                     .into_iter()
                     .flat_map(|(s, e, c)| {
                         line.line
@@ -1483,12 +1526,15 @@ fn paint_bidi(
         }
     }
     for span in spans.iter().filter(|s| s.kind == SpanKind::Claim) {
+        let Some((from, to)) = in_view(span.start, span.end) else {
+            continue;
+        };
         let selected = overlay.selected_id == Some(span.id.as_str());
         let stroke = Stroke::new(
             if selected { 3.0 } else { 1.5 },
             faint(theme::claim_color(dark), span.dim),
         );
-        for rect in piece.rects(span.start, span.end) {
+        for rect in piece.rects(from, to) {
             let rect = rect.translate(shift);
             let y = rect.max.y - 1.0;
             painter.line_segment([Pos2::new(rect.min.x, y), Pos2::new(rect.max.x, y)], stroke);
@@ -1501,12 +1547,13 @@ fn paint_bidi(
 fn colour_stretches(
     start: usize,
     end: usize,
-    spans: &[StyledSpan],
+    spans: &[&StyledSpan],
     dark: bool,
     text_color: Color32,
 ) -> Vec<(usize, usize, Color32)> {
     let touching: Vec<&StyledSpan> = spans
         .iter()
+        .copied()
         .filter(|s| s.start < end && s.end > start)
         .filter(|s| s.kind == SpanKind::Cue || (dark && matches!(s.kind, SpanKind::Entity(_))))
         .collect();

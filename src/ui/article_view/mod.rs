@@ -273,21 +273,30 @@ fn line_units(line: &str) -> Vec<Unit> {
                 });
                 continue;
             }
-            // A "word" longer than a piece (a URL, a run of symbols): cut it
-            // every LONG_LINE_PIECE characters.
-            let mut rest = word;
-            while !rest.is_empty() {
-                let cut = rest
-                    .char_indices()
-                    .nth(LONG_LINE_PIECE)
-                    .map_or(rest.len(), |(b, _)| b);
-                let (head, tail) = rest.split_at(cut);
+            // A "word" longer than a piece (a URL, a run of symbols, letters
+            // with many marks): cut it about every LONG_LINE_PIECE
+            // characters, between grapheme clusters, so that a letter and
+            // its marks (or an emoji sequence) are never drawn apart.
+            let (mut bytes, mut chars) = (0, 0);
+            for grapheme in word.graphemes(true) {
+                let n = grapheme.chars().count();
+                if chars > 0 && chars + n > LONG_LINE_PIECE {
+                    units.push(Unit {
+                        bytes,
+                        chars,
+                        break_before: true,
+                    });
+                    (bytes, chars) = (0, 0);
+                }
+                bytes += grapheme.len();
+                chars += n;
+            }
+            if chars > 0 {
                 units.push(Unit {
-                    bytes: head.len(),
-                    chars: head.chars().count(),
+                    bytes,
+                    chars,
                     break_before: true,
                 });
-                rest = tail;
             }
         }
     }
@@ -1735,6 +1744,50 @@ mod tests {
     }
 
     proptest! {
+        /// Pieces cover the text exactly, none is longer than a line's
+        /// limit allows (a grapheme cluster is never cut, so one over the
+        /// limit stands alone), and every cut falls between grapheme
+        /// clusters: long words of letters with marks, emoji sequences and
+        /// plain runs, with and without spaces and sentence ends.
+        #[test]
+        fn long_lines_are_cut_between_grapheme_clusters(
+            parts in prop::collection::vec(
+                prop::sample::select(vec![
+                    "a", "e\u{301}", "e\u{301}\u{302}", "👩\u{200d}👩\u{200d}👧", "🇫🇷", "ب\u{64e}", "x", " ", ". ", "中",
+                ]),
+                0..4_000,
+            ),
+            // Letters with marks and nothing else: one "word" of thousands
+            // of characters, cut only by the length limit.
+            one_word in prop::collection::vec(
+                prop::sample::select(vec!["a", "e\u{301}", "e\u{301}\u{302}", "ب\u{64e}\u{651}"]),
+                0..2_500,
+            ),
+        ) {
+            let text: String = parts.concat() + &one_word.concat();
+            let pieces = piece_ranges(&text);
+            let boundaries: std::collections::HashSet<usize> = {
+                let mut at = 0;
+                let mut set = std::collections::HashSet::from([0]);
+                for g in text.graphemes(true) {
+                    at += g.chars().count();
+                    set.insert(at);
+                }
+                set
+            };
+            let len = text.chars().count();
+            prop_assert_eq!(pieces.first().map(|p| p.0), Some(0));
+            prop_assert_eq!(pieces.last().map(|p| p.1), Some(len));
+            for pair in pieces.windows(2) {
+                prop_assert_eq!(pair[0].1, pair[1].0, "pieces are contiguous on one line");
+            }
+            for (start, end) in &pieces {
+                prop_assert!(boundaries.contains(start) && boundaries.contains(end), "piece {}..{} cuts a grapheme cluster", start, end);
+                let longest_cluster = 8;
+                prop_assert!(end - start <= MAX_PIECE.max(LONG_LINE_PIECE + longest_cluster));
+            }
+        }
+
         /// Filing with a cursor gives what checking every piece against
         /// every annotation gives, for sorted and unsorted annotations,
         /// long lines cut into pieces, and lists reused from another text.

@@ -3,9 +3,18 @@
 /// Decodes article bytes to text with LF line ends.
 ///
 /// A BOM decides first (UTF-8, UTF-16 LE/BE); then valid UTF-8 is taken as
-/// is; otherwise chardetng guesses the legacy encoding (Windows-1252, 1256,
-/// …) the way browsers do.
+/// is; then UTF-8 with a few bad sequences (a file cut in the middle of a
+/// letter, one corrupt byte) is read as UTF-8 with each bad sequence as
+/// U+FFFD; otherwise chardetng guesses the legacy encoding (Windows-1252,
+/// 1256, …) the way browsers do.
 pub fn decode(bytes: &[u8]) -> String {
+    decode_with_note(bytes).0
+}
+
+/// [`decode`], with a note for the user when the text is not exactly what
+/// the bytes say in UTF-8: bad sequences replaced, or a guessed encoding.
+pub fn decode_with_note(bytes: &[u8]) -> (String, Option<String>) {
+    let mut note = None;
     let text = if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         let body = bytes.get(bom_len..).unwrap_or_default();
         encoding.decode_without_bom_handling(body).0.into_owned()
@@ -13,13 +22,66 @@ pub fn decode(bytes: &[u8]) -> String {
         text.to_owned()
     } else if let Some(encoding) = utf16_without_bom(bytes) {
         encoding.decode_without_bom_handling(bytes).0.into_owned()
+    } else if let Some(damage) = mostly_utf8(bytes) {
+        note = Some(format!(
+            "not valid UTF-8 in {} place{} (the first at byte {}): read as UTF-8, with each bad \
+             sequence shown as U+FFFD (�)",
+            damage.bad_sequences,
+            if damage.bad_sequences == 1 { "" } else { "s" },
+            damage.first_at,
+        ));
+        String::from_utf8_lossy(bytes).into_owned()
     } else {
         let mut detector = chardetng::EncodingDetector::new();
         detector.feed(bytes, true);
         let encoding = detector.guess(None, true);
+        note = Some(format!(
+            "not UTF-8: read as {}, an encoding guessed from the bytes",
+            encoding.name()
+        ));
         encoding.decode_without_bom_handling(bytes).0.into_owned()
     };
-    normalize_line_ends(&text)
+    (normalize_line_ends(&text), note)
+}
+
+/// Where UTF-8 that is not valid goes wrong.
+struct Utf8Damage {
+    bad_sequences: usize,
+    first_at: usize,
+}
+
+/// `Some` when invalid UTF-8 is still UTF-8 text with a few bad sequences:
+/// at least ten well-formed non-ASCII letters for each bad sequence. Text
+/// in a legacy encoding has hardly any well-formed multi-byte sequence
+/// (its letters above 0x7F are single bytes), so it stays with the guess.
+fn mostly_utf8(bytes: &[u8]) -> Option<Utf8Damage> {
+    let mut rest = bytes;
+    let (mut offset, mut non_ascii, mut bad_sequences) = (0, 0usize, 0usize);
+    let mut first_at = None;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(valid) => {
+                non_ascii += valid.chars().filter(|c| !c.is_ascii()).count();
+                break;
+            }
+            Err(e) => {
+                let valid_len = e.valid_up_to();
+                let valid = std::str::from_utf8(rest.get(..valid_len).unwrap_or_default())
+                    .unwrap_or_default();
+                non_ascii += valid.chars().filter(|c| !c.is_ascii()).count();
+                bad_sequences += 1;
+                first_at.get_or_insert(offset + valid_len);
+                // A sequence cut off by the end of the file has no length.
+                let skip = valid_len + e.error_len().unwrap_or(rest.len() - valid_len);
+                offset += skip;
+                rest = rest.get(skip..).unwrap_or_default();
+            }
+        }
+    }
+    (non_ascii > 0 && non_ascii >= 10 * bad_sequences).then(|| Utf8Damage {
+        bad_sequences,
+        first_at: first_at.unwrap_or(0),
+    })
 }
 
 /// Why bytes are not a text article: the kind of file they look like
@@ -114,6 +176,39 @@ pub fn normalize_line_ends(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf8_cut_in_a_letter_or_with_a_bad_byte_stays_utf8_and_says_so() {
+        let text = "Путин встретился с Ким Чен Ыном во Владивостоке. 北京";
+        let bytes = text.as_bytes();
+        // Cut in the middle of the last letter (a three-byte one).
+        let cut = &bytes[..bytes.len() - 1];
+        let (read, note) = decode_with_note(cut);
+        assert_eq!(read, format!("{}\u{FFFD}", &text[..text.len() - 3]));
+        let note = note.expect("a note");
+        assert!(
+            note.contains("1 place") && note.contains(&format!("byte {}", bytes.len() - 3)),
+            "{note}"
+        );
+        // One corrupt byte in the middle: the first of "т" (bytes 4 and 5),
+        // which leaves its second byte stray as well.
+        let mut corrupt = bytes.to_vec();
+        corrupt[4] = 0xff;
+        let (read, note) = decode_with_note(&corrupt);
+        assert!(read.starts_with("Пу\u{FFFD}\u{FFFD}ин "), "{read}");
+        assert!(read.ends_with("во Владивостоке. 北京"), "{read}");
+        assert!(note.is_some_and(|n| n.contains("byte 4")));
+        // Valid UTF-8 needs no note.
+        assert_eq!(decode_with_note(bytes), (text.to_owned(), None));
+    }
+
+    #[test]
+    fn legacy_encodings_are_still_guessed_and_named() {
+        // "café crème, à côté" in Windows-1252: é, è, à and ô are single bytes.
+        let (read, note) = decode_with_note(b"caf\xe9 cr\xe8me, \xe0 c\xf4t\xe9 de l'\xe9glise");
+        assert_eq!(read, "café crème, à côté de l'église");
+        assert!(note.is_some_and(|n| n.contains("windows-1252") && n.contains("guessed")));
+    }
 
     #[test]
     fn binary_files_are_told_from_text_in_every_encoding() {

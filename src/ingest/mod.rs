@@ -87,14 +87,18 @@ pub fn read_articles_with(path: &Path, html: HtmlMode) -> Result<Vec<Article>, I
         .unwrap_or("")
         .to_ascii_lowercase();
     let source = Some(path.display().to_string());
-    let articles = match extension.as_str() {
-        "html" | "htm" | "xhtml" => vec![html::read(&decode(&bytes), source, html)],
-        "json" => json::read_json(&decode(&bytes)).map_err(|m| IngestError::new(path, m))?,
-        "jsonl" | "ndjson" => {
-            json::read_jsonl(&decode(&bytes)).map_err(|m| IngestError::new(path, m))?
-        }
-        _ => vec![text_article(decode(&bytes), source)],
+    let (text, decode_note) = decode::decode_with_note(&bytes);
+    drop(bytes);
+    let mut articles = match extension.as_str() {
+        "html" | "htm" | "xhtml" => vec![html::read(&text, source, html)],
+        "json" => json::read_json(&text).map_err(|m| IngestError::new(path, m))?,
+        "jsonl" | "ndjson" => json::read_jsonl(&text).map_err(|m| IngestError::new(path, m))?,
+        _ => vec![text_article(text, source)],
     };
+    // Said once per file, with its first article.
+    if let (Some(note), Some(first)) = (decode_note, articles.first_mut()) {
+        first.warnings.push(note);
+    }
     if articles.is_empty() {
         return Err(IngestError::new(path, "no articles in the file"));
     }

@@ -338,10 +338,19 @@ fn apply_add(project: &mut Project, edit: Option<edit::Edit>) -> bool {
 
 fn report_added(report: &ingest::AddReport) {
     if !report.added.is_empty() {
+        // Ids of a large batch would make one line of thousands: name a few.
+        const NAMED: usize = 10;
+        let more = report.added.len().saturating_sub(NAMED);
+        let named = report.added.iter().take(NAMED).cloned();
+        let ids = named.collect::<Vec<_>>().join(", ");
         eprintln!(
-            "gloss: added {}: {}",
+            "gloss: added {}: {ids}{}",
             plural(report.added.len(), "document"),
-            report.added.join(", ")
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
         );
     }
 }

@@ -963,3 +963,22 @@ fn provenance_and_review_comments_go_out_in_jsonl_and_come_back() {
         project.documents[0].relations
     );
 }
+
+#[test]
+fn adding_a_large_batch_names_a_few_documents_and_counts_the_rest() {
+    let dir = temp_dir();
+    let batch = dir.path().join("batch.jsonl");
+    let lines: Vec<String> = (0..30)
+        .map(|n| format!(r#"{{"id": "b{n}", "text": "Article number {n}."}}"#))
+        .collect();
+    fs::write(&batch, lines.join("\n")).unwrap();
+    let project = dir.path().join("p.gloss.ron");
+    let out = gloss(&["new", project.to_str().unwrap(), batch.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("added 30 documents: b0, b1, b2, b3, b4, b5, b6, b7, b8, b9 and 20 more"),
+        "{err}"
+    );
+    assert!(!err.contains("b10"), "{err}");
+}

@@ -670,6 +670,52 @@ fn dropping_an_article_imports_it() {
 }
 
 #[test]
+fn dropping_a_batch_again_says_how_many_were_skipped_in_one_short_message() {
+    let mut s = Session::sample(vec![]);
+    let batch = s.path("batch.jsonl");
+    let lines: Vec<String> = (0..50)
+        .map(|n| format!(r#"{{"id": "b{n}", "text": "Article number {n} about the talks."}}"#))
+        .collect();
+    std::fs::write(&batch, lines.join("\n")).expect("the batch is written");
+    let before = s.app().session.project().documents.len();
+    let drop = |s: &mut Session| {
+        s.harness
+            .input_mut()
+            .dropped_files
+            .push(Arc::new(DroppedPath(batch.clone())));
+    };
+    drop(&mut s);
+    s.wait_for(|app| app.session.project().documents.len() == before + 50);
+    // The same batch again: every article is in the project already.
+    s.app_mut().message = None;
+    drop(&mut s);
+    s.wait_for(|app| app.message.is_some() && !app.jobs.busy());
+    let message = s
+        .app()
+        .message
+        .as_ref()
+        .map(|(m, _)| m.clone())
+        .unwrap_or_default();
+    assert_eq!(
+        s.app().session.project().documents.len(),
+        before + 50,
+        "nothing added twice"
+    );
+    assert!(message.contains("47 more articles skipped"), "{message}");
+    assert_eq!(
+        message.matches("already in the project").count(),
+        3,
+        "{message}"
+    );
+    assert!(
+        message.chars().count() <= 601,
+        "{} characters",
+        message.chars().count()
+    );
+    s.harness.get_by_label_contains("47 more articles skipped");
+}
+
+#[test]
 fn annotating_all_occurrences_is_one_undo_step() {
     let mut s = Session::sample(vec![]);
     let occurrences = s.doc().text.match_indices("Russian").count();

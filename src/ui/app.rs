@@ -269,8 +269,15 @@ impl GlossApp {
 
     /// Shows a message in the status bar.
     pub fn notify(&mut self, message: impl Into<String>) {
-        let message = message.into();
+        let mut message = message.into();
         log::info!("{message}");
+        // The status bar has one line: a message of megabytes (a file's
+        // whole error list) would be laid out, slowly, for nothing.
+        const LONGEST: usize = 600;
+        if let Some((cut, _)) = message.char_indices().nth(LONGEST) {
+            message.truncate(cut);
+            message.push('…');
+        }
         self.message = Some((message, Instant::now()));
     }
 

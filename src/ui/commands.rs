@@ -812,9 +812,10 @@ impl GlossApp {
                 crate::model::plural(report.added.len(), "article")
             ));
         }
-        parts.extend(report.warnings.iter().cloned());
-        parts.extend(report.skipped.iter().cloned());
-        parts.extend(report.errors.iter().map(ToString::to_string));
+        let errors: Vec<String> = report.errors.iter().map(ToString::to_string).collect();
+        parts.extend(first_few(&report.warnings, "warnings"));
+        parts.extend(first_few(&report.skipped, "articles skipped"));
+        parts.extend(first_few(&errors, "files not read"));
         if !parts.is_empty() {
             self.notify(parts.join("; "));
         }
@@ -1326,4 +1327,15 @@ impl GlossApp {
             self.notify(format!("settled ({left} left; Ctrl+Z undoes)"));
         }
     }
+}
+
+/// The first few of `lines`, then how many more `what` there are: the status
+/// bar shows one message, and a batch can skip thousands of articles.
+fn first_few(lines: &[String], what: &str) -> Vec<String> {
+    const SHOWN: usize = 3;
+    let mut out: Vec<String> = lines.iter().take(SHOWN).cloned().collect();
+    if lines.len() > SHOWN {
+        out.push(format!("{} more {what}", lines.len() - SHOWN));
+    }
+    out
 }

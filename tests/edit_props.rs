@@ -617,3 +617,110 @@ fn a_colour_drag_is_one_undo_step() {
         .unwrap();
     assert_eq!(history.undo_len(), 3);
 }
+
+/// A document `d{n}` whose one claim cites the documents `cites` as evidence.
+fn citing_document(n: usize, cites: &[usize]) -> Document {
+    let mut doc = Document::new(
+        format!("d{n}"),
+        format!("Doc {n}"),
+        format!("Claim {n} here."),
+    );
+    let mut claim = Claim::new(format!("c{n}"), 0, 5, "Claim");
+    claim.evidence = cites
+        .iter()
+        .map(|c| gloss::model::Evidence::Span {
+            doc: format!("d{c}"),
+            start: 0,
+            end: 5,
+            text: "Claim".into(),
+        })
+        .collect();
+    doc.claims.push(claim);
+    doc
+}
+
+/// A batch of document inserts and removals, as a request: insert `d{n}`
+/// citing some documents, or remove `d{n}`.
+#[derive(Debug, Clone)]
+enum DocOp {
+    Insert(usize, Vec<usize>, bool),
+    Remove(usize),
+}
+
+fn doc_op() -> impl Strategy<Value = DocOp> {
+    prop_oneof![
+        (
+            0..5usize,
+            prop::collection::vec(0..5usize, 0..4),
+            any::<bool>()
+        )
+            .prop_map(|(n, cites, at_end)| DocOp::Insert(n, cites, at_end)),
+        (0..5usize).prop_map(DocOp::Remove),
+    ]
+}
+
+proptest! {
+    /// A batch of document inserts and removals (how an import of thousands
+    /// of articles and its undo are applied, against an index built once)
+    /// succeeds or fails exactly as applying its edits one by one would, and
+    /// when it fails it leaves the project as it was.
+    #[test]
+    fn a_batch_of_document_edits_does_what_its_edits_do_one_by_one(
+        start in prop::collection::vec(prop::collection::vec(0..5usize, 0..4), 0..5),
+        ops in prop::collection::vec(doc_op(), 1..12),
+    ) {
+        // Citations only of documents that exist when a document is added:
+        // the edit layer and loading refuse evidence naming a missing one.
+        let mut project = Project::new("docs");
+        let mut present = std::collections::BTreeSet::new();
+        for (n, cites) in start.iter().enumerate() {
+            let cites: Vec<usize> = cites.iter().copied().filter(|c| *c < n).collect();
+            project.documents.push(citing_document(n, &cites).into());
+            present.insert(n);
+        }
+        let edits: Vec<Edit> = ops
+            .iter()
+            .enumerate()
+            .map(|(k, op)| match op {
+                DocOp::Insert(n, cites, at_end) => {
+                    let cites: Vec<usize> =
+                        cites.iter().copied().filter(|c| present.contains(c)).collect();
+                    present.insert(*n);
+                    Edit::InsertDocument {
+                        // At the end, or at the front; an index past the end fails.
+                        index: if *at_end { project.documents.len() + k } else { 0 },
+                        document: Box::new(citing_document(*n, &cites)),
+                    }
+                }
+                DocOp::Remove(n) => {
+                    present.remove(n);
+                    Edit::RemoveDocument { id: format!("d{n}") }
+                }
+            })
+            .collect();
+
+        let mut one_by_one = project.clone();
+        let mut failed = false;
+        for edit in edits.clone() {
+            if gloss::edit::apply(&mut one_by_one, edit).is_err() {
+                failed = true;
+                break;
+            }
+        }
+        let mut batched = project.clone();
+        let result = gloss::edit::apply(
+            &mut batched,
+            Edit::Batch { label: "docs".into(), edits },
+        );
+        prop_assert_eq!(result.is_err(), failed);
+        if failed {
+            prop_assert_eq!(&batched, &project, "a failed batch is rolled back");
+        } else {
+            prop_assert_eq!(&batched, &one_by_one);
+            // Its inverse (undo) restores the project.
+            let inverse = result.expect("applied");
+            gloss::edit::apply(&mut batched, inverse).expect("the inverse applies");
+            prop_assert_eq!(&batched, &project);
+        }
+    }
+}

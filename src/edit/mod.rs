@@ -493,38 +493,8 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             let old = std::mem::replace(&mut d.status, status);
             Edit::SetStatus { doc, status: old }
         }
-        Edit::InsertDocument { index, document } => {
-            if project.document(&document.id).is_some() {
-                return Err(EditError::DuplicateId(document.id.clone()));
-            }
-            if index > project.documents.len() {
-                return Err(EditError::BadIndex(index));
-            }
-            let id = document.id.clone();
-            project
-                .documents
-                .insert(index, std::sync::Arc::new(*document));
-            Edit::RemoveDocument { id }
-        }
-        Edit::RemoveDocument { id } => {
-            let cited = project.documents.iter().any(|d| {
-                d.id != id
-                    && d.claims.iter().flat_map(|c| &c.evidence).any(
-                        |e| matches!(e, crate::model::Evidence::Span { doc, .. } if *doc == id),
-                    )
-            });
-            if cited {
-                return Err(EditError::Schema(format!(
-                    "document {id:?} is cited as evidence by claims of other documents"
-                )));
-            }
-            let index = project
-                .document_index(&id)
-                .ok_or_else(|| EditError::NoDocument(id.clone()))?;
-            let document = Box::new(std::sync::Arc::unwrap_or_clone(
-                project.documents.remove(index),
-            ));
-            Edit::InsertDocument { index, document }
+        edit @ (Edit::InsertDocument { .. } | Edit::RemoveDocument { .. }) => {
+            apply_document_edit(project, edit, &mut DocumentRun::new(project))?
         }
         Edit::InsertEntityType { index, entity_type } => {
             if entity_type.key.trim().is_empty() {
@@ -759,8 +729,23 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
         } => set_field(project, target, field, value)?,
         Edit::Batch { label, edits } => {
             let mut inverses = Vec::with_capacity(edits.len());
+            // Consecutive document inserts and removals (an import of
+            // thousands of articles, or its undo) share one index of ids and
+            // citations instead of scanning every document each.
+            let mut run: Option<DocumentRun> = None;
             for edit in edits {
-                match apply(project, edit) {
+                let applied = match edit {
+                    edit @ (Edit::InsertDocument { .. } | Edit::RemoveDocument { .. }) => {
+                        let run = run.get_or_insert_with(|| DocumentRun::new(project));
+                        apply_document_edit(project, edit, run)
+                    }
+                    edit => {
+                        // Any other edit may change ids or citations.
+                        run = None;
+                        apply(project, edit)
+                    }
+                };
+                match applied {
                     Ok(inverse) => inverses.push(inverse),
                     Err(error) => {
                         // Roll back what this batch did so far.
@@ -779,6 +764,99 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
         }
         Edit::Restore(restore) => Edit::Restore(restore.apply(project)?),
     })
+}
+
+/// The document ids of a project and, per id, how many evidence spans of
+/// other documents cite it: what inserting and removing documents checks.
+struct DocumentRun {
+    ids: std::collections::HashSet<String>,
+    cited: std::collections::HashMap<String, usize>,
+}
+
+impl DocumentRun {
+    fn new(project: &Project) -> Self {
+        let mut run = Self {
+            ids: std::collections::HashSet::with_capacity(project.documents.len()),
+            cited: std::collections::HashMap::new(),
+        };
+        for doc in &project.documents {
+            run.add(doc);
+        }
+        run
+    }
+
+    /// The documents `doc` cites, other than itself.
+    fn citations(doc: &Document) -> impl Iterator<Item = &str> {
+        doc.claims
+            .iter()
+            .flat_map(|c| &c.evidence)
+            .filter_map(|e| match e {
+                crate::model::Evidence::Span { doc: cited, .. } => Some(cited.as_str()),
+                _ => None,
+            })
+            .filter(move |cited| *cited != doc.id)
+    }
+
+    fn add(&mut self, doc: &Document) {
+        self.ids.insert(doc.id.clone());
+        for cited in Self::citations(doc) {
+            *self.cited.entry(cited.to_owned()).or_default() += 1;
+        }
+    }
+
+    fn remove(&mut self, doc: &Document) {
+        self.ids.remove(&doc.id);
+        for cited in Self::citations(doc) {
+            if let Some(count) = self.cited.get_mut(cited) {
+                *count = count.saturating_sub(1);
+            }
+        }
+    }
+}
+
+/// Applies an [`Edit::InsertDocument`] or [`Edit::RemoveDocument`] checked
+/// against `run`, which it keeps up to date.
+fn apply_document_edit(
+    project: &mut Project,
+    edit: Edit,
+    run: &mut DocumentRun,
+) -> Result<Edit, EditError> {
+    match edit {
+        Edit::InsertDocument { index, document } => {
+            if run.ids.contains(&document.id) {
+                return Err(EditError::DuplicateId(document.id.clone()));
+            }
+            if index > project.documents.len() {
+                return Err(EditError::BadIndex(index));
+            }
+            run.add(&document);
+            let id = document.id.clone();
+            project
+                .documents
+                .insert(index, std::sync::Arc::new(*document));
+            Ok(Edit::RemoveDocument { id })
+        }
+        Edit::RemoveDocument { id } => {
+            if run.cited.get(&id).is_some_and(|n| *n > 0) {
+                return Err(EditError::Schema(format!(
+                    "document {id:?} is cited as evidence by claims of other documents"
+                )));
+            }
+            // Undoing an import removes the last document first.
+            let index = match project.documents.last() {
+                Some(last) if last.id == id => project.documents.len() - 1,
+                _ => project
+                    .document_index(&id)
+                    .ok_or_else(|| EditError::NoDocument(id.clone()))?,
+            };
+            let document = Box::new(std::sync::Arc::unwrap_or_clone(
+                project.documents.remove(index),
+            ));
+            run.remove(&document);
+            Ok(Edit::InsertDocument { index, document })
+        }
+        other => apply(project, other),
+    }
 }
 
 /// Fields [`Edit::SetField`] never changes: identities and what has edits

@@ -25,7 +25,7 @@
 //! ```sh
 //! cargo run --release --example ui_steps_bench -- [--documents 2000] [--chars 3000]
 //!     [--text news|synthetic] [--pane] [--rounds 3] [--slow MS] [--json] [--open-only]
-//!     [--project FILE]
+//!     [--project FILE] [--import N]
 //! ```
 //!
 //! `--text news` (the default) generates real news prose
@@ -408,6 +408,43 @@ fn main() {
             "annotate all {text:?} as {label}: {added} entities added; after undo and redo: {}",
             w.app.session.project().annotation_count() - before
         );
+
+        // `--import N`: a JSONL batch of N articles dropped on the window
+        // (read on a worker, added as one edit), then undo and redo of it.
+        let import: usize = arg("--import").and_then(|s| s.parse().ok()).unwrap_or(0);
+        if import > 0 {
+            let batch = dir.path().join("batch.jsonl");
+            let lines: Vec<String> = (0..import)
+                .map(|n| {
+                    serde_json::json!({
+                        "id": format!("batch-{n}"),
+                        "text": format!("Batch article {n}. Kim Jong Un met Vladimir Putin in Vladivostok, officials said.\n\nThe talks lasted {n} minutes."),
+                    })
+                    .to_string()
+                })
+                .collect();
+            std::fs::write(&batch, lines.join("\n")).expect("the batch is written");
+            let documents = w.app.session.project().documents.len();
+            w.begin("import");
+            w.app.act(Action::ImportArticlePaths(vec![batch]));
+            w.frame(vec![], "import asked");
+            w.until("importing", |app| {
+                app.session.project().documents.len() == documents + import
+            });
+            w.settle(30);
+            for (name, key, modifiers) in [
+                ("import_undo", Key::Z, Modifiers::COMMAND),
+                ("import_redo", Key::Y, Modifiers::COMMAND),
+            ] {
+                w.begin(name);
+                w.key(key, modifiers, &format!("pressing {name}"));
+                w.settle(30);
+            }
+            eprintln!(
+                "imported {import} articles; after undo and redo: {} documents",
+                w.app.session.project().documents.len()
+            );
+        }
     }
     w.begin("end");
 

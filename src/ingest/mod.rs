@@ -135,6 +135,30 @@ fn first_line_title(text: &str) -> String {
         .unwrap_or_default()
 }
 
+/// An article read from `path`, with its text's content hash: computed
+/// where the file is read (a worker thread in the app), not where the
+/// articles are added, which in the app is the UI thread.
+#[derive(Debug, Clone)]
+pub struct ReadArticle {
+    /// The file it came from.
+    pub path: PathBuf,
+    /// The article.
+    pub article: Article,
+    /// [`content_hash`] of `article.text`.
+    pub content_hash: String,
+}
+
+impl ReadArticle {
+    /// `article` from `path`, hashed.
+    pub fn new(path: &Path, article: Article) -> Self {
+        Self {
+            path: path.to_owned(),
+            content_hash: content_hash(&article.text),
+            article,
+        }
+    }
+}
+
 /// What [`add_articles`] did.
 #[derive(Debug, Default)]
 pub struct AddReport {
@@ -166,7 +190,7 @@ pub fn add_articles_with(
     let mut articles = Vec::new();
     for path in paths {
         match read_articles_with(path, html) {
-            Ok(found) => articles.extend(found.into_iter().map(|a| (path.clone(), a))),
+            Ok(found) => articles.extend(found.into_iter().map(|a| ReadArticle::new(path, a))),
             Err(e) => report.errors.push(e),
         }
     }
@@ -177,7 +201,7 @@ pub fn add_articles_with(
 /// Turns articles already read into one edit that adds the new ones.
 pub fn add_read_articles(
     project: &Project,
-    articles: Vec<(PathBuf, Article)>,
+    articles: Vec<ReadArticle>,
     report: &mut AddReport,
 ) -> Option<Edit> {
     // Ids and hashes of the project plus this batch, so that duplicates
@@ -193,14 +217,18 @@ pub fn add_read_articles(
         .map(|d| (d.content_hash.clone(), d.id.clone()))
         .collect();
     let mut edits = Vec::new();
-    for (path, article) in articles {
+    for ReadArticle {
+        path,
+        article,
+        content_hash: hash,
+    } in articles
+    {
         report.warnings.extend(
             article
                 .warnings
                 .iter()
                 .map(|w| format!("{}: {w}", path.display())),
         );
-        let hash = content_hash(&article.text);
         if let Some(existing) = hashes.get(&hash) {
             report.skipped.push(format!(
                 "{}: {:?} is already in the project as document {existing:?}; skipped",
@@ -225,7 +253,8 @@ pub fn add_read_articles(
             id = format!("{base}-{suffix}");
         }
         taken.insert(id.clone());
-        let mut document = Document::new(id.clone(), article.title, article.text);
+        let mut document =
+            Document::with_content_hash(id.clone(), article.title, article.text, hash.clone());
         document.source = article.source;
         document.date = article.date;
         document.byline = article.byline;

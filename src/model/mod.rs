@@ -290,6 +290,18 @@ impl Document {
     /// A new document; the hash is computed from `text`.
     pub fn new(id: impl Into<String>, title: impl Into<String>, text: impl Into<String>) -> Self {
         let text = text.into();
+        let hash = content_hash(&text);
+        Self::with_content_hash(id, title, text, hash)
+    }
+
+    /// A new document whose `content_hash` the caller computed already with
+    /// [`content_hash`] (on another thread, say); loading checks it.
+    pub fn with_content_hash(
+        id: impl Into<String>,
+        title: impl Into<String>,
+        text: String,
+        content_hash: String,
+    ) -> Self {
         Self {
             id: id.into(),
             title: title.into(),
@@ -299,7 +311,7 @@ impl Document {
             site_name: None,
             language: None,
             direction: None,
-            content_hash: content_hash(&text),
+            content_hash,
             status: Status::New,
             entities: Vec::new(),
             claims: Vec::new(),

@@ -9,7 +9,7 @@ use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::sync::{Condvar, Mutex};
 use std::time::Instant;
 
-use crate::ingest::{Article, IngestError};
+use crate::ingest::{IngestError, ReadArticle};
 use crate::model::Project;
 
 /// What a finished job hands back to the app.
@@ -22,7 +22,7 @@ pub enum JobOutput {
     },
     /// Article files were read; the app turns them into one undoable edit.
     ArticlesRead {
-        articles: Vec<(PathBuf, Article)>,
+        articles: Vec<ReadArticle>,
         errors: Vec<IngestError>,
     },
     /// A dataset was read; the app merges it as one undoable edit.

@@ -106,7 +106,10 @@ pub fn run(target: Target, path: &Path) -> Result<String, String> {
                 Ok(articles) => {
                     // What the app does next: each article becomes a document.
                     let mut project = gloss::model::Project::new("fuzz");
-                    let read = articles.into_iter().map(|a| (path.to_owned(), a)).collect();
+                    let read = articles
+                        .into_iter()
+                        .map(|a| gloss::ingest::ReadArticle::new(path, a))
+                        .collect();
                     let mut report = gloss::ingest::AddReport::default();
                     if let Some(edit) =
                         gloss::ingest::add_read_articles(&project, read, &mut report)

@@ -346,11 +346,18 @@ fn run_article(article: &'static str, one_line: bool) -> Vec<Scenario> {
         w.app.selection = Some((*s, *e));
         w.app.selected = None;
         adds.push(w.key(Key::Num1, Modifiers::NONE));
+        let key_layouts = gloss::ui::layouts_last_frame(&w.app);
         adds.push(w.frame(vec![]));
         if std::env::var_os("FRAME_BENCH_FRAMES").is_some() {
-            // The key's frame and the one after it, to see which is slow.
+            // The key's frame and the one after it, to see which is slow,
+            // and how many pieces each laid out.
             let n = adds.len();
-            eprintln!("add: key {:.2} ms, next {:.2} ms", adds[n - 2], adds[n - 1]);
+            eprintln!(
+                "add: key {:.2} ms ({key_layouts} laid out), next {:.2} ms ({} laid out)",
+                adds[n - 2],
+                adds[n - 1],
+                gloss::ui::layouts_last_frame(&w.app)
+            );
         }
     }
     add("add", adds);

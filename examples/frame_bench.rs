@@ -155,7 +155,7 @@ fn article_project(one_line: bool) -> Project {
 
 /// The text of `FRAME_BENCH_SOURCE`, if set, as an unannotated document.
 fn custom_source() -> Option<Document> {
-    let path = std::env::var_os("FRAME_BENCH_SOURCE")?;
+    let path = std::env::var_os("FRAME_BENCH_SOURCE").filter(|p| !p.is_empty())?;
     let text = std::fs::read_to_string(&path).expect("FRAME_BENCH_SOURCE is a UTF-8 text file");
     eprintln!("source: {}", std::path::Path::new(&path).display());
     Some(Document::new("source", "source", text.trim_end()))

@@ -26,13 +26,15 @@ fn open_window(paths: &[std::path::PathBuf], html: gloss::ingest::HtmlMode) -> E
                 .extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("ron")) =>
         {
-            // Check the project before a window opens, so a bad path is a
-            // one-line error on the terminal.
-            if let Err(e) = gloss::store::load(one) {
-                eprintln!("gloss: {e}");
-                return ExitCode::from(exit::for_load_error(&e));
+            // Read the project before a window opens, so a bad path is a
+            // one-line error on the terminal; the window gets what was read.
+            match gloss::store::load(one) {
+                Ok(project) => Startup::Loaded(Box::new(project), one.clone()),
+                Err(e) => {
+                    eprintln!("gloss: {e}");
+                    return ExitCode::from(exit::for_load_error(&e));
+                }
             }
-            Startup::Project(one.clone())
         }
         articles => {
             if let Some(bad) = articles.iter().find(|p| !p.is_file()) {

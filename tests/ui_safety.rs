@@ -63,6 +63,53 @@ fn the_open_project_is_locked_and_released_when_another_replaces_it() {
 }
 
 #[test]
+fn a_project_read_by_the_command_line_opens_locked_and_in_place_or_read_only_when_held() {
+    // `gloss FILE` reads the file once, to report a bad one on the terminal,
+    // and hands what it read to the window.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("p.gloss.ron");
+    let mut project = Project::new("Read once");
+    project
+        .documents
+        .push(gloss::model::Document::new("d1", "Talks resume", "Talks resume in Geneva.").into());
+    gloss::store::save(&project, &path).expect("save");
+    let loaded = gloss::store::load(&path).expect("load");
+    let harness = common::harness(app(
+        Startup::Loaded(Box::new(loaded.clone()), path.clone()),
+        vec![],
+        &dir,
+    ));
+    assert_eq!(harness.state().session.project(), &loaded);
+    assert_eq!(
+        harness.state().session.path.as_deref(),
+        Some(path.as_path())
+    );
+    assert!(!harness.state().session.is_read_only());
+    harness.get_by_label("Talks resume");
+    assert!(
+        ProjectLock::acquire(&path, Duration::ZERO).is_err(),
+        "the window holds the project's lock"
+    );
+    drop(harness);
+    // Held by another writer: read-only, and the status bar says so.
+    let elsewhere = ProjectLock::acquire(&path, Duration::ZERO).expect("another writer");
+    let harness = common::harness(app(
+        Startup::Loaded(Box::new(loaded), path.clone()),
+        vec![],
+        &dir,
+    ));
+    assert!(harness.state().session.is_read_only());
+    let message = harness
+        .state()
+        .message
+        .as_ref()
+        .map(|(m, _)| m.clone())
+        .unwrap_or_default();
+    assert!(message.contains("opened read-only"), "{message}");
+    drop(elsewhere);
+}
+
+#[test]
 fn a_project_open_elsewhere_opens_read_only_and_saves_only_under_another_name() {
     let dir = tempfile::tempdir().expect("temp dir");
     let project = dir.path().join("p.gloss.ron");

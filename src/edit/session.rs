@@ -80,10 +80,16 @@ impl Session {
     /// Opens the project file at `path` and takes its lock; when another
     /// writer holds it, the session is read-only and the lock error says who.
     pub fn open(path: &Path) -> Result<(Self, Option<LockError>), store::LoadError> {
-        let project = store::load(path)?;
+        Ok(Self::open_loaded(store::load(path)?, path))
+    }
+
+    /// [`Session::open`] for a project already read from `path` (the
+    /// command line reads it before the window opens, to report a bad file
+    /// on the terminal; reading it twice cost time and memory).
+    pub fn open_loaded(project: Project, path: &Path) -> (Self, Option<LockError>) {
         let lock = ProjectLock::acquire(path, Duration::ZERO);
         let refused = lock.as_ref().err().cloned();
-        Ok((Self::with_lock(project, path.to_owned(), lock), refused))
+        (Self::with_lock(project, path.to_owned(), lock), refused)
     }
 
     /// The project as it is now.

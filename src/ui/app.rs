@@ -27,6 +27,8 @@ pub enum Startup {
     /// Articles to import into a new project, web pages read as the mode
     /// says.
     Articles(Vec<PathBuf>, crate::ingest::HtmlMode),
+    /// A project file already read (and so checked) by the caller.
+    Loaded(Box<Project>, PathBuf),
     /// A project already in memory (tests).
     InMemory(Box<Project>, Option<PathBuf>),
 }
@@ -163,11 +165,7 @@ impl GlossApp {
             },
             Startup::Project(path) => match Session::open(&path) {
                 Ok((session, refused)) => {
-                    if let Some(refused) = refused {
-                        message = Some(format!(
-                            "{refused}: opened read-only (Save As to keep changes)"
-                        ));
-                    }
+                    message = refused.map(read_only_note);
                     session
                 }
                 Err(e) => {
@@ -175,6 +173,11 @@ impl GlossApp {
                     Session::new(Project::new("Untitled"), None)
                 }
             },
+            Startup::Loaded(project, path) => {
+                let (session, refused) = Session::open_loaded(*project, &path);
+                message = refused.map(read_only_note);
+                session
+            }
             Startup::Articles(paths, mode) => {
                 html_mode = mode;
                 let mut session = Session::new(Project::new("Untitled"), None);
@@ -464,4 +467,9 @@ impl eframe::App for GlossApp {
             crate::store::recovery::remove(&self.recovery_path());
         }
     }
+}
+
+/// What the status bar says when another writer holds the project's lock.
+fn read_only_note(refused: crate::store::LockError) -> String {
+    format!("{refused}: opened read-only (Save As to keep changes)")
 }

@@ -184,6 +184,16 @@ impl Window {
     }
 
     /// A few more frames, so that what a step's end changed is drawn.
+    /// Ctrl+Z, then Ctrl+Y, each a step of its own named by `names`, with
+    /// frames after each to settle.
+    fn undo_then_redo(&mut self, names: [&'static str; 2], what: &str) {
+        for (name, key) in names.into_iter().zip([Key::Z, Key::Y]) {
+            self.begin(name);
+            self.key(key, Modifiers::COMMAND, &format!("pressing {name}{what}"));
+            self.settle(30);
+        }
+    }
+
     fn settle(&mut self, frames: usize) {
         for n in 1..=frames {
             self.frame(vec![], format!("after, frame {n}"));
@@ -395,14 +405,7 @@ fn main() {
 
         // Undo and redo that one step, a few rounds.
         for round in 1..=rounds {
-            for (name, key, modifiers) in [
-                ("undo", Key::Z, Modifiers::COMMAND),
-                ("redo", Key::Y, Modifiers::COMMAND),
-            ] {
-                w.begin(name);
-                w.key(key, modifiers, &format!("pressing {name}, round {round}"));
-                w.settle(30);
-            }
+            w.undo_then_redo(["undo", "redo"], &format!(", round {round}"));
         }
         eprintln!(
             "annotate all {text:?} as {label}: {added} entities added; after undo and redo: {}",
@@ -432,14 +435,7 @@ fn main() {
                 app.session.project().documents.len() == documents + import
             });
             w.settle(30);
-            for (name, key, modifiers) in [
-                ("import_undo", Key::Z, Modifiers::COMMAND),
-                ("import_redo", Key::Y, Modifiers::COMMAND),
-            ] {
-                w.begin(name);
-                w.key(key, modifiers, &format!("pressing {name}"));
-                w.settle(30);
-            }
+            w.undo_then_redo(["import_undo", "import_redo"], "");
             eprintln!(
                 "imported {import} articles; after undo and redo: {} documents",
                 w.app.session.project().documents.len()

@@ -4,7 +4,8 @@
 //! offsets: a double click, a click and a drag there select the word's code
 //! points; the drawn word order of every line is the bidi algorithm's; a
 //! selection inside an Arabic word leaves every glyph form as it was; the
-//! Annotations pane's filter dims the other annotations.
+//! Annotations pane's filter dims the other annotations. Also: scripts the
+//! main font lacks (Chinese, Japanese, Korean, Indic, Thai) are drawn.
 
 mod common;
 
@@ -477,4 +478,59 @@ fn the_document_list_and_the_inspector_show_arabic_titles_and_quotes_in_reading_
         quote.find("مسؤول").unwrap_or(0),
     );
     assert!(latin < arabic, "{quote:?}");
+}
+
+/// Scripts DejaVu Sans lacks are drawn with the bundled fallback fonts, in
+/// the article and in the document list, never as boxes: the harness's
+/// missing-glyph policy panics on a character no installed font has (as it
+/// did here before the fallbacks), and every letter of each sample resolves
+/// to a face that has it.
+#[test]
+fn chinese_japanese_korean_and_indic_text_is_drawn_with_the_bundled_fonts() {
+    let samples = [
+        ("Chinese", "普京与金正恩在符拉迪沃斯托克举行会谈。"),
+        ("Japanese", "プーチン大統領は金正恩氏と会談した。"),
+        ("Korean", "푸틴 대통령은 김정은 위원장과 회담했다."),
+        ("Hindi", "पुतिन ने किम जोंग उन से मुलाकात की।"),
+        ("Bengali", "পুতিন কিম জং উনের সঙ্গে বৈঠক করেন।"),
+        ("Tamil", "புடின் கிம் ஜாங் உன்னை சந்தித்தார்."),
+        ("Thai", "ปูตินพบกับคิมจองอึน"),
+    ];
+    let text = samples.map(|(_, sample)| sample).join("\n\n");
+    let mut project = Project::new("scripts");
+    for (n, (_, title)) in samples.iter().enumerate() {
+        let doc = Document::new(format!("doc{n}"), *title, &text);
+        project.documents.push(doc.into());
+    }
+    let (mut harness, _dir) = harness(project, 1200.0);
+    harness.run();
+
+    let drawn: String = drawn_glyphs(harness.state())
+        .iter()
+        .map(|glyph| glyph.chr)
+        .collect();
+    for (script, sample) in samples {
+        let first_word = sample.split(' ').next().unwrap_or(sample);
+        let first = first_word.chars().next().expect("a sample has letters");
+        assert!(
+            drawn.contains(first),
+            "the article view drew no glyph of the {script} sample"
+        );
+        for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+            let font = egui::FontId::new(14.0, family.clone());
+            assert!(
+                harness
+                    .ctx
+                    .fonts_mut(|fonts| fonts.has_glyphs(&font, sample)),
+                "{script}: a letter of {sample:?} has no face in {family:?}"
+            );
+        }
+        assert!(
+            harness
+                .query_all_by_label_contains(first_word)
+                .next()
+                .is_some(),
+            "the {script} title is not shown"
+        );
+    }
 }

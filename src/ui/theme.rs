@@ -1,36 +1,80 @@
-//! Fonts and colours. The app bundles its fonts (DejaVu Sans, which covers
-//! Arabic) so that it never depends on the system having any.
+//! Fonts and colours. The app bundles its fonts so that it never depends on
+//! the system having any: DejaVu Sans (Latin, Greek, Cyrillic, Arabic,
+//! Hebrew), then fallbacks for the scripts it lacks: Droid Sans Fallback
+//! (Chinese, Japanese), NanumSquare (Korean), Noto Sans Devanagari, Bengali,
+//! Tamil and Thai. Licences are beside them in `assets/fonts/`.
 
-use egui::epaint::text::{FontInsert, InsertFontFamily};
-use egui::{Color32, FontData, FontFamily};
+use std::sync::Arc;
+
+use egui::{Color32, FontData, FontDefinitions, FontFamily};
 
 use crate::model::Rgb;
 
 const DEJAVU_SANS: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
+/// Faces tried, in this order, for a character that egui's fonts and DejaVu
+/// Sans lack. Han characters come before Korean: NanumSquare has 4,620
+/// Hanja, and Chinese text would otherwise mix two designs.
+const FALLBACK_FONTS: [(&str, &[u8]); 6] = [
+    (
+        "DroidSansFallback",
+        include_bytes!("../../assets/fonts/DroidSansFallbackFull.ttf"),
+    ),
+    (
+        "NanumSquare",
+        include_bytes!("../../assets/fonts/NanumSquareR.ttf"),
+    ),
+    (
+        "NotoSansDevanagari",
+        include_bytes!("../../assets/fonts/NotoSansDevanagari-Regular.ttf"),
+    ),
+    (
+        "NotoSansBengali",
+        include_bytes!("../../assets/fonts/NotoSansBengali-Regular.ttf"),
+    ),
+    (
+        "NotoSansTamil",
+        include_bytes!("../../assets/fonts/NotoSansTamil-Regular.ttf"),
+    ),
+    (
+        "NotoSansThai",
+        include_bytes!("../../assets/fonts/NotoSansThai-Regular.ttf"),
+    ),
+];
+
 /// Adds the bundled fonts as fallbacks after egui's own fonts and starts in
-/// the light theme (View → Dark theme switches).
+/// the light theme (View → Dark theme switches). The fonts are set in one
+/// call: each `add_font` would build egui's font set again.
 pub fn install(ctx: &egui::Context) {
     ctx.set_theme(egui::Theme::Light);
-    let mut families: Vec<InsertFontFamily> = [FontFamily::Proportional, FontFamily::Monospace]
-        .into_iter()
-        .map(|family| InsertFontFamily {
-            family,
-            priority: egui::epaint::text::FontPriority::Lowest,
-        })
-        .collect();
+    ctx.set_fonts(font_definitions());
+}
+
+/// egui's default fonts, then DejaVu Sans, then [`FALLBACK_FONTS`] in order,
+/// for both the proportional and the monospace family.
+fn font_definitions() -> FontDefinitions {
+    let mut fonts = FontDefinitions::default();
+    let bundled = std::iter::once(("DejaVuSans", DEJAVU_SANS)).chain(FALLBACK_FONTS);
+    for (name, bytes) in bundled {
+        fonts
+            .font_data
+            .insert(name.to_owned(), Arc::new(FontData::from_static(bytes)));
+        for family in [FontFamily::Proportional, FontFamily::Monospace] {
+            fonts
+                .families
+                .entry(family)
+                .or_default()
+                .push(name.to_owned());
+        }
+    }
     // The article view shapes right-to-left runs in a family whose first
     // face covers the whole run (letters, spaces, punctuation), so egui
     // shapes it as one right-to-left stretch.
-    families.push(InsertFontFamily {
-        family: FontFamily::Name(super::RTL_FAMILY.into()),
-        priority: egui::epaint::text::FontPriority::Highest,
-    });
-    ctx.add_font(FontInsert::new(
-        "DejaVuSans",
-        FontData::from_static(DEJAVU_SANS),
-        families,
-    ));
+    fonts.families.insert(
+        FontFamily::Name(super::RTL_FAMILY.into()),
+        vec!["DejaVuSans".to_owned()],
+    );
+    fonts
 }
 
 /// An entity colour as a text background, softened in dark mode.

@@ -534,3 +534,51 @@ fn chinese_japanese_korean_and_indic_text_is_drawn_with_the_bundled_fonts() {
         );
     }
 }
+
+/// Tagging where words have no spaces or carry marks, with snapping to
+/// words on (the default): a drag over two Han letters and 1 tags exactly
+/// those two (it grew over the whole clause); a double click on "म" inside
+/// "क्रेमलिन" (Kremlin) selects the whole word, over its virama, and 2 tags it
+/// (it stopped at the virama).
+#[test]
+fn tagging_chinese_letters_and_a_devanagari_word_by_mouse() {
+    let text = "普京与金正恩会谈。\n\nक्रेमलिन ने कहा।";
+    let (mut harness, _dir) = harness(project(text, vec![]), 1000.0);
+    assert!(harness.state().snap_to_words);
+    let glyphs = drawn_glyphs(harness.state());
+    let rect_of = |c: char| {
+        glyphs
+            .iter()
+            .find(|g| g.chr == c)
+            .map(|g| g.rect)
+            .unwrap_or_else(|| panic!("{c} is drawn"))
+    };
+    let (pu, jing, ma) = (rect_of('普'), rect_of('京'), rect_of('म'));
+    drag(
+        &mut harness,
+        pu.left_center() + Vec2::new(1.0, 0.0),
+        jing.right_center() - Vec2::new(1.0, 0.0),
+    );
+    harness.key_press(Key::Num1);
+    harness.run();
+    let entities = |harness: &Harness<'static, GlossApp>| -> Vec<(usize, usize, String)> {
+        harness.state().session.project().documents[0]
+            .entities
+            .iter()
+            .map(|e| (e.start, e.end, e.text.to_string()))
+            .collect()
+    };
+    assert_eq!(entities(&harness), [(0, 2, "普京".to_owned())]);
+
+    double_click(&mut harness, ma.center());
+    assert_eq!(
+        harness.state().selection.map(|(a, b)| (a.min(b), a.max(b))),
+        Some((11, 19))
+    );
+    harness.key_press(Key::Num2);
+    harness.run();
+    assert_eq!(
+        entities(&harness),
+        [(0, 2, "普京".to_owned()), (11, 19, "क्रेमलिन".to_owned())]
+    );
+}

@@ -2,6 +2,8 @@
 //! exclusive, exactly like Python `str` slicing, so exports never drift on emoji
 //! or other non-BMP text.
 
+use unicode_segmentation::{GraphemeCursor, UnicodeSegmentation as _};
+
 /// Number of Unicode scalar values in `text`.
 pub fn char_len(text: &str) -> usize {
     text.chars().count()
@@ -83,6 +85,102 @@ fn is_word(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
+/// Scripts written without spaces between words: Thai, Lao, Myanmar, Khmer,
+/// Hiragana and Han (Chinese characters, Japanese kanji). A word there cannot
+/// be told from the characters alone, so each letter counts as a word of its
+/// own: snapping "普京" must not grow to the whole clause around it.
+/// Katakana is left out: a katakana run is one loanword or name ("プーチン").
+fn unspaced(c: char) -> bool {
+    matches!(
+        u32::from(c),
+        0x0E00..=0x0EFF
+            | 0x1000..=0x109F
+            | 0x1780..=0x17FF
+            | 0x3040..=0x309F
+            | 0x3400..=0x4DBF
+            | 0x4E00..=0x9FFF
+            | 0xF900..=0xFAFF
+            | 0x20000..=0x3FFFF
+    )
+}
+
+/// What a grapheme cluster is to word snapping, by its first character
+/// (the rest are marks, joiners and the like: a Devanagari virama or vowel
+/// sign, an accent, a ZWJ sequence's parts stay with their letter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cluster {
+    /// Part of a word that runs until a non-word cluster.
+    Word,
+    /// A word by itself (see [`unspaced`]).
+    Unspaced,
+    /// Space, punctuation, a symbol.
+    Other,
+}
+
+fn cluster_kind(cluster: &str) -> Cluster {
+    match cluster.chars().next() {
+        Some(c) if unspaced(c) => Cluster::Unspaced,
+        Some(c) if is_word(c) => Cluster::Word,
+        _ => Cluster::Other,
+    }
+}
+
+/// The grapheme boundary at or before `byte` (a char boundary of `text`).
+fn cluster_start_at(text: &str, byte: usize) -> usize {
+    let mut cursor = GraphemeCursor::new(byte, text.len(), true);
+    match cursor.is_boundary(text, 0) {
+        Ok(false) => cursor.prev_boundary(text, 0).ok().flatten().unwrap_or(0),
+        _ => byte,
+    }
+}
+
+/// The grapheme boundary after the one at or before `byte`: the end of the
+/// cluster that holds the character at `byte`.
+fn cluster_end_at(text: &str, byte: usize) -> usize {
+    let start = cluster_start_at(text, byte);
+    let mut cursor = GraphemeCursor::new(start, text.len(), true);
+    cursor
+        .next_boundary(text, 0)
+        .ok()
+        .flatten()
+        .unwrap_or(text.len())
+}
+
+/// Byte range of the word the cluster at `byte` belongs to: the cluster
+/// alone when it is unspaced, the run of word clusters around it when it is
+/// a word, `None` when it is neither.
+fn word_bytes_at(text: &str, byte: usize) -> Option<(usize, usize)> {
+    let mut start = cluster_start_at(text, byte);
+    let mut end = cluster_end_at(text, byte);
+    match cluster_kind(text.get(start..end)?) {
+        Cluster::Other => return None,
+        Cluster::Unspaced => return Some((start, end)),
+        Cluster::Word => {}
+    }
+    while start > 0 {
+        let before = cluster_start_at(text, start - prev_char_len(text, start));
+        if cluster_kind(text.get(before..start)?) != Cluster::Word {
+            break;
+        }
+        start = before;
+    }
+    while end < text.len() {
+        let after = cluster_end_at(text, end);
+        if cluster_kind(text.get(end..after)?) != Cluster::Word {
+            break;
+        }
+        end = after;
+    }
+    Some((start, end))
+}
+
+/// Length in bytes of the character that ends at `byte` (1 at the start).
+fn prev_char_len(text: &str, byte: usize) -> usize {
+    text.get(..byte)
+        .and_then(|before| before.chars().next_back())
+        .map_or(1, char::len_utf8)
+}
+
 /// Turns a raw selection into an annotation span: whitespace at both ends is
 /// trimmed and, with `snap`, the ends grow to whole words. `None` when
 /// nothing but whitespace is selected or the range is invalid.
@@ -128,50 +226,60 @@ pub fn snap_selection(text: &str, start: usize, end: usize, snap: bool) -> Optio
         return None;
     }
     if snap {
-        let inside = text.get(start_byte..end_byte)?;
-        if inside.chars().next().is_some_and(is_word) {
-            start -= text
-                .get(..start_byte)?
-                .chars()
-                .rev()
-                .take_while(|c| is_word(*c))
-                .count();
+        // Each end grows to the edge of the word it falls in (see
+        // `word_bytes_at`): never past the selection's own first or last
+        // character's word, and only outward.
+        if let Some((word_start, _)) = word_bytes_at(text, start_byte) {
+            start -= text.get(word_start..start_byte)?.chars().count();
         }
-        if inside.chars().next_back().is_some_and(is_word) {
-            end += text
-                .get(end_byte..)?
-                .chars()
-                .take_while(|c| is_word(*c))
-                .count();
+        let last = end_byte - prev_char_len(text, end_byte);
+        if let Some((_, word_end)) = word_bytes_at(text, last) {
+            end += text.get(end_byte..word_end.max(end_byte))?.chars().count();
         }
     }
     Some((start, end))
 }
 
-/// The next word start (forward) or previous word start (backward) from
-/// `pos`, for moving annotation boundaries by whole words.
+/// The next word end (forward) or previous word start (backward) from
+/// `pos`, for moving annotation boundaries and selections by whole words.
+/// Words are those of [`snap_selection`]: in an unspaced script one letter
+/// (with its marks) is one step.
 pub fn next_word_boundary(text: &str, pos: usize, forward: bool) -> usize {
-    let chars: Vec<char> = text.chars().collect();
-    let len = chars.len();
-    let word_at = |i: usize| chars.get(i).is_some_and(|c| is_word(*c));
-    let mut p = pos.min(len);
+    // Code-point ranges and kinds of the text's grapheme clusters.
+    let mut clusters: Vec<(usize, usize, Cluster)> = Vec::new();
+    let mut at = 0;
+    for cluster in text.graphemes(true) {
+        let len = cluster.chars().count();
+        clusters.push((at, at + len, cluster_kind(cluster)));
+        at += len;
+    }
+    let mut p = pos.min(at);
     if forward {
-        // Skip the rest of this word, then the gap, landing on the next word's end
-        // when moving an end, or start when moving a start: callers treat the
-        // result as "one word further".
-        while p < len && !word_at(p) {
-            p += 1;
+        // Skip the rest of this word (or the gap), landing on the next
+        // word's end: callers treat the result as "one word further".
+        let from = p;
+        let mut ahead = clusters.iter().skip_while(|c| c.1 <= from).peekable();
+        while let Some(c) = ahead.next_if(|c| c.2 == Cluster::Other) {
+            p = c.1;
         }
-        while p < len && word_at(p) {
-            p += 1;
+        if let Some(c) = ahead.next_if(|c| c.2 == Cluster::Unspaced) {
+            return c.1;
+        }
+        while let Some(c) = ahead.next_if(|c| c.2 == Cluster::Word) {
+            p = c.1;
         }
         p
     } else {
-        while p > 0 && !word_at(p - 1) {
-            p -= 1;
+        let from = p;
+        let mut behind = clusters.iter().rev().skip_while(|c| c.0 >= from).peekable();
+        while let Some(c) = behind.next_if(|c| c.2 == Cluster::Other) {
+            p = c.0;
         }
-        while p > 0 && word_at(p - 1) {
-            p -= 1;
+        if let Some(c) = behind.next_if(|c| c.2 == Cluster::Unspaced) {
+            return c.0;
+        }
+        while let Some(c) = behind.next_if(|c| c.2 == Cluster::Word) {
+            p = c.0;
         }
         p
     }
@@ -180,6 +288,7 @@ pub fn next_word_boundary(text: &str, pos: usize, forward: bool) -> usize {
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
+    use unicode_segmentation::UnicodeSegmentation as _;
 
     /// The first implementation (a copy of every character), as the oracle.
     fn snap_selection_by_copy(
@@ -203,16 +312,37 @@ mod tests {
             return None;
         }
         if snap {
-            let inside_word_start = chars.get(start).is_some_and(|c| is_word(*c));
-            while inside_word_start
-                && start > 0
-                && chars.get(start - 1).is_some_and(|c| is_word(*c))
-            {
-                start -= 1;
+            // Every cluster of the text with its code-point range and kind.
+            let mut clusters: Vec<(usize, usize, Cluster)> = Vec::new();
+            let mut at = 0;
+            for cluster in text.graphemes(true) {
+                let len = cluster.chars().count();
+                clusters.push((at, at + len, cluster_kind(cluster)));
+                at += len;
             }
-            let inside_word_end = end > 0 && chars.get(end - 1).is_some_and(|c| is_word(*c));
-            while inside_word_end && chars.get(end).is_some_and(|c| is_word(*c)) {
-                end += 1;
+            let word_of = |i: usize| -> Option<(usize, usize)> {
+                let k = clusters.iter().position(|c| c.0 <= i && i < c.1)?;
+                let here = clusters.get(k)?;
+                match here.2 {
+                    Cluster::Other => None,
+                    Cluster::Unspaced => Some((here.0, here.1)),
+                    Cluster::Word => {
+                        let (mut a, mut b) = (k, k);
+                        while a > 0 && clusters.get(a - 1)?.2 == Cluster::Word {
+                            a -= 1;
+                        }
+                        while clusters.get(b + 1).is_some_and(|c| c.2 == Cluster::Word) {
+                            b += 1;
+                        }
+                        Some((clusters.get(a)?.0, clusters.get(b)?.1))
+                    }
+                }
+            };
+            if let Some((word_start, _)) = word_of(start) {
+                start = start.min(word_start);
+            }
+            if let Some((_, word_end)) = word_of(end - 1) {
+                end = end.max(word_end);
             }
         }
         Some((start, end))
@@ -221,7 +351,7 @@ mod tests {
     proptest! {
         #[test]
         fn snap_selection_equals_the_copying_version(
-            text in "[a b_é😀\n\t.،ق]{0,24}",
+            text in "[a b_é😀\n\t.،ق'\u{301}\u{200D}क्षिर普京プーปู]{0,24}",
             start in 0usize..30,
             end in 0usize..30,
             snap: bool,
@@ -263,5 +393,34 @@ mod tests {
         assert_eq!(char_slice(text, 18, 19), Some("😀"));
         assert_eq!(next_word_boundary(text, 5, true), 8);
         assert_eq!(next_word_boundary(text, 8, false), 5);
+        // A possessive stays outside the name.
+        assert_eq!(snap_selection("Putin's", 0, 2, true), Some((0, 5)));
+    }
+
+    #[test]
+    fn words_of_scripts_with_marks_and_without_spaces() {
+        // Devanagari: a click on the virama of "क्रेमलिन" (Kremlin) is in the
+        // word, and the word runs over its vowel signs and virama.
+        let hindi = "क्रेमलिन ने कहा";
+        assert_eq!(snap_selection(hindi, 1, 2, true), Some((0, 8)));
+        assert_eq!(snap_selection(hindi, 3, 4, true), Some((0, 8)));
+        assert_eq!(next_word_boundary(hindi, 0, true), 8);
+        assert_eq!(next_word_boundary(hindi, 8, true), 11);
+        // Chinese: a letter is a word; snapping never grows over the clause.
+        let chinese = "普京与金正恩会谈。";
+        assert_eq!(snap_selection(chinese, 0, 2, true), Some((0, 2)));
+        assert_eq!(snap_selection(chinese, 3, 6, true), Some((3, 6)));
+        assert_eq!(next_word_boundary(chinese, 0, true), 1);
+        assert_eq!(next_word_boundary(chinese, 3, false), 2);
+        // Japanese: a katakana name is one word, kanji after it are not.
+        let japanese = "プーチン大統領";
+        assert_eq!(snap_selection(japanese, 1, 2, true), Some((0, 4)));
+        assert_eq!(snap_selection(japanese, 4, 5, true), Some((4, 5)));
+        // Thai: a letter keeps its vowel mark (one grapheme cluster).
+        let thai = "ปูตินพบ";
+        assert_eq!(snap_selection(thai, 0, 1, true), Some((0, 2)));
+        // An accent written as a combining mark stays with its letter.
+        let accent = "Mosque\u{301}e";
+        assert_eq!(snap_selection(accent, 0, 1, true), Some((0, 8)));
     }
 }

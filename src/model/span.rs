@@ -2,7 +2,7 @@
 //! exclusive, exactly like Python `str` slicing, so exports never drift on emoji
 //! or other non-BMP text.
 
-use unicode_segmentation::{GraphemeCursor, UnicodeSegmentation as _};
+use unicode_segmentation::GraphemeCursor;
 
 /// Number of Unicode scalar values in `text`.
 pub fn char_len(text: &str) -> usize {
@@ -243,45 +243,57 @@ pub fn snap_selection(text: &str, start: usize, end: usize, snap: bool) -> Optio
 /// The next word end (forward) or previous word start (backward) from
 /// `pos`, for moving annotation boundaries and selections by whole words.
 /// Words are those of [`snap_selection`]: in an unspaced script one letter
-/// (with its marks) is one step.
+/// (with its marks) is one step. Walks only the clusters it steps over.
 pub fn next_word_boundary(text: &str, pos: usize, forward: bool) -> usize {
-    // Code-point ranges and kinds of the text's grapheme clusters.
-    let mut clusters: Vec<(usize, usize, Cluster)> = Vec::new();
-    let mut at = 0;
-    for cluster in text.graphemes(true) {
-        let len = cluster.chars().count();
-        clusters.push((at, at + len, cluster_kind(cluster)));
-        at += len;
-    }
-    let mut p = pos.min(at);
+    let (pos, from) = match byte_offset(text, pos) {
+        Some(byte) => (pos, byte),
+        None => (char_len(text), text.len()),
+    };
+    let mut to = from;
     if forward {
         // Skip the rest of this word (or the gap), landing on the next
         // word's end: callers treat the result as "one word further".
-        let from = p;
-        let mut ahead = clusters.iter().skip_while(|c| c.1 <= from).peekable();
-        while let Some(c) = ahead.next_if(|c| c.2 == Cluster::Other) {
-            p = c.1;
+        let mut at = cluster_start_at(text, from);
+        let mut stage = Cluster::Other;
+        while at < text.len() {
+            let next = cluster_end_at(text, at);
+            let kind = text.get(at..next).map_or(Cluster::Other, cluster_kind);
+            match (stage, kind) {
+                (Cluster::Other, Cluster::Other) => {}
+                (Cluster::Other, Cluster::Unspaced) => {
+                    to = next;
+                    break;
+                }
+                (Cluster::Other | Cluster::Word, Cluster::Word) => stage = Cluster::Word,
+                _ => break,
+            }
+            to = next;
+            at = next;
         }
-        if let Some(c) = ahead.next_if(|c| c.2 == Cluster::Unspaced) {
-            return c.1;
-        }
-        while let Some(c) = ahead.next_if(|c| c.2 == Cluster::Word) {
-            p = c.1;
-        }
-        p
+        pos + text.get(from..to).map_or(0, char_len)
     } else {
-        let from = p;
-        let mut behind = clusters.iter().rev().skip_while(|c| c.0 >= from).peekable();
-        while let Some(c) = behind.next_if(|c| c.2 == Cluster::Other) {
-            p = c.0;
+        let mut at = if cluster_start_at(text, from) < from {
+            cluster_end_at(text, from)
+        } else {
+            from
+        };
+        let mut stage = Cluster::Other;
+        while at > 0 {
+            let before = cluster_start_at(text, at - prev_char_len(text, at));
+            let kind = text.get(before..at).map_or(Cluster::Other, cluster_kind);
+            match (stage, kind) {
+                (Cluster::Other, Cluster::Other) => {}
+                (Cluster::Other, Cluster::Unspaced) => {
+                    to = before;
+                    break;
+                }
+                (Cluster::Other | Cluster::Word, Cluster::Word) => stage = Cluster::Word,
+                _ => break,
+            }
+            to = before;
+            at = before;
         }
-        if let Some(c) = behind.next_if(|c| c.2 == Cluster::Unspaced) {
-            return c.0;
-        }
-        while let Some(c) = behind.next_if(|c| c.2 == Cluster::Word) {
-            p = c.0;
-        }
-        p
+        pos - text.get(to..from).map_or(0, char_len)
     }
 }
 
@@ -348,6 +360,48 @@ mod tests {
         Some((start, end))
     }
 
+    /// Word steps over a list of every cluster of the text, as the oracle.
+    fn next_word_boundary_by_copy(text: &str, pos: usize, forward: bool) -> usize {
+        // Code-point ranges and kinds of the text's grapheme clusters.
+        let mut clusters: Vec<(usize, usize, Cluster)> = Vec::new();
+        let mut at = 0;
+        for cluster in text.graphemes(true) {
+            let len = cluster.chars().count();
+            clusters.push((at, at + len, cluster_kind(cluster)));
+            at += len;
+        }
+        let mut p = pos.min(at);
+        if forward {
+            // Skip the rest of this word (or the gap), landing on the next
+            // word's end: callers treat the result as "one word further".
+            let from = p;
+            let mut ahead = clusters.iter().skip_while(|c| c.1 <= from).peekable();
+            while let Some(c) = ahead.next_if(|c| c.2 == Cluster::Other) {
+                p = c.1;
+            }
+            if let Some(c) = ahead.next_if(|c| c.2 == Cluster::Unspaced) {
+                return c.1;
+            }
+            while let Some(c) = ahead.next_if(|c| c.2 == Cluster::Word) {
+                p = c.1;
+            }
+            p
+        } else {
+            let from = p;
+            let mut behind = clusters.iter().rev().skip_while(|c| c.0 >= from).peekable();
+            while let Some(c) = behind.next_if(|c| c.2 == Cluster::Other) {
+                p = c.0;
+            }
+            if let Some(c) = behind.next_if(|c| c.2 == Cluster::Unspaced) {
+                return c.0;
+            }
+            while let Some(c) = behind.next_if(|c| c.2 == Cluster::Word) {
+                p = c.0;
+            }
+            p
+        }
+    }
+
     proptest! {
         #[test]
         fn snap_selection_equals_the_copying_version(
@@ -359,6 +413,18 @@ mod tests {
             prop_assert_eq!(
                 snap_selection(&text, start, end, snap),
                 snap_selection_by_copy(&text, start, end, snap)
+            );
+        }
+
+        #[test]
+        fn word_steps_equal_the_copying_version(
+            text in "[a b_é😀\n\t.،ق'\u{301}\u{200D}क्षिर普京プーปู]{0,24}",
+            pos in 0usize..30,
+            forward: bool,
+        ) {
+            prop_assert_eq!(
+                next_word_boundary(&text, pos, forward),
+                next_word_boundary_by_copy(&text, pos, forward)
             );
         }
     }

@@ -157,7 +157,22 @@ fn word_bytes_at(text: &str, byte: usize) -> Option<(usize, usize)> {
         Cluster::Unspaced => return Some((start, end)),
         Cluster::Word => {}
     }
+    // An ASCII character with ASCII on both sides is a cluster by itself
+    // (only CR LF joins two ASCII characters): such letters are taken one
+    // byte at a time, without asking the segmenter, so a long ASCII token
+    // costs what a plain scan costs.
+    let bytes = text.as_bytes();
+    let ascii_word = |i: usize| {
+        bytes
+            .get(i)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+    };
+    let ascii_or_edge = |i: Option<usize>| i.is_none_or(|i| bytes.get(i).is_none_or(u8::is_ascii));
     while start > 0 {
+        if ascii_word(start - 1) && ascii_or_edge(start.checked_sub(2)) {
+            start -= 1;
+            continue;
+        }
         let before = cluster_start_at(text, start - prev_char_len(text, start));
         if cluster_kind(text.get(before..start)?) != Cluster::Word {
             break;
@@ -165,6 +180,10 @@ fn word_bytes_at(text: &str, byte: usize) -> Option<(usize, usize)> {
         start = before;
     }
     while end < text.len() {
+        if ascii_word(end) && ascii_or_edge(Some(end + 1)) {
+            end += 1;
+            continue;
+        }
         let after = cluster_end_at(text, end);
         if cluster_kind(text.get(end..after)?) != Cluster::Word {
             break;

@@ -537,7 +537,8 @@ fn chinese_japanese_korean_and_indic_text_is_drawn_with_the_bundled_fonts() {
 
 /// Tagging where words have no spaces or carry marks, with snapping to
 /// words on (the default): a drag over two Han letters and 1 tags exactly
-/// those two (it grew over the whole clause); a double click on "म" inside
+/// those two (it grew over the whole clause); a double click on a letter's
+/// right half selects that letter (it took the next); a double click on "म" inside
 /// "क्रेमलिन" (Kremlin) selects the whole word, over its virama, and 2 tags it
 /// (it stopped at the virama).
 #[test]
@@ -569,6 +570,11 @@ fn tagging_chinese_letters_and_a_devanagari_word_by_mouse() {
             .collect()
     };
     assert_eq!(entities(&harness), [(0, 2, "普京".to_owned())]);
+    // A double click on the right half of 恩 selects 恩, not the letter
+    // after it (the caret there is 会's).
+    let en = rect_of('恩');
+    double_click(&mut harness, en.right_center() - Vec2::new(2.0, 0.0));
+    assert_eq!(harness.state().selection, Some((5, 6)));
 
     double_click(&mut harness, ma.center());
     assert_eq!(

@@ -989,7 +989,9 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
         }
     }
     let mut clicked_at: Option<(usize, bool)> = None;
-    let mut double_clicked_at: Option<(usize, Option<usize>)> = None;
+    // Where a double click landed: the caret, and the code point under the
+    // pointer (right-to-left pieces; plain pieces, where it is tried first).
+    let mut double_clicked_at: Option<(usize, Option<usize>, Option<usize>)> = None;
     let mut drag_to: Option<usize> = None;
     let mut hover: Option<usize> = None;
     let mut released = false;
@@ -1236,7 +1238,7 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                         clicked_at = Some((offset, inside_text));
                     }
                     if response.double_clicked() && inside_text {
-                        double_clicked_at = Some((offset, exact));
+                        double_clicked_at = Some((offset, exact, under.filter(|_| !is_bidi)));
                     }
                     if response.dragged() {
                         drag_to = Some(offset);
@@ -1303,11 +1305,15 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
         app.selected = None;
     }
     // A double click selects the word under the pointer (even inside an
-    // annotation), ready for a type's key.
-    if let Some((offset, exact)) = double_clicked_at
+    // annotation), ready for a type's key. In a plain piece the letter under
+    // the pointer comes first: in Chinese every letter is a word, and the
+    // caret of a click on a letter's right half is the next letter's.
+    if let Some((offset, exact, plain_under)) = double_clicked_at
         && let Some(word) = match exact {
             Some(at) => crate::model::span::snap_selection(&doc.text, at, at + 1, true),
-            None => word_at(&doc.text, offset),
+            None => plain_under
+                .and_then(|at| crate::model::span::snap_selection(&doc.text, at, at + 1, true))
+                .or_else(|| word_at(&doc.text, offset)),
         }
     {
         app.selection = Some(word);

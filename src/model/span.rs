@@ -86,7 +86,8 @@ fn is_word(c: char) -> bool {
 }
 
 /// Scripts written without spaces between words: Thai, Lao, Myanmar, Khmer,
-/// Hiragana and Han (Chinese characters, Japanese kanji). A word there cannot
+/// Hiragana and Han (Chinese characters, Japanese kanji, and the marks
+/// 々 〆 〇 〻 written among them). A word there cannot
 /// be told from the characters alone, so each letter counts as a word of its
 /// own: snapping "普京" must not grow to the whole clause around it.
 /// Katakana is left out: a katakana run is one loanword or name ("プーチン").
@@ -96,6 +97,8 @@ fn unspaced(c: char) -> bool {
         0x0E00..=0x0EFF
             | 0x1000..=0x109F
             | 0x1780..=0x17FF
+            | 0x3005..=0x3007
+            | 0x303B
             | 0x3040..=0x309F
             | 0x3400..=0x4DBF
             | 0x4E00..=0x9FFF
@@ -119,7 +122,9 @@ enum Cluster {
 
 fn cluster_kind(cluster: &str) -> Cluster {
     match cluster.chars().next() {
-        Some(c) if unspaced(c) => Cluster::Unspaced,
+        // Digits and punctuation of those scripts are no one-letter words:
+        // digits run together like any digits, punctuation is no word.
+        Some(c) if unspaced(c) && c.is_alphabetic() => Cluster::Unspaced,
         Some(c) if is_word(c) => Cluster::Word,
         _ => Cluster::Other,
     }
@@ -191,6 +196,18 @@ fn word_bytes_at(text: &str, byte: usize) -> Option<(usize, usize)> {
         end = after;
     }
     Some((start, end))
+}
+
+/// The word (code points) that the character at `offset` belongs to, as
+/// snapping sees words; `None` on space, punctuation or a symbol.
+pub fn word_around(text: &str, offset: usize) -> Option<(usize, usize)> {
+    let byte = byte_offset(text, offset).filter(|b| *b < text.len())?;
+    let (start, end) = word_bytes_at(text, byte)?;
+    let start_char = offset - text.get(start..byte)?.chars().count();
+    Some((
+        start_char,
+        start_char + text.get(start..end)?.chars().count(),
+    ))
 }
 
 /// Length in bytes of the character that ends at `byte` (1 at the start).
@@ -504,6 +521,17 @@ mod tests {
         // Thai: a letter keeps its vowel mark (one grapheme cluster).
         let thai = "ปูตินพบ";
         assert_eq!(snap_selection(thai, 0, 1, true), Some((0, 2)));
+        // Punctuation in those blocks is no word: a word step passes the
+        // Khmer full stop to the next letter.
+        assert_eq!(next_word_boundary("ក។ខ", 1, true), 3);
+        // Their digits run together: a year is one word.
+        assert_eq!(snap_selection("ปี ๒๕๖๗", 3, 4, true), Some((3, 7)));
+        // 々 repeats the kanji before it and is a letter of its own.
+        assert_eq!(snap_selection("人々カナ", 1, 2, true), Some((1, 2)));
+        assert_eq!(word_around("Putin, said", 5), None);
+        assert_eq!(word_around("Putin, said", 2), Some((0, 5)));
+        assert_eq!(word_around(hindi, 1), Some((0, 8)));
+        assert_eq!(word_around(chinese, 1), Some((1, 2)));
         // An accent written as a combining mark stays with its letter.
         let accent = "Mosque\u{301}e";
         assert_eq!(snap_selection(accent, 0, 1, true), Some((0, 8)));

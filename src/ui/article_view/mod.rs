@@ -102,7 +102,9 @@ impl PieceLayout {
                 let under = inside.then(|| {
                     let before = caret.saturating_sub(1);
                     let rects = range_rects(g, before, caret);
-                    if rects.iter().any(|r| r.min.x <= pos.x && pos.x < r.max.x) {
+                    if rects.iter().any(|r| {
+                        (r.min.x..r.max.x).contains(&pos.x) && (r.min.y..r.max.y).contains(&pos.y)
+                    }) {
                         before
                     } else {
                         caret
@@ -1305,14 +1307,15 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
         app.selected = None;
     }
     // A double click selects the word under the pointer (even inside an
-    // annotation), ready for a type's key. In a plain piece the letter under
-    // the pointer comes first: in Chinese every letter is a word, and the
-    // caret of a click on a letter's right half is the next letter's.
+    // annotation), ready for a type's key. In a plain piece the word of the
+    // letter under the pointer comes first (in Chinese every letter is a
+    // word, and the caret of a click on a letter's right half is the next
+    // letter's); on punctuation, the caret's word as before.
     if let Some((offset, exact, plain_under)) = double_clicked_at
         && let Some(word) = match exact {
             Some(at) => crate::model::span::snap_selection(&doc.text, at, at + 1, true),
             None => plain_under
-                .and_then(|at| crate::model::span::snap_selection(&doc.text, at, at + 1, true))
+                .and_then(|at| crate::model::span::word_around(&doc.text, at))
                 .or_else(|| word_at(&doc.text, offset)),
         }
     {

@@ -1,8 +1,9 @@
 //! Fonts and colours. The app bundles its fonts so that it never depends on
-//! the system having any: DejaVu Sans (Latin, Greek, Cyrillic, Arabic,
-//! Hebrew), then fallbacks for the scripts it lacks: Droid Sans Fallback
-//! (Chinese, Japanese), NanumSquare (Korean), Noto Sans Devanagari, Bengali,
-//! Tamil and Thai. Licences are beside them in `assets/fonts/`.
+//! the system having any: DejaVu Sans (Latin, Greek, Cyrillic, Armenian,
+//! Georgian, Arabic, Hebrew), then fallbacks for the scripts it lacks: Droid
+//! Sans Fallback (Chinese, Japanese), NanumSquare (Korean), and Noto Sans for
+//! the scripts of South and South-East Asia and for Ethiopic. Licences are
+//! beside them in `assets/fonts/`.
 
 use std::sync::Arc;
 
@@ -15,7 +16,7 @@ const DEJAVU_SANS: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 /// Faces tried, in this order, for a character that egui's fonts and DejaVu
 /// Sans lack. Han characters come before Korean: NanumSquare has 4,620
 /// Hanja, and Chinese text would otherwise mix two designs.
-const FALLBACK_FONTS: [(&str, &[u8]); 6] = [
+const FALLBACK_FONTS: [(&str, &[u8]); 17] = [
     (
         "DroidSansFallback",
         include_bytes!("../../assets/fonts/DroidSansFallbackFull.ttf"),
@@ -39,6 +40,50 @@ const FALLBACK_FONTS: [(&str, &[u8]); 6] = [
     (
         "NotoSansThai",
         include_bytes!("../../assets/fonts/NotoSansThai-Regular.ttf"),
+    ),
+    (
+        "NotoSansGujarati",
+        include_bytes!("../../assets/fonts/NotoSansGujarati-Regular.ttf"),
+    ),
+    (
+        "NotoSansGurmukhi",
+        include_bytes!("../../assets/fonts/NotoSansGurmukhi-Regular.ttf"),
+    ),
+    (
+        "NotoSansKannada",
+        include_bytes!("../../assets/fonts/NotoSansKannada-Regular.ttf"),
+    ),
+    (
+        "NotoSansKhmer",
+        include_bytes!("../../assets/fonts/NotoSansKhmer-Regular.ttf"),
+    ),
+    (
+        "NotoSansLao",
+        include_bytes!("../../assets/fonts/NotoSansLao-Regular.ttf"),
+    ),
+    (
+        "NotoSansMalayalam",
+        include_bytes!("../../assets/fonts/NotoSansMalayalam-Regular.ttf"),
+    ),
+    (
+        "NotoSansMyanmar",
+        include_bytes!("../../assets/fonts/NotoSansMyanmar-Regular.ttf"),
+    ),
+    (
+        "NotoSansOriya",
+        include_bytes!("../../assets/fonts/NotoSansOriya-Regular.ttf"),
+    ),
+    (
+        "NotoSansSinhala",
+        include_bytes!("../../assets/fonts/NotoSansSinhala-Regular.ttf"),
+    ),
+    (
+        "NotoSansTelugu",
+        include_bytes!("../../assets/fonts/NotoSansTelugu-Regular.ttf"),
+    ),
+    (
+        "NotoSansEthiopic",
+        include_bytes!("../../assets/fonts/NotoSansEthiopic-Regular.ttf"),
     ),
 ];
 

@@ -153,7 +153,11 @@ pub fn harness(app: gloss::ui::GlossApp) -> egui_kittest::Harness<'static, gloss
     let mut harness = egui_kittest::Harness::builder()
         .with_size(egui::Vec2::new(1280.0, 820.0))
         .with_theme(egui::Theme::Light)
-        .with_max_steps(12)
+        // A spinner (a save, an open, a comparison on a worker) asks for a
+        // repaint every frame until its job ends, so run() settles only
+        // then: 60 steps leave a loaded CI machine room (12 once ran out at
+        // 15), and an endless repaint still fails.
+        .with_max_steps(60)
         .with_context_setup(gloss::ui::theme::install)
         .build_ui_state(|ui, app: &mut gloss::ui::GlossApp| app.frame(ui), app);
     harness.run();

@@ -276,6 +276,31 @@ pub fn snap_selection(text: &str, start: usize, end: usize, snap: bool) -> Optio
     Some((start, end))
 }
 
+/// What a word step does with the next cluster it meets.
+enum Step {
+    /// Steps over it and goes on.
+    Take,
+    /// Steps over it and ends there: an unspaced letter is a whole word.
+    Last,
+    /// Ends before it: the word is over.
+    Stop,
+}
+
+/// A word step skips the gap (space, punctuation) before a word, then the
+/// word: one unspaced letter, or a run of word clusters. `stage` is what
+/// the step is in, the gap ([`Cluster::Other`]) or a word.
+fn word_step(stage: &mut Cluster, next: Cluster) -> Step {
+    match (*stage, next) {
+        (Cluster::Other, Cluster::Other) => Step::Take,
+        (Cluster::Other, Cluster::Unspaced) => Step::Last,
+        (Cluster::Other | Cluster::Word, Cluster::Word) => {
+            *stage = Cluster::Word;
+            Step::Take
+        }
+        _ => Step::Stop,
+    }
+}
+
 /// The next word end (forward) or previous word start (backward) from
 /// `pos`, for moving annotation boundaries and selections by whole words.
 /// Words are those of [`snap_selection`]: in an unspaced script one letter
@@ -294,14 +319,13 @@ pub fn next_word_boundary(text: &str, pos: usize, forward: bool) -> usize {
         while at < text.len() {
             let next = cluster_end_at(text, at);
             let kind = text.get(at..next).map_or(Cluster::Other, cluster_kind);
-            match (stage, kind) {
-                (Cluster::Other, Cluster::Other) => {}
-                (Cluster::Other, Cluster::Unspaced) => {
+            match word_step(&mut stage, kind) {
+                Step::Stop => break,
+                Step::Last => {
                     to = next;
                     break;
                 }
-                (Cluster::Other | Cluster::Word, Cluster::Word) => stage = Cluster::Word,
-                _ => break,
+                Step::Take => {}
             }
             to = next;
             at = next;
@@ -317,14 +341,13 @@ pub fn next_word_boundary(text: &str, pos: usize, forward: bool) -> usize {
         while at > 0 {
             let before = cluster_start_at(text, at - prev_char_len(text, at));
             let kind = text.get(before..at).map_or(Cluster::Other, cluster_kind);
-            match (stage, kind) {
-                (Cluster::Other, Cluster::Other) => {}
-                (Cluster::Other, Cluster::Unspaced) => {
+            match word_step(&mut stage, kind) {
+                Step::Stop => break,
+                Step::Last => {
                     to = before;
                     break;
                 }
-                (Cluster::Other | Cluster::Word, Cluster::Word) => stage = Cluster::Word,
-                _ => break,
+                Step::Take => {}
             }
             to = before;
             at = before;
@@ -337,6 +360,18 @@ pub fn next_word_boundary(text: &str, pos: usize, forward: bool) -> usize {
 mod tests {
     use proptest::prelude::*;
     use unicode_segmentation::UnicodeSegmentation as _;
+
+    /// Code-point ranges and kinds of every grapheme cluster of `text`.
+    fn clusters_of(text: &str) -> Vec<(usize, usize, Cluster)> {
+        let mut clusters = Vec::new();
+        let mut at = 0;
+        for cluster in text.graphemes(true) {
+            let len = cluster.chars().count();
+            clusters.push((at, at + len, cluster_kind(cluster)));
+            at += len;
+        }
+        clusters
+    }
 
     /// The first implementation (a copy of every character), as the oracle.
     fn snap_selection_by_copy(
@@ -361,13 +396,7 @@ mod tests {
         }
         if snap {
             // Every cluster of the text with its code-point range and kind.
-            let mut clusters: Vec<(usize, usize, Cluster)> = Vec::new();
-            let mut at = 0;
-            for cluster in text.graphemes(true) {
-                let len = cluster.chars().count();
-                clusters.push((at, at + len, cluster_kind(cluster)));
-                at += len;
-            }
+            let clusters = clusters_of(text);
             let word_of = |i: usize| -> Option<(usize, usize)> {
                 let k = clusters.iter().position(|c| c.0 <= i && i < c.1)?;
                 let here = clusters.get(k)?;
@@ -399,14 +428,8 @@ mod tests {
     /// Word steps over a list of every cluster of the text, as the oracle.
     fn next_word_boundary_by_copy(text: &str, pos: usize, forward: bool) -> usize {
         // Code-point ranges and kinds of the text's grapheme clusters.
-        let mut clusters: Vec<(usize, usize, Cluster)> = Vec::new();
-        let mut at = 0;
-        for cluster in text.graphemes(true) {
-            let len = cluster.chars().count();
-            clusters.push((at, at + len, cluster_kind(cluster)));
-            at += len;
-        }
-        let mut p = pos.min(at);
+        let clusters = clusters_of(text);
+        let mut p = pos.min(clusters.last().map_or(0, |c| c.1));
         if forward {
             // Skip the rest of this word (or the gap), landing on the next
             // word's end: callers treat the result as "one word further".

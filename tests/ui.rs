@@ -669,6 +669,68 @@ fn dropping_an_article_imports_it() {
     assert_eq!(s.app().session.project().documents.len(), before);
 }
 
+/// The batch is read and its edit prepared on a worker, against the project
+/// as it was when the files were dropped. An edit made meanwhile (here a
+/// document that takes the id "b1" and one with article 2's text) makes the
+/// app prepare it again: no duplicate id, no duplicate text, one undo step.
+#[test]
+fn an_import_after_an_edit_made_while_it_read_keeps_ids_and_texts_unique() {
+    let mut s = Session::sample(vec![]);
+    let batch = s.path("batch.jsonl");
+    let lines: Vec<String> = (0..5)
+        .map(|n| format!(r#"{{"id": "b{n}", "text": "Article number {n} about the talks."}}"#))
+        .collect();
+    std::fs::write(&batch, lines.join("\n")).expect("the batch is written");
+    let before = s.app().session.project().documents.len();
+    s.harness
+        .input_mut()
+        .dropped_files
+        .push(Arc::new(DroppedPath(batch)));
+    // The frame that takes the drop starts the reading job.
+    s.harness.step();
+    assert!(s.app().jobs.busy(), "the batch is being read");
+    // Before any later frame can take the job's output, two documents are
+    // added through the edit layer.
+    for (id, text) in [
+        ("b1", "A report of our own."),
+        ("copy", "Article number 2 about the talks."),
+    ] {
+        let index = s.app().session.project().documents.len();
+        let applied = s.app_mut().apply(gloss::edit::Edit::InsertDocument {
+            index,
+            document: Box::new(Document::new(id, id, text)),
+        });
+        assert!(applied);
+    }
+    s.wait_for(|app| app.session.project().documents.len() == before + 2 + 4);
+    let project = s.app().session.project();
+    let ids: Vec<&str> = project.documents[before..]
+        .iter()
+        .map(|d| d.id.as_str())
+        .collect();
+    assert_eq!(ids, ["b1", "copy", "b0", "b1-2", "b3", "b4"]);
+    assert_eq!(
+        project.documents[before + 3].text,
+        "Article number 1 about the talks."
+    );
+    assert_eq!(gloss::model::validate::validate(project), []);
+    let message = s
+        .app()
+        .message
+        .as_ref()
+        .map(|(m, _)| m.clone())
+        .unwrap_or_default();
+    assert!(message.contains("imported 4 articles"), "{message}");
+    assert!(
+        message.contains("\"b2\"")
+            && message.contains("already in the project as document \"copy\""),
+        "{message}"
+    );
+    // One undo step takes the import back, the two documents stay.
+    s.press_with(Modifiers::COMMAND, Key::Z);
+    assert_eq!(s.app().session.project().documents.len(), before + 2);
+}
+
 #[test]
 fn dropping_a_batch_again_says_how_many_were_skipped_in_one_short_message() {
     let mut s = Session::sample(vec![]);

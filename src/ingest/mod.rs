@@ -204,6 +204,70 @@ pub fn add_read_articles(
     articles: Vec<ReadArticle>,
     report: &mut AddReport,
 ) -> Option<Edit> {
+    let candidates = articles
+        .into_iter()
+        .map(|read| {
+            let ReadArticle {
+                path,
+                article,
+                content_hash,
+            } = read;
+            report.warnings.extend(
+                article
+                    .warnings
+                    .iter()
+                    .map(|w| format!("{}: {w}", path.display())),
+            );
+            let wanted = article.id.clone().unwrap_or_else(|| {
+                path.file_stem()
+                    .and_then(|s| s.to_str())
+                    .unwrap_or("doc")
+                    .to_owned()
+            });
+            let mut document =
+                Document::with_content_hash(wanted, article.title, article.text, content_hash);
+            document.source = article.source;
+            document.date = article.date;
+            document.byline = article.byline;
+            document.site_name = article.site_name;
+            document.language = article.language;
+            document.direction = article.direction;
+            (path.display().to_string(), document)
+        })
+        .collect();
+    add_documents(project, candidates, report)
+}
+
+/// An import edit made by [`add_read_articles`] against an earlier state of
+/// `project` (the app prepares it on the worker that read the files), made
+/// again for the project as it is now: documents added meanwhile may have
+/// taken an id or hold the same text. `report.added` is redone; articles
+/// skipped then stay skipped.
+pub fn rebase_import(project: &Project, edit: Edit, report: &mut AddReport) -> Option<Edit> {
+    let Edit::Batch { edits, .. } = edit else {
+        return Some(edit);
+    };
+    let candidates = edits
+        .into_iter()
+        .filter_map(|edit| match edit {
+            Edit::InsertDocument { document, .. } => {
+                Some((format!("document {:?}", document.id), *document))
+            }
+            _ => None,
+        })
+        .collect();
+    report.added.clear();
+    add_documents(project, candidates, report)
+}
+
+/// Adds each document (labelled for messages, its id the one it wants)
+/// unless its text is in the project already, giving it a free id: the
+/// wanted one, or that with the next free suffix.
+fn add_documents(
+    project: &Project,
+    candidates: Vec<(String, Document)>,
+    report: &mut AddReport,
+) -> Option<Edit> {
     // Ids and hashes of the project plus this batch, so that duplicates
     // inside one batch are caught too.
     let mut taken: std::collections::HashSet<String> =
@@ -217,33 +281,15 @@ pub fn add_read_articles(
         .map(|d| (d.content_hash.clone(), d.id.clone()))
         .collect();
     let mut edits = Vec::new();
-    for ReadArticle {
-        path,
-        article,
-        content_hash: hash,
-    } in articles
-    {
-        report.warnings.extend(
-            article
-                .warnings
-                .iter()
-                .map(|w| format!("{}: {w}", path.display())),
-        );
-        if let Some(existing) = hashes.get(&hash) {
+    for (label, mut document) in candidates {
+        if let Some(existing) = hashes.get(&document.content_hash) {
             report.skipped.push(format!(
-                "{}: {:?} is already in the project as document {existing:?}; skipped",
-                path.display(),
-                article.title
+                "{label}: {:?} is already in the project as document {existing:?}; skipped",
+                document.title
             ));
             continue;
         }
-        let wanted = article.id.clone().unwrap_or_else(|| {
-            path.file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or("doc")
-                .to_owned()
-        });
-        let base = crate::model::document_id_base(&wanted);
+        let base = crate::model::document_id_base(&document.id);
         let mut id = base.clone();
         if taken.contains(&id) {
             let suffix = next_suffix.entry(base.clone()).or_insert(2);
@@ -253,15 +299,8 @@ pub fn add_read_articles(
             id = format!("{base}-{suffix}");
         }
         taken.insert(id.clone());
-        let mut document =
-            Document::with_content_hash(id.clone(), article.title, article.text, hash.clone());
-        document.source = article.source;
-        document.date = article.date;
-        document.byline = article.byline;
-        document.site_name = article.site_name;
-        document.language = article.language;
-        document.direction = article.direction;
-        hashes.insert(hash, id.clone());
+        hashes.insert(document.content_hash.clone(), id.clone());
+        document.id = id.clone();
         edits.push(Edit::InsertDocument {
             index: project.documents.len() + edits.len(),
             document: Box::new(document),
@@ -272,4 +311,80 @@ pub fn add_read_articles(
         label: format!("import {} articles", edits.len()),
         edits,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(file: &str, text: &str) -> ReadArticle {
+        let article = Article {
+            id: None,
+            title: format!("About {text}"),
+            text: text.to_owned(),
+            source: None,
+            date: None,
+            byline: None,
+            site_name: None,
+            language: None,
+            direction: None,
+            warnings: Vec::new(),
+        };
+        ReadArticle::new(Path::new(file), article)
+    }
+
+    fn doc(id: &str, text: &str) -> Document {
+        Document::new(id, id, text)
+    }
+
+    /// The app prepares an import on its reading worker against the project
+    /// as it was; documents added meanwhile take ids and texts the prepared
+    /// edit used, so it is made again for the project as it is.
+    #[test]
+    fn an_import_prepared_before_a_change_is_made_again_for_the_project_now() {
+        let mut then = Project::new("p");
+        then.documents.push(doc("alpha", "Alpha").into());
+        let mut report = AddReport::default();
+        let articles = vec![
+            read("beta.txt", "Beta"),
+            read("gamma.txt", "Gamma"),
+            read("delta.txt", "Delta"),
+        ];
+        let prepared = add_read_articles(&then, articles, &mut report).expect("three new");
+        assert_eq!(report.added, ["beta", "gamma", "delta"]);
+
+        // Meanwhile: a document took the id "beta", another has Gamma's text.
+        let mut now = then.clone();
+        now.documents.push(doc("beta", "Another text").into());
+        now.documents.push(doc("copy", "Gamma").into());
+        let rebased = rebase_import(&now, prepared, &mut report).expect("two still new");
+        assert_eq!(report.added, ["beta-2", "delta"]);
+        assert_eq!(report.skipped.len(), 1);
+        assert!(
+            report.skipped[0].contains("\"copy\""),
+            "{:?}",
+            report.skipped
+        );
+
+        crate::edit::apply(&mut now, rebased).expect("the rebased edit applies");
+        let ids: Vec<&str> = now.documents.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["alpha", "beta", "copy", "beta-2", "delta"]);
+        assert_eq!(now.documents[3].text, "Beta");
+        assert_eq!(crate::model::validate::validate(&now), []);
+    }
+
+    /// With no change meanwhile the prepared edit is what the app applies,
+    /// and making it again gives the same edit.
+    #[test]
+    fn an_import_made_again_without_a_change_is_the_same() {
+        let mut project = Project::new("p");
+        project.documents.push(doc("alpha", "Alpha").into());
+        let mut first = AddReport::default();
+        let articles = vec![read("beta.txt", "Beta"), read("alpha.txt", "Alpha")];
+        let prepared = add_read_articles(&project, articles, &mut first).expect("one new");
+        let mut again = AddReport::default();
+        let rebased = rebase_import(&project, prepared.clone(), &mut again);
+        assert_eq!(rebased, Some(prepared));
+        assert_eq!(again.added, first.added);
+    }
 }

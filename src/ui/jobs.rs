@@ -9,7 +9,6 @@ use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::sync::{Condvar, Mutex};
 use std::time::Instant;
 
-use crate::ingest::{IngestError, ReadArticle};
 use crate::model::Project;
 
 /// What a finished job hands back to the app.
@@ -20,10 +19,12 @@ pub enum JobOutput {
         path: PathBuf,
         result: Result<Box<Project>, String>,
     },
-    /// Article files were read; the app turns them into one undoable edit.
+    /// Article files were read and turned into one undoable edit (`None`:
+    /// nothing new) for the project as it was when the job started; the
+    /// app makes it again if the project changed meanwhile.
     ArticlesRead {
-        articles: Vec<ReadArticle>,
-        errors: Vec<IngestError>,
+        edit: Option<crate::edit::Edit>,
+        report: crate::ingest::AddReport,
     },
     /// A dataset was read; the app merges it as one undoable edit.
     DatasetImported(Result<crate::formats::Imported, String>),

@@ -96,6 +96,15 @@ impl Session {
         assert!(done(self.app()), "timed out waiting for a background job");
     }
 
+    /// The status bar's message, or "" when there is none.
+    fn message(&self) -> String {
+        self.app()
+            .message
+            .as_ref()
+            .map(|(m, _)| m.clone())
+            .unwrap_or_default()
+    }
+
     fn app_mut(&mut self) -> &mut GlossApp {
         self.harness.state_mut()
     }
@@ -669,6 +678,17 @@ fn dropping_an_article_imports_it() {
     assert_eq!(s.app().session.project().documents.len(), before);
 }
 
+/// A JSONL batch of `n` short articles, ids `b0`, `b1`, … in the session's
+/// folder.
+fn write_batch(s: &Session, n: usize) -> PathBuf {
+    let batch = s.path("batch.jsonl");
+    let lines: Vec<String> = (0..n)
+        .map(|n| format!(r#"{{"id": "b{n}", "text": "Article number {n} about the talks."}}"#))
+        .collect();
+    std::fs::write(&batch, lines.join("\n")).expect("the batch is written");
+    batch
+}
+
 /// The batch is read and its edit prepared on a worker, against the project
 /// as it was when the files were dropped. An edit made meanwhile (here a
 /// document that takes the id "b1" and one with article 2's text) makes the
@@ -676,11 +696,7 @@ fn dropping_an_article_imports_it() {
 #[test]
 fn an_import_after_an_edit_made_while_it_read_keeps_ids_and_texts_unique() {
     let mut s = Session::sample(vec![]);
-    let batch = s.path("batch.jsonl");
-    let lines: Vec<String> = (0..5)
-        .map(|n| format!(r#"{{"id": "b{n}", "text": "Article number {n} about the talks."}}"#))
-        .collect();
-    std::fs::write(&batch, lines.join("\n")).expect("the batch is written");
+    let batch = write_batch(&s, 5);
     let before = s.app().session.project().documents.len();
     s.harness
         .input_mut()
@@ -714,12 +730,7 @@ fn an_import_after_an_edit_made_while_it_read_keeps_ids_and_texts_unique() {
         "Article number 1 about the talks."
     );
     assert_eq!(gloss::model::validate::validate(project), []);
-    let message = s
-        .app()
-        .message
-        .as_ref()
-        .map(|(m, _)| m.clone())
-        .unwrap_or_default();
+    let message = s.message();
     assert!(message.contains("imported 4 articles"), "{message}");
     assert!(
         message.contains("\"b2\"")
@@ -734,11 +745,7 @@ fn an_import_after_an_edit_made_while_it_read_keeps_ids_and_texts_unique() {
 #[test]
 fn dropping_a_batch_again_says_how_many_were_skipped_in_one_short_message() {
     let mut s = Session::sample(vec![]);
-    let batch = s.path("batch.jsonl");
-    let lines: Vec<String> = (0..50)
-        .map(|n| format!(r#"{{"id": "b{n}", "text": "Article number {n} about the talks."}}"#))
-        .collect();
-    std::fs::write(&batch, lines.join("\n")).expect("the batch is written");
+    let batch = write_batch(&s, 50);
     let before = s.app().session.project().documents.len();
     let drop = |s: &mut Session| {
         s.harness
@@ -752,12 +759,7 @@ fn dropping_a_batch_again_says_how_many_were_skipped_in_one_short_message() {
     s.app_mut().message = None;
     drop(&mut s);
     s.wait_for(|app| app.message.is_some() && !app.jobs.busy());
-    let message = s
-        .app()
-        .message
-        .as_ref()
-        .map(|(m, _)| m.clone())
-        .unwrap_or_default();
+    let message = s.message();
     assert_eq!(
         s.app().session.project().documents.len(),
         before + 50,

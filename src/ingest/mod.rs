@@ -319,16 +319,9 @@ mod tests {
 
     fn read(file: &str, text: &str) -> ReadArticle {
         let article = Article {
-            id: None,
             title: format!("About {text}"),
             text: text.to_owned(),
-            source: None,
-            date: None,
-            byline: None,
-            site_name: None,
-            language: None,
-            direction: None,
-            warnings: Vec::new(),
+            ..Article::default()
         };
         ReadArticle::new(Path::new(file), article)
     }

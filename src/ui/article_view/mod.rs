@@ -991,9 +991,9 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
         }
     }
     let mut clicked_at: Option<(usize, bool)> = None;
-    // Where a double click landed: the caret, and the code point under the
-    // pointer (right-to-left pieces; plain pieces, where it is tried first).
-    let mut double_clicked_at: Option<(usize, Option<usize>, Option<usize>)> = None;
+    // Where a double click landed: the caret, the code point under the
+    // pointer, and whether the piece is laid out right to left.
+    let mut double_clicked_at: Option<(usize, Option<usize>, bool)> = None;
     let mut drag_to: Option<usize> = None;
     let mut hover: Option<usize> = None;
     let mut released = false;
@@ -1240,7 +1240,7 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                         clicked_at = Some((offset, inside_text));
                     }
                     if response.double_clicked() && inside_text {
-                        double_clicked_at = Some((offset, exact, under.filter(|_| !is_bidi)));
+                        double_clicked_at = Some((offset, under, is_bidi));
                     }
                     if response.dragged() {
                         drag_to = Some(offset);
@@ -1311,10 +1311,10 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
     // letter under the pointer comes first (in Chinese every letter is a
     // word, and the caret of a click on a letter's right half is the next
     // letter's); on punctuation, the caret's word as before.
-    if let Some((offset, exact, plain_under)) = double_clicked_at
-        && let Some(word) = match exact {
-            Some(at) => crate::model::span::snap_selection(&doc.text, at, at + 1, true),
-            None => plain_under
+    if let Some((offset, under, is_bidi)) = double_clicked_at
+        && let Some(word) = match under {
+            Some(at) if is_bidi => crate::model::span::snap_selection(&doc.text, at, at + 1, true),
+            _ => under
                 .and_then(|at| crate::model::span::word_around(&doc.text, at))
                 .or_else(|| word_at(&doc.text, offset)),
         }

@@ -12,6 +12,47 @@ use crate::model::{Project, Status, plural};
 use crate::store::{LockError, ProjectLock, output};
 use crate::{edit, ingest, store};
 
+/// `println!` that never panics: a failed write to stdout (`> /dev/full`,
+/// a closed pipe) is remembered and ends the command with exit code 3.
+macro_rules! outln {
+    ($($arg:tt)*) => { write_stdout(&format!("{}\n", format_args!($($arg)*))) };
+}
+
+/// `print!` that never panics; see [`outln!`].
+macro_rules! out {
+    ($($arg:tt)*) => { write_stdout(&format!($($arg)*)) };
+}
+
+/// `eprintln!` that never panics: when even stderr cannot be written there
+/// is nobody left to tell.
+macro_rules! errln {
+    ($($arg:tt)*) => { write_stderr(&format!("{}\n", format_args!($($arg)*))) };
+}
+
+/// The first failed write to stdout of this command, if any.
+static STDOUT_FAILED: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+fn write_stdout(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_all(text.as_bytes()) {
+        if let Ok(mut failed) = STDOUT_FAILED.lock() {
+            failed.get_or_insert_with(|| e.to_string());
+        }
+    }
+}
+
+fn write_stderr(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// Writes `text` to stdout; exit 0, or 3 when it could not be written.
+fn print_out(text: &str) -> ExitCode {
+    write_stdout(text);
+    ExitCode::SUCCESS
+}
+
 /// Gloss: annotate entities and claims in news articles.
 #[derive(Debug, Parser)]
 #[command(name = "gloss", version, about, args_conflicts_with_subcommands = true)]
@@ -27,8 +68,23 @@ pub struct Cli {
     pub html: Option<ingest::HtmlMode>,
     /// Seconds to wait for another writer (the app or another command) to
     /// release a project before giving up with exit code 4.
-    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 5.0)]
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 5.0, value_parser = parse_seconds)]
     pub wait: f64,
+}
+
+/// A number of seconds from 0 to a day: NaN, infinities, negative and
+/// larger numbers are refused by the parser (exit 2 with clap's message).
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    let seconds: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if !seconds.is_finite() || !(0.0..=86_400.0).contains(&seconds) {
+        return Err(format!(
+            "{text:?}: give a number of seconds from 0 to 86400"
+        ));
+    }
+    Ok(seconds)
 }
 
 /// The subcommands.
@@ -170,6 +226,10 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Set up the git repository around the current folder to merge project
+    /// files with Gloss: `.gitattributes`, `.gitignore` (lock files, crash
+    /// journals) and the merge driver, with this `gloss`'s absolute path.
+    GitSetup,
 }
 
 /// The exit codes, the same for every command (README: "Exit codes").
@@ -201,6 +261,25 @@ use exit::{CANNOT_READ, CANNOT_WRITE, INVALID, LOCKED};
 /// Runs a subcommand and returns the process exit code. `wait_seconds` is
 /// how long a writer waits for another to release a project.
 pub fn run(command: Command, wait_seconds: f64) -> ExitCode {
+    let code = run_command(command, wait_seconds);
+    {
+        use std::io::Write;
+        if let Err(e) = std::io::stdout().lock().flush()
+            && let Ok(mut failed) = STDOUT_FAILED.lock()
+        {
+            failed.get_or_insert_with(|| e.to_string());
+        }
+    }
+    match STDOUT_FAILED.lock().ok().and_then(|mut f| f.take()) {
+        Some(e) => fail(
+            CANNOT_WRITE,
+            format!("stdout: cannot write the output: {e}"),
+        ),
+        None => code,
+    }
+}
+
+fn run_command(command: Command, wait_seconds: f64) -> ExitCode {
     let wait = Duration::from_secs_f64(wait_seconds.clamp(0.0, 86_400.0));
     match command {
         Command::New {
@@ -270,11 +349,12 @@ pub fn run(command: Command, wait_seconds: f64) -> ExitCode {
             output,
             force,
         } => merge(base.as_deref(), &first, &second, &output, force, wait),
+        Command::GitSetup => git_setup(),
     }
 }
 
 fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("gloss: {message}");
+    errln!("gloss: {message}");
     ExitCode::from(code)
 }
 
@@ -317,10 +397,10 @@ fn read_for_add(
 ) -> (Option<edit::Edit>, ingest::AddReport) {
     let (edit, report) = ingest::add_articles_with(project, articles, html);
     for line in report.warnings.iter().chain(&report.skipped) {
-        eprintln!("gloss: {line}");
+        errln!("gloss: {line}");
     }
     for error in &report.errors {
-        eprintln!("gloss: {error}");
+        errln!("gloss: {error}");
     }
     (edit, report)
 }
@@ -330,7 +410,7 @@ fn apply_add(project: &mut Project, edit: Option<edit::Edit>) -> bool {
     if let Some(edit) = edit
         && let Err(e) = edit::apply(project, edit)
     {
-        eprintln!("gloss: cannot add the articles: {e}; nothing was changed");
+        errln!("gloss: cannot add the articles: {e}; nothing was changed");
         return false;
     }
     true
@@ -343,7 +423,7 @@ fn report_added(report: &ingest::AddReport) {
         let more = report.added.len().saturating_sub(NAMED);
         let named = report.added.iter().take(NAMED).cloned();
         let ids = named.collect::<Vec<_>>().join(", ");
-        eprintln!(
+        errln!(
             "gloss: added {}: {ids}{}",
             plural(report.added.len(), "document"),
             if more > 0 {
@@ -432,7 +512,7 @@ fn add(path: &Path, articles: &[PathBuf], wait: Duration, html: ingest::HtmlMode
 fn validate(path: &Path) -> ExitCode {
     match store::load(path) {
         Ok(project) => {
-            println!(
+            outln!(
                 "{}: valid ({}, {})",
                 path.display(),
                 plural(project.documents.len(), "document"),
@@ -443,7 +523,7 @@ fn validate(path: &Path) -> ExitCode {
         Err(e @ store::LoadError::Io { .. }) => fail(CANNOT_READ, e),
         Err(e) => {
             for line in e.lines() {
-                eprintln!("gloss: {line}");
+                errln!("gloss: {line}");
             }
             ExitCode::from(INVALID)
         }
@@ -457,9 +537,9 @@ fn stats(path: &Path, json: bool) -> ExitCode {
     };
     let stats = crate::review::stats::Stats::of(&project);
     if json {
-        println!("{}", stats.to_json());
+        outln!("{}", stats.to_json());
     } else {
-        print!("{}", stats.to_table());
+        out!("{}", stats.to_table());
     }
     ExitCode::SUCCESS
 }
@@ -479,9 +559,9 @@ fn agree(a: &Path, b: &Path, json: bool, doc_ids: Vec<String>) -> ExitCode {
         Err(e) => return fail(INVALID, format!("{}: {e}", a.display())),
     };
     if json {
-        println!("{}", agreement.to_json());
+        outln!("{}", agreement.to_json());
     } else {
-        print!(
+        out!(
             "{}",
             agreement.to_table(&a.display().to_string(), &b.display().to_string())
         );
@@ -555,7 +635,7 @@ fn export(
         }
     };
     for warning in &exported.warnings {
-        eprintln!("gloss: {warning}");
+        errln!("gloss: {warning}");
     }
     write_exported(exported, output)
 }
@@ -601,7 +681,7 @@ fn import(
         Err(e) => return fail(INVALID, format!("{e}; nothing was written")),
     };
     for warning in &imported.warnings {
-        eprintln!("gloss: {warning}");
+        errln!("gloss: {warning}");
     }
     if mode.strict && !imported.warnings.is_empty() {
         return fail(
@@ -663,7 +743,7 @@ fn import(
     if let Err(code) = save_locked(&project, output, &held) {
         return code;
     }
-    eprintln!("gloss: {}: {summary}", output.display());
+    errln!("gloss: {}: {summary}", output.display());
     ExitCode::SUCCESS
 }
 
@@ -746,14 +826,14 @@ fn merge(
         return code;
     }
     for note in &report.notes {
-        eprintln!("gloss: {note}");
+        errln!("gloss: {note}");
     }
     let what = if base.is_some() {
         "conflict"
     } else {
         "disagreement"
     };
-    eprintln!(
+    errln!(
         "gloss: {}: merged {} ({} on both sides); {} left for review",
         out.display(),
         plural(report.documents, "document"),
@@ -796,4 +876,28 @@ pub fn write_exported(exported: formats::Exported, output: Option<&Path>) -> Exi
         }
     }
     ExitCode::SUCCESS
+}
+
+/// `gloss git-setup`: the merge driver in the repository around the
+/// current folder, pointing at this binary.
+fn git_setup() -> ExitCode {
+    let exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(e) => return fail(INVALID, format!("cannot tell where this gloss is: {e}")),
+    };
+    match crate::git_setup::setup(Path::new("."), &exe) {
+        Ok(setup) => {
+            let mut out = String::new();
+            for line in &setup.added {
+                out.push_str(&format!("added to {line}\n"));
+            }
+            out.push_str(&format!(
+                "{}: git merges *.gloss.ron files with `{}`\n",
+                setup.root.display(),
+                setup.driver
+            ));
+            print_out(&out)
+        }
+        Err(e) => fail(INVALID, e),
+    }
 }

@@ -7,7 +7,8 @@
 //! - [`store`]: RON project files (versioned, validated, atomic);
 //! - [`ingest`]: article import (txt, md, html, json/jsonl, any encoding);
 //! - [`formats`]: dataset import and export;
-//! - [`review`]: statistics over a project;
+//! - [`review`]: statistics, agreement, merging and adjudication;
+//! - [`git_setup`]: the git merge driver's set-up in a repository;
 //! - `ui`: the eframe app (cargo feature `gui`, on by default).
 
 // No panics on user data: library code returns errors (tests may unwrap).
@@ -20,6 +21,7 @@ pub mod cli;
 pub mod diagnostics;
 pub mod edit;
 pub mod formats;
+pub mod git_setup;
 pub mod ingest;
 pub mod model;
 pub mod review;

@@ -5,6 +5,14 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// One line on stderr; a stderr that cannot be written is no reason to panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let cli = gloss::cli::Cli::parse();
@@ -31,7 +39,7 @@ fn open_window(paths: &[std::path::PathBuf], html: gloss::ingest::HtmlMode) -> E
             match gloss::store::load(one) {
                 Ok(project) => Startup::Loaded(Box::new(project), one.clone()),
                 Err(e) => {
-                    eprintln!("gloss: {e}");
+                    say!("gloss: {e}");
                     return ExitCode::from(exit::for_load_error(&e));
                 }
             }
@@ -43,7 +51,7 @@ fn open_window(paths: &[std::path::PathBuf], html: gloss::ingest::HtmlMode) -> E
                 } else {
                     "no such file"
                 };
-                eprintln!("gloss: {}: {what}", bad.display());
+                say!("gloss: {}: {what}", bad.display());
                 return ExitCode::from(exit::CANNOT_READ);
             }
             Startup::Articles(articles.to_vec(), html)
@@ -52,7 +60,7 @@ fn open_window(paths: &[std::path::PathBuf], html: gloss::ingest::HtmlMode) -> E
     match gloss::ui::run(startup) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("gloss: cannot open the window: {e}");
+            say!("gloss: cannot open the window: {e}");
             ExitCode::FAILURE
         }
     }
@@ -61,7 +69,7 @@ fn open_window(paths: &[std::path::PathBuf], html: gloss::ingest::HtmlMode) -> E
 /// A build without the `gui` feature has no window to open.
 #[cfg(not(feature = "gui"))]
 fn open_window(_paths: &[std::path::PathBuf], _html: gloss::ingest::HtmlMode) -> ExitCode {
-    eprintln!(
+    say!(
         "gloss: this build has no window (built without the `gui` feature); use a command, see `gloss --help`"
     );
     ExitCode::from(gloss::cli::exit::INVALID)

@@ -90,7 +90,7 @@ fn discarding_the_recovered_work_removes_the_journal() {
     let mut project = gloss::sample::sample_project().unwrap();
     let recovery = gloss::store::recovery::recovery_path(None, &data);
     std::sync::Arc::make_mut(&mut project.documents[0]).status = Status::Reviewed;
-    gloss::store::recovery::write(&recovery, &project).unwrap();
+    gloss::store::recovery::write(&recovery, &project, None).unwrap();
     let app = GlossApp::new_in(Startup::Sample, Box::new(ScriptedPicker::default()), data);
     let mut h = harness(app);
     h.get_by_label("Discard").click();

@@ -9,7 +9,7 @@ mod session;
 
 pub use history::History;
 pub use prepared::{Prepared, Restore, Snapshot, prepare};
-pub use session::{SaveTicket, SaveWrite, Session};
+pub use session::{DiskState, SaveTicket, SaveWrite, Session};
 
 use thiserror::Error;
 
@@ -112,6 +112,16 @@ pub enum Edit {
     /// how a step prepared off the UI thread is applied, undone and redone
     /// (see [`Prepared`]). Only the edit layer makes one.
     Restore(Restore),
+    /// The whole project swapped for another version of it: reloading the
+    /// file after another program changed it, merging that version in, or
+    /// restoring a recovery copy, each as one undoable step. Documents are
+    /// shared (`Arc`), so the step and its inverse cost one pointer per
+    /// document. The new project must be valid (loaded or merged from valid
+    /// projects); it is not checked again.
+    ReplaceProject {
+        label: String,
+        project: Box<Project>,
+    },
 }
 
 /// What an [`Edit::SetField`] changes.
@@ -763,6 +773,16 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             }
         }
         Edit::Restore(restore) => Edit::Restore(restore.apply(project)?),
+        Edit::ReplaceProject {
+            label,
+            project: mut other,
+        } => {
+            std::mem::swap(project, &mut *other);
+            Edit::ReplaceProject {
+                label,
+                project: other,
+            }
+        }
     })
 }
 

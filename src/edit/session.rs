@@ -7,7 +7,8 @@ use std::time::Duration;
 use super::prepared::Base;
 use super::{Edit, EditError, History, Prepared, Snapshot};
 use crate::model::Project;
-use crate::store::{self, LockError, ProjectLock};
+use crate::review::merge::Report;
+use crate::store::{self, FileIdentity, LockError, ProjectLock};
 
 /// The open project with undo/redo and dirty tracking. The GUI and tests
 /// change a project only through [`Session::apply`], [`Session::undo`] and
@@ -27,9 +28,34 @@ pub struct Session {
     /// Opened while another writer held the file: saving in place is
     /// refused; Save As to another file is allowed.
     read_only: bool,
+    /// Who held the file then ("pid 12, host h, since …"), for the banner.
+    held_by: Option<String>,
     /// A number no other session of this process has, so that an edit
     /// prepared from one session's snapshot is never installed in another.
     serial: u64,
+    /// The identity of the file as this session last read or wrote it
+    /// (`None`: no file there then). A save refuses to write over any other
+    /// version: git, an editor or a network drive's other writer may have
+    /// changed it without looking at the lock.
+    disk: Option<FileIdentity>,
+    /// The project as that version of the file holds it: the base of a
+    /// three-way merge with a version changed on disk. Documents are shared
+    /// with the project (`Arc`), so it costs one pointer per document.
+    on_disk: Project,
+}
+
+/// How the session's file stands against the version the session last read
+/// or wrote, by one `stat`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DiskState {
+    /// The same version (or the session has no file).
+    Unchanged,
+    /// Another version is there now: read it to see what changed.
+    Changed(FileIdentity),
+    /// The file was deleted or moved away; saving writes it again.
+    Missing,
+    /// The file cannot be looked at (permissions, a vanished network drive).
+    Unreadable(String),
 }
 
 /// Numbers the sessions of this process.
@@ -44,7 +70,10 @@ impl Clone for Session {
             path: self.path.clone(),
             lock: self.lock.clone(),
             read_only: self.read_only,
+            held_by: self.held_by.clone(),
             serial: SESSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            disk: self.disk,
+            on_disk: self.on_disk.clone(),
         }
     }
 }
@@ -52,13 +81,19 @@ impl Clone for Session {
 impl Session {
     /// A session over a project that matches what is at `path`.
     pub fn new(project: Project, path: Option<PathBuf>) -> Self {
+        let disk = path
+            .as_deref()
+            .and_then(|p| FileIdentity::of(p).ok().flatten());
         Self {
+            on_disk: project.clone(),
             project,
             history: History::new(),
             path,
             lock: None,
             read_only: false,
+            held_by: None,
             serial: SESSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            disk,
         }
     }
 
@@ -72,7 +107,13 @@ impl Session {
         let mut session = Self::new(project, Some(path));
         match lock {
             Ok(lock) => session.lock = Some(Arc::new(lock)),
-            Err(_) => session.read_only = true,
+            Err(e) => {
+                session.read_only = true;
+                session.held_by = Some(match e {
+                    LockError::Held { holder, .. } => holder,
+                    LockError::Io { message, .. } => format!("it cannot be locked: {message}"),
+                });
+            }
         }
         session
     }
@@ -102,6 +143,108 @@ impl Session {
         self.read_only
     }
 
+    /// Who held the file when it was opened read-only.
+    pub fn held_by(&self) -> Option<&str> {
+        self.held_by.as_deref()
+    }
+
+    /// Whether this session holds its file's lock (no other Gloss may write it).
+    pub fn holds_lock(&self) -> bool {
+        self.lock.is_some()
+    }
+
+    /// The identity of the file as this session last read or wrote it.
+    pub fn disk_identity(&self) -> Option<FileIdentity> {
+        self.disk
+    }
+
+    /// The project as this session last read or wrote its file: the base
+    /// of a merge with a version changed on disk.
+    pub fn on_disk(&self) -> &Project {
+        &self.on_disk
+    }
+
+    /// How the file stands against the version last read or written: one
+    /// `stat`, cheap enough for every frame that asks.
+    pub fn disk_state(&self) -> DiskState {
+        let Some(path) = &self.path else {
+            return DiskState::Unchanged;
+        };
+        match FileIdentity::of(path) {
+            Ok(now) if now == self.disk => DiskState::Unchanged,
+            Ok(Some(now)) => DiskState::Changed(now),
+            Ok(None) => DiskState::Missing,
+            Err(e) => DiskState::Unreadable(e.to_string()),
+        }
+    }
+
+    /// Takes `identity` as the version on disk without reading it: the
+    /// file was found to hold what the session last read or wrote (a
+    /// `touch`, a checkout of the same content), or it is gone (`None`).
+    pub fn note_disk_identity(&mut self, identity: Option<FileIdentity>) {
+        self.disk = identity;
+    }
+
+    /// Another version of the file (`theirs`, read from disk with
+    /// `identity`) replaces the project as one undoable step that counts as
+    /// saved: the session had no unsaved changes, or the user chose to
+    /// discard them. Undo brings the session's version back, unsaved.
+    pub fn reload_from_disk(
+        &mut self,
+        theirs: Project,
+        identity: Option<FileIdentity>,
+    ) -> Result<(), EditError> {
+        self.replace_project("reload from disk", theirs.clone())?;
+        self.history.mark_saved();
+        self.on_disk = theirs;
+        self.disk = identity;
+        Ok(())
+    }
+
+    /// Merges another version of the file (`theirs`, read from disk with
+    /// `identity`) into the project, three-way against the version this
+    /// session last read or wrote, as the git merge driver does: both
+    /// sides' annotations are kept, what both changed differently becomes a
+    /// conflict record for the adjudication walk. One undoable step; the
+    /// result is unsaved (it is neither side's file).
+    pub fn merge_from_disk(
+        &mut self,
+        theirs: Project,
+        identity: Option<FileIdentity>,
+    ) -> Result<Report, EditError> {
+        let (merged, report) = crate::review::merge::merge3(&self.on_disk, &self.project, &theirs);
+        self.replace_project("merge with the file on disk", merged)?;
+        self.history.mark_unsaved();
+        self.on_disk = theirs;
+        self.disk = identity;
+        Ok(report)
+    }
+
+    /// The user chose to write this session's project over another version
+    /// of the file (`theirs`, with `identity`): the next save may replace it.
+    pub fn overwrite_disk_version(&mut self, theirs: Project, identity: Option<FileIdentity>) {
+        self.on_disk = theirs;
+        self.disk = identity;
+        self.history.mark_unsaved();
+    }
+
+    /// Puts a recovered project (a crash journal) in place of the loaded
+    /// one, as one undoable step left unsaved. The session keeps its file,
+    /// its lock and what it knows of the file on disk.
+    pub fn restore(&mut self, project: Project, label: &str) -> Result<(), EditError> {
+        self.replace_project(label, project)?;
+        self.history.mark_unsaved();
+        Ok(())
+    }
+
+    fn replace_project(&mut self, label: &str, project: Project) -> Result<(), EditError> {
+        self.history.end_coalescing();
+        self.apply(Edit::ReplaceProject {
+            label: label.to_owned(),
+            project: Box::new(project),
+        })
+    }
+
     /// Applies one edit as one undoable step.
     pub fn apply(&mut self, edit: Edit) -> Result<(), EditError> {
         self.history.apply(&mut self.project, edit)
@@ -118,7 +261,7 @@ impl Session {
     pub fn snapshot(&self) -> Snapshot {
         Snapshot {
             project: self.project.clone(),
-            base: self.base(),
+            base: self.snapshot_base(),
         }
     }
 
@@ -129,14 +272,14 @@ impl Session {
     /// (an edit, undo or redo) or the snapshot is another session's: the
     /// caller prepares it again from the current state.
     pub fn apply_prepared(&mut self, prepared: Prepared) -> Result<(), EditError> {
-        if prepared.base != self.base() {
+        if prepared.base != self.snapshot_base() {
             return Err(EditError::Stale);
         }
         self.history
             .apply(&mut self.project, Edit::Restore(prepared.restore))
     }
 
-    fn base(&self) -> Base {
+    fn snapshot_base(&self) -> Base {
         Base {
             session: self.serial,
             generation: self.history.generation(),
@@ -188,6 +331,7 @@ impl Session {
             return Err(store::SaveError {
                 path: String::new(),
                 message: "no file chosen".to_owned(),
+                ..Default::default()
             });
         };
         let same_file = self.path.as_deref() == Some(target.as_path());
@@ -195,6 +339,7 @@ impl Session {
             return Err(store::SaveError {
                 path: target.display().to_string(),
                 message: "opened read-only while another Gloss had it open; use Save As".to_owned(),
+                ..Default::default()
             });
         }
         // Writing another file needs that file's lock; ours moves with us.
@@ -211,6 +356,7 @@ impl Session {
                 store::SaveError {
                     path: target.display().to_string(),
                     message,
+                    ..Default::default()
                 }
             })?;
             Some(Arc::new(lock))
@@ -224,9 +370,12 @@ impl Session {
             target: target.clone(),
             revision: self.history.revision(),
             new_lock: new_lock.clone(),
+            snapshot: self.project.clone(),
         };
         let write = SaveWrite {
             project: self.project.clone(),
+            // Writing over our own file: only over the version we know.
+            expected: same_file.then_some(self.disk),
             target,
             lock: new_lock.or_else(|| self.lock.clone()),
             old_recovery: store::recovery::recovery_path(self.path.as_deref(), data_dir),
@@ -241,13 +390,16 @@ impl Session {
     pub fn finish_save(
         &mut self,
         ticket: SaveTicket,
-        written: Result<(), store::SaveError>,
+        written: Result<Option<FileIdentity>, store::SaveError>,
     ) -> Result<PathBuf, store::SaveError> {
-        written?;
+        let identity = written?;
         if let Some(lock) = ticket.new_lock {
             self.lock = Some(lock);
             self.read_only = false;
+            self.held_by = None;
         }
+        self.disk = identity;
+        self.on_disk = ticket.snapshot;
         self.path = Some(ticket.target.clone());
         self.history.mark_saved_at(ticket.revision);
         Ok(ticket.target)
@@ -276,6 +428,8 @@ pub struct SaveTicket {
     revision: u64,
     /// The lock taken for a file the session did not have yet.
     new_lock: Option<Arc<ProjectLock>>,
+    /// The project as written: what the file holds once the write succeeded.
+    snapshot: Project,
 }
 
 impl SaveTicket {
@@ -298,6 +452,10 @@ pub struct SaveWrite {
     target: PathBuf,
     /// The target's lock, held until the write is done.
     lock: Option<Arc<ProjectLock>>,
+    /// When writing over the session's own file: the version it may
+    /// replace (`None` inside: no file). Any other version there means the
+    /// file changed on disk since, and nothing is written.
+    expected: Option<Option<FileIdentity>>,
     /// The recovery copy of the project as it was before this save (the
     /// unsaved journal for a first save), removed once the file is written.
     old_recovery: PathBuf,
@@ -307,12 +465,27 @@ impl SaveWrite {
     /// Serializes and writes the snapshot atomically (temporary file, fsync,
     /// rename), then tidies up: stale temporary files of ours and the
     /// recovery copy the saved file makes unnecessary.
-    pub fn run(self) -> Result<(), store::SaveError> {
+    /// Returns the identity of the file written.
+    pub fn run(self) -> Result<Option<FileIdentity>, store::SaveError> {
+        if let Some(expected) = self.expected {
+            // Checked right before writing, not only when the save was
+            // asked for: a watcher can miss a change (network drives), and
+            // git may have written the file while this save waited.
+            let now = FileIdentity::of(&self.target).ok().flatten();
+            if now.is_some() && now != expected {
+                return Err(store::SaveError {
+                    path: self.target.display().to_string(),
+                    message: "the file changed on disk since Gloss last read or wrote it; nothing was written".to_owned(),
+                    changed_on_disk: true,
+                });
+            }
+        }
         store::save(&self.project, &self.target)?;
+        let identity = FileIdentity::of(&self.target).ok().flatten();
         if let Some(lock) = &self.lock {
             store::remove_stale_temps(&self.target, lock);
         }
         store::recovery::remove(&self.old_recovery);
-        Ok(())
+        Ok(identity)
     }
 }

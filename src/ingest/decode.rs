@@ -15,14 +15,23 @@ pub fn decode(bytes: &[u8]) -> String {
 /// the bytes say in UTF-8: bad sequences replaced, or a guessed encoding.
 pub fn decode_with_note(bytes: &[u8]) -> (String, Option<String>) {
     let mut note = None;
-    let text = if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+    // UTF-32's BOM starts like UTF-16 LE's (FF FE), so it is asked first.
+    let text = if let Some(big_endian) = utf32_bom(bytes) {
+        decode_utf32(bytes.get(4..).unwrap_or_default(), big_endian)
+    } else if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         let body = bytes.get(bom_len..).unwrap_or_default();
         encoding.decode_without_bom_handling(body).0.into_owned()
+    } else if let Some(encoding) = utf16_without_bom(bytes) {
+        // Before UTF-8: ASCII in UTF-16 is valid UTF-8 too, with a NUL
+        // after every letter.
+        note = Some(format!(
+            "no byte order mark: read as {}, recognised by its pattern of NUL bytes",
+            encoding.name()
+        ));
+        encoding.decode_without_bom_handling(bytes).0.into_owned()
     } else if let Ok(text) = std::str::from_utf8(bytes) {
         text.to_owned()
-    } else if let Some(encoding) = utf16_without_bom(bytes) {
-        encoding.decode_without_bom_handling(bytes).0.into_owned()
-    } else if let Some(damage) = mostly_utf8(bytes) {
+    } else if let Some(damage) = cut_at_the_end(bytes).or_else(|| mostly_utf8(bytes)) {
         note = Some(format!(
             "not valid UTF-8 in {} place{} (the first at byte {}): read as UTF-8, with each bad \
              sequence shown as U+FFFD (�)",
@@ -34,7 +43,7 @@ pub fn decode_with_note(bytes: &[u8]) -> (String, Option<String>) {
     } else {
         let mut detector = chardetng::EncodingDetector::new();
         detector.feed(bytes, true);
-        let encoding = detector.guess(None, true);
+        let encoding = prefer_western(detector.guess(None, true), bytes);
         note = Some(format!(
             "not UTF-8: read as {}, an encoding guessed from the bytes",
             encoding.name()
@@ -42,6 +51,88 @@ pub fn decode_with_note(bytes: &[u8]) -> (String, Option<String>) {
         encoding.decode_without_bom_handling(bytes).0.into_owned()
     };
     (normalize_line_ends(&text), note)
+}
+
+/// Windows-1252 rather than a guessed Central European or Baltic code page
+/// when 1252 reads every byte above 0x7F as a letter or common punctuation
+/// and the text shows no Czech (ě ř ů together): on a short text the
+/// detector takes `naïve` for `naďve` or `naīve`. Polish keeps 1250, as
+/// its ą and ł are ¹ and ³ in 1252.
+fn prefer_western(
+    guess: &'static encoding_rs::Encoding,
+    bytes: &[u8],
+) -> &'static encoding_rs::Encoding {
+    use encoding_rs::{
+        ISO_8859_2, ISO_8859_4, ISO_8859_10, ISO_8859_13, WINDOWS_1250, WINDOWS_1252, WINDOWS_1257,
+    };
+    let latin = [
+        WINDOWS_1250,
+        WINDOWS_1257,
+        ISO_8859_2,
+        ISO_8859_4,
+        ISO_8859_10,
+        ISO_8859_13,
+    ];
+    if !latin.contains(&guess) {
+        return guess;
+    }
+    let mut seen = [false; 256];
+    for b in bytes {
+        if let Some(slot) = seen.get_mut(usize::from(*b)) {
+            *slot = true;
+        }
+    }
+    let has = |b: u8| seen.get(usize::from(b)).copied().unwrap_or(false);
+    let czech = [0xEC, 0xF8, 0xF9].iter().filter(|b| has(**b)).count();
+    let western = (0x80..=0xFFu8).filter(|b| has(*b)).all(|b| {
+        let byte = [b];
+        let (text, bad) = WINDOWS_1252.decode_without_bom_handling(&byte);
+        !bad && text.chars().all(|c| {
+            c.is_alphabetic() || "\u{2018}\u{2019}\u{201C}\u{201D}\u{2013}\u{2014}\u{2026}\u{20AC}\u{A0}\u{B0}\u{AB}\u{BB}\u{B7}".contains(c)
+        })
+    });
+    if western && czech < 2 {
+        WINDOWS_1252
+    } else {
+        guess
+    }
+}
+
+/// A UTF-32 byte order mark: `Some(true)` big-endian, `Some(false)` little.
+fn utf32_bom(bytes: &[u8]) -> Option<bool> {
+    match bytes.get(..4)? {
+        [0xFF, 0xFE, 0, 0] => Some(false),
+        [0, 0, 0xFE, 0xFF] => Some(true),
+        _ => None,
+    }
+}
+
+/// UTF-32 (which encoding_rs does not read, as the web does not use it);
+/// a unit that is no scalar value, or a cut one at the end, is U+FFFD.
+fn decode_utf32(body: &[u8], big_endian: bool) -> String {
+    let chunks = body.chunks(4);
+    let mut text = String::with_capacity(body.len() / 4);
+    for chunk in chunks {
+        let unit = match <[u8; 4]>::try_from(chunk) {
+            Ok(four) if big_endian => u32::from_be_bytes(four),
+            Ok(four) => u32::from_le_bytes(four),
+            Err(_) => 0xFFFD,
+        };
+        text.push(char::from_u32(unit).unwrap_or('\u{FFFD}'));
+    }
+    text
+}
+
+/// UTF-8 whose only fault is a letter cut off by the end of the file (a
+/// truncated download, a file split by bytes): UTF-8, whatever else it holds.
+fn cut_at_the_end(bytes: &[u8]) -> Option<Utf8Damage> {
+    match std::str::from_utf8(bytes) {
+        Err(e) if e.error_len().is_none() => Some(Utf8Damage {
+            bad_sequences: 1,
+            first_at: e.valid_up_to(),
+        }),
+        _ => None,
+    }
 }
 
 /// Where UTF-8 that is not valid goes wrong.
@@ -127,6 +218,7 @@ pub fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
     }
     let is_utf16 = encoding_rs::Encoding::for_bom(bytes)
         .is_some_and(|(e, _)| e != encoding_rs::UTF_8)
+        || utf32_bom(bytes).is_some()
         || utf16_without_bom(bytes).is_some();
     if is_utf16 {
         return None;
@@ -156,9 +248,11 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
         .filter(|b| **b == 0)
         .count();
     let half = sample.len() / 2;
-    if zeros_odd * 10 >= half * 6 && zeros_even == 0 {
+    // Mostly ASCII: a NUL in most units' high byte; a few other units
+    // (U+0100, U+2000…) may have a NUL in the low one.
+    if zeros_odd * 10 >= half * 6 && zeros_even * 20 <= half {
         Some(encoding_rs::UTF_16LE)
-    } else if zeros_even * 10 >= half * 6 && zeros_odd == 0 {
+    } else if zeros_even * 10 >= half * 6 && zeros_odd * 20 <= half {
         Some(encoding_rs::UTF_16BE)
     } else {
         None
@@ -238,6 +332,38 @@ mod tests {
         );
         assert_eq!(binary_kind(b"caf\xe9 cr\xe8me"), None, "Windows-1252");
         assert_eq!(binary_kind(b""), None);
+    }
+
+    #[test]
+    fn utf16_without_a_bom_utf32_with_one_and_cut_utf8_are_read_right() {
+        let text = "Kim met Putin in Vladivostok.";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(decode(&le), text);
+        assert_eq!(decode(&be), text);
+        assert_eq!(binary_kind(&le), None);
+        let mut utf32le = vec![0xFF, 0xFE, 0, 0];
+        utf32le.extend(text.chars().flat_map(|c| u32::from(c).to_le_bytes()));
+        let mut utf32be = vec![0, 0, 0xFE, 0xFF];
+        utf32be.extend("🚀 ok".chars().flat_map(|c| u32::from(c).to_be_bytes()));
+        assert_eq!(decode(&utf32le), text);
+        assert_eq!(decode(&utf32be), "🚀 ok");
+        assert_eq!(binary_kind(&utf32be), None);
+        // A rocket cut in its last byte, after two whole ones.
+        let rockets = "🚀🚀🚀".as_bytes();
+        let (read, note) = decode_with_note(&rockets[..rockets.len() - 1]);
+        assert_eq!(read, "🚀🚀\u{FFFD}");
+        assert!(note.is_some_and(|n| n.contains("UTF-8")));
+        // ASCII ending in a cut é.
+        assert_eq!(decode(b"Le caf\xc3"), "Le caf\u{FFFD}");
+    }
+
+    #[test]
+    fn short_western_text_is_windows_1252_and_polish_stays_1250() {
+        assert_eq!(decode(b"a na\xefve idea"), "a naïve idea");
+        // "Zażółć gęślą jaźń" in Windows-1250.
+        let polish = b"Za\xbf\xf3\xb3\xe6 g\xea\x9cl\xb9 ja\x9f\xf1";
+        assert_eq!(decode(polish), "Zażółć gęślą jaźń");
     }
 
     #[test]

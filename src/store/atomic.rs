@@ -59,6 +59,14 @@ pub fn write_atomically_with_faults(
     if path.is_dir() {
         return Err(std::io::Error::other("is a directory"));
     }
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+    {
+        // Never replace a device, a FIFO or a socket with a regular file
+        // (`-o /dev/null --force` as root would break the system): a
+        // character device or a FIFO takes the bytes as a stream.
+        return write_stream(path, &meta, bytes);
+    }
     // A read-only file is the user saying "do not change this"; a rename
     // would replace it regardless of its permissions.
     if super::output::is_read_only(path) {
@@ -95,6 +103,24 @@ pub fn write_atomically_with_faults(
         let _ = folder.sync_all();
     }
     Ok(())
+}
+
+/// Writes into a character device or a FIFO; refuses anything else that is
+/// not a regular file.
+fn write_stream(path: &Path, meta: &std::fs::Metadata, bytes: &[u8]) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = meta.file_type();
+        if kind.is_char_device() || kind.is_fifo() {
+            let mut stream = std::fs::OpenOptions::new().write(true).open(path)?;
+            return stream.write_all(bytes).and_then(|()| stream.flush());
+        }
+    }
+    let _ = meta;
+    Err(std::io::Error::other(
+        "is not a regular file (a device or a socket); Gloss does not replace it",
+    ))
 }
 
 /// The name every temporary save file of `path` starts with: a hidden file

@@ -87,13 +87,25 @@ impl ProjectLock {
             path: path.display().to_string(),
             message: e.to_string(),
         };
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(path)
-            .map_err(io)?;
+        // A link (or anything but a regular file) at the lock's path is not
+        // ours: opening it would write "pid …" into whatever it points to.
+        if let Ok(meta) = std::fs::symlink_metadata(path)
+            && !meta.file_type().is_file()
+        {
+            return Err(LockError::Io {
+                path: path.display().to_string(),
+                message: "is a link or not a regular file; Gloss does not follow it (remove it if it is not yours)".to_owned(),
+            });
+        }
+        let mut options = OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            // And never through a link made between the check and the open.
+            options.custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC);
+        }
+        let mut file = options.open(path).map_err(io)?;
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
@@ -111,9 +123,17 @@ impl ProjectLock {
             host_name(),
             crate::edit::now()
         );
-        file.set_len(0).map_err(io)?;
-        file.rewind().map_err(io)?;
-        file.write_all(info.as_bytes()).map_err(io)?;
+        let written = file
+            .set_len(0)
+            .and_then(|()| file.rewind())
+            .and_then(|_| file.write_all(info.as_bytes()))
+            .and_then(|()| file.flush());
+        if let Err(e) = written {
+            // A full disk: leave no empty lock file behind.
+            let _ = std::fs::remove_file(path);
+            let _ = file.unlock();
+            return Err(io(e));
+        }
         Ok(Some(ProjectLock {
             file,
             path: path.to_owned(),
@@ -140,7 +160,8 @@ fn same_file(file: &File, path: &Path) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
-        match (file.metadata(), std::fs::metadata(path)) {
+        // `symlink_metadata`: a link put at the path is not the file we opened.
+        match (file.metadata(), std::fs::symlink_metadata(path)) {
             (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
             _ => false,
         }
@@ -216,6 +237,28 @@ mod tests {
             text.starts_with(&format!("pid {},", std::process::id())),
             "{text}"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_at_the_lock_path_is_refused_and_its_target_untouched() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let project = dir.path().join("p.gloss.ron");
+        let precious = dir.path().join("precious.txt");
+        std::fs::write(&precious, "months of notes").expect("write");
+        std::os::unix::fs::symlink(&precious, lock_path(&project)).expect("link");
+        let got = ProjectLock::acquire(&project, Duration::ZERO);
+        assert!(matches!(got, Err(LockError::Io { .. })), "{got:?}");
+        assert_eq!(
+            std::fs::read_to_string(&precious).expect("read"),
+            "months of notes"
+        );
+        // A dangling link is not followed to make a file either.
+        let elsewhere = dir.path().join("made-by-gloss");
+        let other = dir.path().join("q.gloss.ron");
+        std::os::unix::fs::symlink(&elsewhere, lock_path(&other)).expect("link");
+        assert!(ProjectLock::acquire(&other, Duration::ZERO).is_err());
+        assert!(!elsewhere.exists());
     }
 
     #[test]

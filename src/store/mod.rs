@@ -3,6 +3,7 @@
 
 pub mod atomic;
 mod fast;
+pub mod identity;
 pub mod lock;
 mod migrate;
 pub mod output;
@@ -19,6 +20,7 @@ use crate::model::validate::{Problem, validate};
 use crate::model::{FORMAT_VERSION, Project};
 
 pub use atomic::{read_regular_file, remove_stale_temps, write_atomically};
+pub use identity::FileIdentity;
 pub use lock::{LockError, ProjectLock};
 
 /// Why a project file could not be opened. Displays as one line that names
@@ -413,13 +415,16 @@ fn list<T: serde::Serialize>(out: &mut String, depth: usize, name: &str, items: 
 }
 
 /// Why a project could not be saved. The previous file is untouched.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Default, thiserror::Error)]
 #[error("{path}: cannot save: {message}")]
 pub struct SaveError {
     /// The file that was to be written.
     pub path: String,
     /// What went wrong.
     pub message: String,
+    /// The file changed on disk since this session last read or wrote it:
+    /// nothing was written, and the caller asks the user what to do.
+    pub changed_on_disk: bool,
 }
 
 /// Writes `project` to `path` atomically: a temporary file in the same
@@ -428,5 +433,6 @@ pub fn save(project: &Project, path: &Path) -> Result<(), SaveError> {
     write_atomically(path, to_ron(project).as_bytes()).map_err(|e| SaveError {
         path: path.display().to_string(),
         message: e.to_string(),
+        changed_on_disk: false,
     })
 }

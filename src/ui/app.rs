@@ -136,6 +136,8 @@ pub struct GlossApp {
     pub show_dashboard: bool,
     /// The annotate-all dialog's count across all documents (a worker).
     pub(crate) annotate_all_preview: super::annotate_all::Preview,
+    /// Changes to the project file made by other programs.
+    pub(crate) disk_watch: super::disk_sync::DiskWatch,
 }
 
 impl GlossApp {
@@ -235,6 +237,7 @@ impl GlossApp {
             annotations: Default::default(),
             show_dashboard: false,
             annotate_all_preview: Default::default(),
+            disk_watch: Default::default(),
         };
         if let Some(message) = message {
             app.notify(message);
@@ -336,6 +339,7 @@ impl GlossApp {
         super::document_list::show(self, ui);
         super::inspector::show_side_pane(self, ui);
         egui::CentralPanel::default().show(ui, |ui| {
+            super::read_only_banner::show(self, ui);
             super::find::bar(self, ui);
             super::article_view::show(self, ui);
         });
@@ -377,6 +381,7 @@ impl GlossApp {
         if let Some(finished) = self.saving.poll() {
             self.on_save_finished(finished);
         }
+        self.watch_disk(ctx);
         if self.saving.busy() {
             ctx.request_repaint_after(Duration::from_millis(50));
         } else {

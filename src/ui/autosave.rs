@@ -77,11 +77,21 @@ impl Autosave {
         // Snapshot on the UI thread (one pointer per document), serialise
         // and write on a worker.
         let project = session.project().clone();
+        // The journal beside a file records the version it was made against
+        // (a read-only session journals elsewhere and records none).
+        let file = session
+            .path
+            .clone()
+            .filter(|_| session.holds_lock() && !session.is_read_only());
+        let identity = session.disk_identity();
         let (sender, receiver) = channel();
         let spawned = std::thread::Builder::new()
             .name("gloss: autosave".to_owned())
             .spawn(move || {
-                let result = crate::store::recovery::write(&recovery, &project)
+                let against = file
+                    .as_deref()
+                    .map(|file| crate::store::recovery::Against { file, identity });
+                let result = crate::store::recovery::write(&recovery, &project, against)
                     .map_err(|e| format!("{}: {e}", recovery.display()));
                 let _ = sender.send(result);
             });

@@ -261,7 +261,15 @@ impl GlossApp {
     fn apply_stamped(&mut self, mut edit: Edit, annotator: Option<&str>) -> bool {
         crate::edit::ops::stamp(&mut edit, annotator, &crate::edit::now());
         match self.session.apply(edit) {
-            Ok(()) => true,
+            Ok(()) => {
+                if self.session.is_read_only() {
+                    self.notify(format!(
+                        "read-only: {} is open in another Gloss; keep this change with Save As",
+                        self.session.display_name()
+                    ));
+                }
+                true
+            }
             Err(e) => {
                 self.notify(format!("not done: {e}"));
                 false
@@ -322,7 +330,22 @@ impl GlossApp {
         ));
     }
 
+    /// The name Save As proposes: beside a read-only file, a copy of it
+    /// (`p (copy).gloss.ron`, with its folder); else the project's name.
     fn suggested_file_name(&self) -> String {
+        if let Some(path) = &self.session.path
+            && self.session.is_read_only()
+        {
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            let stem = name
+                .strip_suffix(".gloss.ron")
+                .or_else(|| name.strip_suffix(".ron"));
+            let copy = match stem {
+                Some(stem) => format!("{stem} (copy).gloss.ron"),
+                None => format!("{name} (copy)"),
+            };
+            return path.with_file_name(copy).display().to_string();
+        }
         let stem: String = self
             .session
             .project()
@@ -365,6 +388,23 @@ impl GlossApp {
                 path: path.map(Path::to_owned),
                 then,
             });
+            return true;
+        }
+        let own_file = path.is_none() || path == self.session.path.as_deref();
+        if own_file && self.disk_watch.reading {
+            // The changed file is being read: this save waits for the answer.
+            self.disk_watch.look = true;
+            self.notify("the project file changed on disk; reading it before saving");
+            return true;
+        }
+        if own_file
+            && !self.look_at_disk(Some(super::disk_sync::PendingSave {
+                path: path.map(Path::to_owned),
+                then: then.clone(),
+            }))
+        {
+            // Never write over a version this session has not seen: the
+            // new version is read, then the user chooses (disk_prompt.rs).
             return true;
         }
         match self.session.begin_save(path, &self.data_dir) {
@@ -414,7 +454,7 @@ impl GlossApp {
             // The saved project was replaced (its changes discarded) meanwhile.
             let target = ticket.target().display().to_string();
             match result {
-                Ok(()) => self.notify(format!("saved {target}")),
+                Ok(_) => self.notify(format!("saved {target}")),
                 Err(e) => self.notify(format!("{e}; the project was not saved")),
             }
             self.saving.queued = None;
@@ -433,6 +473,19 @@ impl GlossApp {
                     (None, Some(then)) => self.guard_unsaved(then),
                     (_, None) => {}
                 }
+            }
+            Err(e) if e.changed_on_disk => {
+                // Found right before writing: read the new version and ask.
+                let save = super::disk_sync::PendingSave {
+                    path: Some(target),
+                    then,
+                };
+                if self.look_at_disk(Some(save.clone())) {
+                    // It changed back meanwhile: try again.
+                    self.save_then(save.path.as_deref(), save.then);
+                }
+                self.saving.queued = None;
+                return;
             }
             Err(e) => {
                 let offered = self.save_failed(Some(target), &e);
@@ -482,6 +535,12 @@ impl GlossApp {
         let changed_meanwhile =
             !same_session || origin.generation != self.session.history.generation();
         match output {
+            JobOutput::DiskVersion {
+                path,
+                identity,
+                result,
+                save,
+            } => self.on_disk_version(same_session, path, identity, result, save),
             JobOutput::Opened { path, .. } if !same_session => {
                 // Another project was opened (or started) since: that one wins.
                 self.notify(format!(
@@ -749,28 +808,71 @@ impl GlossApp {
         let _ = crate::store::write_atomically(&self.data_dir.join(RECENT_FILE), text.as_bytes());
     }
 
-    /// Offers to restore a recovery copy left by a crash.
+    /// Offers to restore a recovery copy left by a crash. A read-only
+    /// session never does: the journal beside the file is the writer's.
     pub fn offer_recovery(&mut self) {
+        if self.session.is_read_only() {
+            return;
+        }
         let path = self.recovery_path();
-        if let Some(project) = crate::store::recovery::read(&path)
-            && &project != self.session.project()
+        if let Some(recovered) = crate::store::recovery::read(&path)
+            && &recovered.project != self.session.project()
         {
-            self.dialogs.ask_recovery(project, path);
+            self.dialogs.ask_recovery(recovered, path);
         }
     }
 
-    /// Restores a recovered project as unsaved changes of the current file.
-    pub fn restore(&mut self, project: Project) {
-        let path = self.session.path.clone();
-        let mut session = Session::new(project, path);
-        session.history.mark_unsaved();
-        // Not `replace_session`: the journal must stay until the user saves.
-        self.session = session;
+    /// Whether the file changed since a journal was made against it (a
+    /// `gloss add` or a git merge after the crash).
+    pub fn changed_since_journal(&self, recovered: &crate::store::recovery::Recovered) -> bool {
+        self.session.path.is_some()
+            && recovered
+                .against
+                .is_some_and(|against| self.session.disk_identity() != Some(against))
+    }
+
+    /// Restores a recovered project as unsaved changes of the current file,
+    /// as one undoable step; the session keeps its file and its lock. When
+    /// the file changed after the journal was made, the journal is merged
+    /// with it (three-way when the journal kept the version it was made
+    /// against, else two-way with every difference a disagreement), so
+    /// what was saved after the crash is not written over.
+    pub fn restore(&mut self, recovered: crate::store::recovery::Recovered) {
+        let changed = self.changed_since_journal(&recovered);
+        let crate::store::recovery::Recovered { project, base, .. } = recovered;
+        let (project, message) = if changed {
+            let on_disk = self.session.project();
+            let (merged, report) = match &base {
+                Some(base) => crate::review::merge::merge3(base, &project, on_disk),
+                None => crate::review::merge::merge_named(
+                    &project,
+                    on_disk,
+                    crate::review::merge::Sides {
+                        first: "recovered",
+                        second: "on disk",
+                    },
+                ),
+            };
+            let conflicts = report.new_conflicts;
+            (
+                merged,
+                format!(
+                    "restored unsaved work, merged with the file saved since ({} to settle); save to keep it",
+                    crate::model::plural(conflicts, "conflict")
+                ),
+            )
+        } else {
+            (project, "restored unsaved work; save to keep it".to_owned())
+        };
+        if let Err(e) = self.session.restore(project, "restore unsaved work") {
+            self.notify(format!("not restored: {e}"));
+            return;
+        }
         self.reset_workspace();
         // The journal keeps the restored work until it is saved.
         self.autosave.settle();
         self.autosave = super::autosave::Autosave::journal_soon();
-        self.notify("restored unsaved work; save to keep it");
+        self.notify(message);
     }
 
     /// Imports article files as one undoable step; the files are read and

@@ -26,7 +26,7 @@ pub enum Prompt {
     Path { kind: PickKind, text: String },
     /// A recovery copy was found.
     Recovery {
-        project: Box<Project>,
+        recovered: Box<crate::store::recovery::Recovered>,
         path: PathBuf,
     },
     /// Annotate every occurrence of a text.
@@ -45,6 +45,9 @@ pub enum Prompt {
         target: crate::review::mode::Reviewed,
         text: String,
     },
+    /// The project file changed on disk while this window had unsaved
+    /// changes, or just before a save: Merge, Keep mine or Reload.
+    ChangedOnDisk(Box<super::disk_sync::ChangedOnDisk>),
     /// The project just loaded is open in another writer.
     Locked {
         project: Box<Project>,
@@ -98,9 +101,9 @@ impl Dialogs {
     }
 
     /// Offers a recovery copy.
-    pub fn ask_recovery(&mut self, project: Project, path: PathBuf) {
+    pub fn ask_recovery(&mut self, recovered: crate::store::recovery::Recovered, path: PathBuf) {
         self.prompt = Prompt::Recovery {
-            project: Box::new(project),
+            recovered: Box::new(recovered),
             path,
         };
     }
@@ -184,6 +187,10 @@ impl GlossApp {
                 self.notify("the recovery copy is kept; it is offered again next time")
             }
             Prompt::Locked { path, .. } => self.notify(format!("{}: not opened", path.display())),
+            Prompt::ChangedOnDisk(_) => self.notify(format!(
+                "{}: not saved; the file on disk is left as it is",
+                self.session.display_name()
+            )),
             Prompt::AnnotatorName { .. } => app_skip_name(self),
             // Escape skips the comment, not the review.
             Prompt::ReviewComment { doc, target, .. } => {
@@ -206,7 +213,8 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
         Prompt::None => Prompt::None,
         Prompt::Unsaved(then) => super::unsaved::prompt(app, ctx, then),
         Prompt::Path { kind, text } => path(app, ctx, kind, text),
-        Prompt::Recovery { project, path } => recovery(app, ctx, project, path),
+        Prompt::Recovery { recovered, path } => recovery(app, ctx, recovered, path),
+        Prompt::ChangedOnDisk(state) => super::disk_prompt::show(app, ctx, state),
         Prompt::AnnotateAll {
             text,
             label,
@@ -392,23 +400,34 @@ fn path(app: &mut GlossApp, ctx: &egui::Context, kind: PickKind, mut text: Strin
 fn recovery(
     app: &mut GlossApp,
     ctx: &egui::Context,
-    project: Box<Project>,
+    recovered: Box<crate::store::recovery::Recovered>,
     path: PathBuf,
 ) -> Prompt {
     let mut choice = None;
+    let changed = app.changed_since_journal(&recovered);
     Modal::new(Id::unique("recovery")).show(ctx, |ui| {
         ui.heading("Restore unsaved work?");
         ui.label(format!(
             "Gloss found changes to {} that were not saved (the app did not close normally).",
             app.session.display_name()
         ));
+        let project = &recovered.project;
         ui.label(format!(
             "{}, {}.",
             crate::model::plural(project.documents.len(), "document"),
             crate::model::plural(project.annotation_count(), "annotation")
         ));
+        if changed {
+            let on_disk = app.session.project();
+            ui.label(egui::RichText::new(format!(
+                "The file was saved again after these changes were made (it now has {} and {}). Restoring merges your unsaved work with it: nothing saved since is lost, and where both differ you settle it in the adjudication walk.",
+                crate::model::plural(on_disk.documents.len(), "document"),
+                crate::model::plural(on_disk.annotation_count(), "annotation")
+            )).strong());
+        }
         ui.horizontal(|ui| {
-            if ui.button("Restore").clicked() {
+            let restore = if changed { "Restore and merge" } else { "Restore" };
+            if ui.button(restore).clicked() {
                 choice = Some(true);
             }
             if ui.button("Discard").clicked() {
@@ -418,14 +437,14 @@ fn recovery(
     });
     match choice {
         Some(true) => {
-            app.restore(*project);
+            app.restore(*recovered);
             Prompt::None
         }
         Some(false) => {
             crate::store::recovery::remove(&path);
             Prompt::None
         }
-        None => Prompt::Recovery { project, path },
+        None => Prompt::Recovery { recovered, path },
     }
 }
 

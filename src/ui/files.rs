@@ -62,6 +62,17 @@ impl Default for RfdPicker {
     }
 }
 
+/// A dialog starting at a suggested name, in its folder when it has one.
+fn suggested(dialog: rfd::FileDialog, suggested: &str) -> rfd::FileDialog {
+    let path = std::path::Path::new(suggested);
+    match (path.parent(), path.file_name()) {
+        (Some(dir), Some(name)) if !dir.as_os_str().is_empty() => dialog
+            .set_directory(dir)
+            .set_file_name(name.to_string_lossy()),
+        _ => dialog.set_file_name(suggested),
+    }
+}
+
 impl FilePicker for RfdPicker {
     fn pick(&mut self, kind: PickKind, suggested_name: &str) {
         let sender = self.sender.clone();
@@ -80,10 +91,9 @@ impl FilePicker for RfdPicker {
                         .pick_file()
                         .into_iter()
                         .collect(),
-                    PickKind::SaveProject => dialog
+                    PickKind::SaveProject => suggested(dialog, &suggested_name)
                         .add_filter("Gloss project", &["ron"])
                         .set_title("Save project")
-                        .set_file_name(&suggested_name)
                         .save_file()
                         .into_iter()
                         .collect(),
@@ -147,6 +157,8 @@ pub struct ScriptedPicker {
     pending: Option<Picked>,
     /// Every dialog that was asked for.
     pub asked: Vec<PickKind>,
+    /// The name each dialog proposed.
+    pub suggested: Vec<String>,
     /// Answer as a machine without any dialog backend does.
     pub no_dialog: bool,
 }
@@ -158,14 +170,16 @@ impl ScriptedPicker {
             answers: answers.into(),
             pending: None,
             asked: Vec::new(),
+            suggested: Vec::new(),
             no_dialog: false,
         }
     }
 }
 
 impl FilePicker for ScriptedPicker {
-    fn pick(&mut self, kind: PickKind, _suggested_name: &str) {
+    fn pick(&mut self, kind: PickKind, suggested_name: &str) {
         self.asked.push(kind);
+        self.suggested.push(suggested_name.to_owned());
         let paths = if self.no_dialog {
             Vec::new()
         } else {

@@ -35,6 +35,13 @@ pub enum JobOutput {
     /// "Annotate all occurrences" across the project was worked out (or
     /// cancelled); the command layer installs it as one undoable step.
     AnnotatedAll(Box<super::annotate_all::Annotated>),
+    /// The project file changed on disk and was read again.
+    DiskVersion {
+        path: PathBuf,
+        identity: crate::store::FileIdentity,
+        result: Result<Box<Project>, String>,
+        save: Option<super::disk_sync::PendingSave>,
+    },
 }
 
 /// The project state a job was started for: which session (a number that

@@ -13,7 +13,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::edit::{SaveTicket, SaveWrite};
-use crate::store::SaveError;
+use crate::store::{FileIdentity, SaveError};
 
 use super::unsaved::AfterSave;
 
@@ -34,7 +34,7 @@ pub(crate) struct InFlight {
     /// What to do once it succeeded (quit, open another project…).
     pub(crate) then: Option<AfterSave>,
     pub(crate) started: Instant,
-    receiver: Receiver<Result<(), SaveError>>,
+    receiver: Receiver<Result<Option<FileIdentity>, SaveError>>,
 }
 
 /// The app's saves: at most one in flight and one waiting.
@@ -53,7 +53,7 @@ pub(crate) struct Finished {
     pub(crate) ticket: SaveTicket,
     pub(crate) session: u64,
     pub(crate) then: Option<AfterSave>,
-    pub(crate) result: Result<(), SaveError>,
+    pub(crate) result: Result<Option<FileIdentity>, SaveError>,
 }
 
 impl Saving {
@@ -99,6 +99,7 @@ impl Saving {
                         Err(SaveError {
                             path: target,
                             message: "the writer stopped (a bug in Gloss)".to_owned(),
+                            ..Default::default()
                         })
                     });
                 let _ = sender.send(result);
@@ -111,6 +112,7 @@ impl Saving {
                 let _ = sender.send(Err(SaveError {
                     path: ticket.target().display().to_string(),
                     message: format!("cannot start the writer: {e}"),
+                    ..Default::default()
                 }));
                 receiver
             }
@@ -143,6 +145,7 @@ impl Saving {
             Err(RecvTimeoutError::Timeout) => Err(SaveError {
                 path: flight.ticket.target().display().to_string(),
                 message: "the write did not finish within two minutes".to_owned(),
+                ..Default::default()
             }),
             Err(RecvTimeoutError::Disconnected) => Err(self.lost()),
         };
@@ -157,10 +160,11 @@ impl Saving {
                 .map(|f| f.ticket.target().display().to_string())
                 .unwrap_or_default(),
             message: "the writer stopped without an answer".to_owned(),
+            ..Default::default()
         }
     }
 
-    fn take(&mut self, result: Result<(), SaveError>) -> Option<Finished> {
+    fn take(&mut self, result: Result<Option<FileIdentity>, SaveError>) -> Option<Finished> {
         let flight = self.in_flight.take()?;
         Some(Finished {
             ticket: flight.ticket,

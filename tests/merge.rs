@@ -684,3 +684,97 @@ fn the_documented_merged_project_is_valid_and_canonical() {
     assert_eq!(project.conflict_count(), 4);
     assert_eq!(gloss::store::to_ron(&project), example);
 }
+
+// --- Same span, both sides -------------------------------------------------
+
+#[test]
+fn the_same_span_added_on_both_sides_with_different_labels_is_one_conflict() {
+    let base = base();
+    let mut ours = base.clone();
+    let mut theirs = base.clone();
+    doc_mut(&mut ours)
+        .entities
+        .push(entity("e4", "GPE", "Wednesday"));
+    doc_mut(&mut theirs)
+        .entities
+        .push(entity("e9", "DATE", "Wednesday"));
+    let (merged, report) = merge3(&base, &ours, &theirs);
+    assert_valid(&merged);
+    assert_eq!(report.new_conflicts, 1, "{report:?}");
+    assert_eq!(merged.conflict_count(), 1);
+    let record = &doc(&merged).conflicts[0];
+    assert_eq!(record.kind, ConflictKind::Conflict);
+    assert_eq!(record.fields, ["label"]);
+    let ids: Vec<&str> = record.annotation_ids().collect();
+    assert_eq!(ids.len(), 2, "{record:?}");
+    // Both versions are there for the reviewer, each named in the record.
+    for id in ids {
+        assert!(doc(&merged).entity(id).is_some(), "{id}");
+    }
+}
+
+#[test]
+fn the_same_entity_added_on_both_sides_under_different_ids_is_one_entity() {
+    let base = base();
+    let mut ours = base.clone();
+    let mut theirs = base.clone();
+    doc_mut(&mut ours)
+        .entities
+        .push(entity("e4", "DATE", "Wednesday"));
+    let mut twin = entity("e7", "DATE", "Wednesday");
+    twin.annotator = Some("ben".into());
+    doc_mut(&mut theirs).entities.push(twin);
+    let (merged, report) = merge3(&base, &ours, &theirs);
+    assert_valid(&merged);
+    assert!(report.is_clean(), "{report:?}");
+    let wednesdays = doc(&merged)
+        .entities
+        .iter()
+        .filter(|e| e.text == "Wednesday")
+        .count();
+    assert_eq!(wednesdays, 1);
+}
+
+#[test]
+fn the_two_way_merge_records_the_same_span_pair_once_too() {
+    let base = base();
+    let mut a = base.clone();
+    let mut b = base.clone();
+    doc_mut(&mut a)
+        .entities
+        .push(entity("e4", "GPE", "Wednesday"));
+    doc_mut(&mut b)
+        .entities
+        .push(entity("e4", "DATE", "Wednesday"));
+    let (merged, report) = merge(&a, &b);
+    assert_valid(&merged);
+    assert_eq!(report.new_conflicts, 1, "{report:?}");
+    assert_eq!(doc(&merged).conflicts[0].annotation_ids().count(), 2);
+}
+
+#[test]
+fn grouping_disagreements_grows_linearly_with_many_labels() {
+    // 4,000 one-word entities per side, every label different: each pairs
+    // with exactly one of the other side, so the records are 4,000 pairs.
+    let words: Vec<(usize, usize)> = (0..4000).map(|i| (i * 2, i * 2 + 1)).collect();
+    let text: String = "x ".repeat(4000);
+    let make = |label: &str| {
+        let mut project = Project::new("Many");
+        let mut doc = Document::new("d", "Many", &text);
+        doc.entities = words
+            .iter()
+            .enumerate()
+            .map(|(i, (s, e))| Entity::new(format!("e{i}"), label, *s, *e, "x"))
+            .collect();
+        project.documents.push(doc.into());
+        project
+    };
+    let (merged, report) = merge(&make("PER"), &make("ORG"));
+    assert_eq!(report.new_conflicts, 4000);
+    assert!(
+        doc(&merged)
+            .conflicts
+            .iter()
+            .all(|c| c.annotation_ids().count() == 2)
+    );
+}

@@ -314,3 +314,391 @@ fn a_save_that_fails_in_the_background_leaves_the_work_unsaved() {
     harness.get_by_label_contains("the project was not saved");
     assert!(!project.exists());
 }
+
+// --- The file changed on disk under the open app (git, an editor) -----------
+
+/// The sample saved at `project` and the app open on it.
+fn app_on_sample(
+    dir: &tempfile::TempDir,
+    project: &std::path::Path,
+) -> egui_kittest::Harness<'static, GlossApp> {
+    gloss::store::save(&gloss::sample::sample_project().expect("sample"), project).expect("save");
+    common::harness(app(Startup::Project(project.to_owned()), vec![], dir))
+}
+
+/// Another program writes a version of the project with one more entity
+/// ("Kim Jong Un" as NORP, a label the sample does not use there), as git
+/// does: a new file renamed over the old one.
+fn change_on_disk(project: &std::path::Path) -> Project {
+    let mut theirs = gloss::store::load(project).expect("load");
+    let doc = std::sync::Arc::make_mut(&mut theirs.documents[0]);
+    let byte = doc.text.find("Kim Jong Un").expect("Kim");
+    let start = doc.text[..byte].chars().count();
+    doc.entities.push(gloss::model::Entity::new(
+        "theirs1",
+        "MISC",
+        start,
+        start + "Kim Jong Un".chars().count(),
+        "Kim Jong Un",
+    ));
+    gloss::store::save(&theirs, project).expect("their save");
+    theirs
+}
+
+fn message(harness: &egui_kittest::Harness<'static, GlossApp>) -> String {
+    harness
+        .state()
+        .message
+        .as_ref()
+        .map(|(m, _)| m.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_file_changed_on_disk_with_no_local_edit_is_reloaded_in_place() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = dir.path().join("p.gloss.ron");
+    let mut harness = app_on_sample(&dir, &project);
+    let theirs = change_on_disk(&project);
+    wait_for(&mut harness, |h| h.state().session.project() == &theirs);
+    assert!(!harness.state().session.is_dirty());
+    assert!(message(&harness).contains("reloaded: p.gloss.ron changed on disk"));
+    assert!(
+        harness.state().document().is_some(),
+        "the document stays shown"
+    );
+    // Saving now writes what is on disk, not the old version.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    wait_for(&mut harness, |h| !h.state().saving.busy());
+    assert!(has_entity(
+        &gloss::store::load(&project).expect("load"),
+        "Kim Jong Un",
+        "MISC"
+    ));
+}
+
+#[test]
+fn ctrl_s_after_the_file_changed_offers_merge_and_merge_keeps_both_sides() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = dir.path().join("p.gloss.ron");
+    let mut harness = app_on_sample(&dir, &project);
+    tag(&mut harness, "Russian", Key::Num7);
+    change_on_disk(&project);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    wait_for(&mut harness, |h| h.query_by_label("Merge").is_some());
+    // Nothing was written over their version while the question is open.
+    let on_disk = gloss::store::load(&project).expect("load");
+    assert!(has_entity(&on_disk, "Kim Jong Un", "MISC"));
+    assert!(!has_entity(&on_disk, "Russian", "MISC"));
+    harness.get_by_label("Merge").click();
+    harness.run();
+    wait_for(&mut harness, |h| {
+        !h.state().saving.busy() && !h.state().session.is_dirty()
+    });
+    let saved = gloss::store::load(&project).expect("load");
+    assert!(has_entity(&saved, "Kim Jong Un", "MISC"), "theirs kept");
+    assert!(has_entity(&saved, "Russian", "MISC"), "mine kept");
+    // The merge is one step: undo gives back the version before it.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert!(!has_entity(
+        harness.state().session.project(),
+        "Kim Jong Un",
+        "MISC"
+    ));
+    assert!(has_entity(
+        harness.state().session.project(),
+        "Russian",
+        "MISC"
+    ));
+}
+
+#[test]
+fn keep_mine_asks_and_names_the_loss_before_writing_over_the_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = dir.path().join("p.gloss.ron");
+    let mut harness = app_on_sample(&dir, &project);
+    tag(&mut harness, "Russian", Key::Num7);
+    change_on_disk(&project);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    wait_for(&mut harness, |h| h.query_by_label("Keep mine…").is_some());
+    harness.get_by_label("Keep mine…").click();
+    harness.run();
+    harness.get_by_label_contains("1 annotation that this window does not have");
+    assert!(has_entity(
+        &gloss::store::load(&project).expect("load"),
+        "Kim Jong Un",
+        "MISC"
+    ));
+    harness.get_by_label("Replace the file on disk").click();
+    harness.run();
+    wait_for(&mut harness, |h| !h.state().saving.busy());
+    let saved = gloss::store::load(&project).expect("load");
+    assert!(has_entity(&saved, "Russian", "MISC"));
+    assert!(
+        !has_entity(&saved, "Kim Jong Un", "MISC"),
+        "replaced, as confirmed"
+    );
+}
+
+#[test]
+fn reload_asks_then_discards_mine_for_the_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = dir.path().join("p.gloss.ron");
+    let mut harness = app_on_sample(&dir, &project);
+    tag(&mut harness, "Russian", Key::Num7);
+    let theirs = change_on_disk(&project);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    wait_for(&mut harness, |h| h.query_by_label("Reload…").is_some());
+    harness.get_by_label("Reload…").click();
+    harness.run();
+    harness.get_by_label("Discard mine and reload").click();
+    harness.run();
+    assert_eq!(harness.state().session.project(), &theirs);
+    assert!(!harness.state().session.is_dirty());
+    assert!(
+        ProjectLock::acquire(&project, Duration::ZERO).is_err(),
+        "the lock is still held after Reload"
+    );
+}
+
+#[test]
+fn a_file_deleted_under_the_app_is_told_and_written_again_on_save() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = dir.path().join("p.gloss.ron");
+    let mut harness = app_on_sample(&dir, &project);
+    std::fs::remove_file(&project).expect("delete");
+    wait_for(&mut harness, |h| {
+        message(h).contains("deleted or moved away")
+    });
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    wait_for(&mut harness, |h| {
+        !h.state().saving.busy() && project.exists()
+    });
+    assert_eq!(
+        &gloss::store::load(&project).expect("written again"),
+        harness.state().session.project()
+    );
+}
+
+#[test]
+fn a_file_replaced_by_garbage_is_never_written_over_without_a_yes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = dir.path().join("p.gloss.ron");
+    let mut harness = app_on_sample(&dir, &project);
+    tag(&mut harness, "Russian", Key::Num7);
+    std::fs::write(&project, "this is not a project").expect("garbage");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    wait_for(&mut harness, |h| {
+        h.query_by_label("Replace the file…").is_some()
+    });
+    assert_eq!(
+        std::fs::read_to_string(&project).expect("read"),
+        "this is not a project"
+    );
+    assert!(harness.state().session.is_dirty(), "the work is kept");
+    harness.get_by_label("Replace the file…").click();
+    harness.run();
+    harness.get_by_label("Replace the file on disk").click();
+    harness.run();
+    wait_for(&mut harness, |h| !h.state().saving.busy());
+    assert!(has_entity(
+        &gloss::store::load(&project).expect("load"),
+        "Russian",
+        "MISC"
+    ));
+}
+
+// --- The lock for the whole time a project is open --------------------------
+
+#[test]
+fn restore_keeps_the_lock_and_a_second_window_opens_read_only() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = dir.path().join("p.gloss.ron");
+    let sample = gloss::sample::sample_project().expect("sample");
+    gloss::store::save(&sample, &project).expect("save");
+    let mut edited = sample.clone();
+    std::sync::Arc::make_mut(&mut edited.documents[0]).status = gloss::model::Status::Reviewed;
+    let recovery = gloss::store::recovery::recovery_path(Some(&project), &dir.path().join("data"));
+    gloss::store::recovery::write(&recovery, &edited, None).expect("journal");
+    let mut harness = common::harness(app(Startup::Project(project.clone()), vec![], &dir));
+    harness.get_by_label("Restore").click();
+    harness.run();
+    assert_eq!(
+        harness.state().session.project().documents[0].status,
+        gloss::model::Status::Reviewed
+    );
+    assert!(harness.state().session.is_dirty());
+    assert!(
+        ProjectLock::acquire(&project, Duration::ZERO).is_err(),
+        "the lock is held after Restore"
+    );
+    // A second window: read-only, no recovery offered, nothing of the first touched.
+    let other_dir = tempfile::tempdir().expect("temp dir");
+    let second = common::harness(app(Startup::Project(project.clone()), vec![], &other_dir));
+    assert!(second.state().session.is_read_only());
+    assert!(second.query_by_label("Restore").is_none());
+    drop(second);
+    assert!(gloss::store::lock::lock_path(&project).exists());
+    assert!(
+        recovery.exists(),
+        "the first window's journal is left alone"
+    );
+}
+
+#[test]
+fn save_as_moves_the_lock_to_the_new_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = dir.path().join("p.gloss.ron");
+    let other = dir.path().join("q.gloss.ron");
+    gloss::store::save(&gloss::sample::sample_project().expect("sample"), &project).expect("save");
+    let mut harness = common::harness(app(
+        Startup::Project(project.clone()),
+        vec![vec![other.clone()]],
+        &dir,
+    ));
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
+    harness.run();
+    wait_for(&mut harness, |h| {
+        h.state().session.path.as_deref() == Some(other.as_path()) && !h.state().saving.busy()
+    });
+    assert!(ProjectLock::acquire(&other, Duration::ZERO).is_err());
+    let second = common::harness(app(Startup::Project(other.clone()), vec![], &dir));
+    assert!(second.state().session.is_read_only());
+}
+
+// --- Read-only is unmistakable ---------------------------------------------
+
+/// A picker that tells the test the names it proposed.
+struct NamingPicker {
+    inner: ScriptedPicker,
+    names: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl gloss::ui::FilePicker for NamingPicker {
+    fn pick(&mut self, kind: gloss::ui::PickKind, suggested_name: &str) {
+        if let Ok(mut names) = self.names.lock() {
+            names.push(suggested_name.to_owned());
+        }
+        self.inner.pick(kind, suggested_name);
+    }
+    fn poll(&mut self) -> Option<gloss::ui::files::Picked> {
+        self.inner.poll()
+    }
+    fn busy(&self) -> bool {
+        self.inner.busy()
+    }
+}
+
+#[test]
+fn read_only_shows_a_banner_explains_edits_and_proposes_a_copy_beside_the_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = dir.path().join("p.gloss.ron");
+    gloss::store::save(&gloss::sample::sample_project().expect("sample"), &project).expect("save");
+    let elsewhere = ProjectLock::acquire(&project, Duration::ZERO).expect("another writer");
+    let names = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let picker = NamingPicker {
+        inner: ScriptedPicker::new(vec![vec![]]),
+        names: names.clone(),
+    };
+    let mut harness = common::harness(GlossApp::new_in(
+        Startup::Project(project.clone()),
+        Box::new(picker),
+        dir.path().join("data"),
+    ));
+    harness.get_by_label_contains(&format!(
+        "Read-only: p.gloss.ron is open in another Gloss (pid {}",
+        std::process::id()
+    ));
+    tag(&mut harness, "Russian", Key::Num7);
+    assert!(
+        message(&harness).contains("read-only"),
+        "{}",
+        message(&harness)
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    let proposed = names.lock().expect("names").clone();
+    assert_eq!(
+        proposed,
+        [dir.path().join("p (copy).gloss.ron").display().to_string()]
+    );
+    drop(elsewhere);
+}
+
+// --- Restore after the file changed since the crash -------------------------
+
+#[test]
+fn restore_after_the_file_was_saved_since_the_crash_merges_instead_of_dropping() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = dir.path().join("p.gloss.ron");
+    let sample = gloss::sample::sample_project().expect("sample");
+    gloss::store::save(&sample, &project).expect("save");
+    // The app journalled an edit against that version, then died.
+    let mut edited = sample.clone();
+    std::sync::Arc::make_mut(&mut edited.documents[0]).status = gloss::model::Status::Reviewed;
+    let recovery = gloss::store::recovery::recovery_path(Some(&project), &dir.path().join("data"));
+    let identity = gloss::store::FileIdentity::of(&project).expect("stat");
+    gloss::store::recovery::write(
+        &recovery,
+        &edited,
+        Some(gloss::store::recovery::Against {
+            file: &project,
+            identity,
+        }),
+    )
+    .expect("journal");
+    // `gloss add` after the crash: a second document.
+    let mut added = sample.clone();
+    added.documents.push(
+        gloss::model::Document::new("d2", "Later", "Added from a terminal after the crash.").into(),
+    );
+    gloss::store::save(&added, &project).expect("their save");
+    let mut harness = common::harness(app(Startup::Project(project.clone()), vec![], &dir));
+    harness.get_by_label_contains("saved again after these changes were made");
+    harness.get_by_label("Restore and merge").click();
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    wait_for(&mut harness, |h| !h.state().saving.busy());
+    let saved = gloss::store::load(&project).expect("load");
+    assert_eq!(saved.documents.len(), 2, "the document added since is kept");
+    assert_eq!(saved.documents[0].status, gloss::model::Status::Reviewed);
+    assert_eq!(
+        saved.conflict_count(),
+        0,
+        "a three-way merge: nothing to settle"
+    );
+}
+
+#[test]
+fn without_any_watcher_the_check_before_saving_still_offers_merge() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = dir.path().join("p.gloss.ron");
+    let mut harness = app_on_sample(&dir, &project);
+    harness.state_mut().pause_disk_watch();
+    tag(&mut harness, "Russian", Key::Num7);
+    change_on_disk(&project);
+    // Frames pass: nothing notices without a watcher (a network drive).
+    for _ in 0..5 {
+        harness.step();
+    }
+    assert!(harness.query_by_label("Merge").is_none());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    wait_for(&mut harness, |h| h.query_by_label("Merge").is_some());
+    harness.get_by_label("Merge").click();
+    harness.run();
+    wait_for(&mut harness, |h| {
+        !h.state().saving.busy() && !h.state().session.is_dirty()
+    });
+    let saved = gloss::store::load(&project).expect("load");
+    assert!(has_entity(&saved, "Kim Jong Un", "MISC"));
+    assert!(has_entity(&saved, "Russian", "MISC"));
+}

@@ -489,3 +489,39 @@ impl SaveWrite {
         Ok(identity)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_save_never_writes_over_a_version_it_has_not_seen() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("p.gloss.ron");
+        let data = dir.path().join("data");
+        store::save(&Project::new("Mine"), &path).expect("save");
+        let (mut session, refused) = Session::open(&path).expect("open");
+        assert!(refused.is_none());
+        session
+            .apply(Edit::SetProjectName {
+                name: "Mine, renamed".to_owned(),
+            })
+            .expect("edit");
+        let (ticket, write) = session.begin_save(None, &data).expect("begin");
+        // Git writes the file between the save's start and its write.
+        store::save(&Project::new("Theirs"), &path).expect("their save");
+        let error = session
+            .finish_save(ticket, write.run())
+            .expect_err("refused");
+        assert!(error.changed_on_disk, "{error}");
+        assert_eq!(store::load(&path).expect("load").name, "Theirs");
+        assert!(session.is_dirty());
+        assert!(matches!(session.disk_state(), DiskState::Changed(_)));
+        // Merged with it, the save goes through and the file is known again.
+        let theirs = store::load(&path).expect("load");
+        let identity = FileIdentity::of(&path).expect("stat");
+        session.merge_from_disk(theirs, identity).expect("merge");
+        session.save(None, &data).expect("saved");
+        assert_eq!(session.disk_state(), DiskState::Unchanged);
+    }
+}

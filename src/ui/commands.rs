@@ -391,9 +391,22 @@ impl GlossApp {
             return true;
         }
         let own_file = path.is_none() || path == self.session.path.as_deref();
+        if own_file
+            && let super::dialogs::Prompt::ChangedOnDisk(question) = &mut self.dialogs.prompt
+        {
+            // The question is open already: the save waits for its answer.
+            question.save.get_or_insert(super::disk_sync::PendingSave {
+                path: path.map(Path::to_owned),
+                then,
+            });
+            return true;
+        }
         if own_file && self.disk_watch.reading {
             // The changed file is being read: this save waits for the answer.
-            self.disk_watch.look = true;
+            self.disk_watch.waiting_save = Some(super::disk_sync::PendingSave {
+                path: path.map(Path::to_owned),
+                then,
+            });
             self.notify("the project file changed on disk; reading it before saving");
             return true;
         }

@@ -165,6 +165,10 @@ impl GlossApp {
             (DiskChoice::KeepMine, theirs) => {
                 let theirs = theirs.map_or_else(|| self.session.on_disk().clone(), |t| *t);
                 self.session.overwrite_disk_version(theirs, identity);
+                // "Replace the file on disk" is a save, asked for or not.
+                if save.is_none() {
+                    self.save_then(None, None);
+                }
                 true
             }
             (DiskChoice::Reload, Some(theirs)) => {

@@ -41,8 +41,14 @@ pub struct DiskWatch {
     pub(crate) look: bool,
     /// A worker is reading the changed file.
     pub(crate) reading: bool,
+    /// A save asked for while the file was being read: it waits for the answer.
+    pub(crate) waiting_save: Option<PendingSave>,
     /// The file was found missing, and the user told.
     told_missing: bool,
+    /// Tests: no watcher and no poll, only the check when saving (a
+    /// network drive whose changes no watcher reports).
+    #[doc(hidden)]
+    pub paused: bool,
     /// The version on disk that could not be read as a project, and the user told.
     pub(crate) unreadable: Option<(Option<FileIdentity>, String)>,
 }
@@ -56,7 +62,9 @@ impl Default for DiskWatch {
             last_look: Instant::now(),
             look: false,
             reading: false,
+            waiting_save: None,
             told_missing: false,
+            paused: false,
             unreadable: None,
         }
     }
@@ -131,10 +139,20 @@ impl DiskWatch {
 }
 
 impl GlossApp {
+    /// Tests: only the check when saving looks at the file.
+    #[doc(hidden)]
+    pub fn pause_disk_watch(&mut self) {
+        self.disk_watch.paused = true;
+        self.disk_watch.watcher = None;
+    }
+
     /// Once a frame: looks at the project file when an event or the poll
     /// says so, unless a save, a read of the file or a question is under way.
     pub(crate) fn watch_disk(&mut self, ctx: &egui::Context) {
         let path = self.session.path.clone();
+        if self.disk_watch.paused {
+            return;
+        }
         self.disk_watch.follow(path.as_deref(), ctx);
         if path.is_none() {
             return;
@@ -163,9 +181,18 @@ impl GlossApp {
             DiskState::Missing => {
                 if !self.disk_watch.told_missing {
                     self.disk_watch.told_missing = true;
-                    self.notify(format!(
-                        "{name} was deleted or moved away on disk; Save writes it again"
-                    ));
+                    let note =
+                        format!("{name} was deleted or moved away on disk; Save writes it again");
+                    // Beside a message just shown (a failed save), not over it.
+                    let recent = self
+                        .message
+                        .as_ref()
+                        .filter(|(_, shown)| shown.elapsed() < Duration::from_secs(2))
+                        .map(|(m, _)| m.clone());
+                    self.notify(match recent {
+                        Some(recent) => format!("{recent}; {note}"),
+                        None => note,
+                    });
                 }
                 // Saving writes it again; a file that appears there later
                 // is another version.
@@ -231,7 +258,15 @@ impl GlossApp {
         save: Option<PendingSave>,
     ) {
         self.disk_watch.reading = false;
+        let save = save.or_else(|| self.disk_watch.waiting_save.take());
         if !same_session || self.session.path.as_deref() != Some(path.as_path()) {
+            return;
+        }
+        if self.dialogs.is_open() && !matches!(self.dialogs.prompt, Prompt::ChangedOnDisk(_)) {
+            // Another question is open: ask after it (the file is looked
+            // at again then, and still differs).
+            self.disk_watch.look = true;
+            self.disk_watch.waiting_save = save;
             return;
         }
         let name = self.session.display_name();

@@ -702,3 +702,154 @@ fn without_any_watcher_the_check_before_saving_still_offers_merge() {
     assert!(has_entity(&saved, "Kim Jong Un", "MISC"));
     assert!(has_entity(&saved, "Russian", "MISC"));
 }
+
+// --- A real git merge under the open app ------------------------------------
+
+fn git(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.org")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.org")
+        .output()
+        .expect("git runs")
+}
+
+fn git_ok(dir: &std::path::Path, args: &[&str]) {
+    let out = git(dir, args);
+    assert!(
+        out.status.success(),
+        "git {}: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Entities of the first document as (quote, label), sorted.
+fn entity_set(project: &Project) -> Vec<(String, String)> {
+    let mut all: Vec<(String, String)> = project.documents[0]
+        .entities
+        .iter()
+        .map(|e| (e.text.to_string(), e.label.to_string()))
+        .collect();
+    all.sort();
+    all
+}
+
+/// The repository for one trial: main has the sample plus Ana's committed
+/// entity; branch ben adds two entities and relabels one.
+fn annotating_repository(repo: &std::path::Path) -> (std::path::PathBuf, Project, Project) {
+    std::fs::create_dir_all(repo).expect("repo");
+    git_ok(repo, &["init", "-q", "-b", "main"]);
+    git_ok(repo, &["config", "commit.gpgsign", "false"]);
+    git_ok(repo, &["config", "merge.gloss.name", "Gloss project merge"]);
+    let driver = format!(
+        "'{}' merge --base %O %A %B -o %A",
+        env!("CARGO_BIN_EXE_gloss")
+    );
+    git_ok(repo, &["config", "merge.gloss.driver", &driver]);
+    std::fs::write(repo.join(".gitattributes"), "*.gloss.ron merge=gloss\n").expect("attrs");
+    std::fs::write(repo.join(".gitignore"), ".*.lock\n*.recovery\n").expect("ignore");
+    let file = repo.join("p.gloss.ron");
+    let base = gloss::sample::sample_project().expect("sample");
+    gloss::store::save(&base, &file).expect("save");
+    git_ok(repo, &["add", "."]);
+    git_ok(repo, &["commit", "-q", "-m", "base"]);
+    let add = |project: &mut Project, id: &str, word: &str, label: &str| {
+        let doc = std::sync::Arc::make_mut(&mut project.documents[0]);
+        let byte = doc.text.find(word).expect("word");
+        let start = doc.text[..byte].chars().count();
+        doc.entities.push(gloss::model::Entity::new(
+            id,
+            label,
+            start,
+            start + word.chars().count(),
+            word,
+        ));
+    };
+    git_ok(repo, &["checkout", "-q", "-b", "ben"]);
+    let mut ben = base.clone();
+    add(&mut ben, "ben1", "Kim Jong Un", "MISC");
+    add(&mut ben, "ben2", "Vladivostok", "MISC");
+    gloss::store::save(&ben, &file).expect("save");
+    git_ok(repo, &["commit", "-q", "-am", "ben"]);
+    git_ok(repo, &["checkout", "-q", "main"]);
+    let mut ana = base.clone();
+    add(&mut ana, "ana1", "White House", "MISC");
+    gloss::store::save(&ana, &file).expect("save");
+    git_ok(repo, &["commit", "-q", "-am", "ana"]);
+    (file, ana, ben)
+}
+
+#[test]
+fn a_git_merge_under_the_open_app_then_a_save_loses_nothing_in_20_trials() {
+    if std::process::Command::new("git")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: git is not installed");
+        return;
+    }
+    let mut lost_trials = Vec::new();
+    for trial in 0..20u64 {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let repo = dir.path().join("repo");
+        let (file, ana, ben) = annotating_repository(&repo);
+        let mut harness = common::harness(app(Startup::Project(file.clone()), vec![], &dir));
+        // Half the trials see no watcher at all (a network drive).
+        if trial % 2 == 1 {
+            harness.state_mut().pause_disk_watch();
+        }
+        // The analyst's unsaved edit.
+        tag(&mut harness, "Russian", Key::Num7);
+        // git merges while the app is open, at a different moment each time.
+        let merge = {
+            let repo = repo.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(trial * 7 % 60));
+                git(&repo, &["merge", "-q", "--no-edit", "ben"])
+            })
+        };
+        for _ in 0..(trial % 4) {
+            harness.step();
+            std::thread::sleep(Duration::from_millis(15));
+        }
+        let merged = merge.join().expect("merge thread");
+        assert!(
+            merged.status.success(),
+            "trial {trial}: git merge: {}",
+            String::from_utf8_lossy(&merged.stderr)
+        );
+        harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+        harness.run();
+        wait_for(&mut harness, |h| h.query_by_label("Merge").is_some());
+        harness.get_by_label("Merge").click();
+        harness.run();
+        wait_for(&mut harness, |h| {
+            !h.state().saving.busy() && !h.state().session.is_dirty()
+        });
+        let saved = entity_set(&gloss::store::load(&file).expect("load"));
+        let mut expected: Vec<(String, String)> = entity_set(&ana);
+        expected.extend(entity_set(&ben));
+        expected.push(("Russian".to_owned(), "MISC".to_owned()));
+        expected.sort();
+        expected.dedup();
+        let missing: Vec<&(String, String)> =
+            expected.iter().filter(|e| !saved.contains(e)).collect();
+        if !missing.is_empty() {
+            lost_trials.push((trial, format!("{missing:?}")));
+        }
+        assert!(
+            saved.len() >= expected.len(),
+            "trial {trial}: {} entities saved, {} expected",
+            saved.len(),
+            expected.len()
+        );
+    }
+    assert!(lost_trials.is_empty(), "lost: {lost_trials:?}");
+}

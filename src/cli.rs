@@ -468,7 +468,10 @@ fn new(
     project.created = Some(edit::now());
     let (edit, report) = read_for_add(&project, articles, html);
     if !report.errors.is_empty() {
-        return fail(INVALID, format!("{}: was not created", path.display()));
+        return fail(
+            articles_code(&report),
+            format!("{}: was not created", path.display()),
+        );
     }
     if !apply_add(&mut project, edit) {
         return ExitCode::from(INVALID);
@@ -492,6 +495,14 @@ fn add(path: &Path, articles: &[PathBuf], wait: Duration, html: ingest::HtmlMode
         Err(code) => return code,
     };
     let (edit, report) = read_for_add(&project, articles, html);
+    // All or nothing, like `new` and `import`: an exit code that says
+    // failure never comes with a changed project.
+    if !report.errors.is_empty() {
+        return fail(
+            articles_code(&report),
+            format!("{}: nothing was added", path.display()),
+        );
+    }
     if !apply_add(&mut project, edit) {
         return ExitCode::from(INVALID);
     }
@@ -502,11 +513,42 @@ fn add(path: &Path, articles: &[PathBuf], wait: Duration, html: ingest::HtmlMode
         }
     }
     report_added(&report);
-    if report.errors.is_empty() {
-        ExitCode::SUCCESS
+    ExitCode::SUCCESS
+}
+
+/// Exit code 2 when an article could not be read at all, else 1.
+fn articles_code(report: &ingest::AddReport) -> u8 {
+    if report.errors.iter().any(|e| e.cannot_read) {
+        CANNOT_READ
     } else {
-        ExitCode::from(INVALID)
+        INVALID
     }
+}
+
+/// Sources of a dataset that cannot be read at all (missing, a folder where
+/// the format reads files, no permission): exit code 2 before anything else.
+fn unreadable_source(format: Format, sources: &[PathBuf]) -> Option<String> {
+    sources.iter().find_map(|source| {
+        let meta = match std::fs::metadata(source) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Some(format!("{}: no such file", source.display()));
+            }
+            Err(e) => return Some(format!("{}: {e}", source.display())),
+        };
+        if meta.is_dir() {
+            return (format != Format::Brat).then(|| {
+                format!(
+                    "{}: is a directory, not a {} file",
+                    source.display(),
+                    format.name()
+                )
+            });
+        }
+        std::fs::File::open(source)
+            .err()
+            .map(|e| format!("{}: {e}", source.display()))
+    })
 }
 
 fn validate(path: &Path) -> ExitCode {
@@ -573,8 +615,9 @@ fn fmt(path: &Path, output: Option<&Path>, force: bool, wait: Duration) -> ExitC
     let target = match output {
         Some(out) => match output::check_file(out, Some(path), false, force) {
             Ok(_) => out,
-            // `fmt a.ron -o a.ron` is an in-place rewrite, not a clash.
-            Err(output::OutputError::IsSourceProject(_)) => path,
+            // An output that is the source itself (the same path, a link,
+            // `sub/..`, a hard link) replaces the source: only when asked.
+            Err(output::OutputError::IsSourceProject(_)) if force => path,
             Err(e) => return fail(CANNOT_WRITE, e),
         },
         None => path,
@@ -656,6 +699,9 @@ fn import(
 ) -> ExitCode {
     if !format.can_import() {
         return fail(INVALID, format!("{} cannot be imported", format.name()));
+    }
+    if let Some(problem) = unreadable_source(format, sources) {
+        return fail(CANNOT_READ, format!("{problem}; nothing was written"));
     }
     let held = match lock(output, wait) {
         Ok(held) => held,

@@ -183,11 +183,16 @@ fn unreadable_articles_get_an_error_naming_the_file() {
     let broken = dir.path().join("broken.jsonl");
     fs::write(&broken, "{\"text\": \"ok\"}\n{not json\n").unwrap();
     let project = dir.path().join("x.ron");
-    for (article, what) in [
-        (empty.as_path(), "the article is empty"),
+    // Read and found wanting: exit 1; not readable at all: exit 2.
+    for (article, what, code) in [
+        (empty.as_path(), "the article is empty", 1),
         // The second line's `{not` fails at its second character.
-        (broken.as_path(), "line 2, column 2: key must be a string"),
-        (Path::new("/no/such/article.txt"), "no such file"),
+        (
+            broken.as_path(),
+            "line 2, column 2: key must be a string",
+            1,
+        ),
+        (Path::new("/no/such/article.txt"), "no such file", 2),
     ] {
         let out = gloss(&[
             "new",
@@ -195,7 +200,7 @@ fn unreadable_articles_get_an_error_naming_the_file() {
             "--force",
             article.to_str().unwrap(),
         ]);
-        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert_eq!(out.status.code(), Some(code), "{}", stderr(&out));
         let message = stderr(&out);
         // What went wrong, with the article; then that the project was not made.
         assert_eq!(
@@ -759,7 +764,7 @@ fn a_fifo_is_refused_instead_of_blocking() {
         &["new", project.to_str().unwrap(), fifo.to_str().unwrap()],
         within,
     );
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2), "a file that cannot be read");
     assert!(
         stderr(&out).contains("not a regular file"),
         "{}",

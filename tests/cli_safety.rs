@@ -566,3 +566,185 @@ fn a_kill_during_a_save_leaves_the_old_or_the_new_project_long() {
     // trial did not test the moment that matters.
     assert!(finished > 0 && finished < trials, "{finished} of {trials}");
 }
+
+// --- Safety II: what an adversarial trial broke ------------------------------
+
+#[cfg(unix)]
+#[test]
+fn a_link_at_the_lock_path_never_writes_through_it() {
+    let dir = temp_dir();
+    let (project, second) = project_with_article(dir.path());
+    let precious = dir.path().join("precious.txt");
+    std::fs::write(&precious, "months of notes").expect("write");
+    std::os::unix::fs::symlink(&precious, dir.path().join(".p.gloss.ron.lock")).expect("link");
+    let out = gloss(&["add", path_str(&project), path_str(&second)]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(stderr(&out).contains("link"), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&precious).expect("read"),
+        "months of notes"
+    );
+    assert_eq!(store::load(&project).expect("load").documents.len(), 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn force_never_turns_a_device_into_a_regular_file() {
+    let dir = temp_dir();
+    let (project, _) = project_with_article(dir.path());
+    let null = dir.path().join("null-link");
+    std::os::unix::fs::symlink("/dev/null", &null).expect("link");
+    for target in [Path::new("/dev/null"), null.as_path()] {
+        let out = gloss(&[
+            "export",
+            path_str(&project),
+            "--format",
+            "jsonl",
+            "-o",
+            path_str(target),
+            "--force",
+        ]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        use std::os::unix::fs::FileTypeExt;
+        let kind = std::fs::metadata("/dev/null").expect("stat").file_type();
+        assert!(kind.is_char_device(), "/dev/null is still a device");
+    }
+}
+
+#[test]
+fn add_is_all_or_nothing_and_a_missing_article_is_exit_2() {
+    let dir = temp_dir();
+    let (project, second) = project_with_article(dir.path());
+    let before = std::fs::read(&project).expect("read");
+    let binary = dir.path().join("image.txt");
+    std::fs::write(&binary, b"\x89PNG\r\n\x1a\n\0\0\0").expect("write");
+    let out = gloss(&[
+        "add",
+        path_str(&project),
+        path_str(&second),
+        path_str(&binary),
+    ]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("nothing was added"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read(&project).expect("read"), before, "unchanged");
+    let missing = dir.path().join("missing.txt");
+    let out = gloss(&["add", path_str(&project), path_str(&missing)]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let out = gloss(&["add", path_str(&project), path_str(dir.path())]);
+    assert_eq!(code(&out), 2, "a folder: {}", stderr(&out));
+    assert_eq!(std::fs::read(&project).expect("read"), before, "unchanged");
+    // Dataset sources alike.
+    let out = gloss(&[
+        "import",
+        "--format",
+        "jsonl",
+        path_str(&missing),
+        "-o",
+        path_str(&dir.path().join("new.gloss.ron")),
+    ]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let out = gloss(&[
+        "import",
+        "--format",
+        "doccano",
+        path_str(dir.path()),
+        "-o",
+        path_str(&dir.path().join("new.gloss.ron")),
+    ]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_stdout_is_exit_3_not_a_panic_and_bad_numbers_are_refused() {
+    let dir = temp_dir();
+    let (project, _) = project_with_article(dir.path());
+    for args in [
+        vec!["stats", path_str(&project)],
+        vec!["validate", path_str(&project)],
+        vec!["agree", path_str(&project), path_str(&project)],
+        vec!["export", path_str(&project), "--format", "conll"],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full");
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_gloss"))
+            .args(&args)
+            .stdout(full)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .expect("runs");
+        assert_eq!(code(&out), 3, "{args:?}: {}", stderr(&out));
+        assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+    }
+    for wait in ["NaN", "-1", "inf", "1e300"] {
+        let out = gloss(&["--wait", wait, "stats", path_str(&project)]);
+        assert_eq!(code(&out), 2, "--wait {wait}: {}", stderr(&out));
+        assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+    }
+}
+
+#[test]
+fn fmt_to_the_source_itself_needs_force() {
+    let dir = temp_dir();
+    let (project, _) = project_with_article(dir.path());
+    std::fs::create_dir(dir.path().join("sub")).expect("sub");
+    let before = std::fs::read(&project).expect("read");
+    let same = dir.path().join("sub/../p.gloss.ron");
+    let out = gloss(&["fmt", path_str(&project), "-o", path_str(&same)]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("is the project being read"),
+        "{}",
+        stderr(&out)
+    );
+    #[cfg(unix)]
+    {
+        let hard = dir.path().join("hard.gloss.ron");
+        std::fs::hard_link(&project, &hard).expect("hard link");
+        let out = gloss(&["fmt", path_str(&project), "-o", path_str(&hard)]);
+        assert_eq!(code(&out), 3, "{}", stderr(&out));
+        use std::os::unix::fs::MetadataExt;
+        assert_eq!(std::fs::metadata(&project).expect("stat").nlink(), 2);
+    }
+    assert_eq!(std::fs::read(&project).expect("read"), before);
+    let out = gloss(&["fmt", path_str(&project), "-o", path_str(&same), "--force"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+}
+
+#[test]
+fn a_failed_brat_export_leaves_no_half_folder() {
+    let dir = temp_dir();
+    let (project, second) = project_with_article(dir.path());
+    let out = gloss(&["add", path_str(&project), path_str(&second)]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let folder = dir.path().join("brat");
+    std::fs::create_dir(&folder).expect("folder");
+    // The configuration's place is taken by a folder: the last file fails.
+    std::fs::create_dir(folder.join("annotation.conf")).expect("blocker");
+    let out = gloss(&[
+        "export",
+        path_str(&project),
+        "--format",
+        "brat",
+        "-o",
+        path_str(&folder),
+        "--force",
+    ]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("nothing was written"),
+        "{}",
+        stderr(&out)
+    );
+    let left: Vec<String> = std::fs::read_dir(&folder)
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["annotation.conf"], "only what was there before");
+}

@@ -234,21 +234,90 @@ impl Exported {
     }
 
     /// Writes the export atomically: a single file to `target`, or each file
-    /// into the folder `target`. Errors name the file.
+    /// into the folder `target`. A folder is written in two steps: every
+    /// file to a temporary file beside its place (flushed), then each
+    /// renamed into place, so that a full disk or a refused file leaves the
+    /// folder as it was (folders made for it removed) instead of half an
+    /// export. Errors name the file and say what was left.
     pub fn write_to(self, target: &Path) -> Result<(), WriteError> {
-        let single = self.is_single_file();
-        for (relative, bytes) in self.files {
-            let path = if single {
-                target.to_owned()
-            } else {
-                target.join(relative)
-            };
-            if let Some(parent) = path.parent()
-                && !parent.as_os_str().is_empty()
-            {
-                std::fs::create_dir_all(parent).map_err(|e| WriteError::new(parent, e))?;
+        if self.is_single_file() {
+            let bytes = self
+                .files
+                .into_iter()
+                .next()
+                .map(|(_, b)| b)
+                .unwrap_or_default();
+            return crate::store::write_atomically(target, &bytes)
+                .map_err(|e| WriteError::new(target, e));
+        }
+        let mut made_folders: Vec<PathBuf> = Vec::new();
+        let mut staged: Vec<(tempfile::NamedTempFile, PathBuf)> = Vec::new();
+        let staging = (|| -> Result<(), WriteError> {
+            for (relative, bytes) in &self.files {
+                let path = target.join(relative);
+                let parent = match path.parent() {
+                    Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
+                    _ => PathBuf::from("."),
+                };
+                let mut missing = Vec::new();
+                let mut dir = parent.as_path();
+                while !dir.exists() {
+                    missing.push(dir.to_owned());
+                    match dir.parent() {
+                        Some(up) if !up.as_os_str().is_empty() => dir = up,
+                        _ => break,
+                    }
+                }
+                std::fs::create_dir_all(&parent).map_err(|e| WriteError::new(&parent, e))?;
+                made_folders.extend(missing.into_iter().rev());
+                if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.file_type().is_file()) {
+                    return Err(WriteError {
+                        path: path.display().to_string(),
+                        message: "is not a regular file; not replaced".to_owned(),
+                    });
+                }
+                let mut temp = tempfile::Builder::new()
+                    .prefix(&crate::store::atomic::temp_prefix(&path))
+                    .suffix(".tmp")
+                    .tempfile_in(&parent)
+                    .map_err(|e| WriteError::new(&parent, e))?;
+                use std::io::Write;
+                temp.write_all(bytes)
+                    .and_then(|()| temp.as_file().sync_all())
+                    .map_err(|e| WriteError::new(&path, e))?;
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    let _ = temp
+                        .as_file()
+                        .set_permissions(std::fs::Permissions::from_mode(0o644));
+                }
+                staged.push((temp, path));
             }
-            crate::store::write_atomically(&path, &bytes).map_err(|e| WriteError::new(&path, e))?;
+            Ok(())
+        })();
+        if let Err(mut error) = staging {
+            drop(staged);
+            for folder in made_folders.iter().rev() {
+                let _ = std::fs::remove_dir(folder);
+            }
+            error.message.push_str("; nothing was written");
+            return Err(error);
+        }
+        let total = staged.len();
+        for (done, (temp, path)) in staged.into_iter().enumerate() {
+            if let Err(e) = temp.persist(&path) {
+                return Err(WriteError {
+                    path: path.display().to_string(),
+                    message: format!(
+                        "{}; {done} of {total} files were written before it, the rest were not",
+                        e.error
+                    ),
+                });
+            }
+        }
+        if let Ok(folder) = std::fs::File::open(target) {
+            let _ = folder.sync_all();
         }
         Ok(())
     }

@@ -47,6 +47,9 @@ pub struct IngestError {
     pub path: String,
     /// What is wrong, with a line number where it helps.
     pub message: String,
+    /// The file could not be read at all (missing, a folder, no
+    /// permission), as opposed to read and found wanting: exit code 2.
+    pub cannot_read: bool,
 }
 
 impl IngestError {
@@ -54,6 +57,7 @@ impl IngestError {
         Self {
             path: path.display().to_string(),
             message: message.into(),
+            cannot_read: false,
         }
     }
 }
@@ -73,7 +77,10 @@ pub fn read_articles_with(path: &Path, html: HtmlMode) -> Result<Vec<Article>, I
             _ if path.is_dir() => "is a directory, not an article".to_owned(),
             _ => e.to_string(),
         };
-        IngestError::new(path, message)
+        IngestError {
+            cannot_read: true,
+            ..IngestError::new(path, message)
+        }
     })?;
     if let Some(kind) = decode::binary_kind(&bytes) {
         return Err(IngestError::new(

@@ -116,6 +116,8 @@ fn only_the_command_layer_changes_the_project_saves_or_starts_jobs() {
         "src/ui/annotate_all.rs",
         "src/ui/jobs.rs",
         "src/ui/app.rs",
+        // Reading the project file again when another program changed it.
+        "src/ui/disk_sync.rs",
     ];
     let found = uses(&["src/ui"], &writes, &command_layer);
     assert_eq!(

@@ -987,3 +987,64 @@ fn adding_a_large_batch_names_a_few_documents_and_counts_the_rest() {
     );
     assert!(!err.contains("b10"), "{err}");
 }
+
+#[test]
+fn what_goes_with_a_rejected_entity_is_counted_too() {
+    use gloss::model::{
+        Claim, Claimant, Document, Entity, Project, Relation, RelationType, Review,
+    };
+    let dir = temp_dir();
+    let mut project = Project::new("reviewed");
+    project.schema.relation_types.push(RelationType {
+        key: "Met".into(),
+        name: "Met".into(),
+    });
+    let mut doc = Document::new("d1", "t", "Kim met Putin. Putin said talks went well.");
+    doc.entities.push(Entity::new("e1", "PER", 0, 3, "Kim"));
+    let mut rejected = Entity::new("e2", "PER", 8, 13, "Putin");
+    rejected.review = Review::Rejected;
+    doc.entities.push(rejected);
+    doc.relations.push(Relation::new("r1", "Met", "e1", "e2"));
+    let mut claim = Claim::new("c1", 26, 41, "talks went well");
+    claim.claimant = Some(Claimant::Entity("e2".into()));
+    doc.claims.push(claim);
+    project.documents.push(doc.into());
+    let path = dir.path().join("p.ron");
+    gloss::store::save(&project, &path).unwrap();
+    let out = gloss(&["export", path.to_str().unwrap(), "--format", "jsonl"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "1 annotation rejected in review left out; 1 relation ending at one left out too, 1 claimant naming one kept as plain words"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn conll_says_which_overlapping_entity_it_keeps_and_that_the_layout_is_not_kept() {
+    use gloss::model::{Document, Entity, Project};
+    let dir = temp_dir();
+    let mut project = Project::new("nested");
+    let mut doc = Document::new("d1", "t", "Bank\tof  Korea said so.");
+    doc.entities
+        .push(Entity::new("e1", "ORG", 0, 14, "Bank\tof  Korea"));
+    doc.entities.push(Entity::new("e2", "GPE", 9, 14, "Korea"));
+    project.documents.push(doc.into());
+    let path = dir.path().join("p.ron");
+    gloss::store::save(&project, &path).unwrap();
+    let out = gloss(&["export", path.to_str().unwrap(), "--format", "conll"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let conll = stdout(&out);
+    assert!(
+        conll.contains("Bank\tB-ORG") && conll.contains("Korea\tI-ORG"),
+        "{conll}"
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains("the longest, then the earliest, is kept"),
+        "{err}"
+    );
+    assert!(err.contains("character offsets do not apply"), "{err}");
+}

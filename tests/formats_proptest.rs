@@ -634,7 +634,15 @@ fn check_conll(project: &Project) -> Result<(), TestCaseError> {
         (documents_with_metadata(project), METADATA_LOST),
     ];
     expected.extend(entity_extras(project));
-    assert_warnings(&exported.warnings, "conll: ", &expected)?;
+    // The note that the layout is not kept comes with every non-empty file.
+    let layout = "conll: the text is written as one token per line";
+    let (notes, losses): (Vec<String>, Vec<String>) = exported
+        .warnings
+        .iter()
+        .cloned()
+        .partition(|w| w.starts_with(layout));
+    prop_assert_eq!(notes.len(), usize::from(!exported.files[0].1.is_empty()));
+    assert_warnings(&losses, "conll: ", &expected)?;
     prop_assert_eq!(&imported.warnings, &Vec::<String>::new());
     Ok(())
 }

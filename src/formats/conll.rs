@@ -62,13 +62,20 @@ pub fn export(project: &Project, options: &ExportOptions) -> Result<Exported, Fo
         super::tally_entity_extras(doc, &mut tally, false, false);
         super::tally_metadata(doc, &mut tally);
     }
+    let mut warnings = tally.warnings("conll: ");
+    if !out.is_empty() {
+        // Not a loss of annotations, but of the text's layout: say it once.
+        warnings.push(
+            "conll: the text is written as one token per line: spacing, tabs and line breaks are not kept, so the project's character offsets do not apply to this file".to_owned(),
+        );
+    }
     Ok(Exported {
         files: vec![(Default::default(), out.into_bytes())],
-        warnings: tally.warnings("conll: "),
+        warnings,
     })
 }
 
-const OVERLAP: &str = "overlapping entity(ies) left out (the outermost one is kept)";
+const OVERLAP: &str = "overlapping entity(ies) left out (of entities that overlap, the longest, then the earliest, is kept)";
 
 /// The entities BIO can hold: no two overlap; the longest wins, then the earliest.
 fn keep_outermost<'d>(doc: &'d Document, tally: &mut Tally) -> Vec<Kept<'d>> {
@@ -76,6 +83,10 @@ fn keep_outermost<'d>(doc: &'d Document, tally: &mut Tally) -> Vec<Kept<'d>> {
     let mut order: Vec<&Entity> = doc.entities.iter().collect();
     order.sort_by_key(|e| (std::cmp::Reverse(e.end.saturating_sub(e.start)), e.start));
     let mut kept: Vec<(usize, usize, &Entity)> = Vec::new();
+    // The kept spans never overlap, so the one starting last before a new
+    // span's end is the only one that can overlap it: one lookup each, not
+    // a scan of everything kept (that was quadratic in the entities).
+    let mut taken: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
     for e in order {
         let (Some(start), Some(end)) = (index.byte(e.start), index.byte(e.end)) else {
             tally.add(
@@ -89,12 +100,17 @@ fn keep_outermost<'d>(doc: &'d Document, tally: &mut Tally) -> Vec<Kept<'d>> {
                 "empty entity(ies) left out",
                 format!("{} {}..{}", doc.id, e.start, e.end),
             );
-        } else if kept.iter().any(|(s, t, _)| start < *t && *s < end) {
+        } else if taken
+            .range(..end)
+            .next_back()
+            .is_some_and(|(_, taken_end)| start < *taken_end)
+        {
             tally.add(
                 OVERLAP,
                 format!("{} {} {}..{}", doc.id, e.label, e.start, e.end),
             );
         } else {
+            taken.insert(start, end);
             kept.push((start, end, e));
         }
     }

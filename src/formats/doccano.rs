@@ -140,6 +140,13 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
             // line; an entity object may name its own.
             let line_user = user_name(f.get("username"));
             let index = CharIndex::new(&doc.text);
+            // The document is new: its ids are counted here, not looked up
+            // in it for every label (that was quadratic in the labels).
+            let (mut entities_made, mut relations_made) = (0usize, 0usize);
+            let mut next_entity = || {
+                entities_made += 1;
+                format!("e{entities_made}")
+            };
             let labels = match f.get("label") {
                 Some(_) => f.array("label")?,
                 None => f.array("labels")?,
@@ -153,7 +160,7 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
                         })?;
                         let text = super::span_text(&index, &doc.text, start, end)
                             .map_err(|e| f.error(format!("{what}: {e}")))?;
-                        let id = doc.next_id("e");
+                        let id = next_entity();
                         let mut entity = Entity::new(id, label, start, end, text);
                         entity.annotator.clone_from(&line_user);
                         doc.entities.push(entity);
@@ -177,7 +184,7 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
                 let label = e.required_label("label")?;
                 let text =
                     super::span_text(&index, &doc.text, start, end).map_err(|m| e.error(m))?;
-                let id = doc.next_id("e");
+                let id = next_entity();
                 if let Some(source_id) = e.get("id") {
                     entity_ids.insert(source_id.to_string(), id.clone());
                 }
@@ -202,7 +209,8 @@ pub fn import(sources: &[&Path]) -> Result<Imported, FormatError> {
                     continue;
                 };
                 let label = r.required_string("type")?;
-                let id = doc.next_id("r");
+                relations_made += 1;
+                let id = format!("r{relations_made}");
                 doc.relations.push(Relation::new(id, label, from, to));
             }
             project.documents.push(doc.into());

@@ -147,11 +147,11 @@ pub fn export(
 ) -> Result<Exported, FormatError> {
     // Rejected annotations are not part of a dataset unless asked for.
     let filtered;
-    let mut rejected = 0;
+    let mut left = crate::review::mode::LeftOut::default();
     let project = if options.include_rejected || !crate::review::mode::has_rejected(project) {
         project
     } else {
-        (filtered, rejected) = crate::review::mode::without_rejected(project);
+        (filtered, left) = crate::review::mode::without_rejected_counted(project);
         &filtered
     };
     let mut exported = match format {
@@ -162,10 +162,28 @@ pub fn export(
         Format::Csv => self::csv::export(project, options),
         Format::ClaimReview => claimreview::export(project, options),
     }?;
-    if rejected > 0 {
+    if left.annotations > 0 {
+        let mut also = Vec::new();
+        if left.relations > 0 {
+            also.push(format!(
+                "{} ending at one left out too",
+                crate::model::plural(left.relations, "relation")
+            ));
+        }
+        if left.claimant_links > 0 {
+            also.push(format!(
+                "{} naming one kept as plain words",
+                crate::model::plural(left.claimant_links, "claimant")
+            ));
+        }
+        let also = if also.is_empty() {
+            String::new()
+        } else {
+            format!("; {}", also.join(", "))
+        };
         exported.warnings.push(format!(
-            "{} rejected in review left out (--include-rejected keeps them)",
-            crate::model::plural(rejected, "annotation")
+            "{} rejected in review left out{also} (--include-rejected keeps them)",
+            crate::model::plural(left.annotations, "annotation")
         ));
     }
     Ok(exported)

@@ -518,10 +518,25 @@ fn conflict(
 }
 
 /// Appends new conflicts to `list`, giving each a free id; returns how many.
+/// Ids are counted up from the first free one, checked against a set: a
+/// scan of the list per record made 50,000 records quadratic.
 fn push_conflicts(list: &mut Vec<Conflict>, new: Vec<Conflict>) -> usize {
     let count = new.len();
+    let mut taken: HashSet<String> = list.iter().map(|c| c.id.clone()).collect();
+    let mut next = next_conflict_id(list)
+        .strip_prefix('x')
+        .and_then(|n| n.parse::<u64>().ok())
+        .unwrap_or(1);
+    list.reserve(count);
     for mut c in new {
-        c.id = next_conflict_id(list);
+        let mut id = format!("x{next}");
+        while taken.contains(&id) {
+            next = next.saturating_add(1);
+            id = format!("x{next}");
+        }
+        next = next.saturating_add(1);
+        taken.insert(id.clone());
+        c.id = id;
         list.push(c);
     }
     count

@@ -121,9 +121,28 @@ pub fn has_rejected(project: &Project) -> bool {
 /// were left out. Relations that touch a rejected annotation go too; a
 /// claim whose claimant mention was rejected keeps the claimant's words.
 pub fn without_rejected(project: &Project) -> (Project, usize) {
+    let (copy, left) = without_rejected_counted(project);
+    (copy, left.annotations)
+}
+
+/// What leaving rejected annotations out took with them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LeftOut {
+    /// Rejected entities and claims.
+    pub annotations: usize,
+    /// Relations not rejected themselves that ended at a rejected one.
+    pub relations: usize,
+    /// Claimants that named a rejected entity, kept as its words.
+    pub claimant_links: usize,
+}
+
+/// [`without_rejected`], counting everything that went with the rejected
+/// annotations, so that an export can say so.
+pub fn without_rejected_counted(project: &Project) -> (Project, LeftOut) {
     let mut copy = project.clone();
+    let mut left = LeftOut::default();
     if !has_rejected(project) {
-        return (copy, 0);
+        return (copy, left);
     }
     let mut removed = 0;
     for doc in &mut copy.documents {
@@ -153,17 +172,21 @@ pub fn without_rejected(project: &Project) -> (Project, usize) {
             .collect();
         doc.entities.retain(|e| !rejected.contains(e.id.as_str()));
         doc.claims.retain(|c| !rejected.contains(c.id.as_str()));
+        let relations_before = doc.relations.len();
         doc.relations
             .retain(|r| !rejected.contains(r.from.as_str()) && !rejected.contains(r.to.as_str()));
+        left.relations += relations_before - doc.relations.len();
         for claim in &mut doc.claims {
             if let Some(Claimant::Entity(id)) = &claim.claimant
                 && let Some(text) = words.get(id.as_str())
             {
                 claim.claimant = Some(Claimant::Text(text.clone()));
+                left.claimant_links += 1;
             }
         }
     }
-    (copy, removed)
+    left.annotations = removed;
+    (copy, left)
 }
 
 #[cfg(test)]

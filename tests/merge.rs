@@ -778,3 +778,84 @@ fn grouping_disagreements_grows_linearly_with_many_labels() {
             .all(|c| c.annotation_ids().count() == 2)
     );
 }
+
+#[test]
+fn a_claimant_mention_and_the_same_words_as_text_agree_in_merge_as_in_agree() {
+    let base = base();
+    let mut a = base.clone();
+    let mut b = base.clone();
+    // A names Kim by his mention; B writes his name as text.
+    doc_mut(&mut a).claims[0].claimant = Some(Claimant::Entity("e1".into()));
+    doc_mut(&mut b).claims[0].claimant = Some(Claimant::Text("Kim Jong Un".into()));
+    let (merged, report) = merge(&a, &b);
+    assert_valid(&merged);
+    assert!(report.is_clean(), "{report:?}");
+    assert_eq!(doc(&merged).claims.len(), 1);
+    let agreement = gloss::review::agree::agree(&a, &b, &Default::default()).unwrap();
+    let json = agreement.to_json();
+    assert!(json.to_string().contains("\"claimant\":1.0"), "{json}");
+    // Different words: a disagreement in both.
+    doc_mut(&mut b).claims[0].claimant = Some(Claimant::Text("Putin".into()));
+    let (_, report) = merge(&a, &b);
+    assert_eq!(report.new_conflicts, 1, "{report:?}");
+}
+
+#[test]
+fn git_setup_writes_the_attributes_ignores_and_an_absolute_driver_that_runs() {
+    if Command::new("git").arg("--version").output().is_err() {
+        eprintln!("skipped: git is not installed");
+        return;
+    }
+    let dir = temp_dir();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(repo.join("sub")).unwrap();
+    git_ok(&repo, &["init", "-q"]);
+    std::fs::write(repo.join(".gitignore"), "target/\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gloss"))
+        .arg("git-setup")
+        .current_dir(repo.join("sub"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(repo.join(".gitattributes")).unwrap(),
+        "*.gloss.ron merge=gloss\n"
+    );
+    let ignore = std::fs::read_to_string(repo.join(".gitignore")).unwrap();
+    assert!(ignore.starts_with("target/\n.*.lock\n"), "{ignore}");
+    let driver = git_ok(&repo, &["config", "--get", "merge.gloss.driver"]);
+    assert!(
+        driver.starts_with(&format!("{} merge --base", env!("CARGO_BIN_EXE_gloss")))
+            || driver.starts_with(&format!("'{}' merge --base", env!("CARGO_BIN_EXE_gloss"))),
+        "{driver}"
+    );
+    // Twice changes nothing.
+    let again = Command::new(env!("CARGO_BIN_EXE_gloss"))
+        .arg("git-setup")
+        .current_dir(&repo)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    assert!(again.status.success());
+    assert_eq!(
+        std::fs::read_to_string(repo.join(".gitignore")).unwrap(),
+        ignore
+    );
+    // Outside a repository: exit 1 and a clear line.
+    let outside = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gloss"))
+        .arg("git-setup")
+        .current_dir(outside.path())
+        .env("GIT_CEILING_DIRECTORIES", outside.path().parent().unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("not inside a git repository"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -248,7 +248,12 @@ fn sentence_breaks(text: &str, tokens: &[(usize, usize)], kept: &[Kept<'_>]) -> 
         let (Some(&(a, _)), Some(&(b, _))) = (tokens.get(i.wrapping_sub(1)), tokens.get(i)) else {
             return false;
         };
-        kept.iter().any(|k| k.start <= a && b < k.end)
+        // `kept` is sorted and disjoint: only the last one starting at or
+        // before `a` can hold both tokens.
+        let at = kept.partition_point(|k| k.start <= a);
+        at.checked_sub(1)
+            .and_then(|i| kept.get(i))
+            .is_some_and(|k| b < k.end)
     };
     let mut breaks = HashSet::new();
     // unicode-segmentation 1.13's sentence iterator underflows in `size_hint`

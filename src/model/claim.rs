@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::CompactString;
+use super::{Claim, CompactString, Document};
 
 /// Who made a claim.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -148,4 +148,50 @@ pub fn humanize(name: &str) -> String {
         }
     }
     out
+}
+
+/// A claimant as compared across projects, where entity ids differ.
+enum Who<'d> {
+    Nobody,
+    Mention {
+        start: usize,
+        end: usize,
+        text: &'d str,
+    },
+    Named(&'d str),
+    /// An entity id the document does not have (an invalid project).
+    Dangling,
+}
+
+fn who<'d>(claim: &'d Claim, doc: &'d Document) -> Who<'d> {
+    match &claim.claimant {
+        None => Who::Nobody,
+        Some(Claimant::Entity(id)) => doc.entity(id).map_or(Who::Dangling, |e| Who::Mention {
+            start: e.start,
+            end: e.end,
+            text: e.text.trim(),
+        }),
+        Some(Claimant::Text(text)) => Who::Named(text.trim()),
+    }
+}
+
+/// The one rule for "the same claimant" across two projects, shared by
+/// agreement (`review::agree`) and merging (`review::merge`), where entity
+/// ids differ. Two claimants are the same when both are unset, both are entity mentions
+/// with the same span, both are free texts equal after trimming, or one is a
+/// mention whose text equals the other's free text.
+pub fn same_claimant(ca: &Claim, da: &Document, cb: &Claim, db: &Document) -> bool {
+    match (who(ca, da), who(cb, db)) {
+        (Who::Nobody, Who::Nobody) => true,
+        (
+            Who::Mention { start, end, .. },
+            Who::Mention {
+                start: s2, end: e2, ..
+            },
+        ) => start == s2 && end == e2,
+        (Who::Named(x), Who::Named(y))
+        | (Who::Mention { text: x, .. }, Who::Named(y))
+        | (Who::Named(x), Who::Mention { text: y, .. }) => x == y,
+        _ => false,
+    }
 }

@@ -23,6 +23,7 @@ pub use rare::RareText;
 
 pub use claim::{
     Attribution, CheckWorthiness, ClaimType, Claimant, Cue, Evidence, Stance, Verdict,
+    same_claimant,
 };
 pub use conflict::{Conflict, ConflictAbout, ConflictKind, ConflictVersion};
 

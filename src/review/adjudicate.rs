@@ -552,19 +552,21 @@ mod tests {
 
     #[test]
     fn a_dropped_claimant_moves_to_the_kept_entity_with_its_span() {
-        let claim = |claimant: &str| {
-            let mut c = Claim::new("c1", 0, 30, &TEXT[..30]);
+        // The claims differ in their span (their claimants, mentions of the
+        // same span, are the same claimant, as `gloss agree` counts them).
+        let claim = |claimant: &str, end: usize| {
+            let mut c = Claim::new("c1", 0, end, &TEXT[..end]);
             c.claimant = Some(Claimant::Entity(claimant.into()));
             c
         };
         let mut a = side(&[("e1", "PER", 0, 11)]);
         std::sync::Arc::make_mut(&mut a.documents[0])
             .claims
-            .push(claim("e1"));
+            .push(claim("e1", 30));
         let mut b = side(&[("e1", "ORG", 0, 11)]);
         std::sync::Arc::make_mut(&mut b.documents[0])
             .claims
-            .push(claim("e1"));
+            .push(claim("e1", 29));
         let (mut project, _) = merge(&a, &b);
         let refs = unsettled(&project);
         assert_eq!(refs.len(), 2, "entities and claims disagree");

@@ -18,7 +18,7 @@ use std::collections::{BTreeSet, BinaryHeap, HashMap, HashSet};
 use serde_json::{Value, json};
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::model::{Claim, Claimant, Document, Project, plural};
+use crate::model::{Document, Project, plural, same_claimant};
 
 /// What to compare.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -824,50 +824,6 @@ fn compare_claims(da: &Document, db: &Document, figures: &mut ClaimFigures) {
         g.checkworthiness += usize::from(ca.checkworthiness == cb.checkworthiness);
         g.stance += usize::from(ca.stance == cb.stance);
         g.verdict += usize::from(ca.verdict == cb.verdict);
-    }
-}
-
-/// A claimant as compared across projects, where entity ids differ.
-enum Who<'d> {
-    Nobody,
-    Mention {
-        start: usize,
-        end: usize,
-        text: &'d str,
-    },
-    Named(&'d str),
-    /// An entity id the document does not have (an invalid project).
-    Dangling,
-}
-
-fn who<'d>(claim: &'d Claim, doc: &'d Document) -> Who<'d> {
-    match &claim.claimant {
-        None => Who::Nobody,
-        Some(Claimant::Entity(id)) => doc.entity(id).map_or(Who::Dangling, |e| Who::Mention {
-            start: e.start,
-            end: e.end,
-            text: e.text.trim(),
-        }),
-        Some(Claimant::Text(text)) => Who::Named(text.trim()),
-    }
-}
-
-/// Two claimants are the same when both are unset, both are entity mentions
-/// with the same span, both are free texts equal after trimming, or one is a
-/// mention whose text equals the other's free text.
-fn same_claimant(ca: &Claim, da: &Document, cb: &Claim, db: &Document) -> bool {
-    match (who(ca, da), who(cb, db)) {
-        (Who::Nobody, Who::Nobody) => true,
-        (
-            Who::Mention { start, end, .. },
-            Who::Mention {
-                start: s2, end: e2, ..
-            },
-        ) => start == s2 && end == e2,
-        (Who::Named(x), Who::Named(y))
-        | (Who::Mention { text: x, .. }, Who::Named(y))
-        | (Who::Named(x), Who::Mention { text: y, .. }) => x == y,
-        _ => false,
     }
 }
 

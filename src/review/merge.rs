@@ -1212,7 +1212,19 @@ fn merge_two_documents(
         &mut ids,
         &mut agreed_a,
         &mut extra_b.entities,
+        Sameness {
+            key: &content_key,
+            agree: &|_, _| true,
+        },
     );
+    // A claimant agrees as `gloss agree` says (an entity mention and free
+    // text of the same words are the same claimant), not by its ids.
+    let claim_key = |claim: &Claim| {
+        let mut map = content(claim);
+        map.remove("claimant");
+        Value::Object(map).to_string()
+    };
+    let claimants_agree = |x: &Claim, y: &Claim| crate::model::same_claimant(x, a, y, b);
     match_items(
         &a_parts.claims,
         &b_parts.claims,
@@ -1220,6 +1232,10 @@ fn merge_two_documents(
         &mut ids,
         &mut agreed_a,
         &mut extra_b.claims,
+        Sameness {
+            key: &claim_key,
+            agree: &claimants_agree,
+        },
     );
     match_items(
         &a_parts.relations,
@@ -1228,6 +1244,10 @@ fn merge_two_documents(
         &mut ids,
         &mut agreed_a,
         &mut extra_b.relations,
+        Sameness {
+            key: &content_key,
+            agree: &|_, _| true,
+        },
     );
     report.agreed += agreed_a.len();
     let renamed = map
@@ -1307,6 +1327,15 @@ fn merge_two_documents(
 
 /// Matches B's items to A's equal ones (same content once B's references
 /// are renamed); unmatched B items get ids free in the result.
+/// How two sides' items are found to be the same: a key (equal keys are
+/// candidates) and, among candidates, a rule the key cannot say (whose
+/// claimant agrees with whose).
+struct Sameness<'f, T> {
+    key: &'f dyn Fn(&T) -> String,
+    /// Whether A's item and B's item (as B has it, before renaming) agree.
+    agree: &'f dyn Fn(&T, &T) -> bool,
+}
+
 fn match_items<T: Item>(
     a: &[T],
     b: &[T],
@@ -1314,20 +1343,27 @@ fn match_items<T: Item>(
     ids: &mut Ids,
     agreed_a: &mut HashSet<String>,
     extra_b: &mut Vec<T>,
+    same: Sameness<'_, T>,
 ) {
-    let mut by_content: HashMap<String, Vec<&str>> = HashMap::new();
+    let mut by_content: HashMap<String, Vec<&T>> = HashMap::new();
     for item in a.iter().rev() {
-        by_content
-            .entry(content_key(item))
-            .or_default()
-            .push(item.id());
+        by_content.entry((same.key)(item)).or_default().push(item);
     }
     // References point only to kinds matched before (claimants to
     // entities, relation ends to both), so they are renamed exactly once.
-    for item in b {
-        let mut item = item.clone();
+    for original in b {
+        let mut item = original.clone();
         item.map_refs(map);
-        match by_content.get_mut(&content_key(&item)).and_then(Vec::pop) {
+        let twin = by_content
+            .get_mut(&(same.key)(&item))
+            .and_then(|candidates| {
+                // The last is the earliest of A's (pushed in reverse).
+                let at = candidates
+                    .iter()
+                    .rposition(|candidate| (same.agree)(candidate, original))?;
+                Some(candidates.remove(at).id())
+            });
+        match twin {
             Some(twin) => {
                 agreed_a.insert(twin.to_owned());
                 map.insert(item.id().to_owned(), twin.to_owned());

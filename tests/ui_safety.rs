@@ -400,6 +400,10 @@ fn ctrl_s_after_the_file_changed_offers_merge_and_merge_keeps_both_sides() {
     let saved = gloss::store::load(&project).expect("load");
     assert!(has_entity(&saved, "Kim Jong Un", "MISC"), "theirs kept");
     assert!(has_entity(&saved, "Russian", "MISC"), "mine kept");
+    assert!(
+        ProjectLock::acquire(&project, Duration::ZERO).is_err(),
+        "the lock is still held after Merge"
+    );
     // The merge is one step: undo gives back the version before it.
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
@@ -852,4 +856,24 @@ fn a_git_merge_under_the_open_app_then_a_save_loses_nothing_in_20_trials() {
         );
     }
     assert!(lost_trials.is_empty(), "lost: {lost_trials:?}");
+}
+
+#[test]
+fn hundreds_of_changes_in_a_row_end_in_the_last_version_with_few_reloads() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = dir.path().join("p.gloss.ron");
+    let mut harness = app_on_sample(&dir, &project);
+    let mut theirs = gloss::store::load(&project).expect("load");
+    // A rebase of many commits: 300 versions written as fast as possible.
+    for i in 0..300 {
+        theirs.name = format!("version {i}");
+        gloss::store::save(&theirs, &project).expect("save");
+        if i % 50 == 0 {
+            harness.step();
+        }
+    }
+    wait_for(&mut harness, |h| h.state().session.project().name == "version 299");
+    assert!(!harness.state().session.is_dirty());
+    let steps = harness.state().session.history.undo_len();
+    assert!(steps <= 10, "{steps} reloads for 300 changes");
 }

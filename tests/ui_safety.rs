@@ -387,12 +387,14 @@ fn ctrl_s_after_the_file_changed_offers_merge_and_merge_keeps_both_sides() {
     change_on_disk(&project);
     harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
     harness.run();
-    wait_for(&mut harness, |h| h.query_by_label("Merge").is_some());
+    wait_for(&mut harness, |h| {
+        h.query_by_label("Merge (Enter)").is_some()
+    });
     // Nothing was written over their version while the question is open.
     let on_disk = gloss::store::load(&project).expect("load");
     assert!(has_entity(&on_disk, "Kim Jong Un", "MISC"));
     assert!(!has_entity(&on_disk, "Russian", "MISC"));
-    harness.get_by_label("Merge").click();
+    harness.get_by_label("Merge (Enter)").click();
     harness.run();
     wait_for(&mut harness, |h| {
         !h.state().saving.busy() && !h.state().session.is_dirty()
@@ -693,11 +695,13 @@ fn without_any_watcher_the_check_before_saving_still_offers_merge() {
     for _ in 0..5 {
         harness.step();
     }
-    assert!(harness.query_by_label("Merge").is_none());
+    assert!(harness.query_by_label("Merge (Enter)").is_none());
     harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
     harness.run();
-    wait_for(&mut harness, |h| h.query_by_label("Merge").is_some());
-    harness.get_by_label("Merge").click();
+    wait_for(&mut harness, |h| {
+        h.query_by_label("Merge (Enter)").is_some()
+    });
+    harness.get_by_label("Merge (Enter)").click();
     harness.run();
     wait_for(&mut harness, |h| {
         !h.state().saving.busy() && !h.state().session.is_dirty()
@@ -831,8 +835,14 @@ fn a_git_merge_under_the_open_app_then_a_save_loses_nothing_in_20_trials() {
         );
         harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
         harness.run();
-        wait_for(&mut harness, |h| h.query_by_label("Merge").is_some());
-        harness.get_by_label("Merge").click();
+        wait_for(&mut harness, |h| {
+            h.query_by_label("Merge (Enter)").is_some()
+        });
+        if trial % 3 == 0 {
+            harness.key_press(Key::Enter);
+        } else {
+            harness.get_by_label("Merge (Enter)").click();
+        }
         harness.run();
         wait_for(&mut harness, |h| {
             !h.state().saving.busy() && !h.state().session.is_dirty()
@@ -872,7 +882,9 @@ fn hundreds_of_changes_in_a_row_end_in_the_last_version_with_few_reloads() {
             harness.step();
         }
     }
-    wait_for(&mut harness, |h| h.state().session.project().name == "version 299");
+    wait_for(&mut harness, |h| {
+        h.state().session.project().name == "version 299"
+    });
     assert!(!harness.state().session.is_dirty());
     let steps = harness.state().session.history.undo_len();
     assert!(steps <= 10, "{steps} reloads for 300 changes");

@@ -31,7 +31,9 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context, mut state: Box<ChangedOnDis
                      (Ctrl+Shift+J). Merging is one step you can undo.",
                 );
                 ui.horizontal(|ui| {
-                    if ui.button("Merge").clicked() {
+                    // Enter merges: the choice that loses nothing.
+                    let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    if ui.button("Merge (Enter)").clicked() || enter {
                         chosen = Some(DiskChoice::Merge);
                     }
                     if ui.button("Keep mine…").clicked() {

@@ -87,6 +87,14 @@ fn parse_seconds(text: &str) -> Result<f64, String> {
     Ok(seconds)
 }
 
+/// A score from 0 to 1.
+fn parse_score(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(format!("{text:?}: give a score from 0 to 1")),
+    }
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -226,6 +234,32 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Propose entities learned from the project's own Done and Reviewed
+    /// documents, for every other document (never where it has an entity).
+    Suggest {
+        /// The project file (never changed).
+        project: PathBuf,
+        /// Only these document ids, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        docs: Vec<String>,
+        /// Print one JSON object: what was learned from and the suggestions.
+        #[arg(long)]
+        json: bool,
+        /// Write the project with the suggestions added as unreviewed
+        /// entities (annotator `gloss-suggest`) to -o.
+        #[arg(long, requires = "output")]
+        apply: bool,
+        /// Where --apply writes (never the project itself).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Replace an existing output file.
+        #[arg(long)]
+        force: bool,
+        /// Only suggestions scoring at least this (0 to 1; default 0.5,
+        /// what the app shows).
+        #[arg(long, value_name = "X", value_parser = parse_score)]
+        min_score: Option<f64>,
+    },
     /// Set up the git repository around the current folder to merge project
     /// files with Gloss: `.gitattributes`, `.gitignore` (lock files, crash
     /// journals) and the merge driver, with this `gloss`'s absolute path.
@@ -350,6 +384,22 @@ fn run_command(command: Command, wait_seconds: f64) -> ExitCode {
             force,
         } => merge(base.as_deref(), &first, &second, &output, force, wait),
         Command::GitSetup => git_setup(),
+        Command::Suggest {
+            project,
+            docs,
+            json,
+            apply,
+            output,
+            force,
+            min_score,
+        } => suggest(
+            &project,
+            &docs,
+            json,
+            apply.then_some(output.as_deref()).flatten(),
+            force,
+            min_score.unwrap_or(crate::suggest::DEFAULT_MIN_SCORE),
+        ),
     }
 }
 
@@ -946,4 +996,110 @@ fn git_setup() -> ExitCode {
         }
         Err(e) => fail(INVALID, e),
     }
+}
+
+/// `gloss suggest`: trains on the Done and Reviewed documents and proposes
+/// entities for the others.
+fn suggest(
+    path: &Path,
+    doc_ids: &[String],
+    json: bool,
+    apply_to: Option<&Path>,
+    force: bool,
+    min_score: f64,
+) -> ExitCode {
+    let target = match apply_to {
+        Some(out) => match output::check_file(out, Some(path), false, force) {
+            Ok(target) => Some(target),
+            Err(e) => return fail(CANNOT_WRITE, e),
+        },
+        None => None,
+    };
+    let mut project = match load(path) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    if let Some(unknown) = doc_ids.iter().find(|id| project.document(id).is_none()) {
+        return fail(
+            INVALID,
+            format!("{}: no document {unknown:?}", path.display()),
+        );
+    }
+    let recommender = crate::suggest::Recommender::train(&project);
+    if recommender.is_empty() {
+        errln!(
+            "gloss: {}: nothing to learn from yet: annotate some documents and mark them Done",
+            path.display()
+        );
+    }
+    let wanted = |id: &str| doc_ids.is_empty() || doc_ids.iter().any(|d| d == id);
+    let mut found: Vec<(String, crate::suggest::Suggestion)> = Vec::new();
+    for doc in &project.documents {
+        if crate::suggest::is_training(doc) || !wanted(&doc.id) {
+            continue;
+        }
+        for s in recommender.suggest(doc, min_score) {
+            found.push((doc.id.clone(), s));
+        }
+    }
+    let trained = recommender.trained();
+    if json {
+        let suggestions: Vec<serde_json::Value> = found
+            .iter()
+            .map(|(doc, s)| {
+                serde_json::json!({
+                    "doc": doc,
+                    "start": s.start,
+                    "end": s.end,
+                    "label": s.label,
+                    "text": s.text,
+                    "score": (s.score * 10_000.0).round() / 10_000.0,
+                    "source": s.source.name(),
+                })
+            })
+            .collect();
+        outln!(
+            "{}",
+            serde_json::json!({
+                "trained_on": {"documents": trained.documents, "entities": trained.entities},
+                "suggestions": suggestions,
+            })
+        );
+    } else if apply_to.is_none() {
+        for (doc, s) in &found {
+            outln!(
+                "{doc}\t{}\t{}\t{}\t{:.2}\t{}\t{}",
+                s.start,
+                s.end,
+                s.label,
+                s.score,
+                s.source.name(),
+                s.text
+            );
+        }
+        errln!(
+            "gloss: {} (learned from {} with {})",
+            plural(found.len(), "suggestion"),
+            plural(trained.documents, "document"),
+            plural(trained.entities, "entity")
+        );
+    }
+    let Some(target) = target else {
+        return ExitCode::SUCCESS;
+    };
+    let added = crate::suggest::apply_suggestions(&mut project, &found);
+    project.modified = Some(edit::now());
+    let held = match lock(&target, Duration::ZERO) {
+        Ok(held) => held,
+        Err(code) => return code,
+    };
+    if let Err(code) = save_locked(&project, &target, &held) {
+        return code;
+    }
+    errln!(
+        "gloss: {}: wrote {} as unreviewed entities by gloss-suggest",
+        target.display(),
+        plural(added, "suggestion")
+    );
+    ExitCode::SUCCESS
 }

@@ -8,6 +8,7 @@
 //! - [`ingest`]: article import (txt, md, html, json/jsonl, any encoding);
 //! - [`formats`]: dataset import and export;
 //! - [`review`]: statistics, agreement, merging and adjudication;
+//! - [`suggest`]: suggestions learned from the project's own annotations;
 //! - [`git_setup`]: the git merge driver's set-up in a repository;
 //! - `ui`: the eframe app (cargo feature `gui`, on by default).
 
@@ -27,5 +28,6 @@ pub mod model;
 pub mod review;
 pub mod sample;
 pub mod store;
+pub mod suggest;
 #[cfg(feature = "gui")]
 pub mod ui;

@@ -85,6 +85,18 @@ fn is_word(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
+/// Whether `c` is part of a word (letters, digits, `_`): the one word
+/// definition that snapping and the recommenders' tokens share.
+pub fn is_word_char(c: char) -> bool {
+    is_word(c)
+}
+
+/// Whether `c` is a letter of a script written without spaces (see
+/// [`unspaced`]), where each letter counts as a word of its own.
+pub fn is_unspaced_letter(c: char) -> bool {
+    unspaced(c) && c.is_alphabetic()
+}
+
 /// Scripts written without spaces between words: Thai, Lao, Myanmar, Khmer,
 /// Hiragana and Han (Chinese characters, Japanese kanji, and the marks
 /// 々 〆 〇 〻 written among them). A word there cannot

@@ -1,0 +1,298 @@
+//! Suggestions: Gloss learns from the project's own annotations and
+//! proposes the next ones, on this machine, with no network and no
+//! pre-trained model.
+//!
+//! Two recommenders are trained from the documents marked Done or Reviewed
+//! (annotations a reviewer rejected are left out of what is learned):
+//! - [`dictionary`]: every annotated mention, matched again at word
+//!   boundaries, longest first, scored by the share of its sightings that
+//!   carry the label;
+//! - [`model`]: an averaged perceptron over BIO tags with rich token
+//!   features, the dictionary's match among them (see `docs/suggestions.md`).
+//!
+//! Suggestions are spans of whole [`tokens`], never overlap an annotation
+//! the document has, and never repeat one the analyst rejected.
+
+pub mod dictionary;
+pub mod model;
+pub mod tokens;
+
+use crate::model::{Document, Project, Review, Status};
+
+use dictionary::Dictionary;
+use tokens::Token;
+
+/// Which recommender proposed a suggestion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Source {
+    /// The dictionary of annotated mentions.
+    Dictionary,
+    /// The trained sequence model.
+    Model,
+}
+
+impl Source {
+    /// The name the JSON output uses.
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Dictionary => "dictionary",
+            Source::Model => "model",
+        }
+    }
+}
+
+/// A proposed entity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestion {
+    /// Start, code points.
+    pub start: usize,
+    /// End, code points, exclusive.
+    pub end: usize,
+    /// Entity type key.
+    pub label: String,
+    /// The text it quotes.
+    pub text: String,
+    /// How sure, 0..=1.
+    pub score: f64,
+    /// Who proposed it.
+    pub source: Source,
+}
+
+/// The score below which suggestions are not shown unless asked for.
+pub const DEFAULT_MIN_SCORE: f64 = 0.5;
+
+/// What the recommenders were trained on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Trained {
+    /// Documents marked Done or Reviewed.
+    pub documents: usize,
+    /// Their entities, rejected ones left out.
+    pub entities: usize,
+}
+
+/// The trained recommenders.
+#[derive(Debug, Clone, Default)]
+pub struct Recommender {
+    dictionary: Dictionary,
+    model: Option<model::Model>,
+    trained: Trained,
+}
+
+/// Whether a document is training material: finished by the analyst.
+pub fn is_training(doc: &Document) -> bool {
+    matches!(doc.status, Status::Done | Status::Reviewed)
+}
+
+/// A document's annotated entities as (start, end, label), without the
+/// rejected ones.
+fn gold(doc: &Document) -> Vec<(usize, usize, &str)> {
+    doc.entities
+        .iter()
+        .filter(|e| e.review != Review::Rejected)
+        .map(|e| (e.start, e.end, e.label.as_str()))
+        .collect()
+}
+
+impl Recommender {
+    /// Trains on the project's Done and Reviewed documents.
+    pub fn train(project: &Project) -> Self {
+        let documents: Vec<&Document> = project
+            .documents
+            .iter()
+            .map(|d| &**d)
+            .filter(|d| is_training(d))
+            .collect();
+        Self::train_on(&documents)
+    }
+
+    /// Trains on `documents` (whatever their status).
+    pub fn train_on(documents: &[&Document]) -> Self {
+        let tokenized: Vec<(&Document, Vec<Token>)> = documents
+            .iter()
+            .map(|d| (*d, tokens::tokenize(&d.text)))
+            .collect();
+        let mut dictionary = Dictionary::new(Vec::new());
+        let mut entities = 0;
+        for (doc, tokens) in &tokenized {
+            let spans = gold(doc);
+            entities += spans.len();
+            dictionary.learn(&doc.text, tokens, &spans);
+        }
+        for (doc, tokens) in &tokenized {
+            dictionary.count_sightings(&doc.text, tokens);
+        }
+        // The model learns how far to trust the dictionary from matches of
+        // mentions it has not seen: each document's dictionary feature
+        // comes from a dictionary of the other documents (five folds), as
+        // it will for new documents.
+        let folds = fold_dictionaries(&tokenized, 5);
+        let model = (entities > 0).then(|| model::Model::train(&tokenized, &folds));
+        Self {
+            dictionary,
+            model,
+            trained: Trained {
+                documents: documents.len(),
+                entities,
+            },
+        }
+    }
+
+    /// What it was trained on.
+    pub fn trained(&self) -> Trained {
+        self.trained
+    }
+
+    /// Whether there was anything to learn from.
+    pub fn is_empty(&self) -> bool {
+        self.trained.entities == 0
+    }
+
+    /// Suggestions for `doc` scoring at least `min_score`, in reading
+    /// order: the model's, and the dictionary's where the model proposes
+    /// nothing that overlaps them. None overlaps an entity `doc` has.
+    pub fn suggest(&self, doc: &Document, min_score: f64) -> Vec<Suggestion> {
+        if self.is_empty() {
+            return Vec::new();
+        }
+        let tokens = tokens::tokenize(&doc.text);
+        let mut found: Vec<Suggestion> = Vec::new();
+        if let Some(model) = &self.model {
+            for (first, last, label, score) in model.spans(&doc.text, &tokens, &self.dictionary) {
+                if let Some(s) = suggestion(doc, &tokens, first, last, label, score, Source::Model)
+                {
+                    found.push(s);
+                }
+            }
+        }
+        for m in self.dictionary.matches(&doc.text, &tokens) {
+            if let Some(s) = suggestion(
+                doc,
+                &tokens,
+                m.first,
+                m.last,
+                m.label,
+                m.score,
+                Source::Dictionary,
+            ) && !found
+                .iter()
+                .any(|f| overlaps(f.start, f.end, s.start, s.end))
+            {
+                found.push(s);
+            }
+        }
+        let mut annotated: Vec<(usize, usize)> =
+            doc.entities.iter().map(|e| (e.start, e.end)).collect();
+        annotated.sort_unstable();
+        found.retain(|s| s.score >= min_score && !overlaps_any(&annotated, s.start, s.end));
+        found.sort_by(|a, b| (a.start, a.end).cmp(&(b.start, b.end)));
+        found
+    }
+}
+
+/// Dictionaries for training the model: document `i`'s is learned from
+/// every document not in its fold (`i % folds`). With one document, its own.
+fn fold_dictionaries(tokenized: &[(&Document, Vec<Token>)], folds: usize) -> Vec<Dictionary> {
+    let folds = folds.min(tokenized.len()).max(1);
+    (0..folds)
+        .map(|fold| {
+            let mut dictionary = Dictionary::new(Vec::new());
+            let others = || {
+                tokenized
+                    .iter()
+                    .enumerate()
+                    .filter(move |(i, _)| folds == 1 || i % folds != fold)
+                    .map(|(_, d)| d)
+            };
+            for (doc, tokens) in others() {
+                dictionary.learn(&doc.text, tokens, &gold(doc));
+            }
+            for (doc, tokens) in others() {
+                dictionary.count_sightings(&doc.text, tokens);
+            }
+            dictionary
+        })
+        .collect()
+}
+
+fn overlaps(a_start: usize, a_end: usize, b_start: usize, b_end: usize) -> bool {
+    a_start < b_end && b_start < a_end
+}
+
+/// Whether `start..end` overlaps any of the spans (sorted by start).
+fn overlaps_any(sorted: &[(usize, usize)], start: usize, end: usize) -> bool {
+    let upto = sorted.partition_point(|(s, _)| *s < end);
+    sorted
+        .get(..upto)
+        .unwrap_or_default()
+        .iter()
+        .any(|&(_, e)| e > start)
+}
+
+/// The suggestion for tokens `first..last`, when it is a valid span.
+fn suggestion(
+    doc: &Document,
+    tokens: &[Token],
+    first: usize,
+    last: usize,
+    label: String,
+    score: f64,
+    source: Source,
+) -> Option<Suggestion> {
+    let (a, b) = (tokens.get(first)?, tokens.get(last.checked_sub(1)?)?);
+    if tokens.get(first..last)?.iter().any(|t| t.unspaced) {
+        return None;
+    }
+    let text = doc.text.get(a.byte_start..b.byte_end)?.to_owned();
+    Some(Suggestion {
+        start: a.start,
+        end: b.end,
+        label,
+        text,
+        score,
+        source,
+    })
+}
+
+/// The annotator name of entities `gloss suggest --apply` writes.
+pub const SUGGEST_ANNOTATOR: &str = "gloss-suggest";
+
+/// Adds suggestions, as (document id, suggestion), to `project` as
+/// unreviewed entities by [`SUGGEST_ANNOTATOR`], with fresh ids; a
+/// suggestion whose span no longer quotes the text is skipped. Returns how
+/// many were added.
+pub fn apply_suggestions(project: &mut Project, found: &[(String, Suggestion)]) -> usize {
+    let mut added = 0;
+    let mut by_doc: std::collections::HashMap<&str, Vec<&Suggestion>> = Default::default();
+    for (doc, s) in found {
+        by_doc.entry(doc.as_str()).or_default().push(s);
+    }
+    for doc in &mut project.documents {
+        let Some(list) = by_doc.get(doc.id.as_str()) else {
+            continue;
+        };
+        let doc = std::sync::Arc::make_mut(doc);
+        let mut next = doc
+            .entities
+            .iter()
+            .filter_map(|e| e.id.strip_prefix('e')?.parse::<u64>().ok())
+            .max()
+            .unwrap_or(0);
+        for s in list {
+            if crate::model::span::char_slice(&doc.text, s.start, s.end) != Some(s.text.as_str()) {
+                continue;
+            }
+            next += 1;
+            let mut entity = crate::model::Entity::new(
+                format!("e{next}"),
+                s.label.as_str(),
+                s.start,
+                s.end,
+                s.text.as_str(),
+            );
+            entity.annotator = Some(SUGGEST_ANNOTATOR.into());
+            doc.entities.push(entity);
+            added += 1;
+        }
+    }
+    added
+}

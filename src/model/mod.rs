@@ -44,7 +44,7 @@ pub use schema::{EntityType, RelationType, Rgb, Schema};
 /// ([`Project::written_version`]): 1 without conflict records or review
 /// discussions, 2 with them, 3 once an annotation carries a `modified`
 /// time, a review comment, or a relation its annotator.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// A whole annotation project, as stored in one RON file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -100,6 +100,14 @@ impl Project {
     /// without conflict records and refuses (rather than silently drops)
     /// those with them.
     pub fn written_version(&self) -> u32 {
+        // Version 4: decisions on suggestions, which an older Gloss drops.
+        if self
+            .documents
+            .iter()
+            .any(|d| !d.suggestion_decisions.is_empty())
+        {
+            return 4;
+        }
         // Version 3: provenance an older Gloss would read and drop on save.
         let stamped = self.documents.iter().any(|d| {
             d.entities
@@ -283,8 +291,28 @@ pub struct Document {
     /// its annotations; see [`Conflict`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conflicts: Vec<Conflict>,
+    /// Suggestions the analyst accepted or rejected here (format version
+    /// 4): a rejected one is never proposed again and counts against its
+    /// string; both give the suggestions' precision per type.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suggestion_decisions: Vec<SuggestionDecision>,
     /// The full text, so that a project file is self-contained.
     pub text: String,
+}
+
+/// An accepted or rejected suggestion, where it was and what it proposed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct SuggestionDecision {
+    /// Start, code points.
+    pub start: usize,
+    /// End, code points, exclusive.
+    pub end: usize,
+    /// The proposed entity type key.
+    pub label: CompactString,
+    /// The quoted text.
+    pub text: CompactString,
+    /// Accepted (it became an entity) or rejected.
+    pub accepted: bool,
 }
 
 impl Document {
@@ -318,6 +346,7 @@ impl Document {
             claims: Vec::new(),
             relations: Vec::new(),
             conflicts: Vec::new(),
+            suggestion_decisions: Vec::new(),
             text,
         }
     }

@@ -11,6 +11,8 @@
 //!   on entities, claims and relations, `annotator` on relations, and
 //!   `review_comment` on entities and claims. An older file has none of
 //!   them (its times are unknown, not guessed), so it reads as it is.
+//! - Version 4 adds `suggestion_decisions` on documents (suggestions the
+//!   analyst accepted or rejected), optional: an older file has none.
 //!
 //! Loading brings a project to the current version; saving writes the
 //! oldest version that can hold it (see `Project::written_version`), so
@@ -26,6 +28,7 @@ pub fn migrate(mut project: Project) -> Project {
     // 1 -> 2: additive (conflict records default to none); nothing to do.
     // 2 -> 3: additive (no times, comments or relation annotators); nothing
     // to do.
+    // 3 -> 4: additive (no suggestion decisions); nothing to do.
     // Later versions will transform `project` here step by step, oldest first.
     project.version = project.version.max(FORMAT_VERSION);
     project

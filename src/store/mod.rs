@@ -361,6 +361,9 @@ pub fn to_ron(project: &Project) -> String {
         if !doc.conflicts.is_empty() {
             list(&mut out, 3, "conflicts", &doc.conflicts);
         }
+        if !doc.suggestion_decisions.is_empty() {
+            list(&mut out, 3, "suggestion_decisions", &doc.suggestion_decisions);
+        }
         field(&mut out, 3, "text", &doc.text);
         out.push_str("    ),\n");
     }

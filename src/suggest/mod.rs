@@ -94,7 +94,9 @@ fn gold(doc: &Document) -> Vec<(usize, usize, &str)> {
 }
 
 impl Recommender {
-    /// Trains on the project's Done and Reviewed documents.
+    /// Trains on the project's Done and Reviewed documents; every
+    /// suggestion the analyst rejected, in any document, counts against
+    /// its string in the dictionary.
     pub fn train(project: &Project) -> Self {
         let documents: Vec<&Document> = project
             .documents
@@ -102,7 +104,14 @@ impl Recommender {
             .map(|d| &**d)
             .filter(|d| is_training(d))
             .collect();
-        Self::train_on(&documents)
+        let mut trained = Self::train_on(&documents);
+        for doc in &project.documents {
+            for d in doc.suggestion_decisions.iter().filter(|d| !d.accepted) {
+                let tokens = tokens::tokenize(&d.text);
+                trained.dictionary.count_rejection(&d.text, &tokens);
+            }
+        }
+        trained
     }
 
     /// Trains on `documents` (whatever their status).
@@ -183,7 +192,17 @@ impl Recommender {
         let mut annotated: Vec<(usize, usize)> =
             doc.entities.iter().map(|e| (e.start, e.end)).collect();
         annotated.sort_unstable();
-        found.retain(|s| s.score >= min_score && !overlaps_any(&annotated, s.start, s.end));
+        let rejected: std::collections::HashSet<(usize, usize, &str)> = doc
+            .suggestion_decisions
+            .iter()
+            .filter(|d| !d.accepted)
+            .map(|d| (d.start, d.end, d.label.as_str()))
+            .collect();
+        found.retain(|s| {
+            s.score >= min_score
+                && !overlaps_any(&annotated, s.start, s.end)
+                && !rejected.contains(&(s.start, s.end, s.label.as_str()))
+        });
         found.sort_by(|a, b| (a.start, a.end).cmp(&(b.start, b.end)));
         found
     }

@@ -118,6 +118,8 @@ fn only_the_command_layer_changes_the_project_saves_or_starts_jobs() {
         "src/ui/app.rs",
         // Reading the project file again when another program changed it.
         "src/ui/disk_sync.rs",
+        // Training the recommenders, accepting and rejecting suggestions.
+        "src/ui/suggestions.rs",
     ];
     let found = uses(&["src/ui"], &writes, &command_layer);
     assert_eq!(

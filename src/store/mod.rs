@@ -362,7 +362,12 @@ pub fn to_ron(project: &Project) -> String {
             list(&mut out, 3, "conflicts", &doc.conflicts);
         }
         if !doc.suggestion_decisions.is_empty() {
-            list(&mut out, 3, "suggestion_decisions", &doc.suggestion_decisions);
+            list(
+                &mut out,
+                3,
+                "suggestion_decisions",
+                &doc.suggestion_decisions,
+            );
         }
         field(&mut out, 3, "text", &doc.text);
         out.push_str("    ),\n");

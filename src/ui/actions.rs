@@ -145,6 +145,17 @@ pub enum Action {
     RunDataset(Box<super::dialogs::DatasetForm>),
     /// Stop a background job (its Cancel button in the status bar).
     CancelJob(u64),
+    /// Walk to the next (true) or previous suggestion.
+    NextSuggestion(bool),
+    /// Accept the suggestion the walk is on.
+    AcceptSuggestion,
+    /// Reject the suggestion the walk is on.
+    RejectSuggestion,
+    /// Accept every shown suggestion of the focused one's type (or of this
+    /// type) in the document, as one step.
+    AcceptAllSuggestions(Option<String>),
+    /// Show or hide suggestions.
+    ToggleSuggestions,
 }
 
 /// Keyboard shortcuts that work anywhere (even while typing in a field),

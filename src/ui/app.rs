@@ -138,6 +138,8 @@ pub struct GlossApp {
     pub(crate) annotate_all_preview: super::annotate_all::Preview,
     /// Changes to the project file made by other programs.
     pub(crate) disk_watch: super::disk_sync::DiskWatch,
+    /// Suggestions learned from the project's finished documents.
+    pub suggestions: super::suggestions::Suggestions,
 }
 
 impl GlossApp {
@@ -238,6 +240,7 @@ impl GlossApp {
             show_dashboard: false,
             annotate_all_preview: Default::default(),
             disk_watch: Default::default(),
+            suggestions: Default::default(),
         };
         if let Some(message) = message {
             app.notify(message);
@@ -340,6 +343,7 @@ impl GlossApp {
         super::inspector::show_side_pane(self, ui);
         egui::CentralPanel::default().show(ui, |ui| {
             super::read_only_banner::show(self, ui);
+            super::suggestions_bar::show(self, ui);
             super::find::bar(self, ui);
             super::article_view::show(self, ui);
         });
@@ -382,6 +386,7 @@ impl GlossApp {
             self.on_save_finished(finished);
         }
         self.watch_disk(ctx);
+        self.suggestions_logic();
         if self.saving.busy() {
             ctx.request_repaint_after(Duration::from_millis(50));
         } else {

@@ -526,6 +526,55 @@ pub fn table(schema: &Schema) -> Vec<Command> {
         false,
     );
     add(
+        "Show suggestions (on/off)",
+        view,
+        vec![],
+        Global,
+        Action::ToggleSuggestions,
+        false,
+    );
+    let suggest = Some(Menu::Annotate);
+    add(
+        "Next suggestion",
+        suggest,
+        vec![key(none, Key::S)],
+        Text,
+        Action::NextSuggestion(true),
+        true,
+    );
+    add(
+        "Previous suggestion",
+        suggest,
+        vec![key(Modifiers::SHIFT, Key::S)],
+        Text,
+        Action::NextSuggestion(false),
+        false,
+    );
+    add(
+        "Accept suggestion",
+        suggest,
+        vec![key(none, Key::Enter)],
+        Text,
+        Action::AcceptSuggestion,
+        false,
+    );
+    add(
+        "Reject suggestion",
+        suggest,
+        vec![key(none, Key::X)],
+        Text,
+        Action::RejectSuggestion,
+        false,
+    );
+    add(
+        "Accept all suggestions of this type here",
+        suggest,
+        vec![key(Modifiers::SHIFT, Key::Enter)],
+        Text,
+        Action::AcceptAllSuggestions(None),
+        false,
+    );
+    add(
         "Snap selections to words (on/off)",
         view,
         vec![],

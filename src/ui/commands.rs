@@ -34,6 +34,9 @@ impl GlossApp {
         let changes_annotations = matches!(
             action,
             Action::TagEntity(_)
+                | Action::AcceptSuggestion
+                | Action::RejectSuggestion
+                | Action::AcceptAllSuggestions(_)
                 | Action::MakeClaim
                 | Action::EditClaim
                 | Action::DeleteSelected
@@ -123,6 +126,14 @@ impl GlossApp {
             Action::ZoomIn => egui::gui_zoom::zoom_in(ctx),
             Action::ZoomOut => egui::gui_zoom::zoom_out(ctx),
             Action::ToggleWordSnap => self.snap_to_words = !self.snap_to_words,
+            Action::ToggleSuggestions => {
+                self.suggestions.enabled = !self.suggestions.enabled;
+                self.suggestions.focus = None;
+            }
+            Action::NextSuggestion(forward) => self.walk_suggestions(forward),
+            Action::AcceptSuggestion => self.accept_suggestions(None),
+            Action::RejectSuggestion => self.reject_suggestion(),
+            Action::AcceptAllSuggestions(label) => self.accept_all_suggestions_of_type(label),
             Action::SetHtmlMode(mode) => self.html_mode = mode,
             Action::Help => self.show_help = !self.show_help,
             Action::Quit => self.guard_unsaved(AfterSave::Quit),
@@ -554,6 +565,10 @@ impl GlossApp {
                 result,
                 save,
             } => self.on_disk_version(same_session, path, identity, result, save),
+            JobOutput::SuggestionsTrained {
+                signature,
+                recommender,
+            } => self.on_suggestions_trained(same_session, signature, recommender),
             JobOutput::Opened { path, .. } if !same_session => {
                 // Another project was opened (or started) since: that one wins.
                 self.notify(format!(

@@ -35,6 +35,11 @@ pub enum JobOutput {
     /// "Annotate all occurrences" across the project was worked out (or
     /// cancelled); the command layer installs it as one undoable step.
     AnnotatedAll(Box<super::annotate_all::Annotated>),
+    /// The recommenders were trained for a training set (its signature).
+    SuggestionsTrained {
+        signature: u64,
+        recommender: std::sync::Arc<crate::suggest::Recommender>,
+    },
     /// The project file changed on disk and was read again.
     DiskVersion {
         path: PathBuf,

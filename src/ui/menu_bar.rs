@@ -76,6 +76,14 @@ fn live_label(app: &GlossApp, action: &Action) -> Option<String> {
             }
             .into(),
         ),
+        Action::ToggleSuggestions => Some(
+            if app.suggestions.enabled {
+                "Hide suggestions"
+            } else {
+                "Show suggestions"
+            }
+            .into(),
+        ),
         Action::ToggleWordSnap => Some(
             if app.snap_to_words {
                 "Don't snap selections to words"

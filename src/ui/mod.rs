@@ -34,6 +34,8 @@ mod read_only_banner;
 pub mod saving;
 mod schema_editor;
 mod status_bar;
+pub mod suggestions;
+mod suggestions_bar;
 pub mod theme;
 mod unsaved;
 

@@ -947,6 +947,9 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
     let font_size = 16.0;
     let dark = ui.visuals().dark_mode;
     let generation = app.session.history.generation();
+    // Suggestions are drawn over the text, apart from annotations.
+    let suggestions = app.suggestions.shown();
+    let suggestion_focus = app.suggestions.focus.clone();
     let view = &mut app.article_view;
     view.sync(
         doc,
@@ -1218,6 +1221,38 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                     }
                 }
             }
+            // Suggestions: a faint fill and a dashed outline in the type's
+            // colour, thicker on the one the walk is on.
+            let first_suggestion = suggestions.partition_point(|s| s.end <= paragraph.start);
+            for s in suggestions
+                .get(first_suggestion..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|s| s.start < paragraph.end)
+            {
+                let Some((start, end)) = local((s.start, s.end)) else {
+                    continue;
+                };
+                let color = schema
+                    .entity_type(&s.label)
+                    .map_or(ui.visuals().strong_text_color(), |t| theme::swatch(t.color));
+                let focused = suggestion_focus
+                    .as_ref()
+                    .is_some_and(|(a, b, l)| *a == s.start && *b == s.end && *l == s.label);
+                let stroke = Stroke::new(if focused { 2.5 } else { 1.2 }, color);
+                for rect in layout.rects(start, end) {
+                    let rect = rect.translate(pos.to_vec2()).expand(1.0);
+                    painter.rect_filled(rect, 2.0, color.gamma_multiply(0.10));
+                    let corners = [
+                        rect.left_top(),
+                        rect.right_top(),
+                        rect.right_bottom(),
+                        rect.left_bottom(),
+                        rect.left_top(),
+                    ];
+                    painter.extend(egui::Shape::dashed_line(&corners, stroke, 4.0, 3.0));
+                }
+            }
             if let Some(p) = pointer {
                 let piece_rect = Rect::from_min_size(
                     origin + Vec2::new(MARGIN, top),
@@ -1277,7 +1312,19 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                 .get(piece)
                 .map(Vec::as_slice)
                 .unwrap_or_default();
-            let details = hover_details(app.session.project(), doc, members, offset);
+            let mut details = hover_details(app.session.project(), doc, members, offset);
+            for s in suggestions
+                .iter()
+                .filter(|s| s.start <= offset && offset < s.end)
+            {
+                details.push(format!(
+                    "Suggestion: {} as {} — score {:.2} ({}); S to choose, Enter accepts, X rejects",
+                    s.text,
+                    s.label,
+                    s.score,
+                    s.source.name()
+                ));
+            }
             if !details.is_empty() {
                 response.on_hover_ui_at_pointer(|ui| {
                     for line in details {

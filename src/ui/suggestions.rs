@@ -1,0 +1,373 @@
+//! Suggestions in the app: the recommenders ([`crate::suggest`]) are
+//! trained on a worker whenever what they learn from changes (a document
+//! marked Done, an annotation in a Done document, a decision), and the
+//! shown document's suggestions are worked out when it, the recommenders or
+//! the threshold change. The walk, accept and reject run here as edits: an
+//! accepted suggestion becomes an ordinary entity stamped with the
+//! annotator, and the decision is recorded in the document in the same
+//! undoable step.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use crate::edit::{Edit, FieldTarget};
+use crate::model::{Document, SuggestionDecision};
+use crate::suggest::{DEFAULT_MIN_SCORE, Recommender, Suggestion};
+
+use super::app::{AnnotationKind, AnnotationRef, GlossApp};
+use super::jobs::JobOutput;
+
+/// The app's suggestions.
+pub struct Suggestions {
+    /// Shown at all (View → Show suggestions).
+    pub enabled: bool,
+    /// Only suggestions scoring at least this are shown.
+    pub threshold: f64,
+    /// The trained recommenders, and the training set they are for.
+    recommender: Option<(u64, Arc<Recommender>)>,
+    /// The training set of the project version last looked at.
+    wanted: Option<((u64, u64), u64)>,
+    /// A worker is training for this training set.
+    training: Option<u64>,
+    /// The shown document's suggestions and what they were worked out for.
+    shown: Option<(ShownKey, Arc<Vec<Suggestion>>)>,
+    /// The suggestion the walk is on, by its span and label.
+    pub focus: Option<(usize, usize, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct ShownKey {
+    document: usize,
+    recommender: usize,
+    threshold: u64,
+}
+
+impl Default for Suggestions {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            threshold: DEFAULT_MIN_SCORE,
+            recommender: None,
+            wanted: None,
+            training: None,
+            shown: None,
+            focus: None,
+        }
+    }
+}
+
+impl Suggestions {
+    /// Whether a worker is learning.
+    pub fn is_training(&self) -> bool {
+        self.training.is_some()
+    }
+
+    /// The trained recommenders, once there are some.
+    pub fn recommender(&self) -> Option<&Recommender> {
+        self.recommender.as_ref().map(|(_, r)| &**r)
+    }
+
+    /// The shown document's suggestions (empty while hidden or untrained).
+    pub fn shown(&self) -> Arc<Vec<Suggestion>> {
+        match (&self.shown, self.enabled) {
+            (Some((_, list)), true) => list.clone(),
+            _ => Arc::default(),
+        }
+    }
+
+    /// The suggestion the walk is on.
+    pub fn focused(&self) -> Option<Suggestion> {
+        let (start, end, label) = self.focus.as_ref()?;
+        self.shown()
+            .iter()
+            .find(|s| s.start == *start && s.end == *end && &s.label == label)
+            .cloned()
+    }
+}
+
+/// What the recommenders learn from, as one number: the training
+/// documents (a document's pointer changes with every edit of it) and the
+/// other documents' rejected suggestions.
+fn training_signature(documents: &[Arc<Document>]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    for doc in documents {
+        if crate::suggest::is_training(doc) {
+            (Arc::as_ptr(doc) as usize).hash(&mut hasher);
+        } else {
+            // Rejections count against their strings; acceptances teach
+            // nothing until the document is finished.
+            for rejected in doc.suggestion_decisions.iter().filter(|d| !d.accepted) {
+                rejected.hash(&mut hasher);
+            }
+        }
+    }
+    hasher.finish()
+}
+
+impl GlossApp {
+    /// Once a frame: trains when what the recommenders learn from changed
+    /// (on a worker), and works out the shown document's suggestions when
+    /// it, the recommenders or the threshold changed.
+    pub(crate) fn suggestions_logic(&mut self) {
+        if !self.suggestions.enabled {
+            return;
+        }
+        let version = self.project_version();
+        let signature = match self.suggestions.wanted {
+            Some((v, signature)) if v == version => signature,
+            _ => {
+                let signature = training_signature(&self.session.project().documents);
+                self.suggestions.wanted = Some((version, signature));
+                signature
+            }
+        };
+        let trained = self.suggestions.recommender.as_ref().map(|(s, _)| *s);
+        if trained != Some(signature) && self.suggestions.training.is_none() {
+            self.start_training(signature);
+        }
+        self.refresh_shown_suggestions();
+    }
+
+    fn start_training(&mut self, signature: u64) {
+        // One pointer per document: the worker reads a frozen copy.
+        let snapshot = self.session.project().clone();
+        let documents = snapshot
+            .documents
+            .iter()
+            .filter(|d| crate::suggest::is_training(d))
+            .count();
+        self.suggestions.training = Some(signature);
+        let origin = self.job_origin();
+        self.jobs.spawn(
+            format!(
+                "learning suggestions from {}",
+                crate::model::plural(documents, "document")
+            ),
+            0,
+            origin,
+            move |_| JobOutput::SuggestionsTrained {
+                signature,
+                recommender: Arc::new(Recommender::train(&snapshot)),
+            },
+        );
+    }
+
+    /// A worker finished training: the suggestions use it from now on, and
+    /// training starts again if what it learns from changed meanwhile.
+    pub(crate) fn on_suggestions_trained(
+        &mut self,
+        same_session: bool,
+        signature: u64,
+        recommender: Arc<Recommender>,
+    ) {
+        self.suggestions.training = None;
+        if same_session {
+            self.suggestions.recommender = Some((signature, recommender));
+        }
+    }
+
+    fn refresh_shown_suggestions(&mut self) {
+        let Some((_, recommender)) = &self.suggestions.recommender else {
+            self.suggestions.shown = None;
+            return;
+        };
+        let Some(doc) = self.session.project().documents.get(self.current) else {
+            self.suggestions.shown = None;
+            return;
+        };
+        let key = ShownKey {
+            document: Arc::as_ptr(doc) as usize,
+            recommender: Arc::as_ptr(recommender) as usize,
+            threshold: self.suggestions.threshold.to_bits(),
+        };
+        if self
+            .suggestions
+            .shown
+            .as_ref()
+            .is_some_and(|(k, _)| *k == key)
+        {
+            return;
+        }
+        // Finished documents get none: they are what the recommenders learn from.
+        let list = if crate::suggest::is_training(doc) {
+            Vec::new()
+        } else {
+            recommender.suggest(doc, self.suggestions.threshold)
+        };
+        if let Some((start, end, label)) = &self.suggestions.focus
+            && !list
+                .iter()
+                .any(|s| s.start == *start && s.end == *end && &s.label == label)
+        {
+            self.suggestions.focus = None;
+        }
+        self.suggestions.shown = Some((key, Arc::new(list)));
+    }
+
+    /// Moves the walk to the next (or previous) suggestion in reading
+    /// order, selects its span and scrolls to it.
+    pub(crate) fn walk_suggestions(&mut self, forward: bool) {
+        self.suggestions_logic();
+        let list = self.suggestions.shown();
+        if list.is_empty() {
+            self.notify(if self.suggestions.recommender.is_none() {
+                "no suggestions yet: mark annotated documents Done to teach Gloss"
+            } else {
+                "no suggestions in this document"
+            });
+            return;
+        }
+        let at = self
+            .suggestions
+            .focus
+            .as_ref()
+            .and_then(|(start, end, label)| {
+                list.iter()
+                    .position(|s| s.start == *start && s.end == *end && &s.label == label)
+            });
+        let next = match (at, forward) {
+            (None, true) => 0,
+            (None, false) => list.len() - 1,
+            (Some(i), true) => (i + 1) % list.len(),
+            (Some(i), false) => (i + list.len() - 1) % list.len(),
+        };
+        if let Some(s) = list.get(next) {
+            self.suggestions.focus = Some((s.start, s.end, s.label.clone()));
+            self.selection = Some((s.start, s.end));
+            self.selected = None;
+            self.article_view.scroll_to = Some(s.start);
+            self.notify(format!(
+                "suggestion {} of {}: {:?} as {} ({:.2}) — Enter accepts, X rejects",
+                next + 1,
+                list.len(),
+                s.text,
+                s.label,
+                s.score
+            ));
+        }
+    }
+
+    /// The decisions list of `doc` with `more` added, as the edit that sets it.
+    fn decisions_edit(doc: &Document, more: impl IntoIterator<Item = SuggestionDecision>) -> Edit {
+        let mut list = doc.suggestion_decisions.clone();
+        list.extend(more);
+        Edit::SetField {
+            target: FieldTarget::Document(doc.id.clone()),
+            field: "suggestion_decisions".to_owned(),
+            value: serde_json::to_value(list).ok(),
+        }
+    }
+
+    /// Accepts `chosen` (the focused suggestion when `None`): each becomes an
+    /// entity by the annotator, recorded as an accepted suggestion, all in
+    /// one undoable step.
+    pub(crate) fn accept_suggestions(&mut self, chosen: Option<Vec<Suggestion>>) {
+        let chosen = match chosen {
+            Some(list) => list,
+            None => match self.suggestions.focused() {
+                Some(s) => vec![s],
+                None => {
+                    self.notify("no suggestion chosen: S walks them");
+                    return;
+                }
+            },
+        };
+        let Some(doc) = self.document() else { return };
+        let mut edits = Vec::new();
+        let mut scratch = doc.clone();
+        let mut first_id = None;
+        for s in &chosen {
+            match crate::edit::ops::tag_span(&scratch, s.start, s.end, s.text.as_str(), &s.label) {
+                crate::edit::ops::Tagging::Insert { id, edit } => {
+                    first_id.get_or_insert(id);
+                    if let Edit::InsertEntity { entity, .. } = &edit {
+                        scratch.entities.push(entity.clone());
+                    }
+                    edits.push(edit);
+                }
+                crate::edit::ops::Tagging::Exists { .. } => {}
+            }
+        }
+        let decisions = chosen.iter().map(|s| SuggestionDecision {
+            start: s.start,
+            end: s.end,
+            label: s.label.as_str().into(),
+            text: s.text.as_str().into(),
+            accepted: true,
+        });
+        edits.push(Self::decisions_edit(doc, decisions));
+        let label = if chosen.len() == 1 {
+            "accept suggestion".to_owned()
+        } else {
+            format!(
+                "accept {}",
+                crate::model::plural(chosen.len(), "suggestion")
+            )
+        };
+        if self.apply(Edit::Batch { label, edits }) {
+            self.selection = None;
+            self.suggestions.focus = None;
+            if chosen.len() == 1 {
+                self.selected = first_id.map(|id| AnnotationRef {
+                    kind: AnnotationKind::Entity,
+                    id,
+                });
+            }
+            self.notify(format!(
+                "accepted {}",
+                crate::model::plural(chosen.len(), "suggestion")
+            ));
+            self.suggestions_logic();
+        }
+    }
+
+    /// Rejects the focused suggestion: recorded in the document, so that it
+    /// is never proposed again and counts against its string; the walk
+    /// moves on.
+    pub(crate) fn reject_suggestion(&mut self) {
+        let Some(s) = self.suggestions.focused() else {
+            self.notify("no suggestion chosen: S walks them");
+            return;
+        };
+        let Some(doc) = self.document() else { return };
+        let edit = Self::decisions_edit(
+            doc,
+            [SuggestionDecision {
+                start: s.start,
+                end: s.end,
+                label: s.label.as_str().into(),
+                text: s.text.as_str().into(),
+                accepted: false,
+            }],
+        );
+        if self.apply_as_is(edit) {
+            self.selection = None;
+            self.notify(format!("rejected {:?} as {}", s.text, s.label));
+            self.suggestions_logic();
+            self.walk_suggestions(true);
+        }
+    }
+
+    /// Accepts every shown suggestion of the focused one's type (or of the
+    /// only type shown) in this document, as one undoable step.
+    pub(crate) fn accept_all_suggestions_of_type(&mut self, label: Option<String>) {
+        let list = self.suggestions.shown();
+        let label = label
+            .or_else(|| self.suggestions.focused().map(|s| s.label))
+            .or_else(|| {
+                let first = list.first()?.label.clone();
+                list.iter().all(|s| s.label == first).then_some(first)
+            });
+        let Some(label) = label else {
+            self.notify("choose a suggestion first (S): its type is the one accepted");
+            return;
+        };
+        let chosen: Vec<Suggestion> = list.iter().filter(|s| s.label == label).cloned().collect();
+        if chosen.is_empty() {
+            self.notify(format!("no {label} suggestions here"));
+            return;
+        }
+        self.accept_suggestions(Some(chosen));
+    }
+}

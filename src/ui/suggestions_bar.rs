@@ -1,0 +1,75 @@
+//! The suggestions bar over the article: how many suggestions the shown
+//! document has, the score threshold, accept-all for a type, and the keys.
+//! Hidden with the suggestions (View → Hide suggestions).
+
+use super::Action;
+use super::app::GlossApp;
+
+/// Draws the bar.
+pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
+    if !app.suggestions.enabled || app.document().is_none() {
+        return;
+    }
+    let shown = app.suggestions.shown();
+    let finished = app.document().is_some_and(crate::suggest::is_training);
+    ui.horizontal_wrapped(|ui| {
+        ui.label(egui::RichText::new("Suggestions").strong());
+        match app.suggestions.recommender() {
+            None if app.suggestions.is_training() => {
+                ui.spinner();
+                ui.label("learning from the finished documents…");
+            }
+            Some(r) if r.is_empty() => {
+                ui.label("nothing to learn from yet: annotate a few articles and mark them Done (Ctrl+3)");
+            }
+            None => {
+                ui.label("nothing to learn from yet: annotate a few articles and mark them Done (Ctrl+3)");
+            }
+            Some(r) => {
+                let trained = r.trained();
+                if finished {
+                    ui.label("none in a finished document (Gloss learns from it)");
+                } else {
+                    ui.label(format!(
+                        "{} here · S next · Enter accept · X reject",
+                        shown.len()
+                    ));
+                }
+                let slider = egui::Slider::new(&mut app.suggestions.threshold, 0.0..=1.0)
+                    .text("min score")
+                    .fixed_decimals(2);
+                ui.add(slider);
+                let mut labels: Vec<&str> = shown.iter().map(|s| s.label.as_str()).collect();
+                labels.sort_unstable();
+                labels.dedup();
+                for label in labels {
+                    let count = shown.iter().filter(|s| s.label == label).count();
+                    if ui
+                        .small_button(format!("Accept all {label} ({count})"))
+                        .on_hover_text(format!(
+                            "Accept every {label} suggestion in this document, as one step you can undo"
+                        ))
+                        .clicked()
+                    {
+                        app.act(Action::AcceptAllSuggestions(Some(label.to_owned())));
+                    }
+                }
+                if app.suggestions.is_training() {
+                    ui.spinner();
+                }
+                ui.label(
+                    egui::RichText::new(format!(
+                        "learned from {} ({})",
+                        crate::model::plural(trained.documents, "document"),
+                        crate::model::plural(trained.entities, "entity")
+                    ))
+                    .weak(),
+                );
+            }
+        }
+        if ui.small_button("Hide").clicked() {
+            app.act(Action::ToggleSuggestions);
+        }
+    });
+    ui.add_space(2.0);
+}

@@ -1,0 +1,220 @@
+//! Suggestions in the app: learned on a worker from the finished
+//! documents, walked with S, accepted with Enter (one undoable step that
+//! records the decision), rejected with X (never proposed again, kept in
+//! the project file), accepted all of a type at once, and filtered by the
+//! score threshold.
+
+use std::time::{Duration, Instant};
+
+use egui::{Key, Modifiers};
+use egui_kittest::kittest::Queryable as _;
+use gloss::model::{Document, Project, Status};
+use gloss::ui::files::ScriptedPicker;
+use gloss::ui::{GlossApp, Startup};
+
+const NEW_TEXT: &str = "Kim Jong Un met Vladimir Putin in Moscow on Monday, Russian media said.";
+
+/// The sample article marked Done (what Gloss learns from) and a new one.
+fn project() -> Project {
+    let mut project = gloss::sample::sample_project().expect("sample");
+    std::sync::Arc::make_mut(&mut project.documents[0]).status = Status::Done;
+    project
+        .documents
+        .push(Document::new("new", "Summit", NEW_TEXT).into());
+    project
+}
+
+fn app(dir: &tempfile::TempDir, project: Project, path: Option<std::path::PathBuf>) -> GlossApp {
+    let mut app = GlossApp::new_in(
+        Startup::InMemory(Box::new(project), path),
+        Box::new(ScriptedPicker::default()),
+        dir.path().join("data"),
+    );
+    app.current = 1;
+    app
+}
+
+/// The shared harness settles in 60 steps; learning on a worker in a debug
+/// build, with its spinner, takes more.
+fn start(app: GlossApp) -> egui_kittest::Harness<'static, GlossApp> {
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size(egui::Vec2::new(1280.0, 820.0))
+        .with_theme(egui::Theme::Light)
+        .with_max_steps(2000)
+        .with_context_setup(gloss::ui::theme::install)
+        .build_ui_state(|ui, app: &mut GlossApp| app.frame(ui), app);
+    harness.run();
+    harness
+}
+
+fn wait_for(
+    harness: &mut egui_kittest::Harness<'static, GlossApp>,
+    done: impl Fn(&mut egui_kittest::Harness<'static, GlossApp>) -> bool,
+) {
+    let started = Instant::now();
+    while !done(harness) && started.elapsed() < Duration::from_secs(30) {
+        harness.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    harness.run();
+    assert!(done(harness), "timed out");
+}
+
+/// Runs frames until no training is under way (its spinner repaints).
+fn settle(harness: &mut egui_kittest::Harness<'static, GlossApp>) {
+    wait_for(harness, |h| !h.state().suggestions.is_training());
+}
+
+fn shown(harness: &egui_kittest::Harness<'static, GlossApp>) -> Vec<(String, String)> {
+    harness
+        .state()
+        .suggestions
+        .shown()
+        .iter()
+        .map(|s| (s.text.clone(), s.label.clone()))
+        .collect()
+}
+
+fn entities(harness: &egui_kittest::Harness<'static, GlossApp>) -> Vec<(String, String)> {
+    harness.state().session.project().documents[1]
+        .entities
+        .iter()
+        .map(|e| (e.text.to_string(), e.label.to_string()))
+        .collect()
+}
+
+#[test]
+fn walk_accept_undo_reject_and_accept_all() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = start(app(&dir, project(), None));
+    wait_for(&mut harness, |h| !h.state().suggestions.shown().is_empty());
+    let first = shown(&harness);
+    assert!(
+        first.contains(&("Vladimir Putin".to_owned(), "PER".to_owned())),
+        "{first:?}"
+    );
+    harness.get_by_label_contains("here · S next · Enter accept · X reject");
+    // S walks to the first suggestion and selects it.
+    harness.key_press(Key::S);
+    settle(&mut harness);
+    let focused = harness.state().suggestions.focused().expect("focused");
+    assert_eq!(
+        harness.state().selection,
+        Some((focused.start, focused.end))
+    );
+    // Enter accepts: an ordinary entity, stamped, and the decision recorded.
+    harness.key_press(Key::Enter);
+    settle(&mut harness);
+    assert!(entities(&harness).contains(&(focused.text.clone(), focused.label.clone())));
+    let doc = &harness.state().session.project().documents[1];
+    assert_eq!(doc.suggestion_decisions.len(), 1);
+    assert!(doc.suggestion_decisions[0].accepted);
+    assert!(!shown(&harness).contains(&(focused.text.clone(), focused.label.clone())));
+    // One undo step takes back both.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    settle(&mut harness);
+    assert!(entities(&harness).is_empty());
+    assert!(
+        harness.state().session.project().documents[1]
+            .suggestion_decisions
+            .is_empty()
+    );
+    // X rejects: recorded, and never proposed again.
+    wait_for(&mut harness, |h| !h.state().suggestions.shown().is_empty());
+    harness.key_press(Key::S);
+    settle(&mut harness);
+    let rejected = harness.state().suggestions.focused().expect("focused");
+    harness.key_press(Key::X);
+    settle(&mut harness);
+    let doc = &harness.state().session.project().documents[1];
+    assert_eq!(doc.suggestion_decisions.len(), 1);
+    assert!(!doc.suggestion_decisions[0].accepted);
+    wait_for(&mut harness, |h| !h.state().suggestions.is_training());
+    assert!(!shown(&harness).contains(&(rejected.text.clone(), rejected.label.clone())));
+    // Accept all of a type: every PER suggestion, one step.
+    let pers = shown(&harness).iter().filter(|(_, l)| l == "PER").count();
+    assert!(pers >= 1);
+    harness
+        .get_by_label(&format!("Accept all PER ({pers})"))
+        .click();
+    settle(&mut harness);
+    let per_entities = entities(&harness)
+        .iter()
+        .filter(|(_, l)| l == "PER")
+        .count();
+    assert_eq!(per_entities, pers);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    settle(&mut harness);
+    assert!(entities(&harness).is_empty(), "one undo step");
+}
+
+#[test]
+fn a_rejection_survives_save_and_reload_and_the_threshold_filters() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("p.gloss.ron");
+    gloss::store::save(&project(), &path).expect("save");
+    let mut harness = start(app(&dir, project(), Some(path.clone())));
+    wait_for(&mut harness, |h| !h.state().suggestions.shown().is_empty());
+    harness.key_press(Key::S);
+    settle(&mut harness);
+    let rejected = harness.state().suggestions.focused().expect("focused");
+    harness.key_press(Key::X);
+    settle(&mut harness);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    settle(&mut harness);
+    wait_for(&mut harness, |h| {
+        !h.state().saving.busy() && !h.state().session.is_dirty()
+    });
+    drop(harness);
+    let reloaded = gloss::store::load(&path).expect("load");
+    assert_eq!(reloaded.version, 4);
+    let mut harness = start(app(&dir, reloaded, Some(path)));
+    wait_for(&mut harness, |h| !h.state().suggestions.shown().is_empty());
+    assert!(!shown(&harness).contains(&(rejected.text.clone(), rejected.label.clone())));
+    // A threshold of 1 shows only what is certain; 0 shows everything.
+    let at_half = shown(&harness).len();
+    harness.state_mut().suggestions.threshold = 0.0;
+    settle(&mut harness);
+    let at_zero = shown(&harness).len();
+    harness.state_mut().suggestions.threshold = 1.0;
+    settle(&mut harness);
+    let at_one = shown(&harness).len();
+    assert!(
+        at_zero >= at_half && at_half >= at_one,
+        "{at_zero} {at_half} {at_one}"
+    );
+    assert!(
+        harness
+            .state()
+            .suggestions
+            .shown()
+            .iter()
+            .all(|s| s.score >= 1.0)
+    );
+}
+
+#[test]
+fn nothing_learned_gives_a_hint_and_hiding_hides() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut fresh = Project::new("Fresh");
+    fresh
+        .documents
+        .push(Document::new("a", "A", NEW_TEXT).into());
+    fresh
+        .documents
+        .push(Document::new("b", "B", "Another text.").into());
+    let mut harness = start(app(&dir, fresh, None));
+    wait_for(&mut harness, |h| {
+        h.state().suggestions.recommender().is_some()
+    });
+    harness.get_by_label_contains("nothing to learn from yet");
+    assert!(harness.state().suggestions.shown().is_empty());
+    harness.get_by_label("Hide").click();
+    settle(&mut harness);
+    assert!(!harness.state().suggestions.enabled);
+    assert!(
+        harness
+            .query_by_label_contains("nothing to learn from yet")
+            .is_none()
+    );
+}

@@ -104,6 +104,7 @@ fn only_the_command_layer_changes_the_project_saves_or_starts_jobs() {
         "session.save(",
         "app.save(",
         "jobs.spawn(",
+        "jobs.spawn_quiet(",
         "jobs.spawn_cancellable(",
         ".apply_prepared(",
     ];

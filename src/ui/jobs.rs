@@ -79,6 +79,10 @@ pub struct Job {
     pub started: Instant,
     /// What it was started for.
     pub origin: Origin,
+    /// Background upkeep the user did not ask for (learning suggestions):
+    /// not listed in the status bar, whose spinner would repaint every
+    /// frame; the panel it serves says what it is doing.
+    pub quiet: bool,
     /// The answer, or why the worker stopped without one (it panicked).
     receiver: Receiver<Result<JobOutput, String>>,
 }
@@ -188,6 +192,19 @@ impl Jobs {
         self.start(label.into(), total, None, None, origin, work);
     }
 
+    /// [`Jobs::spawn`] for background upkeep not shown in the status bar.
+    pub fn spawn_quiet(
+        &mut self,
+        label: impl Into<String>,
+        origin: Origin,
+        work: impl FnOnce(Arc<AtomicUsize>) -> JobOutput + Send + 'static,
+    ) {
+        let id = self.start(label.into(), 0, None, None, origin, work);
+        if let Some(job) = self.running.iter_mut().find(|job| job.id == id) {
+            job.quiet = true;
+        }
+    }
+
     /// Starts `work` on a worker thread that the user can cancel: the
     /// worker is given its progress over `total` items (counted in `unit`,
     /// e.g. "documents") and the user's Cancel, which it checks between
@@ -278,6 +295,7 @@ impl Jobs {
             total,
             started: Instant::now(),
             origin,
+            quiet: false,
             receiver,
         });
         id
@@ -337,7 +355,7 @@ pub(crate) fn drop_later<T: Send + 'static>(value: T) {
 /// jobs that can stop, which asks for [`super::Action::CancelJob`].
 pub fn show(jobs: &Jobs, ui: &mut egui::Ui) -> Option<super::Action> {
     let mut action = None;
-    for job in &jobs.running {
+    for job in jobs.running.iter().filter(|job| !job.quiet) {
         let seconds = job.started.elapsed().as_secs_f32();
         match (job.fraction(), job.unit) {
             (Some(fraction), Some(unit)) => {

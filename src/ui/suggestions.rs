@@ -139,12 +139,11 @@ impl GlossApp {
             .count();
         self.suggestions.training = Some(signature);
         let origin = self.job_origin();
-        self.jobs.spawn(
+        self.jobs.spawn_quiet(
             format!(
                 "learning suggestions from {}",
                 crate::model::plural(documents, "document")
             ),
-            0,
             origin,
             move |_| JobOutput::SuggestionsTrained {
                 signature,

@@ -15,8 +15,8 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
     ui.horizontal_wrapped(|ui| {
         ui.label(egui::RichText::new("Suggestions").strong());
         match app.suggestions.recommender() {
+            // No spinner: it would repaint every frame; the job's end repaints.
             None if app.suggestions.is_training() => {
-                ui.spinner();
                 ui.label("learning from the finished documents…");
             }
             Some(r) if r.is_empty() => {
@@ -55,7 +55,7 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                     }
                 }
                 if app.suggestions.is_training() {
-                    ui.spinner();
+                    ui.label(egui::RichText::new("learning…").weak());
                 }
                 ui.label(
                     egui::RichText::new(format!(

@@ -62,6 +62,8 @@ fn wait_for(
 
 /// Runs frames until no training is under way (its spinner repaints).
 fn settle(harness: &mut egui_kittest::Harness<'static, GlossApp>) {
+    // Input is read by the next frames: run them before asking.
+    harness.run();
     wait_for(harness, |h| !h.state().suggestions.is_training());
 }
 

@@ -45,10 +45,19 @@ pub struct Match {
 #[derive(Debug, Clone, Default)]
 pub struct Dictionary {
     entries: HashMap<String, Entry>,
+    /// Per token text: how often it was the first (B) or a later (I) token
+    /// of a mention of each label, keyed "B-PER".
+    token_tags: HashMap<String, BTreeMap<String, usize>>,
+    /// Per token text that was ever in a mention: how often it occurs in
+    /// the training documents at all.
+    token_seen: HashMap<String, usize>,
     /// Strings never to learn or propose (the user's exclusions), lowercased.
     excluded: HashSet<String>,
     /// The longest entry, in tokens.
     longest: usize,
+    /// The first token of every entry, with the longest entry it starts:
+    /// most tokens start none, and are passed over without building a key.
+    first_tokens: HashMap<String, usize>,
 }
 
 /// The key of a token run: the tokens' texts joined by U+001F.
@@ -98,7 +107,7 @@ impl Dictionary {
             };
             let Some(count) = tokens
                 .get(first..)
-                .and_then(|rest| rest.iter().position(|t| t.end == end))
+                .and_then(|rest| rest.iter().take(MAX_TOKENS).position(|t| t.end == end))
             else {
                 continue;
             };
@@ -116,6 +125,25 @@ impl Dictionary {
                 continue;
             }
             self.longest = self.longest.max(run.len());
+            let starts = self
+                .first_tokens
+                .entry(
+                    run.first()
+                        .map(|t| t.text(text))
+                        .unwrap_or_default()
+                        .to_owned(),
+                )
+                .or_default();
+            *starts = (*starts).max(run.len());
+            for (k, token) in run.iter().enumerate() {
+                let tag = format!("{}-{label}", if k == 0 { 'B' } else { 'I' });
+                *self
+                    .token_tags
+                    .entry(token.text(text).to_owned())
+                    .or_default()
+                    .entry(tag)
+                    .or_default() += 1;
+            }
             *self
                 .entries
                 .entry(key)
@@ -130,6 +158,12 @@ impl Dictionary {
     /// (longest matches), annotated or not: the denominator of the score.
     /// Call after every training document was learned.
     pub fn count_sightings(&mut self, text: &str, tokens: &[Token]) {
+        for token in tokens {
+            let word = token.text(text);
+            if self.token_tags.contains_key(word) {
+                *self.token_seen.entry(word.to_owned()).or_default() += 1;
+            }
+        }
         let mut i = 0;
         while i < tokens.len() {
             match self.longest_at(text, tokens, i) {
@@ -157,7 +191,8 @@ impl Dictionary {
         if !first.word || first.unspaced {
             return None;
         }
-        let most = self.longest.min(tokens.len() - i);
+        let longest = *self.first_tokens.get(first.text(text))?;
+        let most = longest.min(tokens.len() - i);
         (1..=most).rev().find_map(|len| {
             let run = tokens.get(i..i + len)?;
             if run.iter().any(|t| t.unspaced) || !run.last().is_some_and(|t| t.word) {
@@ -204,15 +239,46 @@ impl Dictionary {
     }
 
     /// The dictionary's match for each token, as a feature for the model:
-    /// `Some((label, begins))` for tokens inside a match.
-    pub fn token_labels(&self, text: &str, tokens: &[Token]) -> Vec<Option<(String, bool)>> {
+    /// `Some(("B-PER", share bucket))` for tokens inside a match.
+    pub fn token_matches(&self, text: &str, tokens: &[Token]) -> Vec<Option<(String, char)>> {
         let mut out = vec![None; tokens.len()];
         for m in self.matches(text, tokens) {
             for (k, slot) in out.iter_mut().enumerate().take(m.last).skip(m.first) {
-                *slot = Some((m.label.clone(), k == m.first));
+                let position = if k == m.first { 'B' } else { 'I' };
+                *slot = Some((format!("{position}-{}", m.label), bucket(m.score)));
             }
         }
         out
+    }
+
+    /// What the token gazetteer says of one token: the tag it most often
+    /// had in a mention (ties to the tag that sorts first) and the share of
+    /// its sightings inside mentions, as a bucket.
+    pub fn token_tag(&self, word: &str) -> Option<(&str, char)> {
+        let tags = self.token_tags.get(word)?;
+        let total: usize = tags.values().sum();
+        let (tag, _) = tags.iter().rev().max_by_key(|(_, count)| **count)?;
+        let seen = self
+            .token_seen
+            .get(word)
+            .copied()
+            .unwrap_or(0)
+            .max(total)
+            .max(1);
+        Some((tag.as_str(), bucket(total as f64 / seen as f64)))
+    }
+}
+
+/// A share in four buckets, for features: high, medium, low, very low.
+pub fn bucket(share: f64) -> char {
+    if share >= 0.75 {
+        'h'
+    } else if share >= 0.5 {
+        'm'
+    } else if share >= 0.2 {
+        'l'
+    } else {
+        'v'
     }
 }
 

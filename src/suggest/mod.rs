@@ -132,9 +132,9 @@ impl Recommender {
         }
         // The model learns how far to trust the dictionary from matches of
         // mentions it has not seen: each document's dictionary feature
-        // comes from a dictionary of the other documents (five folds), as
+        // comes from a dictionary of the other documents (ten folds), as
         // it will for new documents.
-        let folds = fold_dictionaries(&tokenized, 5);
+        let folds = fold_dictionaries(&tokenized, 10);
         let model = (entities > 0).then(|| model::Model::train(&tokenized, &folds));
         Self {
             dictionary,
@@ -210,27 +210,64 @@ impl Recommender {
 
 /// Dictionaries for training the model: document `i`'s is learned from
 /// every document not in its fold (`i % folds`). With one document, its own.
+/// Built on every core.
 fn fold_dictionaries(tokenized: &[(&Document, Vec<Token>)], folds: usize) -> Vec<Dictionary> {
     let folds = folds.min(tokenized.len()).max(1);
-    (0..folds)
-        .map(|fold| {
-            let mut dictionary = Dictionary::new(Vec::new());
-            let others = || {
-                tokenized
-                    .iter()
-                    .enumerate()
-                    .filter(move |(i, _)| folds == 1 || i % folds != fold)
-                    .map(|(_, d)| d)
-            };
-            for (doc, tokens) in others() {
-                dictionary.learn(&doc.text, tokens, &gold(doc));
-            }
-            for (doc, tokens) in others() {
-                dictionary.count_sightings(&doc.text, tokens);
-            }
-            dictionary
-        })
-        .collect()
+    let fold_ids: Vec<usize> = (0..folds).collect();
+    parallel_map(&fold_ids, |_, &fold| {
+        let mut dictionary = Dictionary::new(Vec::new());
+        let others = || {
+            tokenized
+                .iter()
+                .enumerate()
+                .filter(move |(i, _)| folds == 1 || i % folds != fold)
+                .map(|(_, d)| d)
+        };
+        for (doc, tokens) in others() {
+            dictionary.learn(&doc.text, tokens, &gold(doc));
+        }
+        for (doc, tokens) in others() {
+            dictionary.count_sightings(&doc.text, tokens);
+        }
+        dictionary
+    })
+}
+
+/// `f` of every item, in order, worked out on every core (scoped threads
+/// over contiguous chunks; one thread when there is one core or one item).
+pub(crate) fn parallel_map<T: Sync, R: Send>(
+    items: &[T],
+    f: impl Fn(usize, &T) -> R + Sync,
+) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(items.len())
+        .max(1);
+    if threads == 1 {
+        return items.iter().enumerate().map(|(i, x)| f(i, x)).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .enumerate()
+            .map(|(c, part)| {
+                scope.spawn(move || {
+                    part.iter()
+                        .enumerate()
+                        .map(|(k, x)| f(c * chunk + k, x))
+                        .collect::<Vec<R>>()
+                })
+            })
+            .collect();
+        // A worker that panicked is a bug; its part comes back empty
+        // rather than taking the app down.
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
 }
 
 fn overlaps(a_start: usize, a_end: usize, b_start: usize, b_end: usize) -> bool {

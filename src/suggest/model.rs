@@ -9,7 +9,7 @@
 //! Features are hashed strings (FNV-1a) mapped to dense indexes when
 //! trained; unknown features at prediction time are ignored.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::dictionary::Dictionary;
 use super::tokens::Token;
@@ -24,12 +24,35 @@ const SCORE_SCALE: f64 = 10.0;
 /// BIO tags: 0 is O, then B-label and I-label for each label.
 type Tag = usize;
 
+/// A hasher for keys that are hashes already (the features' FNV-1a): the
+/// map need not hash them again (SipHash showed in profiles).
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct PreHashed(u64);
+
+impl std::hash::Hasher for PreHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type FeatureMap = HashMap<u64, u32, std::hash::BuildHasherDefault<PreHashed>>;
+
 /// The trained model.
 #[derive(Debug, Clone, Default)]
 pub struct Model {
     labels: Vec<String>,
     /// Feature hash → row in `weights`.
-    features: HashMap<u64, u32>,
+    features: FeatureMap,
     /// Averaged emission weights, one row of `tags()` per feature.
     weights: Vec<f32>,
     /// Averaged transition weights: `[previous tag + 1][tag]`, where row 0
@@ -85,6 +108,16 @@ impl Training {
     }
 }
 
+/// Adds row `row` (of `tags` weights) of `weights` to `scores`: one slice,
+/// one bounds check, a loop the compiler vectorises.
+fn add_row(scores: &mut [f32], weights: &[f32], row: usize, tags: usize) {
+    if let Some(weights) = weights.get(row * tags..(row + 1) * tags) {
+        for (slot, w) in scores.iter_mut().zip(weights) {
+            *slot += *w;
+        }
+    }
+}
+
 /// FNV-1a of a feature's text.
 fn hash(parts: &[&str]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -122,136 +155,233 @@ fn shape(word: &str) -> String {
     out
 }
 
-/// The first `n` characters of `word`, or the last (`from_end`).
-fn affix(word: &str, n: usize, from_end: bool) -> Option<&str> {
-    let count = word.chars().count();
-    if count <= n {
-        return None;
-    }
-    let byte = if from_end {
-        word.char_indices().nth(count - n).map(|(b, _)| b)?
-    } else {
-        word.char_indices().nth(n).map(|(b, _)| b)?
-    };
-    Some(if from_end {
-        &word[byte..]
-    } else {
-        &word[..byte]
-    })
+/// What the document says of its own words: lowercase forms that occur
+/// in lowercase somewhere, capitalised words seen after a sentence's first
+/// token, and the contexts each capitalised word occurs in (so that "Pastrana"
+/// in a headline learns from "el presidente Pastrana" further down).
+struct DocumentFacts {
+    lower_seen: HashSet<String>,
+    capitalised_inside: HashSet<String>,
+    contexts: HashMap<String, BTreeSet<String>>,
 }
 
-/// Feature hashes of every token of a document (emission features only).
-fn token_features(text: &str, tokens: &[Token], dictionary: &Dictionary) -> Vec<Vec<u64>> {
+fn document_facts(
+    words: &[&str],
+    lower: &[String],
+    shapes: &[String],
+    sentences: &[(usize, usize)],
+) -> DocumentFacts {
+    let mut facts = DocumentFacts {
+        lower_seen: HashSet::new(),
+        capitalised_inside: HashSet::new(),
+        contexts: HashMap::new(),
+    };
+    for &(start, end) in sentences {
+        for i in start..end {
+            let (Some(w), Some(l)) = (words.get(i), lower.get(i)) else {
+                continue;
+            };
+            let capital = w.chars().next().is_some_and(char::is_uppercase);
+            if w.chars().all(|c| !c.is_uppercase()) && w.chars().any(char::is_lowercase) {
+                facts.lower_seen.insert((*w).to_owned());
+            } else if capital && i > start {
+                facts.capitalised_inside.insert((*w).to_owned());
+            }
+            if !capital {
+                continue;
+            }
+            let at = |j: isize, what: &str| -> String {
+                if j < start as isize {
+                    "<s>".to_owned()
+                } else if j >= end as isize {
+                    "</s>".to_owned()
+                } else {
+                    let j = j as usize;
+                    match what {
+                        "l" => lower.get(j).cloned().unwrap_or_default(),
+                        _ => shapes.get(j).cloned().unwrap_or_default(),
+                    }
+                }
+            };
+            let i = i as isize;
+            let set = facts.contexts.entry((*w).to_owned()).or_default();
+            set.insert(format!("-{}", at(i - 1, "l")));
+            set.insert(format!("+{}", at(i + 1, "l")));
+            set.insert(format!("--{}", at(i - 2, "l")));
+            set.insert(format!("++{}", at(i + 2, "l")));
+            set.insert(format!("s-{}", at(i - 1, "s")));
+            set.insert(format!("s+{}", at(i + 1, "s")));
+            let _ = l;
+        }
+    }
+    facts
+}
+
+/// Whether a word is written as a title: a capital first, not all capitals
+/// (unless the rest has no letters).
+fn is_title(word: &str) -> bool {
+    let mut chars = word.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    let rest: String = chars.collect();
+    first.is_uppercase()
+        && (rest.is_empty()
+            || !rest.chars().any(char::is_alphabetic)
+            || !rest
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .all(char::is_uppercase))
+}
+
+/// Feature hashes of every token of a document (emission features only),
+/// the token's sentence being `sentences`' range that holds it.
+fn token_features(
+    text: &str,
+    tokens: &[Token],
+    sentences: &[(usize, usize)],
+    dictionary: &Dictionary,
+) -> Vec<Vec<u64>> {
     let words: Vec<&str> = tokens.iter().map(|t| t.text(text)).collect();
     let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
     let shapes: Vec<String> = words.iter().map(|w| shape(w)).collect();
-    let matched = dictionary.token_labels(text, tokens);
-    // Document consistency: lowercase forms that occur capitalised
-    // somewhere in the document not at a line start.
-    let mut capitalised: HashMap<&str, bool> = HashMap::new();
-    for (i, t) in tokens.iter().enumerate() {
-        if !t.line_start
-            && words
-                .get(i)
-                .and_then(|w| w.chars().next())
-                .is_some_and(char::is_uppercase)
-            && let Some(l) = lower.get(i)
-        {
-            capitalised.insert(l.as_str(), true);
-        }
-    }
-    let at = |i: isize| -> (&str, &str, &str) {
-        if i < 0 {
-            return ("<s>", "<s>", "<s>");
-        }
-        let i = i as usize;
-        match (words.get(i), lower.get(i), shapes.get(i)) {
-            (Some(w), Some(l), Some(s)) => (w, l.as_str(), s.as_str()),
-            _ => ("</s>", "</s>", "</s>"),
-        }
-    };
-    (0..tokens.len())
-        .map(|i| {
-            let mut f = Vec::with_capacity(48);
-            let (w, l, s) = at(i as isize);
-            f.push(hash(&["bias"]));
+    let matched = dictionary.token_matches(text, tokens);
+    let gazetteer: Vec<Option<(&str, char)>> =
+        words.iter().map(|w| dictionary.token_tag(w)).collect();
+    let facts = document_facts(&words, &lower, &shapes, sentences);
+    let mut out = Vec::with_capacity(tokens.len());
+    for &(start, end) in sentences {
+        for i in start..end {
+            let mut f = Vec::with_capacity(64);
+            let w = words.get(i).copied().unwrap_or_default();
+            let l = lower.get(i).map(String::as_str).unwrap_or_default();
+            let s = shapes.get(i).map(String::as_str).unwrap_or_default();
+            let neighbour = |j: isize| -> Option<usize> {
+                (j >= start as isize && j < end as isize).then_some(j as usize)
+            };
+            let lower_at = |j: isize| {
+                neighbour(j).map_or(if j < start as isize { "<s>" } else { "</s>" }, |j| {
+                    lower.get(j).map(String::as_str).unwrap_or_default()
+                })
+            };
+            let shape_at = |j: isize| {
+                neighbour(j).map_or(if j < start as isize { "<s>" } else { "</s>" }, |j| {
+                    shapes.get(j).map(String::as_str).unwrap_or_default()
+                })
+            };
+            let ii = i as isize;
+            f.push(hash(&["b"]));
             f.push(hash(&["w", w]));
             f.push(hash(&["l", l]));
             f.push(hash(&["s", s]));
-            for n in 1..=4 {
-                if let Some(p) = affix(l, n, false) {
-                    f.push(hash(&["p", &n.to_string(), p]));
-                }
-                if let Some(x) = affix(l, n, true) {
-                    f.push(hash(&["x", &n.to_string(), x]));
+            let long_shape: String = w
+                .chars()
+                .take(8)
+                .map(|c| {
+                    if c.is_uppercase() {
+                        'X'
+                    } else if c.is_lowercase() {
+                        'x'
+                    } else if c.is_numeric() {
+                        'd'
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            f.push(hash(&["S", &long_shape]));
+            let chars: Vec<char> = l.chars().collect();
+            for k in 1..=5usize {
+                if chars.len() >= k {
+                    let prefix: String = chars.iter().take(k).collect();
+                    let suffix: String = chars.iter().skip(chars.len() - k).collect();
+                    f.push(hash(&["p", &k.to_string(), &prefix]));
+                    f.push(hash(&["x", &k.to_string(), &suffix]));
                 }
             }
-            let first = w.chars().next();
-            if first.is_some_and(char::is_uppercase) {
-                f.push(hash(&["title"]));
+            if is_title(w) {
+                f.push(hash(&["T"]));
             }
-            if w.chars().all(char::is_uppercase) && first.is_some() {
-                f.push(hash(&["upper"]));
+            if w.chars().any(char::is_alphabetic) && w.chars().all(|c| !c.is_lowercase()) {
+                f.push(hash(&["U"]));
             }
             if w.chars().any(char::is_numeric) {
-                f.push(hash(&["digit"]));
+                f.push(hash(&["D"]));
             }
-            let token = tokens.get(i);
-            if token.is_some_and(|t| t.line_start) {
+            if !w.chars().any(char::is_alphanumeric) {
+                f.push(hash(&["P"]));
+            }
+            if i == start {
                 f.push(hash(&["first"]));
-                f.push(hash(&["first-s", s]));
+                f.push(hash(&["first_s", s]));
             }
-            if token.is_some_and(|t| !t.word) {
-                f.push(hash(&["punct", w]));
+            f.push(hash(&["l-1", lower_at(ii - 1)]));
+            f.push(hash(&["l+1", lower_at(ii + 1)]));
+            f.push(hash(&["s-1", shape_at(ii - 1)]));
+            f.push(hash(&["s+1", shape_at(ii + 1)]));
+            f.push(hash(&["lb-", lower_at(ii - 1), l]));
+            f.push(hash(&["lb+", l, lower_at(ii + 1)]));
+            f.push(hash(&["sb", shape_at(ii - 1), s, shape_at(ii + 1)]));
+            match matched.get(i).and_then(Option::as_ref) {
+                Some((tag, share)) => {
+                    f.push(hash(&["g", tag]));
+                    f.push(hash(&["g", tag, &share.to_string()]));
+                }
+                None => f.push(hash(&["g", "none"])),
             }
-            if capitalised.contains_key(l) {
-                f.push(hash(&["cap-elsewhere"]));
-            }
-            for d in [-2isize, -1, 1, 2] {
-                let (w2, l2, s2) = at(i as isize + d);
-                let d = d.to_string();
-                f.push(hash(&["l@", &d, l2]));
-                f.push(hash(&["s@", &d, s2]));
-                if d == "-1" || d == "1" {
-                    f.push(hash(&["w@", &d, w2]));
-                    f.push(hash(&["ls@", &d, l2, s]));
+            for (d, name) in [(-1isize, "g-1"), (1, "g+1")] {
+                if let Some(j) = neighbour(ii + d)
+                    && let Some((tag, _)) = matched.get(j).and_then(Option::as_ref)
+                {
+                    f.push(hash(&[name, tag]));
                 }
             }
-            let (_, lp, _) = at(i as isize - 1);
-            let (_, ln, _) = at(i as isize + 1);
-            f.push(hash(&["l-1l", lp, l]));
-            f.push(hash(&["ll+1", l, ln]));
-            match matched.get(i).cloned().flatten() {
-                Some((label, begins)) => {
-                    let pos = if begins { "B" } else { "I" };
-                    f.push(hash(&["dict", pos, &label]));
-                    f.push(hash(&["dict-s", pos, &label, s]));
-                }
-                None => f.push(hash(&["dict-none"])),
+            match gazetteer.get(i).copied().flatten() {
+                Some((tag, share)) => f.push(hash(&["tg", tag, &share.to_string()])),
+                None => f.push(hash(&["tg", "none"])),
             }
-            f
-        })
-        .collect()
+            for (d, name) in [(-1isize, "tg-1"), (1, "tg+1")] {
+                if let Some(j) = neighbour(ii + d)
+                    && let Some((tag, _)) = gazetteer.get(j).copied().flatten()
+                {
+                    f.push(hash(&[name, tag]));
+                }
+            }
+            let capital = w.chars().next().is_some_and(char::is_uppercase);
+            if capital {
+                if let Some(contexts) = facts.contexts.get(w) {
+                    for context in contexts {
+                        f.push(hash(&["dc", context]));
+                    }
+                }
+                if w.chars().all(char::is_alphabetic) {
+                    if facts.lower_seen.contains(l) {
+                        f.push(hash(&["doc_lower"]));
+                    }
+                    if i == start && facts.capitalised_inside.contains(w) {
+                        f.push(hash(&["doc_capmid"]));
+                    }
+                }
+            }
+            out.push(f);
+        }
+    }
+    out
 }
 
-/// Sentences: token ranges split after a line break or a sentence-final
-/// full stop, so that decoding stays short.
-fn sentences(text: &str, tokens: &[Token]) -> Vec<(usize, usize)> {
+/// Sentences: token ranges split where a line starts (a paragraph, a
+/// headline, a sentence of the corpus), so that decoding stays short.
+fn sentences(tokens: &[Token]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0;
     for (i, t) in tokens.iter().enumerate() {
-        let next_starts_line = tokens.get(i + 1).is_some_and(|n| n.line_start);
-        let stop = matches!(t.text(text), "." | "!" | "?")
-            && tokens.get(i + 1).is_some_and(|n| {
-                n.text(text)
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_uppercase() || !c.is_alphanumeric())
-            });
-        if next_starts_line || stop || i + 1 == tokens.len() {
-            out.push((start, i + 1));
-            start = i + 1;
+        if t.line_start && i > start {
+            out.push((start, i));
+            start = i;
         }
+    }
+    if start < tokens.len() {
+        out.push((start, tokens.len()));
     }
     out
 }
@@ -379,15 +509,21 @@ impl Model {
         labels.dedup();
         let tags = 1 + 2 * labels.len();
         // Examples: per sentence, the feature rows of each token and the gold tags.
-        let mut features: HashMap<u64, u32> = HashMap::new();
+        let mut features = FeatureMap::default();
         let mut examples: Vec<(Vec<Vec<u32>>, Vec<Tag>)> = Vec::new();
         let empty = Dictionary::default();
-        for (i, (doc, tokens)) in documents.iter().enumerate() {
+        // Features of every document on every core; ids are then given in
+        // document order, so the model is the same on any machine.
+        let prepared = super::parallel_map(documents, |i, (doc, tokens)| {
             let spans = super::gold(doc);
             let gold = gold_tags(tokens, &spans, &labels);
             let dictionary = folds.get(i % folds.len().max(1)).unwrap_or(&empty);
-            let hashed = token_features(&doc.text, tokens, dictionary);
-            for (start, end) in sentences(&doc.text, tokens) {
+            let sentences = sentences(tokens);
+            let hashed = token_features(&doc.text, tokens, &sentences, dictionary);
+            (gold, sentences, hashed)
+        });
+        for (gold, sentences, hashed) in prepared {
+            for (start, end) in sentences {
                 let rows: Vec<Vec<u32>> = hashed
                     .get(start..end)
                     .unwrap_or_default()
@@ -406,8 +542,18 @@ impl Model {
         }
         let mut emit = Training::new(features.len(), tags);
         let mut trans = Training::new(tags + 1, tags);
+        // The examples in a new order each pass (deterministic: a fixed
+        // 64-bit LCG), which averages better than one fixed order.
+        let mut order: Vec<usize> = (0..examples.len()).collect();
+        let mut lcg: u64 = 1;
         for _ in 0..EPOCHS {
-            for (rows, gold) in &examples {
+            for i in (1..order.len()).rev() {
+                lcg = lcg
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                order.swap(i, ((lcg >> 32) % (i as u64 + 1)) as usize);
+            }
+            for (rows, gold) in order.iter().filter_map(|&k| examples.get(k)) {
                 emit.step += 1;
                 trans.step += 1;
                 let emissions: Vec<Vec<f32>> = rows
@@ -415,10 +561,7 @@ impl Model {
                     .map(|fs| {
                         let mut e = vec![0.0f32; tags];
                         for &f in fs {
-                            let base = f as usize * tags;
-                            for (t, slot) in e.iter_mut().enumerate() {
-                                *slot += emit.weights.get(base + t).copied().unwrap_or(0.0);
-                            }
+                            add_row(&mut e, &emit.weights, f as usize, tags);
                         }
                         e
                     })
@@ -468,24 +611,22 @@ impl Model {
         if self.labels.is_empty() {
             return Vec::new();
         }
-        let hashed = token_features(text, tokens, dictionary);
+        let sentences = sentences(tokens);
+        let hashed = token_features(text, tokens, &sentences, dictionary);
         let emissions: Vec<Vec<f32>> = hashed
             .iter()
             .map(|fs| {
                 let mut e = vec![0.0f32; tags];
                 for h in fs {
                     if let Some(&f) = self.features.get(h) {
-                        let base = f as usize * tags;
-                        for (t, slot) in e.iter_mut().enumerate() {
-                            *slot += self.weights.get(base + t).copied().unwrap_or(0.0);
-                        }
+                        add_row(&mut e, &self.weights, f as usize, tags);
                     }
                 }
                 e
             })
             .collect();
         let mut out = Vec::new();
-        for (start, end) in sentences(text, tokens) {
+        for (start, end) in sentences {
             let part = emissions.get(start..end).unwrap_or_default();
             let (path, best) = viterbi(part, &self.transitions, tags, None);
             let mut i = 0;

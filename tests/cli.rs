@@ -1048,3 +1048,171 @@ fn conll_says_which_overlapping_entity_it_keeps_and_that_the_layout_is_not_kept(
     );
     assert!(err.contains("character offsets do not apply"), "{err}");
 }
+
+/// Two finished documents to learn from and a new one.
+fn suggest_project(dir: &Path) -> std::path::PathBuf {
+    use gloss::model::{Document, Entity, Project, Status};
+    let mut project = Project::new("suggest");
+    let mut learn = |id: &str, text: &str, mentions: &[(&str, &str)]| {
+        let mut doc = Document::new(id, id, text);
+        for (i, (needle, label)) in mentions.iter().enumerate() {
+            let byte = text.find(needle).unwrap();
+            let start = text[..byte].chars().count();
+            doc.entities.push(Entity::new(
+                format!("e{}", i + 1),
+                *label,
+                start,
+                start + needle.chars().count(),
+                *needle,
+            ));
+        }
+        doc.status = Status::Done;
+        project.documents.push(doc.into());
+    };
+    learn(
+        "a",
+        "Kim Jong Un met Vladimir Putin in Vladivostok.\nThe Kremlin said Putin was pleased.",
+        &[
+            ("Kim Jong Un", "PER"),
+            ("Vladimir Putin", "PER"),
+            ("Vladivostok", "GPE"),
+            ("Kremlin", "ORG"),
+            ("Putin", "PER"),
+        ],
+    );
+    learn(
+        "b",
+        "Putin flew to Beijing on Monday.\nXi Jinping greeted Putin in Beijing.",
+        &[("Putin", "PER"), ("Beijing", "GPE"), ("Xi Jinping", "PER")],
+    );
+    project.documents.push(
+        Document::new(
+            "new",
+            "new",
+            "🚀 Vladimir Putin met Xi Jinping in Beijing; the Kremlin said so.",
+        )
+        .into(),
+    );
+    let path = dir.join("p.gloss.ron");
+    gloss::store::save(&project, &path).unwrap();
+    path
+}
+
+#[test]
+fn suggest_prints_one_json_object_with_code_point_offsets() {
+    let dir = temp_dir();
+    let path = suggest_project(dir.path());
+    let out = gloss(&["suggest", path.to_str().unwrap(), "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert_eq!(text.trim().lines().count(), 1, "one object: {text}");
+    let value: Value = serde_json::from_str(text.trim()).unwrap();
+    assert_eq!(value["trained_on"]["documents"], 2);
+    assert_eq!(value["trained_on"]["entities"], 8);
+    let suggestions = value["suggestions"].as_array().unwrap();
+    assert!(!suggestions.is_empty());
+    let project = gloss::store::load(&path).unwrap();
+    let doc_text = project.document("new").unwrap().text.clone();
+    let mut seen_putin = false;
+    for s in suggestions {
+        let keys: Vec<&str> = s.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            ["doc", "start", "end", "label", "text", "score", "source"],
+            "{s}"
+        );
+        assert_eq!(s["doc"], "new", "only unfinished documents get suggestions");
+        let (start, end) = (
+            s["start"].as_u64().unwrap() as usize,
+            s["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(py_slice(&doc_text, start, end), s["text"].as_str().unwrap());
+        assert!(["dictionary", "model"].contains(&s["source"].as_str().unwrap()));
+        let score = s["score"].as_f64().unwrap();
+        assert!(
+            (0.5..=1.0).contains(&score),
+            "the default shows what the app shows"
+        );
+        seen_putin |= s["text"] == "Vladimir Putin" && s["label"] == "PER";
+    }
+    assert!(seen_putin, "{text}");
+    // --docs limits; an unknown id is refused.
+    let out = gloss(&["suggest", path.to_str().unwrap(), "--json", "--docs", "a"]);
+    let value: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(value["suggestions"].as_array().unwrap().len(), 0);
+    let out = gloss(&["suggest", path.to_str().unwrap(), "--docs", "zzz"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
+
+#[test]
+fn suggest_apply_writes_another_file_and_never_the_project() {
+    let dir = temp_dir();
+    let path = suggest_project(dir.path());
+    let before = std::fs::read(&path).unwrap();
+    let out_path = dir.path().join("out.gloss.ron");
+    let out = gloss(&[
+        "suggest",
+        path.to_str().unwrap(),
+        "--apply",
+        "-o",
+        out_path.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the input is unchanged"
+    );
+    let applied = gloss::store::load(&out_path).unwrap();
+    let new = applied.document("new").unwrap();
+    assert!(!new.entities.is_empty());
+    assert!(
+        new.entities
+            .iter()
+            .all(|e| e.annotator.as_deref() == Some("gloss-suggest")
+                && e.review == gloss::model::Review::Unreviewed)
+    );
+    // Onto the project itself: refused. Again onto out: needs --force.
+    let out = gloss(&[
+        "suggest",
+        path.to_str().unwrap(),
+        "--apply",
+        "-o",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let out = gloss(&[
+        "suggest",
+        path.to_str().unwrap(),
+        "--apply",
+        "-o",
+        out_path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    // --apply without -o is a usage error.
+    let out = gloss(&["suggest", path.to_str().unwrap(), "--apply"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}
+
+#[test]
+fn suggest_on_a_project_with_nothing_annotated_hints_and_exits_0() {
+    use gloss::model::{Document, Project};
+    let dir = temp_dir();
+    let mut project = Project::new("fresh");
+    project
+        .documents
+        .push(Document::new("a", "a", "Vladimir Putin met Xi Jinping.").into());
+    let path = dir.path().join("p.gloss.ron");
+    gloss::store::save(&project, &path).unwrap();
+    let out = gloss(&["suggest", path.to_str().unwrap(), "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("nothing to learn from yet"),
+        "{}",
+        stderr(&out)
+    );
+    let value: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(value["trained_on"]["documents"], 0);
+    assert_eq!(value["suggestions"].as_array().unwrap().len(), 0);
+}

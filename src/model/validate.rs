@@ -247,9 +247,6 @@ fn validate_document(doc: &Document, lookup: &Lookup, out: &mut Collector) {
             out.report(Some(&e.id), format!("unknown canonical entity {c:?}"));
         }
     }
-    for d in &doc.suggestion_decisions {
-        check_span(out, "", "suggestion decision", d.start, d.end, &d.text);
-    }
     for c in &doc.claims {
         add_id(&mut ids, out, &c.id, CLAIM);
         check_span(out, &c.id, "span", c.start, c.end, &c.text);

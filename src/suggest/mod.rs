@@ -192,10 +192,16 @@ impl Recommender {
         let mut annotated: Vec<(usize, usize)> =
             doc.entities.iter().map(|e| (e.start, e.end)).collect();
         annotated.sort_unstable();
+        // A decision that no longer quotes the text (the file was edited by
+        // hand) is ignored rather than refused: it only steers suggestions.
         let rejected: std::collections::HashSet<(usize, usize, &str)> = doc
             .suggestion_decisions
             .iter()
-            .filter(|d| !d.accepted)
+            .filter(|d| {
+                !d.accepted
+                    && crate::model::span::char_slice(&doc.text, d.start, d.end)
+                        == Some(d.text.as_str())
+            })
             .map(|d| (d.start, d.end, d.label.as_str()))
             .collect();
         found.retain(|s| {
@@ -351,4 +357,158 @@ pub fn apply_suggestions(project: &mut Project, found: &[(String, Suggestion)]) 
         }
     }
     added
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Entity;
+    use proptest::prelude::*;
+
+    fn annotated(id: &str, text: &str, mentions: &[(&str, &str)]) -> Document {
+        let mut doc = Document::new(id, id, text);
+        for (i, (needle, label)) in mentions.iter().enumerate() {
+            let byte = text.find(needle).expect("needle");
+            let start = text[..byte].chars().count();
+            doc.entities.push(Entity::new(
+                format!("e{}", i + 1),
+                *label,
+                start,
+                start + needle.chars().count(),
+                *needle,
+            ));
+        }
+        doc.status = Status::Done;
+        doc
+    }
+
+    fn training() -> Vec<Document> {
+        vec![
+            annotated(
+                "a",
+                "Kim Jong Un met Vladimir Putin in Vladivostok.\nThe Kremlin said Putin was pleased.",
+                &[
+                    ("Kim Jong Un", "PER"),
+                    ("Vladimir Putin", "PER"),
+                    ("Vladivostok", "LOC"),
+                    ("Kremlin", "ORG"),
+                    ("Putin", "PER"),
+                ],
+            ),
+            annotated(
+                "b",
+                "Putin flew to Beijing on Monday.\nXi Jinping greeted Putin in Beijing.",
+                &[("Putin", "PER"), ("Beijing", "LOC"), ("Xi Jinping", "PER")],
+            ),
+        ]
+    }
+
+    #[test]
+    fn suggestions_quote_the_text_skip_annotated_spans_and_rejections() {
+        let docs = training();
+        let refs: Vec<&Document> = docs.iter().collect();
+        let recommender = Recommender::train_on(&refs);
+        assert_eq!(recommender.trained().documents, 2);
+        let text = "Vladimir Putin arrived in Beijing; the Kremlin confirmed it.";
+        let mut doc = Document::new("new", "new", text);
+        let found = recommender.suggest(&doc, 0.0);
+        assert!(
+            found
+                .iter()
+                .any(|s| s.text == "Vladimir Putin" && s.label == "PER"),
+            "{found:?}"
+        );
+        for s in &found {
+            assert_eq!(
+                crate::model::span::char_slice(text, s.start, s.end),
+                Some(s.text.as_str())
+            );
+        }
+        // Annotated: no suggestion overlaps it. Rejected: never again.
+        doc.entities
+            .push(Entity::new("e1", "LOC", 26, 33, "Beijing"));
+        let putin = found
+            .iter()
+            .find(|s| s.text == "Vladimir Putin")
+            .expect("Putin");
+        doc.suggestion_decisions
+            .push(crate::model::SuggestionDecision {
+                start: putin.start,
+                end: putin.end,
+                label: putin.label.as_str().into(),
+                text: putin.text.as_str().into(),
+                accepted: false,
+            });
+        let again = recommender.suggest(&doc, 0.0);
+        assert!(
+            again.iter().all(|s| s.end <= 26 || s.start >= 33),
+            "{again:?}"
+        );
+        assert!(
+            !again
+                .iter()
+                .any(|s| s.start == putin.start && s.end == putin.end && s.label == "PER")
+        );
+    }
+
+    #[test]
+    fn nothing_learned_suggests_nothing_and_unspaced_scripts_get_no_junk() {
+        let empty = Recommender::train_on(&[]);
+        assert!(empty.is_empty());
+        let doc = Document::new("x", "x", "Vladimir Putin");
+        assert!(empty.suggest(&doc, 0.0).is_empty());
+        let docs = training();
+        let refs: Vec<&Document> = docs.iter().collect();
+        let recommender = Recommender::train_on(&refs);
+        for text in ["普京在北京会见了习近平。", "ปูตินพบกับสีจิ้นผิงที่ปักกิ่ง"]
+        {
+            let doc = Document::new("zh", "zh", text);
+            assert!(recommender.suggest(&doc, 0.0).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn training_is_deterministic() {
+        let docs = training();
+        let refs: Vec<&Document> = docs.iter().collect();
+        let doc = Document::new("n", "n", "Xi Jinping met Putin in Vladivostok.");
+        let first = Recommender::train_on(&refs).suggest(&doc, 0.0);
+        for _ in 0..3 {
+            assert_eq!(Recommender::train_on(&refs).suggest(&doc, 0.0), first);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn suggestions_are_valid_spans_with_quotes_that_match(
+            words in proptest::collection::vec(
+                prop_oneof![
+                    Just("Putin"), Just("Kim"), Just("Jong"), Just("Un"), Just("Beijing"),
+                    Just("the"), Just("met"), Just("😀"), Just("قال"), Just("普京"),
+                    Just("."), Just(","), Just("\n"), Just("Xi"), Just("Jinping"), Just("é"),
+                ],
+                0..40,
+            ),
+            threshold in 0.0f64..1.0,
+        ) {
+            let docs = training();
+            let refs: Vec<&Document> = docs.iter().collect();
+            let recommender = Recommender::train_on(&refs);
+            let text = words.join(" ");
+            let doc = Document::new("p", "p", &text);
+            let found = recommender.suggest(&doc, threshold);
+            let mut previous_end = 0;
+            for s in &found {
+                prop_assert!(s.start < s.end);
+                prop_assert!(s.start >= previous_end, "sorted, not overlapping: {found:?}");
+                previous_end = s.end;
+                prop_assert_eq!(
+                    crate::model::span::char_slice(&text, s.start, s.end),
+                    Some(s.text.as_str())
+                );
+                prop_assert!(s.score >= threshold && s.score <= 1.0);
+            }
+        }
+    }
 }

@@ -35,10 +35,10 @@ static STDOUT_FAILED: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(N
 fn write_stdout(text: &str) {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout.write_all(text.as_bytes()) {
-        if let Ok(mut failed) = STDOUT_FAILED.lock() {
-            failed.get_or_insert_with(|| e.to_string());
-        }
+    if let Err(e) = stdout.write_all(text.as_bytes())
+        && let Ok(mut failed) = STDOUT_FAILED.lock()
+    {
+        failed.get_or_insert_with(|| e.to_string());
     }
 }
 

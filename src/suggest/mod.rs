@@ -209,7 +209,7 @@ impl Recommender {
                 && !overlaps_any(&annotated, s.start, s.end)
                 && !rejected.contains(&(s.start, s.end, s.label.as_str()))
         });
-        found.sort_by(|a, b| (a.start, a.end).cmp(&(b.start, b.end)));
+        found.sort_by_key(|a| (a.start, a.end));
         found
     }
 }

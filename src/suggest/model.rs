@@ -427,7 +427,7 @@ fn allowed(previous: Option<Tag>, tag: Tag) -> bool {
     if tag == 0 || tag % 2 == 1 {
         return true;
     }
-    previous.is_some_and(|p| p != 0 && (p + 1) / 2 == tag / 2)
+    previous.is_some_and(|p| p != 0 && p.div_ceil(2) == tag / 2)
 }
 
 /// Best tags of one sentence by Viterbi, and the path's score; the
@@ -456,19 +456,19 @@ fn viterbi(
     let transition = |row: usize, t: Tag| transitions.get(row * tags + t).copied().unwrap_or(0.0);
     let mut score = vec![vec![f32::NEG_INFINITY; tags]; n];
     let mut back = vec![vec![0usize; tags]; n];
-    for t in 0..tags {
+    for (t, slot) in score[0].iter_mut().enumerate() {
         if allowed(None, t) {
-            score[0][t] = emission(0, t) + transition(0, t);
+            *slot = emission(0, t) + transition(0, t);
         }
     }
     for i in 1..n {
         for t in 0..tags {
             let mut best = (f32::NEG_INFINITY, 0);
-            for p in 0..tags {
-                if !allowed(Some(p), t) || score[i - 1][p] == f32::NEG_INFINITY {
+            for (p, &before) in score[i - 1].iter().enumerate() {
+                if !allowed(Some(p), t) || before == f32::NEG_INFINITY {
                     continue;
                 }
-                let s = score[i - 1][p] + transition(p + 1, t);
+                let s = before + transition(p + 1, t);
                 // Ties go to the lower tag: deterministic.
                 if s > best.0 {
                     best = (s, p);

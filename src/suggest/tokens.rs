@@ -39,10 +39,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::new();
     let mut current: Option<Token> = None;
     let mut line_start = true;
-    let mut chars = 0usize;
-    for (byte, c) in text.char_indices() {
-        let at = chars;
-        chars += 1;
+    for (at, (byte, c)) in text.char_indices().enumerate() {
         let next_byte = byte + c.len_utf8();
         let continues_word = is_word_char(c) || is_mark(c);
         let unspaced = is_unspaced_letter(c);

@@ -1081,7 +1081,7 @@ fn suggest(
             "gloss: {} (learned from {} with {})",
             plural(found.len(), "suggestion"),
             plural(trained.documents, "document"),
-            plural(trained.entities, "entity")
+            crate::model::plural(trained.entities, "annotation")
         );
     }
     let Some(target) = target else {

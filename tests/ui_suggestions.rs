@@ -220,3 +220,32 @@ fn nothing_learned_gives_a_hint_and_hiding_hides() {
             .is_none()
     );
 }
+
+#[test]
+fn the_dashboard_shows_the_precision_of_decisions_per_type() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = start(app(&dir, project(), None));
+    wait_for(&mut harness, |h| h.state().suggestions.shown().len() >= 2);
+    harness.key_press(Key::S);
+    settle(&mut harness);
+    let accepted = harness.state().suggestions.focused().expect("focused");
+    harness.key_press(Key::Enter);
+    settle(&mut harness);
+    harness.key_press(Key::S);
+    settle(&mut harness);
+    let rejected = harness.state().suggestions.focused().expect("focused");
+    harness.key_press(Key::X);
+    settle(&mut harness);
+    let decisions = gloss::suggest::decisions_by_type(harness.state().session.project());
+    let total: usize = decisions.iter().map(|(_, a, r)| a + r).sum();
+    assert_eq!(total, 2, "{decisions:?}");
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::D);
+    settle(&mut harness);
+    harness.get_by_label("Suggestions: precision so far");
+    if accepted.label == rejected.label {
+        harness.get_by_label("50%");
+    } else {
+        harness.get_by_label("100%");
+        harness.get_by_label("0%");
+    }
+}

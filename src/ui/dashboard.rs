@@ -37,6 +37,7 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
     let data = app.annotations.data().cloned();
     let schema = app.session.project().schema.clone();
     let comparison = app.compare.clone();
+    let decisions = crate::suggest::decisions_by_type(app.session.project());
     let mut open = true;
     let mut picked = None;
     egui::Window::new("Dashboard")
@@ -72,6 +73,8 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
                     picked = Some(filter);
                 }
             }
+            ui.separator();
+            suggestions_section(ui, &decisions);
             if let Some(comparison) = &comparison {
                 ui.separator();
                 if let Some(filter) = agreement_section(ui, comparison, &schema) {
@@ -90,6 +93,35 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
     if let Some(filter) = picked {
         app.act(Action::FilterAnnotations(Box::new(filter)));
     }
+}
+
+/// Precision of suggestions per type, from the analyst's accepts and rejects.
+fn suggestions_section(ui: &mut egui::Ui, decisions: &[(String, usize, usize)]) {
+    ui.strong("Suggestions: precision so far");
+    if decisions.is_empty() {
+        ui.weak("No suggestion accepted or rejected yet (S walks them, Enter accepts, X rejects).");
+        return;
+    }
+    egui::Grid::new("suggestion-precision")
+        .striped(true)
+        .show(ui, |ui| {
+            for head in ["Type", "Accepted", "Rejected", "Precision"] {
+                ui.strong(head);
+            }
+            ui.end_row();
+            for (label, accepted, rejected) in decisions {
+                ui.label(label);
+                ui.label(accepted.to_string());
+                ui.label(rejected.to_string());
+                let decided = accepted + rejected;
+                ui.label(if decided == 0 {
+                    "–".to_owned()
+                } else {
+                    format!("{:.0}%", 100.0 * *accepted as f64 / decided as f64)
+                });
+                ui.end_row();
+            }
+        });
 }
 
 fn sections(d: &Dashboard, schema: &crate::model::Schema) -> Vec<(&'static str, Vec<Entry>)> {

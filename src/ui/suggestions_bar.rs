@@ -61,7 +61,7 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                     egui::RichText::new(format!(
                         "learned from {} ({})",
                         crate::model::plural(trained.documents, "document"),
-                        crate::model::plural(trained.entities, "entity")
+                        plural_entities(trained.entities)
                     ))
                     .weak(),
                 );
@@ -72,4 +72,13 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
         }
     });
     ui.add_space(2.0);
+}
+
+/// "1 entity", "2 entities".
+fn plural_entities(count: usize) -> String {
+    if count == 1 {
+        "1 entity".to_owned()
+    } else {
+        format!("{count} entities")
+    }
 }

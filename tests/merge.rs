@@ -7,7 +7,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{gloss, stderr, temp_dir};
+use common::{git, git_ok, gloss, stderr, temp_dir};
 use gloss::model::validate::validate;
 use gloss::model::{
     Claim, Claimant, CompactString, ConflictAbout, ConflictKind, Document, Entity, Project,
@@ -554,32 +554,6 @@ fn the_command_exits_0_when_clean_1_with_conflicts_and_2_for_bad_input() {
 }
 
 // --- git ------------------------------------------------------------------
-
-fn git(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .env("GIT_AUTHOR_NAME", "Test")
-        .env("GIT_AUTHOR_EMAIL", "test@example.org")
-        .env("GIT_COMMITTER_NAME", "Test")
-        .env("GIT_COMMITTER_EMAIL", "test@example.org")
-        .output()
-        .expect("git runs")
-}
-
-fn git_ok(dir: &Path, args: &[&str]) -> String {
-    let out = git(dir, args);
-    assert!(
-        out.status.success(),
-        "git {}: {}{}",
-        args.join(" "),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
 
 #[test]
 fn git_merge_of_two_annotating_branches_just_works() {

@@ -7,6 +7,7 @@ mod common;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use common::{git, git_ok};
 use egui::{Key, Modifiers};
 use egui_kittest::kittest::Queryable as _;
 use gloss::model::Project;
@@ -712,30 +713,6 @@ fn without_any_watcher_the_check_before_saving_still_offers_merge() {
 }
 
 // --- A real git merge under the open app ------------------------------------
-
-fn git(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .env("GIT_AUTHOR_NAME", "Test")
-        .env("GIT_AUTHOR_EMAIL", "test@example.org")
-        .env("GIT_COMMITTER_NAME", "Test")
-        .env("GIT_COMMITTER_EMAIL", "test@example.org")
-        .output()
-        .expect("git runs")
-}
-
-fn git_ok(dir: &std::path::Path, args: &[&str]) {
-    let out = git(dir, args);
-    assert!(
-        out.status.success(),
-        "git {}: {}",
-        args.join(" "),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 /// Entities of the first document as (quote, label), sorted.
 fn entity_set(project: &Project) -> Vec<(String, String)> {

@@ -95,7 +95,7 @@ fn walk_accept_undo_reject_and_accept_all() {
         first.contains(&("Vladimir Putin".to_owned(), "PER".to_owned())),
         "{first:?}"
     );
-    harness.get_by_label_contains("here · S next · Enter accept · X reject");
+    harness.get_by_label_contains("S next · Enter accept · X reject");
     // S walks to the first suggestion and selects it.
     harness.key_press(Key::S);
     settle(&mut harness);
@@ -209,7 +209,7 @@ fn nothing_learned_gives_a_hint_and_hiding_hides() {
     wait_for(&mut harness, |h| {
         h.state().suggestions.recommender().is_some()
     });
-    harness.get_by_label_contains("nothing to learn from yet");
+    harness.get_by_label_contains("no entities to learn from yet");
     assert!(harness.state().suggestions.shown().is_empty());
     harness.get_by_label("Hide").click();
     settle(&mut harness);
@@ -248,4 +248,82 @@ fn the_dashboard_shows_the_precision_of_decisions_per_type() {
         harness.get_by_label("100%");
         harness.get_by_label("0%");
     }
+}
+
+#[test]
+fn a_quotation_is_a_candidate_claim_that_opens_the_claim_editor_with_cue_and_claimant() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut project = project();
+    let text = "“We will not give up the fight,” said Kirby on Monday.";
+    let mut doc = Document::new("quote", "Quote", text);
+    let at = text
+        .find("Kirby")
+        .map(|b| text[..b].chars().count())
+        .expect("Kirby");
+    doc.entities
+        .push(gloss::model::Entity::new("e1", "PER", at, at + 5, "Kirby"));
+    project.documents[1] = doc.into();
+    let mut harness = start(app(&dir, project, None));
+    wait_for(&mut harness, |h| !h.state().suggestions.claims().is_empty());
+    let candidate = harness.state().suggestions.claims()[0].clone();
+    assert_eq!(candidate.text, "We will not give up the fight");
+    harness.get_by_label_contains("1 claim · S next");
+    // Walk to it and accept: a claim with the cue and claimant guessed,
+    // and the editor open on it.
+    while harness.state().suggestions.focused().map(|s| s.label)
+        != Some(gloss::ui::suggestions::CLAIM.to_owned())
+    {
+        harness.key_press(Key::S);
+        settle(&mut harness);
+    }
+    harness.key_press(Key::Enter);
+    settle(&mut harness);
+    let doc = &harness.state().session.project().documents[1];
+    assert_eq!(doc.claims.len(), 1, "{:?}", doc.claims);
+    let claim = &doc.claims[0];
+    assert_eq!(claim.text, "We will not give up the fight");
+    assert_eq!(claim.cue.as_ref().map(|c| c.text.as_str()), Some("said"));
+    assert_eq!(
+        claim.claimant,
+        Some(gloss::model::Claimant::Entity("e1".into()))
+    );
+    assert!(harness.state().claim_editor.is_some(), "the editor is open");
+    assert!(
+        harness.state().suggestions.claims().is_empty(),
+        "{:?}",
+        harness.state().suggestions.claims()
+    );
+}
+
+/// Tags the first occurrence of `needle` in the shown document with `key`.
+fn tag(harness: &mut egui_kittest::Harness<'static, GlossApp>, needle: &str, key: Key) {
+    let text = harness.state().document().expect("a document").text.clone();
+    let byte = text.find(needle).expect("the text has the needle");
+    let start = text[..byte].chars().count();
+    harness.state_mut().selection = Some((start, start + needle.chars().count()));
+    harness.run();
+    harness.key_press(key);
+    settle(harness);
+}
+
+#[test]
+fn every_edit_of_a_finished_document_retrains() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = app(&dir, project(), None);
+    app.current = 0;
+    let mut harness = start(app);
+    let trained = |h: &egui_kittest::Harness<'static, GlossApp>| {
+        h.state()
+            .suggestions
+            .recommender()
+            .map(|r| r.trained().entities)
+    };
+    wait_for(&mut harness, |h| trained(h).is_some());
+    let before = trained(&harness).expect("trained");
+    // The second edit changes the document in place (nobody else holds
+    // it any more): it must retrain too.
+    tag(&mut harness, "Russian", Key::Num7);
+    wait_for(&mut harness, |h| trained(h) == Some(before + 1));
+    tag(&mut harness, "Defense Minister", Key::Num2);
+    wait_for(&mut harness, |h| trained(h) == Some(before + 2));
 }

@@ -2,6 +2,7 @@
 //! [`apply`], which also returns the edit that undoes it. Undo/redo, the dirty
 //! flag and autosave all hang off [`History`].
 
+pub mod cues;
 mod history;
 pub mod ops;
 mod prepared;

@@ -113,6 +113,14 @@ pub fn new_claim(
     let mut claim = Claim::new(doc.next_id("c"), start, end, text);
     claim.claimant = guess_claimant(doc, schema, start, end);
     claim.attribution = guess_attribution(&doc.text, start, end);
+    // The reporting verb around it ("…," said X), from the seed cues and
+    // the cues annotated in this document.
+    claim.cue = super::cues::guess_cue(
+        &doc.text,
+        &super::cues::CueLexicon::learn([doc]),
+        start,
+        end,
+    );
     claim
 }
 

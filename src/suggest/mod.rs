@@ -13,6 +13,7 @@
 //! Suggestions are spans of whole [`tokens`], never overlap an annotation
 //! the document has, and never repeat one the analyst rejected.
 
+pub mod claims;
 pub mod dictionary;
 pub mod model;
 pub mod tokens;

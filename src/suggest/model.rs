@@ -134,20 +134,25 @@ fn hash(parts: &[&str]) -> u64 {
     h
 }
 
+/// A character's class in a shape: X upper, x lower, d digit, else itself.
+fn char_class(c: char) -> char {
+    if c.is_uppercase() {
+        'X'
+    } else if c.is_lowercase() {
+        'x'
+    } else if c.is_numeric() {
+        'd'
+    } else {
+        c
+    }
+}
+
 /// The shape of a word: upper, lower and digit runs collapsed ("Xx", "d",
 /// "X.X."), so that unseen names look like seen ones.
 fn shape(word: &str) -> String {
     let mut out = String::new();
     for c in word.chars() {
-        let class = if c.is_uppercase() {
-            'X'
-        } else if c.is_lowercase() {
-            'x'
-        } else if c.is_numeric() {
-            'd'
-        } else {
-            c
-        };
+        let class = char_class(c);
         if !out.ends_with(class) {
             out.push(class);
         }
@@ -274,21 +279,7 @@ fn token_features(
             f.push(hash(&["w", w]));
             f.push(hash(&["l", l]));
             f.push(hash(&["s", s]));
-            let long_shape: String = w
-                .chars()
-                .take(8)
-                .map(|c| {
-                    if c.is_uppercase() {
-                        'X'
-                    } else if c.is_lowercase() {
-                        'x'
-                    } else if c.is_numeric() {
-                        'd'
-                    } else {
-                        c
-                    }
-                })
-                .collect();
+            let long_shape: String = w.chars().take(8).map(char_class).collect();
             f.push(hash(&["S", &long_shape]));
             let chars: Vec<char> = l.chars().collect();
             for k in 1..=5usize {

@@ -13,7 +13,11 @@ use std::sync::Arc;
 
 use crate::edit::{Edit, FieldTarget};
 use crate::model::{Document, SuggestionDecision};
-use crate::suggest::{DEFAULT_MIN_SCORE, Recommender, Suggestion};
+use crate::suggest::claims::ClaimCandidate;
+use crate::suggest::{DEFAULT_MIN_SCORE, Recommender, Source, Suggestion};
+
+/// The label a claim candidate has in the walk and in decisions.
+pub const CLAIM: &str = "claim";
 
 use super::app::{AnnotationKind, AnnotationRef, GlossApp};
 use super::jobs::JobOutput;
@@ -32,12 +36,16 @@ pub struct Suggestions {
     training: Option<u64>,
     /// The shown document's suggestions and what they were worked out for.
     shown: Option<(ShownKey, Arc<Vec<Suggestion>>)>,
+    /// The shown document's candidate claims, for the same key.
+    claims: Arc<Vec<ClaimCandidate>>,
     /// The suggestion the walk is on, by its span and label.
     pub focus: Option<(usize, usize, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 struct ShownKey {
+    /// The project version: any edit may change the shown document.
+    version: (u64, u64),
     document: usize,
     recommender: usize,
     threshold: u64,
@@ -52,6 +60,7 @@ impl Default for Suggestions {
             wanted: None,
             training: None,
             shown: None,
+            claims: Arc::default(),
             focus: None,
         }
     }
@@ -76,24 +85,65 @@ impl Suggestions {
         }
     }
 
+    /// The shown document's candidate claims (empty while hidden).
+    pub fn claims(&self) -> Arc<Vec<ClaimCandidate>> {
+        if self.enabled {
+            self.claims.clone()
+        } else {
+            Arc::default()
+        }
+    }
+
+    /// Entity suggestions and candidate claims together, in reading order;
+    /// a claim candidate has the label [`CLAIM`].
+    pub fn walk_list(&self) -> Vec<Suggestion> {
+        let mut all: Vec<Suggestion> = self.shown().iter().cloned().collect();
+        all.extend(self.claims().iter().map(|c| Suggestion {
+            start: c.start,
+            end: c.end,
+            label: CLAIM.to_owned(),
+            text: c.text.clone(),
+            score: c.score,
+            source: Source::Dictionary,
+        }));
+        all.sort_by_key(|s| (s.start, s.end));
+        all
+    }
+
     /// The suggestion the walk is on.
     pub fn focused(&self) -> Option<Suggestion> {
         let (start, end, label) = self.focus.as_ref()?;
-        self.shown()
-            .iter()
+        self.walk_list()
+            .into_iter()
             .find(|s| s.start == *start && s.end == *end && &s.label == label)
-            .cloned()
     }
 }
 
 /// What the recommenders learn from, as one number: the training
-/// documents (a document's pointer changes with every edit of it) and the
-/// other documents' rejected suggestions.
+/// documents' entities (a document's pointer is no guide: an edit of a
+/// document nobody else holds changes it in place) and the other
+/// documents' rejected suggestions.
 fn training_signature(documents: &[Arc<Document>]) -> u64 {
     let mut hasher = DefaultHasher::new();
     for doc in documents {
         if crate::suggest::is_training(doc) {
-            (Arc::as_ptr(doc) as usize).hash(&mut hasher);
+            doc.id.hash(&mut hasher);
+            doc.content_hash.hash(&mut hasher);
+            for e in &doc.entities {
+                (
+                    e.start,
+                    e.end,
+                    e.label.as_str(),
+                    e.review == crate::model::Review::Rejected,
+                )
+                    .hash(&mut hasher);
+            }
+            for c in &doc.claims {
+                c.cue
+                    .as_ref()
+                    .map(|cue| cue.text.as_str())
+                    .hash(&mut hasher);
+            }
         } else {
             // Rejections count against their strings; acceptances teach
             // nothing until the document is finished.
@@ -176,6 +226,7 @@ impl GlossApp {
             return;
         };
         let key = ShownKey {
+            version: self.project_version(),
             document: Arc::as_ptr(doc) as usize,
             recommender: Arc::as_ptr(recommender) as usize,
             threshold: self.suggestions.threshold.to_bits(),
@@ -189,26 +240,35 @@ impl GlossApp {
             return;
         }
         // Finished documents get none: they are what the recommenders learn from.
-        let list = if crate::suggest::is_training(doc) {
-            Vec::new()
+        let (list, claims) = if crate::suggest::is_training(doc) {
+            (Vec::new(), Vec::new())
         } else {
-            recommender.suggest(doc, self.suggestions.threshold)
-        };
-        if let Some((start, end, label)) = &self.suggestions.focus
-            && !list
+            let project = self.session.project();
+            let lexicon = crate::edit::cues::CueLexicon::of(project);
+            let rejected: Vec<(usize, usize)> = doc
+                .suggestion_decisions
                 .iter()
-                .any(|s| s.start == *start && s.end == *end && &s.label == label)
-        {
+                .filter(|d| !d.accepted && d.label == CLAIM)
+                .map(|d| (d.start, d.end))
+                .collect();
+            let mut claims = crate::suggest::claims::candidates(doc, &project.schema, &lexicon);
+            claims.retain(|c| {
+                c.score >= self.suggestions.threshold && !rejected.contains(&(c.start, c.end))
+            });
+            (recommender.suggest(doc, self.suggestions.threshold), claims)
+        };
+        self.suggestions.claims = Arc::new(claims);
+        self.suggestions.shown = Some((key, Arc::new(list)));
+        if self.suggestions.focus.is_some() && self.suggestions.focused().is_none() {
             self.suggestions.focus = None;
         }
-        self.suggestions.shown = Some((key, Arc::new(list)));
     }
 
     /// Moves the walk to the next (or previous) suggestion in reading
     /// order, selects its span and scrolls to it.
     pub(crate) fn walk_suggestions(&mut self, forward: bool) {
         self.suggestions_logic();
-        let list = self.suggestions.shown();
+        let list = self.suggestions.walk_list();
         if list.is_empty() {
             self.notify(if self.suggestions.recommender.is_none() {
                 "no suggestions yet: mark annotated documents Done to teach Gloss"
@@ -236,12 +296,16 @@ impl GlossApp {
             self.selection = Some((s.start, s.end));
             self.selected = None;
             self.article_view.scroll_to = Some(s.start);
+            let what = if s.label == CLAIM {
+                "a claim".to_owned()
+            } else {
+                s.label.clone()
+            };
             self.notify(format!(
-                "suggestion {} of {}: {:?} as {} ({:.2}) — Enter accepts, X rejects",
+                "suggestion {} of {}: {:?} as {what} ({:.2}) — Enter accepts, X rejects",
                 next + 1,
                 list.len(),
                 s.text,
-                s.label,
                 s.score
             ));
         }
@@ -265,6 +329,10 @@ impl GlossApp {
         let chosen = match chosen {
             Some(list) => list,
             None => match self.suggestions.focused() {
+                Some(s) if s.label == CLAIM => {
+                    self.accept_claim_candidate(s);
+                    return;
+                }
                 Some(s) => vec![s],
                 None => {
                     self.notify("no suggestion chosen: S walks them");
@@ -319,6 +387,28 @@ impl GlossApp {
             ));
             self.suggestions_logic();
         }
+    }
+
+    /// Accepts a candidate claim: the claim is made over its span (claimant,
+    /// cue and attribution guessed from the text) and the claim editor
+    /// opens on it; the decision is recorded.
+    fn accept_claim_candidate(&mut self, candidate: Suggestion) {
+        let Some(doc) = self.document() else { return };
+        let decision = Self::decisions_edit(
+            doc,
+            [SuggestionDecision {
+                start: candidate.start,
+                end: candidate.end,
+                label: CLAIM.into(),
+                text: candidate.text.as_str().into(),
+                accepted: true,
+            }],
+        );
+        self.selection = Some((candidate.start, candidate.end));
+        self.selected = None;
+        self.suggestions.focus = None;
+        self.act(super::Action::MakeClaim);
+        self.apply_as_is(decision);
     }
 
     /// Rejects the focused suggestion: recorded in the document, so that it

@@ -20,7 +20,14 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                 ui.label("learning from the finished documents…");
             }
             Some(r) if r.is_empty() => {
-                ui.label("nothing to learn from yet: annotate a few articles and mark them Done (Ctrl+3)");
+                ui.label("no entities to learn from yet: annotate a few articles and mark them Done (Ctrl+3)");
+                let claims = app.suggestions.claims().len();
+                if claims > 0 {
+                    ui.label(format!(
+                        "· {} · S next · Enter accept · X reject",
+                        crate::model::plural(claims, "candidate claim")
+                    ));
+                }
             }
             None => {
                 ui.label("nothing to learn from yet: annotate a few articles and mark them Done (Ctrl+3)");
@@ -30,8 +37,14 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                 if finished {
                     ui.label("none in a finished document (Gloss learns from it)");
                 } else {
+                    let claims = app.suggestions.claims().len();
+                    let claims = match claims {
+                        0 => String::new(),
+                        1 => " and 1 claim".to_owned(),
+                        n => format!(" and {n} claims"),
+                    };
                     ui.label(format!(
-                        "{} here · S next · Enter accept · X reject",
+                        "{} here{claims} · S next · Enter accept · X reject",
                         shown.len()
                     ));
                 }

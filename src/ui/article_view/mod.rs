@@ -949,6 +949,7 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
     let generation = app.session.history.generation();
     // Suggestions are drawn over the text, apart from annotations.
     let suggestions = app.suggestions.shown();
+    let claim_candidates = app.suggestions.claims();
     let suggestion_focus = app.suggestions.focus.clone();
     let view = &mut app.article_view;
     view.sync(
@@ -1253,6 +1254,34 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                     painter.extend(egui::Shape::dashed_line(&corners, stroke, 4.0, 3.0));
                 }
             }
+            // Candidate claims: a dashed underline and a dashed margin bar
+            // in the claim colour.
+            for c in claim_candidates
+                .iter()
+                .filter(|c| c.start < paragraph.end && paragraph.start < c.end)
+            {
+                let Some((start, end)) = local((c.start, c.end)) else {
+                    continue;
+                };
+                let focused = suggestion_focus.as_ref().is_some_and(|(a, b, l)| {
+                    *a == c.start && *b == c.end && l == crate::ui::suggestions::CLAIM
+                });
+                let color = theme::claim_color(dark);
+                let stroke = Stroke::new(if focused { 2.5 } else { 1.5 }, color);
+                for rect in layout.rects(start, end) {
+                    let rect = rect.translate(pos.to_vec2());
+                    let under = [
+                        Pos2::new(rect.min.x, rect.max.y + 1.0),
+                        Pos2::new(rect.max.x, rect.max.y + 1.0),
+                    ];
+                    painter.extend(egui::Shape::dashed_line(&under, stroke, 5.0, 3.0));
+                    let bar = [
+                        Pos2::new(origin.x + 6.0, rect.min.y),
+                        Pos2::new(origin.x + 6.0, rect.max.y),
+                    ];
+                    painter.extend(egui::Shape::dashed_line(&bar, Stroke::new(3.0, color), 4.0, 3.0));
+                }
+            }
             if let Some(p) = pointer {
                 let piece_rect = Rect::from_min_size(
                     origin + Vec2::new(MARGIN, top),
@@ -1313,6 +1342,19 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                 .map(Vec::as_slice)
                 .unwrap_or_default();
             let mut details = hover_details(app.session.project(), doc, members, offset);
+            for c in claim_candidates
+                .iter()
+                .filter(|c| c.start <= offset && offset < c.end)
+            {
+                details.push(format!(
+                    "Candidate claim ({:.2}){}: S to choose, Enter opens it in the claim editor, X rejects",
+                    c.score,
+                    c.cue
+                        .as_ref()
+                        .map(|cue| format!(", cue {:?}", cue.text.as_str()))
+                        .unwrap_or_default()
+                ));
+            }
             for s in suggestions
                 .iter()
                 .filter(|s| s.start <= offset && offset < s.end)

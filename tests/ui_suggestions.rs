@@ -327,3 +327,40 @@ fn every_edit_of_a_finished_document_retrains() {
     tag(&mut harness, "Defense Minister", Key::Num2);
     wait_for(&mut harness, |h| trained(h) == Some(before + 2));
 }
+
+#[test]
+fn the_dashboard_draws_a_learning_curve_of_the_finished_documents() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut project = project();
+    // A second finished document, the held-out one.
+    let text = "Vladimir Putin met Kim Jong Un in Vladivostok on Wednesday.";
+    let mut held = Document::new("held", "Held", text);
+    for (needle, label) in [
+        ("Vladimir Putin", "PER"),
+        ("Kim Jong Un", "PER"),
+        ("Vladivostok", "GPE"),
+    ] {
+        let b = text.find(needle).expect("needle");
+        let start = text[..b].chars().count();
+        held.entities.push(gloss::model::Entity::new(
+            format!("e{}", held.entities.len() + 1),
+            label,
+            start,
+            start + needle.chars().count(),
+            needle,
+        ));
+    }
+    held.status = Status::Done;
+    project.documents.push(held.into());
+    let mut harness = start(app(&dir, project, None));
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::D);
+    harness.run();
+    wait_for(&mut harness, |h| {
+        h.state().suggestions.curve().is_some_and(|c| !c.is_empty())
+    });
+    let curve = harness.state().suggestions.curve().expect("curve");
+    assert_eq!(curve.last().map(|p| p.documents), Some(1));
+    assert!(curve.iter().all(|p| (0.0..=1.0).contains(&p.f1)));
+    assert!(curve.last().is_some_and(|p| p.f1 > 0.5), "{curve:?}");
+    harness.get_by_label("Suggestions: learning curve");
+}

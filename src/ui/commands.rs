@@ -569,6 +569,9 @@ impl GlossApp {
                 signature,
                 recommender,
             } => self.on_suggestions_trained(same_session, signature, recommender),
+            JobOutput::LearningCurve { signature, points } => {
+                self.suggestions.curve_done(same_session, signature, points);
+            }
             JobOutput::Opened { path, .. } if !same_session => {
                 // Another project was opened (or started) since: that one wins.
                 self.notify(format!(

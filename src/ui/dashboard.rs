@@ -38,6 +38,8 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
     let schema = app.session.project().schema.clone();
     let comparison = app.compare.clone();
     let decisions = crate::suggest::decisions_by_type(app.session.project());
+    let curve = app.suggestions.curve();
+    let curve_pending = app.suggestions.curve_pending();
     let mut open = true;
     let mut picked = None;
     egui::Window::new("Dashboard")
@@ -75,6 +77,7 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
             }
             ui.separator();
             suggestions_section(ui, &decisions);
+            learning_curve_section(ui, curve.as_deref().map(Vec::as_slice), curve_pending);
             if let Some(comparison) = &comparison {
                 ui.separator();
                 if let Some(filter) = agreement_section(ui, comparison, &schema) {
@@ -122,6 +125,51 @@ fn suggestions_section(ui: &mut egui::Ui, decisions: &[(String, usize, usize)]) 
                 ui.end_row();
             }
         });
+}
+
+/// F1 of suggestions on held-out finished documents as training grows.
+fn learning_curve_section(
+    ui: &mut egui::Ui,
+    curve: Option<&[crate::suggest::CurvePoint]>,
+    pending: bool,
+) {
+    ui.strong("Suggestions: learning curve");
+    match curve {
+        None if pending => {
+            ui.weak("Training on parts of the finished documents…");
+        }
+        Some(points) if !points.is_empty() => {
+            let series: Vec<[f64; 2]> = points.iter().map(|p| [p.documents as f64, p.f1]).collect();
+            let line = egui_plot::Line::new("F1", series.clone());
+            let dots = egui_plot::Points::new("F1 points", series).radius(4.0);
+            Plot::new("learning-curve")
+                .width(380.0)
+                .height(140.0)
+                .allow_zoom(false)
+                .allow_drag(false)
+                .allow_scroll(false)
+                .include_y(0.0)
+                .include_y(1.0)
+                .include_x(0.0)
+                .x_axis_label("training documents")
+                .y_axis_label("F1")
+                .show(ui, |plot| {
+                    plot.line(line);
+                    plot.points(dots);
+                });
+            ui.weak(format!(
+                "F1 of suggestions on the last fifth of the finished documents, learned from the others: {}",
+                points
+                    .iter()
+                    .map(|p| format!("{} → {:.2}", p.documents, p.f1))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        _ => {
+            ui.weak("Mark at least two annotated documents Done to see how suggestions improve.");
+        }
+    }
 }
 
 fn sections(d: &Dashboard, schema: &crate::model::Schema) -> Vec<(&'static str, Vec<Entry>)> {

@@ -40,6 +40,11 @@ pub enum JobOutput {
         signature: u64,
         recommender: std::sync::Arc<crate::suggest::Recommender>,
     },
+    /// The learning curve of the finished documents, for a training set.
+    LearningCurve {
+        signature: u64,
+        points: Vec<crate::suggest::CurvePoint>,
+    },
     /// The project file changed on disk and was read again.
     DiskVersion {
         path: PathBuf,

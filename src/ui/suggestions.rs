@@ -40,6 +40,10 @@ pub struct Suggestions {
     claims: Arc<Vec<ClaimCandidate>>,
     /// The suggestion the walk is on, by its span and label.
     pub focus: Option<(usize, usize, String)>,
+    /// The learning curve and the training set it is for; a worker draws
+    /// it while the Dashboard is open.
+    curve: Option<(u64, Arc<Vec<crate::suggest::CurvePoint>>)>,
+    curve_job: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -62,6 +66,8 @@ impl Default for Suggestions {
             shown: None,
             claims: Arc::default(),
             focus: None,
+            curve: None,
+            curve_job: None,
         }
     }
 }
@@ -82,6 +88,28 @@ impl Suggestions {
         match (&self.shown, self.enabled) {
             (Some((_, list)), true) => list.clone(),
             _ => Arc::default(),
+        }
+    }
+
+    /// The learning curve, once worked out (it may be for an older state).
+    pub fn curve(&self) -> Option<Arc<Vec<crate::suggest::CurvePoint>>> {
+        self.curve.as_ref().map(|(_, c)| c.clone())
+    }
+
+    /// Whether a worker is drawing the learning curve.
+    pub fn curve_pending(&self) -> bool {
+        self.curve_job.is_some()
+    }
+
+    pub(crate) fn curve_done(
+        &mut self,
+        same_session: bool,
+        signature: u64,
+        points: Vec<crate::suggest::CurvePoint>,
+    ) {
+        self.curve_job = None;
+        if same_session {
+            self.curve = Some((signature, Arc::new(points)));
         }
     }
 
@@ -175,6 +203,25 @@ impl GlossApp {
         let trained = self.suggestions.recommender.as_ref().map(|(s, _)| *s);
         if trained != Some(signature) && self.suggestions.training.is_none() {
             self.start_training(signature);
+        }
+        // The learning curve costs several trainings: only while the
+        // Dashboard shows it, and after the model for the same state.
+        let curve = self.suggestions.curve.as_ref().map(|(s, _)| *s);
+        if self.show_dashboard
+            && curve != Some(signature)
+            && self.suggestions.curve_job.is_none()
+            && self.suggestions.training.is_none()
+        {
+            let snapshot = self.session.project().clone();
+            self.suggestions.curve_job = Some(signature);
+            let origin = self.job_origin();
+            self.jobs
+                .spawn_quiet("drawing the learning curve", origin, move |_| {
+                    JobOutput::LearningCurve {
+                        signature,
+                        points: crate::suggest::learning_curve(&snapshot, &|| false),
+                    }
+                });
         }
         self.refresh_shown_suggestions();
     }

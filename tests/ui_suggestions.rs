@@ -288,11 +288,22 @@ fn a_quotation_is_a_candidate_claim_that_opens_the_claim_editor_with_cue_and_cla
         Some(gloss::model::Claimant::Entity("e1".into()))
     );
     assert!(harness.state().claim_editor.is_some(), "the editor is open");
+    assert_eq!(
+        doc.suggestion_decisions.len(),
+        1,
+        "the decision is recorded with the claim"
+    );
     assert!(
         harness.state().suggestions.claims().is_empty(),
         "{:?}",
         harness.state().suggestions.claims()
     );
+    // One undo step takes back the claim and the decision.
+    harness.state_mut().claim_editor = None;
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    settle(&mut harness);
+    let doc = &harness.state().session.project().documents[1];
+    assert!(doc.claims.is_empty() && doc.suggestion_decisions.is_empty());
 }
 
 /// Tags the first occurrence of `needle` in the shown document with `key`.
@@ -363,4 +374,39 @@ fn the_dashboard_draws_a_learning_curve_of_the_finished_documents() {
     assert!(curve.iter().all(|p| (0.0..=1.0).contains(&p.f1)));
     assert!(curve.last().is_some_and(|p| p.f1 > 0.5), "{curve:?}");
     harness.get_by_label("Suggestions: learning curve");
+}
+
+#[test]
+fn a_type_digit_on_a_walked_suggestion_decides_it_in_the_same_step() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = start(app(&dir, project(), None));
+    wait_for(&mut harness, |h| !h.state().suggestions.shown().is_empty());
+    // Walk to an entity suggestion (not a candidate claim).
+    harness.key_press(Key::S);
+    settle(&mut harness);
+    while harness.state().suggestions.focused().map(|s| s.label)
+        == Some(gloss::ui::suggestions::CLAIM.to_owned())
+    {
+        harness.key_press(Key::S);
+        settle(&mut harness);
+    }
+    let s = harness.state().suggestions.focused().expect("focused");
+    // 7 is MISC: a correction unless MISC was suggested.
+    harness.key_press(Key::Num7);
+    settle(&mut harness);
+    let doc = &harness.state().session.project().documents[1];
+    assert!(
+        doc.entities
+            .iter()
+            .any(|e| e.start == s.start && e.end == s.end && e.label == "MISC")
+    );
+    assert_eq!(doc.suggestion_decisions.len(), 1);
+    assert_eq!(doc.suggestion_decisions[0].accepted, s.label == "MISC");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    settle(&mut harness);
+    let doc = &harness.state().session.project().documents[1];
+    assert!(
+        doc.entities.is_empty() && doc.suggestion_decisions.is_empty(),
+        "one step"
+    );
 }

@@ -1076,6 +1076,7 @@ impl GlossApp {
                     });
                 }
                 Tagging::Insert { id, edit } => {
+                    let edit = self.with_digit_decision(edit, start, end, label);
                     if self.apply(edit) {
                         self.selection = None;
                         self.selected = Some(AnnotationRef {

@@ -359,7 +359,10 @@ impl GlossApp {
     }
 
     /// The decisions list of `doc` with `more` added, as the edit that sets it.
-    fn decisions_edit(doc: &Document, more: impl IntoIterator<Item = SuggestionDecision>) -> Edit {
+    pub(crate) fn decisions_edit(
+        doc: &Document,
+        more: impl IntoIterator<Item = SuggestionDecision>,
+    ) -> Edit {
         let mut list = doc.suggestion_decisions.clone();
         list.extend(more);
         Edit::SetField {
@@ -437,10 +440,17 @@ impl GlossApp {
     }
 
     /// Accepts a candidate claim: the claim is made over its span (claimant,
-    /// cue and attribution guessed from the text) and the claim editor
-    /// opens on it; the decision is recorded.
+    /// cue and attribution guessed from the text) together with the
+    /// decision, as one undoable step, and the claim editor opens on it.
     fn accept_claim_candidate(&mut self, candidate: Suggestion) {
         let Some(doc) = self.document() else { return };
+        let (insert, claim) = crate::edit::ops::insert_claim(
+            doc,
+            &self.session.project().schema,
+            candidate.start,
+            candidate.end,
+            candidate.text.as_str(),
+        );
         let decision = Self::decisions_edit(
             doc,
             [SuggestionDecision {
@@ -451,11 +461,58 @@ impl GlossApp {
                 accepted: true,
             }],
         );
-        self.selection = Some((candidate.start, candidate.end));
-        self.selected = None;
+        let doc_id = doc.id.clone();
+        let edit = Edit::Batch {
+            label: "accept a candidate claim".to_owned(),
+            edits: vec![insert, decision],
+        };
+        if self.apply(edit) {
+            self.selection = None;
+            self.suggestions.focus = None;
+            self.selected = Some(AnnotationRef {
+                kind: AnnotationKind::Claim,
+                id: claim.id.to_string(),
+            });
+            self.claim_editor = Some(super::claim_editor::ClaimEditor::new(doc_id, claim));
+        }
+    }
+
+    /// Tagging the focused suggestion's span with a type digit decides it:
+    /// accepted when the type is the suggested one, otherwise rejected (the
+    /// analyst corrected it). `edit` (the tagging) and the decision become
+    /// one step.
+    pub(crate) fn with_digit_decision(
+        &mut self,
+        edit: Edit,
+        start: usize,
+        end: usize,
+        label: &str,
+    ) -> Edit {
+        let Some(s) = self
+            .suggestions
+            .focused()
+            .filter(|s| s.start == start && s.end == end && s.label != CLAIM)
+        else {
+            return edit;
+        };
+        let Some(doc) = self.document() else {
+            return edit;
+        };
+        let decision = Self::decisions_edit(
+            doc,
+            [SuggestionDecision {
+                start,
+                end,
+                label: s.label.as_str().into(),
+                text: s.text.as_str().into(),
+                accepted: s.label == label,
+            }],
+        );
         self.suggestions.focus = None;
-        self.act(super::Action::MakeClaim);
-        self.apply_as_is(decision);
+        Edit::Batch {
+            label: format!("tag as {label}"),
+            edits: vec![edit, decision],
+        }
     }
 
     /// Rejects the focused suggestion: recorded in the document, so that it

@@ -421,67 +421,84 @@ fn allowed(previous: Option<Tag>, tag: Tag) -> bool {
     previous.is_some_and(|p| p != 0 && p.div_ceil(2) == tag / 2)
 }
 
-/// Best tags of one sentence by Viterbi, and the path's score; the
-/// emission scores are given per token and tag. With `only_o`, the tokens
-/// in that range may only be O (to score a span against its absence).
+/// Buffers Viterbi reuses from sentence to sentence (training decodes
+/// every sentence eight times: allocating them each time showed).
+#[derive(Default)]
+struct Scratch {
+    score: Vec<f32>,
+    back: Vec<u8>,
+    path: Vec<Tag>,
+}
+
+/// Best tags of one sentence by Viterbi (into `scratch.path`), and the
+/// path's score; `emissions` holds `tags` scores per token, flat. With
+/// `only_o`, the tokens in that range may only be O (to score a span
+/// against its absence).
 fn viterbi(
-    emissions: &[Vec<f32>],
+    emissions: &[f32],
     transitions: &[f32],
     tags: usize,
     only_o: Option<(usize, usize)>,
-) -> (Vec<Tag>, f32) {
-    let n = emissions.len();
+    scratch: &mut Scratch,
+) -> f32 {
+    let n = emissions.len() / tags.max(1);
+    scratch.path.clear();
     if n == 0 {
-        return (Vec::new(), 0.0);
+        return 0.0;
     }
     let emission = |i: usize, t: Tag| -> f32 {
         if t != 0 && only_o.is_some_and(|(a, b)| a <= i && i < b) {
             return f32::NEG_INFINITY;
         }
         emissions
-            .get(i)
-            .and_then(|e| e.get(t))
+            .get(i * tags + t)
             .copied()
             .unwrap_or(f32::NEG_INFINITY)
     };
     let transition = |row: usize, t: Tag| transitions.get(row * tags + t).copied().unwrap_or(0.0);
-    let mut score = vec![vec![f32::NEG_INFINITY; tags]; n];
-    let mut back = vec![vec![0usize; tags]; n];
-    for (t, slot) in score[0].iter_mut().enumerate() {
+    scratch.score.clear();
+    scratch.score.resize(n * tags, f32::NEG_INFINITY);
+    scratch.back.clear();
+    scratch.back.resize(n * tags, 0);
+    let (score, back) = (&mut scratch.score, &mut scratch.back);
+    for t in 0..tags {
         if allowed(None, t) {
-            *slot = emission(0, t) + transition(0, t);
+            score[t] = emission(0, t) + transition(0, t);
         }
     }
     for i in 1..n {
+        let (before, now) = score.split_at_mut(i * tags);
+        let before = &before[(i - 1) * tags..];
         for t in 0..tags {
-            let mut best = (f32::NEG_INFINITY, 0);
-            for (p, &before) in score[i - 1].iter().enumerate() {
-                if !allowed(Some(p), t) || before == f32::NEG_INFINITY {
+            let mut best = (f32::NEG_INFINITY, 0usize);
+            for (p, &b) in before.iter().enumerate() {
+                if b == f32::NEG_INFINITY || !allowed(Some(p), t) {
                     continue;
                 }
-                let s = before + transition(p + 1, t);
+                let s = b + transition(p + 1, t);
                 // Ties go to the lower tag: deterministic.
                 if s > best.0 {
                     best = (s, p);
                 }
             }
-            score[i][t] = best.0 + emission(i, t);
-            back[i][t] = best.1;
+            now[t] = best.0 + emission(i, t);
+            back[i * tags + t] = best.1 as u8;
         }
     }
+    let last_row = &score[(n - 1) * tags..n * tags];
     let mut last = 0;
     for t in 0..tags {
-        if score[n - 1][t] > score[n - 1][last] {
+        if last_row[t] > last_row[last] {
             last = t;
         }
     }
-    let total = score[n - 1][last];
-    let mut out = vec![0; n];
-    out[n - 1] = last;
+    let total = last_row[last];
+    scratch.path.resize(n, 0);
+    scratch.path[n - 1] = last;
     for i in (1..n).rev() {
-        out[i - 1] = back[i][out[i]];
+        scratch.path[i - 1] = usize::from(back[i * tags + scratch.path[i]]);
     }
-    (out, total)
+    total
 }
 
 impl Model {
@@ -501,7 +518,9 @@ impl Model {
         let tags = 1 + 2 * labels.len();
         // Examples: per sentence, the feature rows of each token and the gold tags.
         let mut features = FeatureMap::default();
-        let mut examples: Vec<(Vec<Vec<u32>>, Vec<Tag>)> = Vec::new();
+        // Per sentence: every token's feature ids, flat, where token k's are
+        // `ids[offsets[k]..offsets[k + 1]]`; and the gold tags.
+        let mut examples: Vec<(Vec<u32>, Vec<u32>, Vec<Tag>)> = Vec::new();
         let empty = Dictionary::default();
         // Features of every document on every core; ids are then given in
         // document order, so the model is the same on any machine.
@@ -515,20 +534,20 @@ impl Model {
         });
         for (gold, sentences, hashed) in prepared {
             for (start, end) in sentences {
-                let rows: Vec<Vec<u32>> = hashed
-                    .get(start..end)
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|fs| {
-                        fs.iter()
-                            .map(|h| {
-                                let next = features.len() as u32;
-                                *features.entry(*h).or_insert(next)
-                            })
-                            .collect()
-                    })
-                    .collect();
-                examples.push((rows, gold.get(start..end).unwrap_or_default().to_vec()));
+                let mut ids = Vec::new();
+                let mut offsets = vec![0u32];
+                for fs in hashed.get(start..end).unwrap_or_default() {
+                    for h in fs {
+                        let next = features.len() as u32;
+                        ids.push(*features.entry(*h).or_insert(next));
+                    }
+                    offsets.push(ids.len() as u32);
+                }
+                examples.push((
+                    ids,
+                    offsets,
+                    gold.get(start..end).unwrap_or_default().to_vec(),
+                ));
             }
         }
         let mut emit = Training::new(features.len(), tags);
@@ -537,6 +556,8 @@ impl Model {
         // 64-bit LCG), which averages better than one fixed order.
         let mut order: Vec<usize> = (0..examples.len()).collect();
         let mut lcg: u64 = 1;
+        let mut emissions: Vec<f32> = Vec::new();
+        let mut scratch = Scratch::default();
         for _ in 0..EPOCHS {
             for i in (1..order.len()).rev() {
                 lcg = lcg
@@ -544,24 +565,30 @@ impl Model {
                     .wrapping_add(1_442_695_040_888_963_407);
                 order.swap(i, ((lcg >> 32) % (i as u64 + 1)) as usize);
             }
-            for (rows, gold) in order.iter().filter_map(|&k| examples.get(k)) {
+            for (ids, offsets, gold) in order.iter().filter_map(|&k| examples.get(k)) {
                 emit.step += 1;
                 trans.step += 1;
-                let emissions: Vec<Vec<f32>> = rows
-                    .iter()
-                    .map(|fs| {
-                        let mut e = vec![0.0f32; tags];
-                        for &f in fs {
-                            add_row(&mut e, &emit.weights, f as usize, tags);
-                        }
-                        e
-                    })
-                    .collect();
-                let (guess, _) = viterbi(&emissions, &trans.weights, tags, None);
-                if &guess == gold {
+                let row = |k: usize| -> &[u32] {
+                    let (a, b) = (
+                        offsets.get(k).copied().unwrap_or(0) as usize,
+                        offsets.get(k + 1).copied().unwrap_or(0) as usize,
+                    );
+                    ids.get(a..b).unwrap_or_default()
+                };
+                emissions.clear();
+                emissions.resize(gold.len() * tags, 0.0);
+                for (k, e) in emissions.chunks_mut(tags).enumerate() {
+                    for &f in row(k) {
+                        add_row(e, &emit.weights, f as usize, tags);
+                    }
+                }
+                viterbi(&emissions, &trans.weights, tags, None, &mut scratch);
+                let guess = &scratch.path;
+                if guess == gold {
                     continue;
                 }
-                for (i, fs) in rows.iter().enumerate() {
+                for i in 0..gold.len() {
+                    let fs = row(i);
                     let (g, p) = (gold[i], guess[i]);
                     let (gp, pp) = if i == 0 {
                         (0, 0)
@@ -604,22 +631,21 @@ impl Model {
         }
         let sentences = sentences(tokens);
         let hashed = token_features(text, tokens, &sentences, dictionary);
-        let emissions: Vec<Vec<f32>> = hashed
-            .iter()
-            .map(|fs| {
-                let mut e = vec![0.0f32; tags];
-                for h in fs {
-                    if let Some(&f) = self.features.get(h) {
-                        add_row(&mut e, &self.weights, f as usize, tags);
-                    }
+        let mut emissions = vec![0.0f32; hashed.len() * tags];
+        for (fs, e) in hashed.iter().zip(emissions.chunks_mut(tags)) {
+            for h in fs {
+                if let Some(&f) = self.features.get(h) {
+                    add_row(e, &self.weights, f as usize, tags);
                 }
-                e
-            })
-            .collect();
+            }
+        }
         let mut out = Vec::new();
+        let mut scratch = Scratch::default();
+        let mut without_scratch = Scratch::default();
         for (start, end) in sentences {
-            let part = emissions.get(start..end).unwrap_or_default();
-            let (path, best) = viterbi(part, &self.transitions, tags, None);
+            let part = emissions.get(start * tags..end * tags).unwrap_or_default();
+            let best = viterbi(part, &self.transitions, tags, None, &mut scratch);
+            let path = &scratch.path;
             let mut i = 0;
             while i < path.len() {
                 let tag = path[i];
@@ -634,7 +660,13 @@ impl Model {
                 }
                 // How much better the best path is than the best one without
                 // this entity, through a logistic: 0.5 at a tie.
-                let (_, without) = viterbi(part, &self.transitions, tags, Some((i, j)));
+                let without = viterbi(
+                    part,
+                    &self.transitions,
+                    tags,
+                    Some((i, j)),
+                    &mut without_scratch,
+                );
                 let margin = f64::from(best - without).max(0.0);
                 let score = 1.0 / (1.0 + (-margin / SCORE_SCALE).exp());
                 if let Some(name) = self.labels.get(label) {

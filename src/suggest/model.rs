@@ -461,9 +461,9 @@ fn viterbi(
     scratch.back.clear();
     scratch.back.resize(n * tags, 0);
     let (score, back) = (&mut scratch.score, &mut scratch.back);
-    for t in 0..tags {
+    for (t, slot) in score.iter_mut().take(tags).enumerate() {
         if allowed(None, t) {
-            score[t] = emission(0, t) + transition(0, t);
+            *slot = emission(0, t) + transition(0, t);
         }
     }
     for i in 1..n {

@@ -163,19 +163,20 @@ fn shape(word: &str) -> String {
 /// What the document says of its own words: lowercase forms that occur
 /// in lowercase somewhere, capitalised words seen after a sentence's first
 /// token, and the contexts each capitalised word occurs in (so that "Pastrana"
-/// in a headline learns from "el presidente Pastrana" further down).
-struct DocumentFacts {
-    lower_seen: HashSet<String>,
-    capitalised_inside: HashSet<String>,
-    contexts: HashMap<String, BTreeSet<String>>,
+/// in a headline learns from "el presidente Pastrana" further down), kept
+/// as the hashes of the features they give.
+struct DocumentFacts<'t> {
+    lower_seen: HashSet<&'t str>,
+    capitalised_inside: HashSet<&'t str>,
+    contexts: HashMap<&'t str, BTreeSet<u64>>,
 }
 
-fn document_facts(
-    words: &[&str],
+fn document_facts<'t>(
+    words: &[&'t str],
     lower: &[String],
     shapes: &[String],
     sentences: &[(usize, usize)],
-) -> DocumentFacts {
+) -> DocumentFacts<'t> {
     let mut facts = DocumentFacts {
         lower_seen: HashSet::new(),
         capitalised_inside: HashSet::new(),
@@ -183,40 +184,43 @@ fn document_facts(
     };
     for &(start, end) in sentences {
         for i in start..end {
-            let (Some(w), Some(l)) = (words.get(i), lower.get(i)) else {
+            let Some(&w) = words.get(i) else {
                 continue;
             };
             let capital = w.chars().next().is_some_and(char::is_uppercase);
             if w.chars().all(|c| !c.is_uppercase()) && w.chars().any(char::is_lowercase) {
-                facts.lower_seen.insert((*w).to_owned());
+                facts.lower_seen.insert(w);
             } else if capital && i > start {
-                facts.capitalised_inside.insert((*w).to_owned());
+                facts.capitalised_inside.insert(w);
             }
             if !capital {
                 continue;
             }
-            let at = |j: isize, what: &str| -> String {
+            let at = |j: isize, shape: bool| -> &str {
                 if j < start as isize {
-                    "<s>".to_owned()
+                    "<s>"
                 } else if j >= end as isize {
-                    "</s>".to_owned()
+                    "</s>"
+                } else if shape {
+                    shapes
+                        .get(j as usize)
+                        .map(String::as_str)
+                        .unwrap_or_default()
                 } else {
-                    let j = j as usize;
-                    match what {
-                        "l" => lower.get(j).cloned().unwrap_or_default(),
-                        _ => shapes.get(j).cloned().unwrap_or_default(),
-                    }
+                    lower
+                        .get(j as usize)
+                        .map(String::as_str)
+                        .unwrap_or_default()
                 }
             };
             let i = i as isize;
-            let set = facts.contexts.entry((*w).to_owned()).or_default();
-            set.insert(format!("-{}", at(i - 1, "l")));
-            set.insert(format!("+{}", at(i + 1, "l")));
-            set.insert(format!("--{}", at(i - 2, "l")));
-            set.insert(format!("++{}", at(i + 2, "l")));
-            set.insert(format!("s-{}", at(i - 1, "s")));
-            set.insert(format!("s+{}", at(i + 1, "s")));
-            let _ = l;
+            let set = facts.contexts.entry(w).or_default();
+            set.insert(hash(&["dc", "-", at(i - 1, false)]));
+            set.insert(hash(&["dc", "+", at(i + 1, false)]));
+            set.insert(hash(&["dc", "--", at(i - 2, false)]));
+            set.insert(hash(&["dc", "++", at(i + 2, false)]));
+            set.insert(hash(&["dc", "s-", at(i - 1, true)]));
+            set.insert(hash(&["dc", "s+", at(i + 1, true)]));
         }
     }
     facts
@@ -281,13 +285,16 @@ fn token_features(
             f.push(hash(&["s", s]));
             let long_shape: String = w.chars().take(8).map(char_class).collect();
             f.push(hash(&["S", &long_shape]));
-            let chars: Vec<char> = l.chars().collect();
-            for k in 1..=5usize {
-                if chars.len() >= k {
-                    let prefix: String = chars.iter().take(k).collect();
-                    let suffix: String = chars.iter().skip(chars.len() - k).collect();
-                    f.push(hash(&["p", &k.to_string(), &prefix]));
-                    f.push(hash(&["x", &k.to_string(), &suffix]));
+            // Prefixes and suffixes as slices of the lowercase word.
+            let bounds: Vec<usize> = l.char_indices().map(|(b, _)| b).chain([l.len()]).collect();
+            let count = bounds.len() - 1;
+            for (k, name) in ["1", "2", "3", "4", "5"].iter().enumerate() {
+                let k = k + 1;
+                if count >= k {
+                    let prefix = l.get(..bounds[k]).unwrap_or_default();
+                    let suffix = l.get(bounds[count - k]..).unwrap_or_default();
+                    f.push(hash(&["p", name, prefix]));
+                    f.push(hash(&["x", name, suffix]));
                 }
             }
             if is_title(w) {
@@ -316,7 +323,7 @@ fn token_features(
             match matched.get(i).and_then(Option::as_ref) {
                 Some((tag, share)) => {
                     f.push(hash(&["g", tag]));
-                    f.push(hash(&["g", tag, &share.to_string()]));
+                    f.push(hash(&["g", tag, share.encode_utf8(&mut [0; 4])]));
                 }
                 None => f.push(hash(&["g", "none"])),
             }
@@ -328,7 +335,7 @@ fn token_features(
                 }
             }
             match gazetteer.get(i).copied().flatten() {
-                Some((tag, share)) => f.push(hash(&["tg", tag, &share.to_string()])),
+                Some((tag, share)) => f.push(hash(&["tg", tag, share.encode_utf8(&mut [0; 4])])),
                 None => f.push(hash(&["tg", "none"])),
             }
             for (d, name) in [(-1isize, "tg-1"), (1, "tg+1")] {
@@ -341,9 +348,7 @@ fn token_features(
             let capital = w.chars().next().is_some_and(char::is_uppercase);
             if capital {
                 if let Some(contexts) = facts.contexts.get(w) {
-                    for context in contexts {
-                        f.push(hash(&["dc", context]));
-                    }
+                    f.extend(contexts.iter().copied());
                 }
                 if w.chars().all(char::is_alphabetic) {
                     if facts.lower_seen.contains(l) {

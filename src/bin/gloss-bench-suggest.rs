@@ -105,21 +105,7 @@ fn main() -> ExitCode {
             }
         }
         let f1 = |(tp, gold, found): (usize, usize, usize)| {
-            let p = if found > 0 {
-                tp as f64 / found as f64
-            } else {
-                0.0
-            };
-            let r = if gold > 0 {
-                tp as f64 / gold as f64
-            } else {
-                0.0
-            };
-            let f = if p + r > 0.0 {
-                2.0 * p * r / (p + r)
-            } else {
-                0.0
-            };
+            let (p, r, f) = gloss::suggest::precision_recall_f1(tp, found, gold);
             json!({"precision": round(p), "recall": round(r), "f1": round(f)})
         };
         let all = by_type

@@ -424,24 +424,23 @@ pub fn learning_curve(project: &Project, cancelled: &dyn Fn() -> bool) -> Vec<Cu
                 hits += usize::from(truth.contains(&(s.start, s.end, s.label.as_str())));
             }
         }
-        let p = if found > 0 {
-            hits as f64 / found as f64
-        } else {
-            0.0
-        };
-        let r = if gold > 0 {
-            hits as f64 / gold as f64
-        } else {
-            0.0
-        };
-        let f1 = if p + r > 0.0 {
-            2.0 * p * r / (p + r)
-        } else {
-            0.0
-        };
+        let (_, _, f1) = precision_recall_f1(hits, found, gold);
         curve.push(CurvePoint { documents: n, f1 });
     }
     curve
+}
+
+/// Precision, recall and F1 of `hits` right answers among `found`
+/// proposed, against `gold` expected (0 where undefined).
+pub fn precision_recall_f1(hits: usize, found: usize, gold: usize) -> (f64, f64, f64) {
+    let share = |a: usize, b: usize| if b > 0 { a as f64 / b as f64 } else { 0.0 };
+    let (p, r) = (share(hits, found), share(hits, gold));
+    let f1 = if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    };
+    (p, r, f1)
 }
 
 fn gold_spans(doc: &Document) -> std::collections::HashSet<(usize, usize, &str)> {

@@ -1025,6 +1025,18 @@ fn suggest(
             format!("{}: no document {unknown:?}", path.display()),
         );
     }
+    let stale: usize = project
+        .documents
+        .iter()
+        .map(|d| crate::suggest::stale_decisions(d))
+        .sum();
+    if stale > 0 {
+        errln!(
+            "gloss: {}: {} ignored: no longer matching the text (the file was edited by hand)",
+            path.display(),
+            plural(stale, "suggestion decision")
+        );
+    }
     let recommender = crate::suggest::Recommender::train(&project);
     if recommender.is_empty() {
         errln!(

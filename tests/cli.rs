@@ -1216,3 +1216,36 @@ fn suggest_on_a_project_with_nothing_annotated_hints_and_exits_0() {
     assert_eq!(value["trained_on"]["documents"], 0);
     assert_eq!(value["suggestions"].as_array().unwrap().len(), 0);
 }
+
+#[test]
+fn suggest_warns_of_decisions_that_no_longer_match_and_ignores_them() {
+    let dir = temp_dir();
+    let path = suggest_project(dir.path());
+    let mut project = gloss::store::load(&path).unwrap();
+    let doc = std::sync::Arc::make_mut(&mut project.documents[2]);
+    doc.suggestion_decisions
+        .push(gloss::model::SuggestionDecision {
+            start: 2,
+            end: 16,
+            label: "PER".into(),
+            text: "not this text".into(),
+            accepted: false,
+        });
+    gloss::store::save(&project, &path).unwrap();
+    let out = gloss(&["suggest", path.to_str().unwrap(), "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("1 suggestion decision ignored: no longer matching the text"),
+        "{}",
+        stderr(&out)
+    );
+    // Ignored: Vladimir Putin (2..16) is still proposed.
+    let value: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert!(
+        value["suggestions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["start"] == 2 && s["end"] == 16)
+    );
+}

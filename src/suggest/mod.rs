@@ -360,6 +360,17 @@ pub fn apply_suggestions(project: &mut Project, found: &[(String, Suggestion)]) 
     added
 }
 
+/// Decisions of `doc` that no longer quote its text (a file edited by
+/// hand): ignored by the recommenders, and worth a warning.
+pub fn stale_decisions(doc: &Document) -> usize {
+    doc.suggestion_decisions
+        .iter()
+        .filter(|d| {
+            crate::model::span::char_slice(&doc.text, d.start, d.end) != Some(d.text.as_str())
+        })
+        .count()
+}
+
 /// One point of a learning curve: F1 of suggestions on held-out finished
 /// documents, trained on this many others.
 #[derive(Debug, Clone, Copy, PartialEq)]

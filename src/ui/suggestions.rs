@@ -44,6 +44,8 @@ pub struct Suggestions {
     /// it while the Dashboard is open.
     curve: Option<(u64, Arc<Vec<crate::suggest::CurvePoint>>)>,
     curve_job: Option<u64>,
+    /// The document whose stale decisions were last warned about.
+    warned: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -68,6 +70,7 @@ impl Default for Suggestions {
             focus: None,
             curve: None,
             curve_job: None,
+            warned: None,
         }
     }
 }
@@ -305,6 +308,16 @@ impl GlossApp {
             (recommender.suggest(doc, self.suggestions.threshold), claims)
         };
         self.suggestions.claims = Arc::new(claims);
+        if let Some(doc) = self.session.project().documents.get(self.current) {
+            let stale = crate::suggest::stale_decisions(doc);
+            if stale > 0 && self.suggestions.warned != Some(Arc::as_ptr(doc) as usize) {
+                self.suggestions.warned = Some(Arc::as_ptr(doc) as usize);
+                self.notify(format!(
+                    "{} of this document ignored: no longer matching its text (the file was edited by hand)",
+                    crate::model::plural(stale, "suggestion decision")
+                ));
+            }
+        }
         self.suggestions.shown = Some((key, Arc::new(list)));
         if self.suggestions.focus.is_some() && self.suggestions.focused().is_none() {
             self.suggestions.focus = None;

@@ -77,6 +77,22 @@ pub struct Recommender {
     dictionary: Dictionary,
     model: Option<model::Model>,
     trained: Trained,
+    /// Each training document's features, by [`document_key`], for a
+    /// retrain that changes only what changed.
+    features: std::collections::HashMap<u64, std::sync::Arc<model::DocFeatures>>,
+}
+
+/// What a training document's features depend on: its id, text and
+/// entities (the dictionary's later growth aside).
+fn document_key(doc: &Document) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    doc.id.hash(&mut hasher);
+    doc.content_hash.hash(&mut hasher);
+    for (start, end, label) in gold(doc) {
+        (start, end, label).hash(&mut hasher);
+    }
+    hasher.finish()
 }
 
 /// Whether a document is training material: finished by the analyst.
@@ -99,13 +115,36 @@ impl Recommender {
     /// suggestion the analyst rejected, in any document, counts against
     /// its string in the dictionary.
     pub fn train(project: &Project) -> Self {
+        Self::retrain(None, project)
+    }
+
+    /// [`Recommender::train`], reusing what `previous` (trained on an
+    /// earlier state of the project) worked out for documents that did not
+    /// change: a document marked Done, or edited, is the only one whose
+    /// features are worked out again, its dictionary feature from
+    /// `previous`' dictionary (which had not learned it). The dictionary is
+    /// learned again in full and the model trained again on everything.
+    /// When more than a quarter of the documents are new, it trains from
+    /// scratch, folds and all.
+    pub fn retrain(previous: Option<&Recommender>, project: &Project) -> Self {
         let documents: Vec<&Document> = project
             .documents
             .iter()
             .map(|d| &**d)
             .filter(|d| is_training(d))
             .collect();
-        let mut trained = Self::train_on(&documents);
+        let new = previous.map_or(documents.len(), |p| {
+            documents
+                .iter()
+                .filter(|d| !p.features.contains_key(&document_key(d)))
+                .count()
+        });
+        let mut trained = match previous {
+            Some(previous) if !previous.is_empty() && new * 4 <= documents.len() => {
+                Self::train_incrementally(previous, &documents)
+            }
+            _ => Self::train_on(&documents),
+        };
         for doc in &project.documents {
             for d in doc.suggestion_decisions.iter().filter(|d| !d.accepted) {
                 let tokens = tokens::tokenize(&d.text);
@@ -115,35 +154,68 @@ impl Recommender {
         trained
     }
 
-    /// Trains on `documents` (whatever their status).
+    /// Trains on `documents` (whatever their status), from scratch.
     pub fn train_on(documents: &[&Document]) -> Self {
         let tokenized: Vec<(&Document, Vec<Token>)> = documents
             .iter()
             .map(|d| (*d, tokens::tokenize(&d.text)))
             .collect();
-        let mut dictionary = Dictionary::new(Vec::new());
-        let mut entities = 0;
-        for (doc, tokens) in &tokenized {
-            let spans = gold(doc);
-            entities += spans.len();
-            dictionary.learn(&doc.text, tokens, &spans);
-        }
-        for (doc, tokens) in &tokenized {
-            dictionary.count_sightings(&doc.text, tokens);
-        }
+        let (dictionary, entities) = full_dictionary(&tokenized);
         // The model learns how far to trust the dictionary from matches of
         // mentions it has not seen: each document's dictionary feature
         // comes from a dictionary of the other documents (ten folds), as
         // it will for new documents.
         let folds = fold_dictionaries(&tokenized, 10);
-        let model = (entities > 0).then(|| model::Model::train(&tokenized, &folds));
+        let empty = Dictionary::default();
+        let prepared: Vec<std::sync::Arc<model::DocFeatures>> =
+            parallel_map(&tokenized, |i, (doc, tokens)| {
+                let fold = folds.get(i % folds.len().max(1)).unwrap_or(&empty);
+                std::sync::Arc::new(model::document_features(&doc.text, tokens, fold))
+            });
+        Self::finish(&tokenized, dictionary, entities, prepared)
+    }
+
+    /// A retrain after few documents changed (see [`Recommender::retrain`]).
+    fn train_incrementally(previous: &Recommender, documents: &[&Document]) -> Self {
+        let tokenized: Vec<(&Document, Vec<Token>)> = documents
+            .iter()
+            .map(|d| (*d, tokens::tokenize(&d.text)))
+            .collect();
+        let (dictionary, entities) = full_dictionary(&tokenized);
+        let prepared: Vec<std::sync::Arc<model::DocFeatures>> =
+            parallel_map(&tokenized, |_, (doc, tokens)| {
+                match previous.features.get(&document_key(doc)) {
+                    Some(kept) => kept.clone(),
+                    None => std::sync::Arc::new(model::document_features(
+                        &doc.text,
+                        tokens,
+                        &previous.dictionary,
+                    )),
+                }
+            });
+        Self::finish(&tokenized, dictionary, entities, prepared)
+    }
+
+    fn finish(
+        tokenized: &[(&Document, Vec<Token>)],
+        dictionary: Dictionary,
+        entities: usize,
+        prepared: Vec<std::sync::Arc<model::DocFeatures>>,
+    ) -> Self {
+        let model = (entities > 0).then(|| model::Model::train(tokenized, &prepared));
+        let features = tokenized
+            .iter()
+            .zip(prepared)
+            .map(|((doc, _), f)| (document_key(doc), f))
+            .collect();
         Self {
             dictionary,
             model,
             trained: Trained {
-                documents: documents.len(),
+                documents: tokenized.len(),
                 entities,
             },
+            features,
         }
     }
 
@@ -213,6 +285,22 @@ impl Recommender {
         found.sort_by_key(|a| (a.start, a.end));
         found
     }
+}
+
+/// The dictionary of every document's mentions, and how many entities it
+/// learned from.
+fn full_dictionary(tokenized: &[(&Document, Vec<Token>)]) -> (Dictionary, usize) {
+    let mut dictionary = Dictionary::new(Vec::new());
+    let mut entities = 0;
+    for (doc, tokens) in tokenized {
+        let spans = gold(doc);
+        entities += spans.len();
+        dictionary.learn(&doc.text, tokens, &spans);
+    }
+    for (doc, tokens) in tokenized {
+        dictionary.count_sightings(&doc.text, tokens);
+    }
+    (dictionary, entities)
 }
 
 /// Dictionaries for training the model: document `i`'s is learned from
@@ -585,6 +673,41 @@ mod tests {
             let doc = Document::new("zh", "zh", text);
             assert!(recommender.suggest(&doc, 0.0).is_empty(), "{text}");
         }
+    }
+
+    #[test]
+    fn a_retrain_reuses_unchanged_documents_and_learns_the_new_one() {
+        let docs = training();
+        let mut project = Project::new("p");
+        for doc in &docs {
+            project.documents.push(doc.clone().into());
+        }
+        let first = Recommender::train(&project);
+        // Nothing changed: the same suggestions as a full training.
+        let doc = Document::new("n", "n", "Xi Jinping met Putin in Vladivostok.");
+        let same = Recommender::retrain(Some(&first), &project);
+        assert_eq!(same.suggest(&doc, 0.0), first.suggest(&doc, 0.0));
+        // One more finished document with a new name: it is learned.
+        let mut more = annotated(
+            "c",
+            "Angela Merkel visited Vladivostok.\nMerkel met Putin there.",
+            &[
+                ("Angela Merkel", "PER"),
+                ("Merkel", "PER"),
+                ("Vladivostok", "LOC"),
+            ],
+        );
+        more.status = Status::Done;
+        project.documents.push(more.into());
+        let retrained = Recommender::retrain(Some(&first), &project);
+        assert_eq!(retrained.trained().documents, 3);
+        let found = retrained.suggest(&Document::new("m", "m", "Angela Merkel said no."), 0.0);
+        assert!(
+            found
+                .iter()
+                .any(|s| s.text == "Angela Merkel" && s.label == "PER"),
+            "{found:?}"
+        );
     }
 
     #[test]

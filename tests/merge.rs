@@ -727,7 +727,7 @@ fn the_two_way_merge_records_the_same_span_pair_once_too() {
 }
 
 #[test]
-fn grouping_disagreements_grows_linearly_with_many_labels() {
+fn many_differing_labels_are_grouped_in_pairs_by_the_sweep() {
     // 4,000 one-word entities per side, every label different: each pairs
     // with exactly one of the other side, so the records are 4,000 pairs.
     let words: Vec<(usize, usize)> = (0..4000).map(|i| (i * 2, i * 2 + 1)).collect();

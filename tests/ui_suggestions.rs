@@ -410,3 +410,24 @@ fn a_type_digit_on_a_walked_suggestion_decides_it_in_the_same_step() {
         "one step"
     );
 }
+
+#[test]
+fn a_long_article_gets_its_suggestions_from_a_worker() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut project = project();
+    // Over 20,000 bytes: worked out off the UI thread.
+    let text = format!("{NEW_TEXT}\n").repeat(400);
+    project.documents[1] = Document::new("long", "Long", text).into();
+    let mut harness = start(app(&dir, project, None));
+    wait_for(&mut harness, |h| h.state().suggestions.shown().len() > 100);
+    let first = shown(&harness);
+    assert!(first.contains(&("Vladimir Putin".to_owned(), "PER".to_owned())));
+    // An edit works them out again; the old ones stay drawn meanwhile.
+    harness.key_press(Key::S);
+    settle(&mut harness);
+    harness.key_press(Key::Enter);
+    settle(&mut harness);
+    wait_for(&mut harness, |h| {
+        h.state().suggestions.shown().len() == first.len() - 1
+    });
+}

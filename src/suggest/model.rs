@@ -432,7 +432,7 @@ fn allowed(previous: Option<Tag>, tag: Tag) -> bool {
 #[derive(Default)]
 struct Scratch {
     score: Vec<f32>,
-    back: Vec<u8>,
+    back: Vec<u32>,
     path: Vec<Tag>,
 }
 
@@ -488,7 +488,7 @@ fn viterbi(
                 }
             }
             now[t] = best.0 + emission(i, t);
-            back[i * tags + t] = best.1 as u8;
+            back[i * tags + t] = best.1 as u32;
         }
     }
     let last_row = &score[(n - 1) * tags..n * tags];
@@ -502,7 +502,7 @@ fn viterbi(
     scratch.path.resize(n, 0);
     scratch.path[n - 1] = last;
     for i in (1..n).rev() {
-        scratch.path[i - 1] = usize::from(back[i * tags + scratch.path[i]]);
+        scratch.path[i - 1] = back[i * tags + scratch.path[i]] as usize;
     }
     total
 }

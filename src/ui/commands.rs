@@ -569,6 +569,9 @@ impl GlossApp {
                 signature,
                 recommender,
             } => self.on_suggestions_trained(same_session, signature, recommender),
+            JobOutput::ShownSuggestions { key, list, claims } => {
+                self.on_shown_suggestions(*key, list, claims);
+            }
             JobOutput::LearningCurve { signature, points } => {
                 self.suggestions.curve_done(same_session, signature, points);
             }

@@ -37,7 +37,7 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
     let data = app.annotations.data().cloned();
     let schema = app.session.project().schema.clone();
     let comparison = app.compare.clone();
-    let decisions = crate::suggest::decisions_by_type(app.session.project());
+    let decisions = app.suggestion_decisions();
     let curve = app.suggestions.curve();
     let curve_pending = app.suggestions.curve_pending();
     let mut open = true;

@@ -38,6 +38,10 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context, mut state: Box<ChangedOnDis
                     }
                     if ui.button("Keep mine…").clicked() {
                         state.confirm = Some(DiskChoice::KeepMine);
+                        state.lost = state
+                            .theirs
+                            .as_deref()
+                            .map(|theirs| lost_by_keeping_mine(app.session.project(), theirs));
                     }
                     if ui.button("Reload…").clicked() {
                         state.confirm = Some(DiskChoice::Reload);
@@ -67,17 +71,15 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context, mut state: Box<ChangedOnDis
                 });
             }
             (Some(DiskChoice::KeepMine), theirs) => {
-                let what = match theirs {
-                    Some(theirs) => {
-                        let (documents, annotations) =
-                            lost_by_keeping_mine(app.session.project(), theirs);
+                let what = match (theirs, state.lost) {
+                    (Some(_), Some((documents, annotations))) => {
                         format!(
                             "The file on disk has {} and {} that this window does not have (or has otherwise). Writing your version over it loses them.",
                             crate::model::plural(documents, "document"),
                             crate::model::plural(annotations, "annotation")
                         )
                     }
-                    None => "The unreadable file on disk is replaced by your version.".to_owned(),
+                    _ => "The unreadable file on disk is replaced by your version.".to_owned(),
                 };
                 ui.label(RichText::new(what).strong());
                 ui.horizontal(|ui| {

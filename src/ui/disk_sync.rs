@@ -284,6 +284,7 @@ impl GlossApp {
                         problem: Some(message),
                         save: Some(save),
                         confirm: None,
+                        lost: None,
                     }));
                 }
                 return;
@@ -308,6 +309,7 @@ impl GlossApp {
             problem: None,
             save,
             confirm: None,
+            lost: None,
         }));
     }
 
@@ -401,6 +403,9 @@ pub struct ChangedOnDisk {
     pub save: Option<PendingSave>,
     /// The choice waiting for a confirmation.
     pub confirm: Option<DiskChoice>,
+    /// What Keep mine would lose (documents, annotations), worked out once
+    /// when it is asked for, not every frame the confirmation shows.
+    pub lost: Option<(usize, usize)>,
 }
 
 /// What to do with a file changed on disk.

@@ -40,6 +40,12 @@ pub enum JobOutput {
         signature: u64,
         recommender: std::sync::Arc<crate::suggest::Recommender>,
     },
+    /// A long document's suggestions, worked out for `key`.
+    ShownSuggestions {
+        key: Box<super::suggestions::ShownKey>,
+        list: Vec<crate::suggest::Suggestion>,
+        claims: Vec<crate::suggest::claims::ClaimCandidate>,
+    },
     /// The learning curve of the finished documents, for a training set.
     LearningCurve {
         signature: u64,

@@ -53,9 +53,19 @@ fn print_out(text: &str) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// The version line of `gloss --version`: the package version and the
+/// commit it was built from, with "modified" when the work tree had
+/// uncommitted changes (set by `build.rs`).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("GLOSS_BUILD_COMMIT"),
+    ")"
+);
+
 /// Gloss: annotate entities and claims in news articles.
 #[derive(Debug, Parser)]
-#[command(name = "gloss", version, about, args_conflicts_with_subcommands = true)]
+#[command(name = "gloss", version = VERSION, about, args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

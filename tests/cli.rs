@@ -1249,3 +1249,123 @@ fn suggest_warns_of_decisions_that_no_longer_match_and_ignores_them() {
             .any(|s| s["start"] == 2 && s["end"] == 16)
     );
 }
+
+/// The man pages and shell completions the Debian package installs, rendered
+/// from the clap definitions as the binary parses them. Run with
+/// `UPDATE_PACKAGE_FILES=1` to write them after changing the command line.
+fn packaged_cli_files() -> Vec<(String, Vec<u8>)> {
+    use clap::CommandFactory;
+    use clap_complete::Shell;
+    // The version without the commit, so the files change only with the
+    // command line, not with every commit.
+    let command = || gloss::cli::Cli::command().version(env!("CARGO_PKG_VERSION"));
+    let mut files = Vec::new();
+    let mut pages = vec![command()];
+    while let Some(page) = pages.pop() {
+        let name = page
+            .get_display_name()
+            .unwrap_or(page.get_name())
+            .to_owned();
+        let mut roff = Vec::new();
+        clap_mangen::Man::new(page.clone())
+            .render(&mut roff)
+            .expect("rendering into memory");
+        files.push((format!("man/{name}.1"), roff));
+        for sub in page.get_subcommands().filter(|s| !s.is_hide_set()) {
+            let sub = sub
+                .clone()
+                .display_name(format!("{name}-{}", sub.get_name()))
+                .version(env!("CARGO_PKG_VERSION"));
+            if sub.get_name() != "help" {
+                pages.push(sub);
+            }
+        }
+    }
+    for (shell, file) in [
+        (Shell::Bash, "gloss.bash"),
+        (Shell::Zsh, "_gloss"),
+        (Shell::Fish, "gloss.fish"),
+    ] {
+        let mut script = Vec::new();
+        clap_complete::generate(shell, &mut command(), "gloss", &mut script);
+        files.push((format!("completions/{file}"), script));
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn packaged_man_pages_and_completions_match_the_command_line() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/package");
+    let files = packaged_cli_files();
+    let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+    assert!(names.contains(&"man/gloss.1"), "{names:?}");
+    assert!(names.contains(&"man/gloss-export.1"), "{names:?}");
+    if std::env::var_os("UPDATE_PACKAGE_FILES").is_some() {
+        for sub in ["man", "completions"] {
+            let _ = fs::remove_dir_all(dir.join(sub));
+            fs::create_dir_all(dir.join(sub)).unwrap();
+        }
+        for (name, bytes) in &files {
+            fs::write(dir.join(name), bytes).unwrap();
+        }
+    }
+    let mut stale = Vec::new();
+    for (name, bytes) in &files {
+        if fs::read(dir.join(name)).ok().as_ref() != Some(bytes) {
+            stale.push(name.clone());
+        }
+    }
+    // A page for a subcommand that no longer exists would be shipped too.
+    let mut extra = Vec::new();
+    for sub in ["man", "completions"] {
+        for entry in fs::read_dir(dir.join(sub)).into_iter().flatten().flatten() {
+            let name = format!("{sub}/{}", entry.file_name().to_string_lossy());
+            if !names.contains(&name.as_str()) {
+                extra.push(name);
+            }
+        }
+    }
+    assert!(
+        stale.is_empty() && extra.is_empty(),
+        "assets/package is out of date with the command line (stale {stale:?}, extra {extra:?}); \
+         run `UPDATE_PACKAGE_FILES=1 cargo test --test cli packaged` and commit the files"
+    );
+    let page = String::from_utf8_lossy(&files.iter().find(|(n, _)| n == "man/gloss.1").unwrap().1)
+        .into_owned();
+    assert!(
+        page.contains("gloss\\-export(1)"),
+        "the main page lists the subcommands' pages"
+    );
+}
+
+#[test]
+fn version_names_the_commit_it_was_built_from() {
+    let out = gloss(&["--version"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let line = stdout(&out);
+    let version = env!("CARGO_PKG_VERSION");
+    assert!(line.starts_with(&format!("gloss {version} (")), "{line}");
+    // Either a commit (short hash and date) or, outside a checkout, "unknown commit".
+    let inside = line
+        .trim_end()
+        .trim_start_matches(&format!("gloss {version} ("))
+        .trim_end_matches(')');
+    let hash = inside.split(' ').next().unwrap_or("");
+    assert!(
+        inside == "unknown commit"
+            || (hash.len() >= 7 && hash.chars().all(|c| c.is_ascii_hexdigit())),
+        "{line}"
+    );
+    // In a git checkout it is this checkout's commit.
+    let head = std::process::Command::new("git")
+        .args(["log", "-1", "--format=%h"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output();
+    if let Ok(head) = head
+        && head.status.success()
+    {
+        let head = String::from_utf8_lossy(&head.stdout).trim().to_owned();
+        assert_eq!(hash, head, "{line}");
+    }
+}

@@ -52,6 +52,8 @@ pub fn run(startup: Startup) -> eframe::Result {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Gloss")
+            // The desktop entry's StartupWMClass: docks group the window under its icon.
+            .with_app_id("gloss")
             .with_inner_size([1280.0, 820.0])
             .with_min_inner_size([640.0, 400.0])
             .with_drag_and_drop(true),

@@ -82,6 +82,27 @@ pub struct Cli {
     pub wait: f64,
 }
 
+/// The command the user probably meant when the first path does not exist
+/// and is spelled like one (`gloss exprot p.ron`): a word with no folder or
+/// extension, one or two edits (a swap counts as one) from a command name.
+pub fn mistyped_command(paths: &[PathBuf]) -> Option<String> {
+    use clap::CommandFactory;
+    let first = paths.first()?;
+    let word = first.to_str()?;
+    if first.exists() || word.contains(['/', '\\', '.']) || word.chars().count() < 3 {
+        return None;
+    }
+    let word = word.to_lowercase();
+    Cli::command()
+        .get_subcommands()
+        .filter(|c| !c.is_hide_set())
+        .map(|c| c.get_name().to_owned())
+        .map(|name| (strsim::damerau_levenshtein(&word, &name), name))
+        .filter(|(distance, name)| *distance <= 2 && *distance < name.len() / 2 + 1)
+        .min()
+        .map(|(_, name)| name)
+}
+
 /// A number of seconds from 0 to a day: NaN, infinities, negative and
 /// larger numbers are refused by the parser (exit 2 with clap's message).
 fn parse_seconds(text: &str) -> Result<f64, String> {
@@ -517,13 +538,7 @@ fn new(
     if let Err(e) = output::check_file(path, None, false, force) {
         return fail(CANNOT_WRITE, e);
     }
-    let name = name.unwrap_or_else(|| {
-        let stem = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("Untitled");
-        stem.trim_end_matches(".gloss").to_owned()
-    });
+    let name = name.unwrap_or_else(|| Project::name_for_file(path));
     let mut project = Project::new(name);
     project.created = Some(edit::now());
     let (edit, report) = read_for_add(&project, articles, html);

@@ -19,6 +19,15 @@ fn main() -> ExitCode {
     if let Some(command) = cli.command {
         return gloss::cli::run(command, cli.wait);
     }
+    if let (Some(meant), Some(typed)) =
+        (gloss::cli::mistyped_command(&cli.paths), cli.paths.first())
+    {
+        say!(
+            "gloss: {}: no such file or command; did you mean `gloss {meant}`? (see `gloss --help`)",
+            typed.display()
+        );
+        return ExitCode::from(gloss::cli::exit::CANNOT_READ);
+    }
     open_window(&cli.paths, cli.html.unwrap_or_default())
 }
 

@@ -1369,3 +1369,25 @@ fn version_names_the_commit_it_was_built_from() {
         assert_eq!(hash, head, "{line}");
     }
 }
+
+#[test]
+fn a_mistyped_command_gets_a_suggestion_not_no_such_file() {
+    for (typed, meant) in [
+        ("exprot", "export"),
+        ("valdate", "validate"),
+        ("merg", "merge"),
+    ] {
+        let out = gloss_within(&[typed, "p.gloss.ron"], std::time::Duration::from_secs(20));
+        assert_eq!(out.status.code(), Some(2), "{typed}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!("did you mean `gloss {meant}`?")),
+            "{typed}: {err}"
+        );
+        assert_eq!(err.lines().count(), 1, "one line: {err}");
+    }
+    // A path far from every command name is just a missing file.
+    let out = gloss(&["/no/such/zebra.txt"]);
+    assert!(stderr(&out).contains("no such file"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("did you mean"), "{}", stderr(&out));
+}

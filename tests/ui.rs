@@ -215,7 +215,9 @@ fn opening_the_sample_shows_its_article_and_annotations() {
     s.harness.get_by_label_contains(
         "North Korean leader Kim Jong Un expects to meet with President Vladimir Putin",
     );
-    s.harness.get_by_label("✔ Saved");
+    // The sample is not in a file: the status bar does not say "Saved".
+    s.harness.get_by_label("○ Not saved to a file yet");
+    assert!(s.harness.query_by_label("✔ Saved").is_none());
     s.harness.get_by_label("Document 1 of 1");
     let project = s.app().session.project();
     assert_eq!(project.documents.len(), 1);
@@ -331,6 +333,33 @@ fn selecting_with_the_keyboard_from_a_click_then_tagging() {
     s.press_with(Modifiers::SHIFT, Key::ArrowLeft);
     assert_eq!(s.app().selection_range(), Some((0, 2)));
     s.harness.get_by_label("Selection 0–2 (2 chars)");
+    // Ctrl+Shift+→ as a Linux or Windows keyboard sends it: `ctrl` and
+    // `command` both set. It grows the selection by the next word.
+    let ctrl_shift = Modifiers::SHIFT | Modifiers::CTRL | Modifiers::COMMAND;
+    s.press_with(ctrl_shift, Key::ArrowRight);
+    assert_eq!(s.app().selection_range(), Some((0, 7)), "“US says”");
+    s.press_with(ctrl_shift, Key::ArrowLeft);
+    assert_eq!(s.app().selection_range(), Some((0, 3)));
+    // A quick tap: Shift+→ pressed and released within one frame, so the
+    // frame ends with no modifier held. Each tap still grows the selection.
+    for expected in [4, 5] {
+        for pressed in [true, false] {
+            s.harness.event(egui::Event::Key {
+                key: Key::ArrowRight,
+                physical_key: None,
+                pressed,
+                repeat: false,
+                modifiers: if pressed {
+                    Modifiers::SHIFT
+                } else {
+                    Modifiers::NONE
+                },
+            });
+        }
+        s.harness.run();
+        assert_eq!(s.app().selection_range(), Some((0, expected)));
+    }
+    s.select(0, 2);
     s.press(Key::Num3);
     let entity = entity_at(s.doc(), 0, 2, "GPE").expect("\"US\" tagged GPE");
     assert_eq!(entity.text, "US");
@@ -852,6 +881,8 @@ fn snapshot_help_overlay() {
     s.press(Key::F1);
     assert!(s.app().show_help);
     s.harness.get_by_label("Keyboard shortcuts");
+    // Selecting by word with the keyboard is listed, not only by letter.
+    s.harness.get_by_label("Ctrl+Shift+←→");
     s.harness.snapshot("help_overlay");
     s.press(Key::Escape);
     assert!(!s.app().show_help, "Esc closes the help");
@@ -911,6 +942,54 @@ fn exporting_a_dataset_from_the_app_shows_progress_and_writes_the_file() {
     assert_eq!(line["id"], "kim-putin-arms-meeting");
     assert_eq!(line["entities"].as_array().map(Vec::len), Some(72));
     s.harness.get_by_label_contains("exported 1 file");
+}
+
+#[test]
+fn the_export_format_list_works_after_an_export_and_keeps_the_format_chosen() {
+    let mut s = Session::sample(vec![]);
+    let folder = s.path("brat-out");
+    s.click("File");
+    s.click("Export dataset…");
+    s.click("brat");
+    text_field(&s.harness, "To:").click();
+    s.harness.run();
+    text_field(&s.harness, "To:").type_text(folder.to_str().unwrap());
+    s.harness.run();
+    s.click("Export");
+    let ann = folder.join("kim-putin-arms-meeting.ann");
+    s.wait_for(move |app| !app.jobs.busy() && ann.exists());
+    // Again: the dialog offers brat, not JSONL, and the list still answers clicks.
+    s.click("File");
+    s.click("Export dataset…");
+    let format = |app: &GlossApp| match &app.dialogs.prompt {
+        gloss::ui::dialogs::Prompt::Dataset(form) => Some(form.format),
+        _ => None,
+    };
+    assert_eq!(format(s.app()), Some(gloss::formats::Format::Brat));
+    s.click("conll");
+    assert_eq!(format(s.app()), Some(gloss::formats::Format::Conll));
+    s.click("jsonl");
+    assert_eq!(format(s.app()), Some(gloss::formats::Format::Jsonl));
+}
+
+#[test]
+fn an_untitled_project_takes_its_file_name_on_save_as() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("talks.txt");
+    std::fs::write(&article, "Putin said the talks would go on.\n").unwrap();
+    let target = dir.path().join("moscow talks.gloss.ron");
+    let mut s = Session::start(
+        Startup::Articles(vec![article], Default::default()),
+        vec![vec![target.clone()]],
+    );
+    assert_eq!(s.app().session.project().name, "Untitled");
+    s.press_with(Modifiers::COMMAND, Key::S);
+    s.app_mut().wait_for_save();
+    s.harness.run();
+    assert_eq!(s.app().session.project().name, "moscow talks");
+    let saved = gloss::store::load(&target).expect("saved");
+    assert_eq!(saved.name, "moscow talks");
+    s.harness.get_by_label("✔ Saved");
 }
 
 /// The text field whose accessible name is `label`.

@@ -507,6 +507,8 @@ fn chinese_japanese_korean_and_indic_text_is_drawn_with_the_bundled_fonts() {
         ("Lao", "ປູຕິນ"),
         ("Myanmar", "ပူတင်"),
         ("Amharic", "ፑቲን"),
+        // Emoji in a quote, and a flag (two regional indicators).
+        ("Emoji", "⚓🚢💪👍😀🇺🇦"),
     ];
     let text = samples.map(|(_, sample)| sample).join("\n");
     let mut project = Project::new("scripts");

@@ -80,6 +80,19 @@ pub struct Project {
 }
 
 impl Project {
+    /// The name of a project nobody has named yet; Save As names it after
+    /// its file.
+    pub const UNTITLED: &'static str = "Untitled";
+
+    /// The project name a file suggests: `talks.gloss.ron` → `talks`.
+    pub fn name_for_file(path: &std::path::Path) -> String {
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or(Self::UNTITLED);
+        stem.trim_end_matches(".gloss").to_owned()
+    }
+
     /// An empty project with the default schema.
     pub fn new(name: impl Into<String>) -> Self {
         Self {

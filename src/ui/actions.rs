@@ -175,6 +175,7 @@ pub const HELP_ROWS: &[(&str, &str)] = &[
         "Mouse drag / Shift+←→",
         "select text (snaps to words; toggle in View)",
     ),
+    ("Ctrl+Shift+←→", "grow or shrink the selection by a word"),
     ("Double click", "select a word"),
     ("Tab / Shift+Tab", "select the next / previous annotation"),
     ("?", "this help"),

@@ -164,7 +164,7 @@ impl GlossApp {
                 Ok(project) => Session::new(project, None),
                 Err(e) => {
                     message = Some(e.to_string());
-                    Session::new(Project::new("Untitled"), None)
+                    Session::new(Project::new(Project::UNTITLED), None)
                 }
             },
             Startup::Project(path) => match Session::open(&path) {
@@ -174,7 +174,7 @@ impl GlossApp {
                 }
                 Err(e) => {
                     message = Some(e.to_string());
-                    Session::new(Project::new("Untitled"), None)
+                    Session::new(Project::new(Project::UNTITLED), None)
                 }
             },
             Startup::Loaded(project, path) => {
@@ -184,7 +184,7 @@ impl GlossApp {
             }
             Startup::Articles(paths, mode) => {
                 html_mode = mode;
-                let mut session = Session::new(Project::new("Untitled"), None);
+                let mut session = Session::new(Project::new(Project::UNTITLED), None);
                 let (edit, report) =
                     crate::ingest::add_articles_with(session.project(), &paths, mode);
                 if !report.warnings.is_empty() {

@@ -998,6 +998,13 @@ impl GlossApp {
                 } else {
                     first
                 };
+                if self.session.project().name == crate::model::Project::UNTITLED {
+                    // A project nobody named takes its file's name, as the
+                    // command line's `gloss new` names it.
+                    self.apply(Edit::SetProjectName {
+                        name: crate::model::Project::name_for_file(&path),
+                    });
+                }
                 let then = self.after_save.take();
                 let started = self.save_then(Some(&path), then.clone());
                 self.saved_as(started, then);
@@ -1322,13 +1329,24 @@ pub fn read_annotation_keys(app: &mut GlossApp, ctx: &egui::Context) {
         if pressed(Key::Escape) {
             actions.push(Action::Escape);
         }
-        if i.modifiers.shift_only() || i.modifiers == (Modifiers::SHIFT | Modifiers::COMMAND) {
-            let by_word = i.modifiers.command;
-            if pressed(Key::ArrowLeft) {
-                selection_moves.push((false, by_word));
-            }
-            if pressed(Key::ArrowRight) {
-                selection_moves.push((true, by_word));
+        // Each key event's own modifiers, not the frame's: a quick
+        // Shift+→ (pressed and released within one frame, as a fast typist
+        // or a second tap does) has no Shift left by the frame's end.
+        for event in &i.events {
+            let egui::Event::Key {
+                key: key @ (Key::ArrowLeft | Key::ArrowRight),
+                pressed: true,
+                modifiers,
+                ..
+            } = event
+            else {
+                continue;
+            };
+            // Ctrl+Shift arrives with both `ctrl` and `command` set on Linux
+            // and Windows (`mac_cmd` and `command` on a Mac).
+            let by_word = modifiers.shift && modifiers.command && !modifiers.alt;
+            if modifiers.shift_only() || by_word {
+                selection_moves.push((*key == Key::ArrowRight, by_word));
             }
         }
         for event in &i.events {

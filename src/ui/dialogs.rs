@@ -74,6 +74,9 @@ pub struct DatasetForm {
 pub struct Dialogs {
     /// The prompt shown.
     pub prompt: Prompt,
+    /// The format of the last dataset import and export run, offered again
+    /// next time: a brat folder is not meant to get JSONL.
+    last_dataset_format: [Option<Format>; 2],
 }
 
 impl Dialogs {
@@ -135,7 +138,8 @@ impl Dialogs {
 
     /// Opens the dataset form.
     pub fn open_dataset(&mut self, import: bool) {
-        let format = if import { Format::Brat } else { Format::Jsonl };
+        let default = if import { Format::Brat } else { Format::Jsonl };
+        let format = self.last_dataset_format[usize::from(import)].unwrap_or(default);
         self.prompt = Prompt::Dataset(DatasetForm {
             import,
             format,
@@ -558,16 +562,17 @@ fn dataset(app: &mut GlossApp, ctx: &egui::Context, mut form: DatasetForm) -> Pr
         } else {
             "Export dataset"
         });
-        egui::ComboBox::from_label("Format")
-            .selected_text(form.format.name())
-            .show_ui(ui, |ui| {
-                for format in Format::ALL
-                    .into_iter()
-                    .filter(|f| !form.import || f.can_import())
-                {
-                    ui.selectable_value(&mut form.format, format, format.name());
-                }
-            });
+        // The formats as radio buttons, not a drop-down: a drop-down's list
+        // is a popup layer that could open behind this modal.
+        ui.horizontal_wrapped(|ui| {
+            ui.label("Format:");
+            for format in Format::ALL
+                .into_iter()
+                .filter(|f| !form.import || f.can_import())
+            {
+                ui.radio_value(&mut form.format, format, format.name());
+            }
+        });
         ui.horizontal(|ui| {
             let name = ui.label(if form.import { "From:" } else { "To:" });
             ui.add(egui::TextEdit::singleline(&mut form.path).desired_width(320.0))
@@ -600,6 +605,7 @@ fn dataset(app: &mut GlossApp, ctx: &egui::Context, mut form: DatasetForm) -> Pr
     });
     match done {
         Some(true) => {
+            app.dialogs.last_dataset_format[usize::from(form.import)] = Some(form.format);
             app.act(super::Action::RunDataset(Box::new(form)));
             Prompt::None
         }

@@ -27,6 +27,10 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
             }
             if app.session.is_dirty() {
                 ui.colored_label(ui.visuals().warn_fg_color, "● Unsaved changes");
+            } else if app.session.path.is_none() {
+                // Nothing is on disk yet: "Saved" would be a promise not kept.
+                ui.weak("○ Not saved to a file yet")
+                    .on_hover_text("Ctrl+S saves the project to a file");
             } else {
                 ui.label("✔ Saved");
             }

@@ -2,7 +2,8 @@
 //! the system having any: DejaVu Sans (Latin, Greek, Cyrillic, Armenian,
 //! Georgian, Arabic, Hebrew), then fallbacks for the scripts it lacks: Droid
 //! Sans Fallback (Chinese, Japanese), NanumSquare (Korean), and Noto Sans for
-//! the scripts of South and South-East Asia and for Ethiopic. Licences are
+//! the scripts of South and South-East Asia and for Ethiopic, and Noto Emoji
+//! (monochrome) for emoji. Licences are
 //! beside them in `assets/fonts/`.
 
 use std::sync::Arc;
@@ -16,7 +17,13 @@ const DEJAVU_SANS: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 /// Faces tried, in this order, for a character that egui's fonts and DejaVu
 /// Sans lack. Han characters come before Korean: NanumSquare has 4,620
 /// Hanja, and Chinese text would otherwise mix two designs.
-const FALLBACK_FONTS: [(&str, &[u8]); 17] = [
+const FALLBACK_FONTS: [(&str, &[u8]); 18] = [
+    // Emoji in black and white: egui draws no colour glyphs, and without a
+    // face for them 🚢 or 💪 in a quote would be boxes.
+    (
+        "NotoEmoji",
+        include_bytes!("../../assets/fonts/NotoEmoji-Regular.ttf"),
+    ),
     (
         "DroidSansFallback",
         include_bytes!("../../assets/fonts/DroidSansFallbackFull.ttf"),

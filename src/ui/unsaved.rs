@@ -75,7 +75,7 @@ impl GlossApp {
     pub fn continue_after(&mut self, then: AfterSave) {
         match then {
             AfterSave::New => self.replace_session(crate::edit::Session::new(
-                crate::model::Project::new("Untitled"),
+                crate::model::Project::new(crate::model::Project::UNTITLED),
                 None,
             )),
             AfterSave::Open => self.files.pick(super::files::PickKind::OpenProject, ""),

@@ -753,7 +753,13 @@ fn export(
         }
     };
     for warning in &exported.warnings {
-        errln!("gloss: {warning}");
+        // The command line's way to keep them; the app has a checkbox.
+        let hint = if warning.contains(formats::REJECTED_LEFT_OUT) {
+            " (--include-rejected keeps them)"
+        } else {
+            ""
+        };
+        errln!("gloss: {warning}{hint}");
     }
     write_exported(exported, output)
 }

@@ -100,11 +100,11 @@ fn news_tutorial_round_trip_keeps_relations_notes_and_reports_events() {
     let project = &imported.project;
     let warnings = imported.warnings.join("\n");
     assert!(
-        warnings.contains("news-tutorial: 23 event (E) line(s) left out"),
+        warnings.contains("news-tutorial: 23 event (E) lines left out"),
         "{warnings}"
     );
     assert!(
-        warnings.contains("note (#) line(s) on events, relations"),
+        warnings.contains("note (#) lines on events, relations"),
         "{warnings}"
     );
 
@@ -249,7 +249,7 @@ fn claims_round_trip_through_brat() {
         exported
             .warnings
             .iter()
-            .any(|w| w.contains("1 free-text claimant(s) left out")),
+            .any(|w| w.contains("1 free-text claimant left out")),
         "{:?}",
         exported.warnings
     );
@@ -303,11 +303,11 @@ fn discontinuous_spans_and_bad_lines() {
     );
     let warnings = imported.warnings.join("\n");
     assert!(
-        warnings.contains("2 discontinuous span(s) read as their covering span"),
+        warnings.contains("2 discontinuous spans read as their covering span"),
         "{warnings}"
     );
     assert!(
-        warnings.contains("1 unknown line(s) left out (a.ann:3)"),
+        warnings.contains("1 unknown line left out (a.ann:3)"),
         "{warnings}"
     );
 
@@ -360,7 +360,7 @@ fn a_claimant_whose_entity_is_left_out_is_not_linked() {
         exported
             .warnings
             .iter()
-            .any(|w| w.contains("claimant(s) naming a missing entity left out")),
+            .any(|w| w.contains("1 claimant naming a missing entity left out")),
         "{:?}",
         exported.warnings
     );

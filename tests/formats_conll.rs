@@ -57,7 +57,8 @@ fn conll_export_of_conll2002_rebuilds_every_entity() {
     );
     assert!(
         exported.warnings[0].starts_with(&format!(
-            "conll: {documents} document(s) with their title or metadata left out ("
+            "conll: {documents} document{} with title or metadata left out (",
+            if documents == 1 { "" } else { "s" }
         )) && exported.warnings[0].contains(" (source)")
             && !exported.warnings[0].contains("(title"),
         "{:?}",

@@ -85,7 +85,7 @@ fn relation_extraction_import_keeps_relations() {
         exported
             .warnings
             .iter()
-            .any(|w| w.contains("3 relation(s) left out")),
+            .any(|w| w.contains("3 relations left out")),
         "{:?}",
         exported.warnings
     );
@@ -117,7 +117,7 @@ fn claims_are_counted_and_bad_lines_name_the_line() {
         exported
             .warnings
             .iter()
-            .any(|w| w.contains("1 claim(s) left out")),
+            .any(|w| w.contains("1 claim left out")),
         "{:?}",
         exported.warnings
     );
@@ -218,7 +218,7 @@ fn a_doccano_line_whose_own_metadata_gloss_cannot_read_is_imported_with_it_named
     assert_eq!(imported.warnings.len(), 1, "{:?}", imported.warnings);
     let warning = &imported.warnings[0];
     assert!(
-        warning.contains("2 field(s) left out")
+        warning.contains("2 fields left out")
             && warning.contains("\"date\"")
             && warning.contains("\"status\""),
         "{warning}"

@@ -373,7 +373,7 @@ fn assert_warnings(
     let wanted: Vec<String> = expected
         .iter()
         .filter(|(n, _)| *n > 0)
-        .map(|(n, what)| format!("{prefix}{n} {what}"))
+        .map(|(n, what)| format!("{prefix}{n} {}", counted(what, *n)))
         .collect();
     for head in &wanted {
         let found = warnings.iter().filter(|w| w.starts_with(head.as_str()));
@@ -389,10 +389,19 @@ fn assert_warnings(
     Ok(())
 }
 
+/// A warning's `what` for `n` things: "line(s)" reads "1 line", "2 lines".
+fn counted(what: &str, n: usize) -> String {
+    if n == 1 {
+        what.replace("y(ies)", "y").replace("(s)", "")
+    } else {
+        what.replace("y(ies)", "ies").replace("(s)", "s")
+    }
+}
+
 /// The warning of a format that holds no document metadata, and how many
 /// of `project`'s documents it counts: those with a title other than their
 /// id, any optional field, or a status past New.
-const METADATA_LOST: &str = "document(s) with their title or metadata left out";
+const METADATA_LOST: &str = "document(s) with title or metadata left out";
 
 fn documents_with_metadata(project: &Project) -> usize {
     project

@@ -992,6 +992,34 @@ fn an_untitled_project_takes_its_file_name_on_save_as() {
     s.harness.get_by_label("✔ Saved");
 }
 
+#[test]
+fn status_messages_are_kept_in_full_in_the_messages_window() {
+    let mut s = Session::sample(vec![]);
+    let long = format!(
+        "first: {}the end of the first",
+        "a long warning ".repeat(40)
+    );
+    s.app_mut().notify(long.clone());
+    s.app_mut().notify("second message");
+    s.harness.run();
+    // The status bar shows the newest message; a click on it opens them all.
+    assert!(s.harness.query_by_label("Messages").is_none());
+    s.click("second message");
+    s.harness.get_by_label("Messages");
+    s.harness.get_by_label("2 messages");
+    // The long one is there in full, not cut at the window's edge.
+    assert!(
+        s.harness
+            .query_all_by_value(&long)
+            .chain(s.harness.query_all_by_label(&long))
+            .next()
+            .is_some(),
+        "the first message in full"
+    );
+    s.click("Clear");
+    s.harness.get_by_label("0 messages");
+}
+
 /// The text field whose accessible name is `label`.
 fn text_field<'h>(
     harness: &'h Harness<'static, GlossApp>,

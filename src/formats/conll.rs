@@ -42,7 +42,7 @@ pub fn export(project: &Project, options: &ExportOptions) -> Result<Exported, Fo
                 "CoNLL cannot hold overlapping entities: {}",
                 warnings
                     .iter()
-                    .find(|w| w.contains(OVERLAP))
+                    .find(|w| w.contains(" overlapping entit"))
                     .map_or("", String::as_str)
             )));
         }

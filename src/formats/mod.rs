@@ -182,12 +182,16 @@ pub fn export(
             format!("; {}", also.join(", "))
         };
         exported.warnings.push(format!(
-            "{} rejected in review left out{also} (--include-rejected keeps them)",
+            "{} {REJECTED_LEFT_OUT}{also}",
             crate::model::plural(left.annotations, "annotation")
         ));
     }
     Ok(exported)
 }
+
+/// The words of the export warning that counts annotations rejected in
+/// review and left out; the CLI and the app each add how to keep them.
+pub const REJECTED_LEFT_OUT: &str = "rejected in review left out";
 
 /// What an import produced: a project (documents, schema types found) and
 /// notes about anything that could not be kept.

@@ -175,7 +175,7 @@ pub(crate) fn tally_metadata(doc: &Document, tally: &mut Tally) {
     }
     if !lost.is_empty() {
         tally.add(
-            "document(s) with their title or metadata left out",
+            "document(s) with title or metadata left out",
             format!("{} ({})", doc.id, lost.join(", ")),
         );
     }
@@ -242,7 +242,8 @@ impl Tally {
             .map_or(0, |e| e.count)
     }
 
-    /// One line per kind: `prefix` + `"12 event (E) line(s) left out (a, b, … and 3 more places)"`.
+    /// One line per kind: `prefix` + `"12 event (E) lines left out (a, b, … and 3 more places)"`
+    /// (a `what` written `line(s)` gets the plural it needs).
     pub(crate) fn warnings(&self, prefix: &str) -> Vec<String> {
         self.entries
             .iter()
@@ -253,6 +254,12 @@ impl Tally {
                      places,
                      ..
                  }| {
+                    // "line(s)" reads as one word: "1 line", "12 lines".
+                    let what = if *n == 1 {
+                        what.replace("y(ies)", "y").replace("(s)", "")
+                    } else {
+                        what.replace("y(ies)", "ies").replace("(s)", "s")
+                    };
                     let mut line = format!("{prefix}{n} {what}");
                     if !places.is_empty() {
                         let shown: Vec<&str> =

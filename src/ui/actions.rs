@@ -76,6 +76,8 @@ pub enum Action {
     SetHtmlMode(crate::ingest::HtmlMode),
     /// Show the keyboard help overlay.
     Help,
+    /// Open the list of every message the status bar showed this session.
+    ShowMessages,
     /// Open the command palette.
     CommandPalette,
     /// Ask for the annotator's name (recorded on annotations).

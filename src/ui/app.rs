@@ -103,6 +103,8 @@ pub struct GlossApp {
     pub saving: super::saving::Saving,
     /// A message in the status bar, with when it was shown.
     pub message: Option<(String, Instant)>,
+    /// Every message of this session, for the messages window.
+    pub notifications: super::notifications::Log,
     /// Actions collected this frame.
     pub(crate) pending: Vec<Action>,
     /// The user confirmed closing (after saving or discarding).
@@ -225,6 +227,7 @@ impl GlossApp {
             autosave: Autosave::default(),
             saving: Default::default(),
             message: None,
+            notifications: Default::default(),
             pending: Vec::new(),
             close_confirmed: false,
             recent: super::commands::load_recent(&data_dir),
@@ -280,6 +283,7 @@ impl GlossApp {
     pub fn notify(&mut self, message: impl Into<String>) {
         let mut message = message.into();
         log::info!("{message}");
+        self.notifications.push(&message);
         // The status bar has one line: a message of megabytes (a file's
         // whole error list) would be laid out, slowly, for nothing.
         const LONGEST: usize = 600;
@@ -352,6 +356,7 @@ impl GlossApp {
         super::compare::show(self, &ctx);
         super::dashboard::show(self, &ctx);
         super::help::show(self, &ctx);
+        super::notifications::show(self, &ctx);
         super::dialogs::show(self, &ctx);
         super::palette::show(self, &ctx);
         self.run_pending(&ctx);

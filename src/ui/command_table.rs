@@ -584,6 +584,15 @@ pub fn table(schema: &Schema) -> Vec<Command> {
     );
 
     add(
+        "Messages…",
+        view,
+        vec![],
+        Global,
+        Action::ShowMessages,
+        false,
+    );
+
+    add(
         "Show keyboard shortcuts",
         Some(Menu::Help),
         vec![key(none, Key::F1)],

@@ -136,6 +136,7 @@ impl GlossApp {
             Action::AcceptAllSuggestions(label) => self.accept_all_suggestions_of_type(label),
             Action::SetHtmlMode(mode) => self.html_mode = mode,
             Action::Help => self.show_help = !self.show_help,
+            Action::ShowMessages => self.notifications.open = true,
             Action::Quit => self.guard_unsaved(AfterSave::Quit),
             Action::Link => self.link(),
             Action::CompareWith => self.files.pick(PickKind::CompareProject, ""),

@@ -55,6 +55,7 @@ pub(crate) fn start_dataset_job(app: &mut GlossApp, form: &DatasetForm) {
         return;
     }
     let project = app.session.project().clone();
+    let include_rejected = form.include_rejected;
     let statuses = if form.finished_only {
         vec![crate::model::Status::Done, crate::model::Status::Reviewed]
     } else {
@@ -72,6 +73,7 @@ pub(crate) fn start_dataset_job(app: &mut GlossApp, form: &DatasetForm) {
         move |done| {
             let options = ExportOptions {
                 statuses,
+                include_rejected,
                 progress: Some(done),
                 ..Default::default()
             };
@@ -79,7 +81,17 @@ pub(crate) fn start_dataset_job(app: &mut GlossApp, form: &DatasetForm) {
                 let target = paths.first().ok_or("no output path")?;
                 let exported = crate::formats::export(&project, format, &options)
                     .map_err(|e| e.to_string())?;
-                let warnings = exported.warnings.clone();
+                let warnings = exported
+                    .warnings
+                    .iter()
+                    .map(|w| {
+                        if w.contains(crate::formats::REJECTED_LEFT_OUT) {
+                            format!("{w} (to keep them, tick “{KEEP_REJECTED}” when exporting)")
+                        } else {
+                            w.clone()
+                        }
+                    })
+                    .collect::<Vec<_>>();
                 let files = exported.files.len();
                 exported.write_to(target).map_err(|e| e.to_string())?;
                 Ok((files, warnings))
@@ -88,3 +100,6 @@ pub(crate) fn start_dataset_job(app: &mut GlossApp, form: &DatasetForm) {
         },
     );
 }
+
+/// The export dialog's checkbox that keeps annotations rejected in review.
+pub const KEEP_REJECTED: &str = "Keep annotations rejected in review";

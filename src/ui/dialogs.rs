@@ -67,6 +67,8 @@ pub struct DatasetForm {
     pub path: String,
     /// Export only Done and Reviewed documents.
     pub finished_only: bool,
+    /// Export annotations rejected in review too (left out by default).
+    pub include_rejected: bool,
 }
 
 /// The app's modal state.
@@ -145,6 +147,7 @@ impl Dialogs {
             format,
             path: String::new(),
             finished_only: false,
+            include_rejected: false,
         });
     }
 
@@ -590,6 +593,10 @@ fn dataset(app: &mut GlossApp, ctx: &egui::Context, mut form: DatasetForm) -> Pr
             ui.checkbox(
                 &mut form.finished_only,
                 "Only documents marked Done or Reviewed",
+            );
+            ui.checkbox(
+                &mut form.include_rejected,
+                super::dataset_job::KEEP_REJECTED,
             );
         }
         ui.horizontal(|ui| {

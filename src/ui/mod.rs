@@ -28,6 +28,7 @@ mod inspector;
 pub mod jobs;
 mod memo;
 mod menu_bar;
+pub mod notifications;
 mod palette;
 pub mod prefs;
 mod read_only_banner;

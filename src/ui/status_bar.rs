@@ -88,7 +88,18 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
             }
             if let Some((message, _)) = &app.message {
                 ui.separator();
-                ui.label(message);
+                // One line, cut to the width left; the whole message and the
+                // earlier ones are a click away.
+                let label = ui
+                    .add(
+                        egui::Label::new(message.as_str())
+                            .truncate()
+                            .sense(egui::Sense::click()),
+                    )
+                    .on_hover_text("Click to see this message in full, and the earlier ones");
+                if label.clicked() {
+                    app.notifications.open = true;
+                }
             }
         });
     });

@@ -253,6 +253,12 @@ fn a_dashboard_bar_lists_what_it_counts_in_the_pane() {
     harness.run();
     assert!(harness.state().show_dashboard);
     harness.get_by_label("Entity mentions by type");
+    // Nothing here was rejected, so the counts need no caveat.
+    assert!(
+        harness
+            .query_by_label_contains("rejected in review")
+            .is_none()
+    );
     // The PER bar is the first of the schema's seven: click inside its
     // column of the chart, which sits just under the section's title.
     let title = harness.get_by_label("Entity mentions by type").rect();
@@ -285,6 +291,23 @@ fn a_dashboard_bar_lists_what_it_counts_in_the_pane() {
     click_link(&mut harness, "Refutes");
     harness.run();
     assert_eq!(listed(&harness), ["d2/c1"]);
+}
+
+#[test]
+fn the_dashboard_says_its_counts_include_rejected_annotations() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut project = project();
+    let doc = std::sync::Arc::make_mut(&mut project.documents[0]);
+    doc.entities[2].review = Review::Rejected;
+    let app = GlossApp::new_in(
+        Startup::InMemory(Box::new(project), None),
+        Box::new(ScriptedPicker::new(vec![])),
+        dir.path().join("data"),
+    );
+    let mut harness = common::harness(app);
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::D);
+    harness.run();
+    harness.get_by_label("The counts include 1 annotation rejected in review.");
 }
 
 #[test]

@@ -20,6 +20,8 @@ use super::app::GlossApp;
 
 /// Bars drawn for the claimant and annotator charts; the rest are summed.
 const MOST: usize = 10;
+/// A chart's width in points.
+const CHART_WIDTH: f32 = 380.0;
 
 /// One bar: its name, its count and the filter it stands for.
 struct Entry {
@@ -69,6 +71,19 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
                 crate::model::plural(data.table.rows.len() - d.reviewable(), "relation"),
             ));
             ui.weak("Click a bar or a name to list those annotations in the Annotations pane.");
+            let rejected = d
+                .review
+                .iter()
+                .find(|(r, _)| *r == crate::model::Review::Rejected)
+                .map_or(0, |(_, n)| *n);
+            if rejected > 0 {
+                // The counts are of everything in the file; an export leaves
+                // these out unless asked.
+                ui.label(format!(
+                    "The counts include {} rejected in review.",
+                    crate::model::plural(rejected, "annotation")
+                ));
+            }
             for (title, entries) in sections(d, &schema) {
                 ui.separator();
                 if let Some(filter) = section(ui, title, &entries) {
@@ -331,20 +346,39 @@ fn chart(
 ) -> Option<usize> {
     let shown = bars.len();
     let names: Vec<String> = bars.iter().map(|(name, _, _)| name.clone()).collect();
+    let strong = ui.visuals().hyperlink_color;
     let bars: Vec<Bar> = bars
         .iter()
         .enumerate()
         .map(|(i, (name, value, color))| {
-            let bar = Bar::new(i as f64, *value).name(name).width(0.7);
-            match color {
-                Some(color) => bar.fill(*color),
-                None => bar,
+            // Solid bars with an outline: the types' swatches are pastel.
+            let fill = color.unwrap_or(strong);
+            let outline = egui::Stroke::new(1.0, fill.gamma_multiply(0.6).to_opaque());
+            Bar::new(i as f64, *value)
+                .name(name)
+                .width(0.7)
+                .fill(fill)
+                .stroke(outline)
+        })
+        .collect();
+    let chart = BarChart::new(title, bars).color(strong);
+    // Every bar gets its name under it, cut with "…" to its column's width
+    // (the table beside has the names in full).
+    let column = CHART_WIDTH / shown.max(1) as f32;
+    let fits = ((column / 7.0).floor() as usize).max(2);
+    let names: Vec<String> = names
+        .iter()
+        .map(|name| {
+            if name.chars().count() <= fits {
+                name.clone()
+            } else {
+                let cut: String = name.chars().take(fits - 1).collect();
+                format!("{}…", cut.trim_end())
             }
         })
         .collect();
-    let chart = BarChart::new(title, bars).color(ui.visuals().selection.bg_fill);
     let plot = Plot::new(("dashboard", title))
-        .width(380.0)
+        .width(CHART_WIDTH)
         .height(130.0)
         .allow_zoom(false)
         .allow_drag(false)
@@ -362,16 +396,29 @@ fn chart(
         // No side margins: a bar's place on screen follows from the
         // plot's width alone.
         .set_margin_fraction(egui::vec2(0.0, 0.1))
-        .x_axis_formatter(move |mark, _| {
-            let i = mark.value.round();
-            if (mark.value - i).abs() > 1e-6 || i < 0.0 {
-                return String::new();
-            }
-            names
-                .get(i as usize)
-                .map(|n| n.chars().take(10).collect())
-                .unwrap_or_default()
-        });
+        // One mark per bar: egui_plot's own spacing labelled only every
+        // fifth bar (the first).
+        .x_grid_spacer(move |_| {
+            (0..shown)
+                .map(|i| egui_plot::GridMark {
+                    value: i as f64,
+                    step_size: 1.0,
+                })
+                .collect()
+        })
+        // Labels as close as the bars (egui_plot's default hides x labels
+        // under 60 points apart: seven types showed none).
+        .custom_x_axes(vec![
+            egui_plot::AxisHints::new_x()
+                .label_spacing(20.0..=24.0)
+                .formatter(move |mark, _| {
+                    let i = mark.value.round();
+                    if (mark.value - i).abs() > 1e-6 || i < 0.0 {
+                        return String::new();
+                    }
+                    names.get(i as usize).cloned().unwrap_or_default()
+                }),
+        ]);
     let response = plot.show(ui, |plot_ui| {
         plot_ui.bar_chart(chart);
         plot_ui.pointer_coordinate()

@@ -423,6 +423,17 @@ fn review_mode_accepts_rejects_and_undoes_from_the_keyboard() {
     };
     assert_eq!(review_of(&harness, &first.id), Review::Accepted);
     assert_eq!(review_of(&harness, &second.id), Review::Rejected);
+    // The decisions show in the text, not only in the pane: a tick on the
+    // accepted one, the rejected one struck through.
+    let marks = gloss::ui::review_marks_last_frame(harness.state());
+    assert!(
+        marks.contains(&(first.id.clone(), Review::Accepted)),
+        "{marks:?}"
+    );
+    assert!(
+        marks.contains(&(second.id.clone(), Review::Rejected)),
+        "{marks:?}"
+    );
     // The text is read-only: a type's digit tags nothing.
     harness.key_press(Key::Num1);
     harness.run();

@@ -44,7 +44,7 @@ pub use actions::Action;
 pub use app::{AnnotationKind, AnnotationRef, GlossApp, Startup};
 pub use article_view::{
     DrawnGlyph, MAX_PIECE, RTL_FAMILY, drawn_glyphs, layouts_last_frame, piece_ranges,
-    visual_line_job,
+    review_marks_last_frame, visual_line_job,
 };
 pub use files::{FilePicker, PickKind};
 

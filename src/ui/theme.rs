@@ -193,6 +193,20 @@ pub fn entity_type_combo(
         .response
 }
 
+/// The colour of a review decision's mark in the article: green for
+/// accepted, red for rejected, amber for "discuss".
+pub fn review_color(review: crate::model::Review, dark: bool) -> Color32 {
+    use crate::model::Review;
+    match (review, dark) {
+        (Review::Accepted, false) => Color32::from_rgb(0x1b, 0x8a, 0x3a),
+        (Review::Accepted, true) => Color32::from_rgb(0x5c, 0xd6, 0x7d),
+        (Review::Rejected, false) => Color32::from_rgb(0xc0, 0x22, 0x22),
+        (Review::Rejected, true) => Color32::from_rgb(0xff, 0x6b, 0x6b),
+        (_, false) => Color32::from_rgb(0xd9, 0x8c, 0x00),
+        (_, true) => Color32::from_rgb(0xff, 0xc1, 0x4d),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,7 +23,7 @@ use egui::emath::GuiRounding as _;
 use egui::text::{CCursor, LayoutJob, TextFormat};
 use egui::{Color32, FontId, Galley, Pos2, Rect, Sense, Stroke, Vec2};
 
-use crate::model::{Document, Schema};
+use crate::model::{Document, Review, Schema};
 
 use super::app::{AnnotationKind, AnnotationRef, GlossApp};
 use super::theme;
@@ -185,6 +185,9 @@ pub struct ArticleView {
     drag_anchor: Option<usize>,
     /// Galleys laid out in the last frame (for benchmarks and tests).
     pub last_layouts: usize,
+    /// The annotations drawn with a review mark in the last frame, as
+    /// (id, decision): what a reviewer sees in the text (tests read it).
+    last_review_marks: Vec<(String, Review)>,
     /// The visible part of the content in the last frame.
     last_viewport: Option<Rect>,
 }
@@ -201,6 +204,8 @@ struct StyledSpan {
     /// An entity that contains a shorter one in this piece: a bar in its
     /// colour goes under its rows (found once per change, not per frame).
     outer: bool,
+    /// The reviewer's decision, drawn on the text (see [`paint_review`]).
+    review: Review,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -525,18 +530,19 @@ fn paragraph_spans(
 ) -> Vec<StyledSpan> {
     let mut spans = Vec::with_capacity(members.len());
     for member in members {
-        let (start, end, kind, id) = match *member {
+        let (start, end, kind, id, review) = match *member {
             Member::Entity(i) => match doc.entities.get(i) {
                 Some(e) => (
                     e.start,
                     e.end,
                     SpanKind::Entity(schema.color_of(&e.label).0),
                     &e.id,
+                    e.review,
                 ),
                 None => continue,
             },
             Member::Claim(i) => match doc.claims.get(i) {
-                Some(c) => (c.start, c.end, SpanKind::Claim, &c.id),
+                Some(c) => (c.start, c.end, SpanKind::Claim, &c.id, c.review),
                 None => continue,
             },
             Member::Cue(i) => match doc
@@ -544,7 +550,8 @@ fn paragraph_spans(
                 .get(i)
                 .and_then(|c| c.cue.as_ref().map(|q| (c, q)))
             {
-                Some((c, cue)) => (cue.start, cue.end, SpanKind::Cue, &c.id),
+                // The claim's mark is on the claim, not again on its cue.
+                Some((c, cue)) => (cue.start, cue.end, SpanKind::Cue, &c.id, Review::Unreviewed),
                 None => continue,
             },
         };
@@ -557,6 +564,7 @@ fn paragraph_spans(
                 id: id.to_string(),
                 dim: matches.is_some_and(|m| !m.contains(&(doc.id.clone(), id.to_string()))),
                 outer: false,
+                review,
             });
         }
     }
@@ -777,12 +785,13 @@ fn background_colors(
             continue;
         };
         let strong = overlay.selected_id == Some(span.id.as_str());
+        // A rejected entity fades, as a filtered-out one does.
         fill(
             span.start,
             span.end,
             faint(
                 theme::entity_background(crate::model::Rgb(rgb), dark, strong),
-                span.dim,
+                span.dim || span.review == Review::Rejected,
             ),
         );
     }
@@ -895,6 +904,55 @@ fn layout_paragraph(
     ui.fonts_mut(|fonts| fonts.layout_job(job))
 }
 
+/// Review decisions on the text, so a reviewer sees them without the pane:
+/// a rejected annotation struck through (its background faded), an
+/// accepted one with a green tick mark at its end, one marked for
+/// discussion with an amber dot there.
+fn paint_review(
+    painter: &egui::Painter,
+    layout: &PieceLayout,
+    spans: &[StyledSpan],
+    pos: Pos2,
+    dark: bool,
+) {
+    for span in spans.iter().filter(|s| s.review != Review::Unreviewed) {
+        let rects: Vec<Rect> = layout
+            .rects(span.start, span.end)
+            .into_iter()
+            .map(|r| r.translate(pos.to_vec2()))
+            .collect();
+        match span.review {
+            Review::Rejected => {
+                let color = theme::review_color(Review::Rejected, dark);
+                for rect in &rects {
+                    let y = rect.center().y;
+                    painter.line_segment(
+                        [Pos2::new(rect.min.x, y), Pos2::new(rect.max.x, y)],
+                        Stroke::new(1.5, color),
+                    );
+                }
+            }
+            review => {
+                // At the end of the span's last row (its right end in
+                // left-to-right text; a mark, not text, so no offset moves).
+                let Some(last) = rects.last() else { continue };
+                let at = Pos2::new(last.max.x, last.min.y + 1.0);
+                let color = theme::review_color(review, dark);
+                if review == Review::Accepted {
+                    let tick = [
+                        at + Vec2::new(-5.0, -1.0),
+                        at + Vec2::new(-3.0, 2.0),
+                        at + Vec2::new(1.5, -4.0),
+                    ];
+                    painter.add(egui::Shape::line(tick.to_vec(), Stroke::new(2.0, color)));
+                } else {
+                    painter.circle_filled(at + Vec2::new(-1.5, -1.0), 3.0, color);
+                }
+            }
+        }
+    }
+}
+
 /// An annotation's colour, faint when the Annotations pane filters it out.
 fn faint(color: Color32, dim: bool) -> Color32 {
     if dim {
@@ -1003,6 +1061,7 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
     let mut released = false;
     let mut heights_changed = false;
     view.last_layouts = 0;
+    view.last_review_marks.clear();
     view.last_drawn.clear();
     scroll.show_viewport(ui, |ui, viewport| {
         view.last_viewport = Some(viewport);
@@ -1206,6 +1265,13 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                     );
                 }
             }
+            paint_review(&painter, &layout, spans, pos, dark);
+            view.last_review_marks.extend(
+                spans
+                    .iter()
+                    .filter(|s| s.review != Review::Unreviewed)
+                    .map(|s| (s.id.clone(), s.review)),
+            );
             // A frame around the selected annotation.
             if let Some(id) = &selected_id {
                 for span in spans
@@ -1788,6 +1854,12 @@ impl ArticleView {
 /// and benchmarks: a frame that changes nothing lays out none).
 pub fn layouts_last_frame(app: &GlossApp) -> usize {
     app.article_view.last_layouts
+}
+
+/// The annotations drawn with a review mark in the last frame, as (id,
+/// decision), for tests.
+pub fn review_marks_last_frame(app: &GlossApp) -> &[(String, Review)] {
+    &app.article_view.last_review_marks
 }
 
 #[cfg(test)]

@@ -33,11 +33,21 @@ fn the_article_keeps_paragraphs_headings_lists_quotes_and_captions() {
     let article = read(&fixture("structure.html"), HtmlMode::Auto);
     assert!(article.warnings.is_empty(), "{:?}", article.warnings);
     let paragraphs = paragraphs(&article.text);
-    // As in Reader View, the title (an `<h1>` repeating it) is left out, and
-    // the byline paragraph stays when the byline came from the metadata.
-    assert_eq!(paragraphs[0], "By Maria Okafor");
+    // The headline leads as its own paragraph (once: Readability drops the
+    // `<h1>` repeating it), and the byline paragraph stays when the byline
+    // came from the metadata.
+    assert_eq!(paragraphs[0], "Harbour town votes to rebuild its sea wall");
+    assert_eq!(article.title, paragraphs[0]);
+    assert_eq!(
+        article
+            .text
+            .matches("Harbour town votes to rebuild")
+            .count(),
+        1
+    );
+    assert_eq!(paragraphs[1], "By Maria Okafor");
     assert!(
-        paragraphs[1].starts_with("The council of Port Alden voted on Wednesday"),
+        paragraphs[2].starts_with("The council of Port Alden voted on Wednesday"),
         "the article starts with its first paragraph: {paragraphs:#?}"
     );
     // Entities are decoded, line breaks inside a paragraph are spaces, and
@@ -115,8 +125,10 @@ fn an_arabic_page_is_right_to_left_with_its_metadata() {
         Some("https://madina.example.org/culture/library")
     );
     let paragraphs = paragraphs(&article.text);
-    assert_eq!(paragraphs.len(), 4, "{paragraphs:#?}");
-    assert!(paragraphs[0].starts_with("افتتحت البلدية يوم الخميس"));
+    // The headline first, then the article's three paragraphs.
+    assert_eq!(paragraphs.len(), 5, "{paragraphs:#?}");
+    assert_eq!(paragraphs[0], article.title);
+    assert!(paragraphs[1].starts_with("افتتحت البلدية يوم الخميس"));
     assert!(
         !article.text.contains("الرئيسية"),
         "the navigation is left out"

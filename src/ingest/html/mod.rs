@@ -127,14 +127,20 @@ pub fn read(html: &str, file_source: Option<String>, mode: HtmlMode) -> Article 
     };
 
     let page_text = || text::visible_text(&page);
+    // Whether the text is the article Readability found (not the page's).
+    let mut article_found = false;
     let (body, readable) = match (extracted, mode) {
-        (Some(found), HtmlMode::Article) => (found.text.clone(), Some(found)),
+        (Some(found), HtmlMode::Article) => {
+            article_found = true;
+            (found.text.clone(), Some(found))
+        }
         (Some(found), _) => {
             let page_text = page_text();
             if is_fragment(&found.text, &page_text) {
                 warnings.push(NO_ARTICLE_WARNING.to_owned());
                 (page_text, Some(found))
             } else {
+                article_found = true;
                 (found.text.clone(), Some(found))
             }
         }
@@ -156,6 +162,13 @@ pub fn read(html: &str, file_source: Option<String>, mode: HtmlMode) -> Article 
         .filter(|t| !t.is_empty())
         .or_else(|| meta.title.clone())
         .unwrap_or_else(|| first_line(&body));
+    // Readability drops the `<h1>` that repeats the title; an analyst
+    // tags the headline too, so it leads the text as its own paragraph.
+    let body = if article_found && !title.is_empty() && !body.starts_with(title.as_str()) {
+        format!("{title}\n\n{body}")
+    } else {
+        body
+    };
     let field = |f: fn(&Extracted) -> Option<&String>| {
         readable_meta
             .and_then(f)

@@ -606,3 +606,39 @@ fn tagging_chinese_letters_and_a_devanagari_word_by_mouse() {
         [(0, 2, "普京".to_owned()), (11, 19, "क्रेमलिन".to_owned())]
     );
 }
+
+/// A right-to-left title too long for its line is cut at its end (drawn on
+/// the left) with "…", in the article's header and in the document list:
+/// its first words stay, where cutting the reordered line kept its last.
+#[test]
+fn a_long_right_to_left_title_is_cut_at_its_end_and_keeps_its_start() {
+    let title = format!(
+        "{}الخاتمة",
+        "افتتاح مكتبة عامة جديدة في وسط المدينة ".repeat(6)
+    );
+    let mut project = Project::new("rtl-title");
+    project
+        .documents
+        .push(Document::new("d", title.as_str(), "نص قصير عن المكتبة.").into());
+    let (harness, _dir) = harness(project, 1000.0);
+    let shown: Vec<String> = harness
+        .query_all_by(|node| {
+            node.label()
+                .or_else(|| node.value())
+                .is_some_and(|t| t.contains("افتتاح"))
+        })
+        .filter_map(|node| {
+            let node = node.accesskit_node();
+            node.label().or_else(|| node.value())
+        })
+        .filter(|t| !t.contains("نص قصير"))
+        .collect();
+    assert!(shown.len() >= 2, "the header and the list: {shown:#?}");
+    for text in &shown {
+        assert!(text.contains('…'), "cut with an ellipsis: {text}");
+        assert!(
+            !text.contains("الخاتمة"),
+            "its last word is what goes: {text}"
+        );
+    }
+}

@@ -29,3 +29,47 @@ pub fn bidi_text(ui: &egui::Ui, text: &str) -> WidgetText {
     }
     job.into()
 }
+
+/// Characters of a one-line text ever considered for a label: no panel is
+/// wide enough to show more, and a title can be a whole one-line article.
+const MOST_SHOWN: usize = 400;
+
+/// `text` on one line in `font`, cut at its *logical* end with "…" so it
+/// fits `max_width`, then put in visual order. Cutting after reordering
+/// (egui's `truncate`) would cut a right-to-left title at its start, which
+/// is drawn on the right. Whether it was cut is returned too.
+pub fn fitted_line_job(
+    ui: &egui::Ui,
+    text: &str,
+    font: egui::FontId,
+    color: egui::Color32,
+    max_width: f32,
+) -> (LayoutJob, bool) {
+    let job_of = |s: &str| super::visual_line_job(ui, s, font.clone(), color);
+    let width_of = |job: &LayoutJob| ui.fonts_mut(|f| f.layout_job(job.clone())).size().x;
+    let chars: Vec<char> = text.chars().take(MOST_SHOWN + 1).collect();
+    if chars.len() <= MOST_SHOWN {
+        let whole = job_of(text);
+        if width_of(&whole) <= max_width {
+            return (whole, false);
+        }
+    }
+    // The longest prefix that fits with its ellipsis (egui caches the
+    // galleys, so the same search next frame costs little).
+    let cut = |n: usize| {
+        let mut s: String = chars.iter().take(n).collect();
+        s.truncate(s.trim_end().len());
+        s.push('…');
+        s
+    };
+    let (mut fits, mut too_long) = (0usize, chars.len().min(MOST_SHOWN));
+    while fits + 1 < too_long {
+        let mid = (fits + too_long) / 2;
+        if width_of(&job_of(&cut(mid))) <= max_width {
+            fits = mid;
+        } else {
+            too_long = mid;
+        }
+    }
+    (job_of(&cut(fits)), true)
+}

@@ -88,15 +88,27 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                         let Some(doc) = app.session.project().documents.get(index) else {
                             continue;
                         };
-                        let label = format!(
-                            "{} {}\n   {} · {} entities · {} claims",
-                            status_mark(doc.status),
-                            truncate(&doc.title, 34),
-                            doc.status.label(),
-                            doc.entities.len(),
-                            doc.claims.len()
+                        // The title cut to the list's width in reading order
+                        // (an Arabic title keeps its start), then the counts.
+                        let font = egui::TextStyle::Button.resolve(ui.style());
+                        let color = ui.visuals().text_color();
+                        let (mut label, _) = super::bidi_text::fitted_line_job(
+                            ui,
+                            &format!("{} {}", status_mark(doc.status), doc.title),
+                            font.clone(),
+                            color,
+                            ui.available_width() - 2.0 * ui.spacing().button_padding.x,
                         );
-                        let label = super::bidi_text::bidi_text(ui, &label);
+                        label.append(
+                            &format!(
+                                "\n   {} · {} entities · {} claims",
+                                doc.status.label(),
+                                doc.entities.len(),
+                                doc.claims.len()
+                            ),
+                            0.0,
+                            egui::TextFormat::simple(font, color),
+                        );
                         let response = ui.selectable_label(index == app.current, label);
                         if response.clicked() {
                             chosen = Some(index);
@@ -107,14 +119,4 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                 app.act(Action::SelectDocument(index));
             }
         });
-}
-
-fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_owned()
-    } else {
-        let mut short: String = text.chars().take(max - 1).collect();
-        short.push('…');
-        short
-    }
 }

@@ -999,8 +999,17 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
     // A title can be a whole one-line article: cut it to the panel (the
     // hover shows it all) so it does not widen the panel and the wrap width.
     let heading = egui::TextStyle::Heading.resolve(ui.style());
-    let title = bidi_piece::visual_line_job(ui, &doc.title, heading, ui.visuals().text_color());
-    ui.add(egui::Label::new(title).truncate());
+    let (title, cut) = super::bidi_text::fitted_line_job(
+        ui,
+        &doc.title,
+        heading,
+        ui.visuals().text_color(),
+        ui.available_width(),
+    );
+    let title = ui.add(egui::Label::new(title).wrap_mode(egui::TextWrapMode::Extend));
+    if cut {
+        title.on_hover_text(super::bidi_text::bidi_text(ui, &doc.title));
+    }
     ui.separator();
     let font_size = 16.0;
     let dark = ui.visuals().dark_mode;

@@ -77,6 +77,8 @@ pub struct GlossApp {
     pub doc_filter: String,
     /// Right pane tab.
     pub side_pane: SidePane,
+    /// Side panels the user unfolded in a window too small for them.
+    pub unfolded: super::panel_widths::Unfolded,
     /// Find bar.
     pub find: FindState,
     /// Modal dialogs and prompts.
@@ -227,6 +229,7 @@ impl GlossApp {
             autosave: Autosave::default(),
             saving: Default::default(),
             message: None,
+            unfolded: Default::default(),
             notifications: Default::default(),
             pending: Vec::new(),
             close_confirmed: false,

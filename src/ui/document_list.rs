@@ -57,11 +57,35 @@ fn status_mark(status: Status) -> &'static str {
 
 /// Draws the left panel.
 pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
+    use super::panel_widths::{self, Fit};
+    let (fit, _) = panel_widths::current(app, ui.ctx(), super::inspector::wanted_width(app));
+    let max = match fit {
+        Fit::Folded => {
+            // Too small a window for the list and a readable article.
+            if panel_widths::strip(ui, "documents-strip", true, &[("D", "Documents")]).is_some() {
+                app.unfolded.left = true;
+            }
+            return;
+        }
+        Fit::Width(max) => max,
+    };
+    let unfolded = app.unfolded.left;
     egui::Panel::left("documents")
         .resizable(true)
-        .default_size(250.0)
+        .default_size(panel_widths::LEFT_WANTED)
+        .max_size(max)
         .show(ui, |ui| {
-            ui.heading("Documents");
+            ui.horizontal(|ui| {
+                ui.heading("Documents");
+                if unfolded
+                    && ui
+                        .small_button("◀")
+                        .on_hover_text("Fold the list")
+                        .clicked()
+                {
+                    app.unfolded.left = false;
+                }
+            });
             let summary = list_summary(app, ui.ctx());
             let (finished, visible) = (summary.finished, summary.visible);
             let documents = &app.session.project().documents;

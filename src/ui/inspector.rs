@@ -22,23 +22,63 @@ pub struct InspectorDraft {
 
 /// Draws the right panel.
 pub fn show_side_pane(app: &mut GlossApp, ui: &mut egui::Ui) {
+    use super::panel_widths::{self, Fit};
     // The Annotations table is wide: its own panel, with its own width.
-    let (id, width, max) = if app.side_pane == SidePane::Annotations {
-        ("side-annotations", 620.0, 1100.0)
+    let (id, max): (&str, f32) = if app.side_pane == SidePane::Annotations {
+        ("side-annotations", 1100.0)
     } else {
-        ("side", 300.0, 420.0)
+        ("side", 420.0)
     };
+    let width = wanted_width(app);
+    let (_, fit) = panel_widths::current(app, ui.ctx(), width);
+    let max = match fit {
+        Fit::Folded => {
+            // Too small a window for the pane and a readable article: a
+            // button per tab unfolds it on that tab.
+            let tabs = [
+                (SidePane::Inspector, "I", "Inspector"),
+                (SidePane::Entities, "E", "Entities"),
+                (SidePane::Claims, "C", "Claims"),
+                (SidePane::Annotations, "A", "Annotations"),
+            ];
+            let buttons: Vec<(&str, &str)> = tabs.iter().map(|(_, k, n)| (*k, *n)).collect();
+            if let Some(i) = panel_widths::strip(ui, "side-strip", false, &buttons)
+                && let Some((pane, _, _)) = tabs.get(i)
+            {
+                app.side_pane = *pane;
+                app.unfolded.right = true;
+            }
+            return;
+        }
+        Fit::Width(room) => max.min(room),
+    };
+    let unfolded = app.unfolded.right;
     egui::Panel::right(id)
         .resizable(true)
-        .default_size(width)
+        .default_size(width.min(max))
         .max_size(max)
         .show(ui, |ui| {
-            ui.horizontal(|ui| {
+            // In a narrow panel the tabs take two rows rather than widen it
+            // past the room the article leaves; otherwise one row, as always.
+            let tabs = |ui: &mut egui::Ui| {
+                if unfolded
+                    && ui
+                        .small_button("▶")
+                        .on_hover_text("Fold the pane")
+                        .clicked()
+                {
+                    app.unfolded.right = false;
+                }
                 ui.selectable_value(&mut app.side_pane, SidePane::Inspector, "Inspector");
                 ui.selectable_value(&mut app.side_pane, SidePane::Entities, "Entities");
                 ui.selectable_value(&mut app.side_pane, SidePane::Claims, "Claims");
                 ui.selectable_value(&mut app.side_pane, SidePane::Annotations, "Annotations");
-            });
+            };
+            if ui.available_width() >= TABS_WIDTH {
+                ui.horizontal(tabs);
+            } else {
+                ui.horizontal_wrapped(tabs);
+            }
             ui.separator();
             match app.side_pane {
                 SidePane::Annotations => super::annotations_pane::show(app, ui),
@@ -428,5 +468,17 @@ fn relations(app: &mut GlossApp, ui: &mut egui::Ui, doc_id: &str, selected: &Ann
             doc: doc_id.to_owned(),
             id: id.to_string(),
         });
+    }
+}
+
+/// About the width of the four tabs in one row at zoom 1, in points.
+const TABS_WIDTH: f32 = 280.0;
+
+/// The width the side pane wants: the Annotations table is wider.
+pub fn wanted_width(app: &GlossApp) -> f32 {
+    if app.side_pane == SidePane::Annotations {
+        620.0
+    } else {
+        300.0
     }
 }

@@ -30,6 +30,7 @@ mod memo;
 mod menu_bar;
 pub mod notifications;
 mod palette;
+mod panel_widths;
 pub mod prefs;
 mod read_only_banner;
 pub mod saving;

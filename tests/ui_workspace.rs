@@ -855,3 +855,42 @@ fn a_small_window_squeezes_the_panels_not_the_article() {
     harness.run();
     assert!(harness.query_by_label("Documents").is_none());
 }
+
+/// A relation is drawn in the article between its ends, and its type is
+/// changed in the inspector (one undo step), shown by name everywhere.
+#[test]
+fn relations_are_drawn_and_their_type_changes_in_the_inspector() {
+    use gloss::model::{Document, Entity, Project, Relation};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut doc = Document::new("d", "Talks", "Lavrov met Putin in Moscow.");
+    doc.entities.push(Entity::new("e1", "PER", 0, 6, "Lavrov"));
+    doc.entities
+        .push(Entity::new("e2", "GPE", 20, 26, "Moscow"));
+    doc.relations.push(Relation::new("r1", "Alias", "e1", "e2"));
+    let mut project = Project::new("relations");
+    project.documents.push(doc.into());
+    let mut harness = common::harness(app_on(project, &dir));
+    harness.run();
+    assert_eq!(gloss::ui::relations_drawn_last_frame(harness.state()), 1);
+    // Selected, the relation's inspector offers its type by name.
+    harness.state_mut().selected = Some(gloss::ui::AnnotationRef {
+        kind: gloss::ui::AnnotationKind::Relation,
+        id: "r1".to_owned(),
+    });
+    harness.run();
+    harness.get_by_label_contains("—Alias of→");
+    harness.get_by_label("Type:").click();
+    harness.run();
+    harness.get_by_label("Located in").click();
+    harness.run();
+    let label = |h: &egui_kittest::Harness<'static, GlossApp>| {
+        h.state().document().expect("a document").relations[0]
+            .label
+            .to_string()
+    };
+    assert_eq!(label(&harness), "Located");
+    harness.get_by_label_contains("—Located in→");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(label(&harness), "Alias", "one undo step");
+}

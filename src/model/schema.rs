@@ -85,6 +85,15 @@ pub struct Schema {
 }
 
 impl Schema {
+    /// The name people see for the relation type `key` ("Member of" for
+    /// `MemberOf`); the key itself when the schema does not list it.
+    pub fn relation_name<'a>(&'a self, key: &'a str) -> &'a str {
+        self.relation_types
+            .iter()
+            .find(|t| t.key == key)
+            .map_or(key, |t| t.name.as_str())
+    }
+
     /// The entity type with `key`.
     pub fn entity_type(&self, key: &str) -> Option<&EntityType> {
         self.entity_types.iter().find(|t| t.key == key)

@@ -804,13 +804,21 @@ impl GlossApp {
             None,
         ) {
             Ok(edit) => {
-                let id = match &edit {
-                    Edit::InsertRelation { relation, .. } => relation.id.to_string(),
-                    _ => String::new(),
+                let (id, label) = match &edit {
+                    Edit::InsertRelation { relation, .. } => {
+                        (relation.id.to_string(), relation.label.to_string())
+                    }
+                    _ => (String::new(), String::new()),
                 };
+                let name = self
+                    .session
+                    .project()
+                    .schema
+                    .relation_name(&label)
+                    .to_owned();
                 if self.apply(edit) {
                     self.notify(format!(
-                        "linked {} → {} (change the type in the inspector)",
+                        "linked {} → {} as “{name}”: its type can be changed in the inspector",
                         from.id, selected.id
                     ));
                     self.selected = Some(AnnotationRef {

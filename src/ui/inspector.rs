@@ -219,13 +219,51 @@ fn inspector(app: &mut GlossApp, ui: &mut egui::Ui) {
             let Some(relation) = doc.relation(&selected.id).cloned() else {
                 return;
             };
+            let schema = &app.session.project().schema;
             ui.heading(format!("Relation {}", relation.id));
-            ui.label(format!(
-                "{} —{}→ {}",
-                describe(doc, &relation.from),
-                relation.label,
-                describe(doc, &relation.to)
-            ));
+            ui.add(
+                egui::Label::new(format!(
+                    "{} —{}→ {}",
+                    describe(doc, &relation.from),
+                    schema.relation_name(&relation.label),
+                    describe(doc, &relation.to)
+                ))
+                .wrap(),
+            );
+            // Its type, changed here (L…L makes the schema's first type).
+            let mut label = relation.label.to_string();
+            ui.horizontal(|ui| {
+                let name = ui.label("Type:");
+                egui::ComboBox::from_id_salt("relation-type-of-selected")
+                    .selected_text(schema.relation_name(&label).to_owned())
+                    .show_ui(ui, |ui| {
+                        for t in &schema.relation_types {
+                            ui.selectable_value(&mut label, t.key.clone(), &t.name);
+                        }
+                    })
+                    .response
+                    .labelled_by(name.id);
+            });
+            if label != relation.label.as_str()
+                && let Some(index) = doc.relations.iter().position(|r| r.id == relation.id)
+            {
+                let mut changed = relation.clone();
+                changed.label = label.into();
+                app.request_edit(Edit::Batch {
+                    label: "change the relation's type".to_owned(),
+                    edits: vec![
+                        Edit::RemoveRelation {
+                            doc: doc_id.clone(),
+                            id: relation.id.to_string(),
+                        },
+                        Edit::InsertRelation {
+                            doc: doc_id.clone(),
+                            index,
+                            relation: changed,
+                        },
+                    ],
+                });
+            }
         }
     }
     ui.separator();
@@ -375,14 +413,10 @@ fn relations(app: &mut GlossApp, ui: &mut egui::Ui, doc_id: &str, selected: &Ann
         .cloned()
         .collect();
     let mut remove = None;
+    let schema = &app.session.project().schema;
     for r in &mine {
-        ui.horizontal(|ui| {
-            ui.label(format!(
-                "{} —{}→ {}",
-                describe(doc, &r.from),
-                r.label,
-                describe(doc, &r.to)
-            ));
+        // The button first: a long name wraps instead of pushing it off.
+        ui.horizontal_top(|ui| {
             if ui
                 .small_button("✖")
                 .on_hover_text("Remove relation")
@@ -390,12 +424,31 @@ fn relations(app: &mut GlossApp, ui: &mut egui::Ui, doc_id: &str, selected: &Ann
             {
                 remove = Some(r.id.clone());
             }
+            ui.add(
+                egui::Label::new(format!(
+                    "{} —{}→ {}",
+                    describe(doc, &r.from),
+                    schema.relation_name(&r.label),
+                    describe(doc, &r.to)
+                ))
+                .wrap(),
+            );
         });
     }
     // The list of targets is built only while the combo box is open.
+    // Cut to a few words: a long name would push the Link button off the
+    // panel.
     let describe_target = |id: &str| -> Option<String> {
         doc.entity(id)
-            .map(|e| format!("{} “{}” @{}", e.label, e.text, e.start))
+            .map(|e| {
+                let text: String = e.text.chars().take(24).collect();
+                let cut = if e.text.chars().count() > 24 {
+                    "…"
+                } else {
+                    ""
+                };
+                format!("{} “{text}{cut}” @{}", e.label, e.start)
+            })
             .or_else(|| doc.claim(id).map(|c| format!("claim @{}", c.start)))
     };
     let mut draft: InspectorDraft = ui
@@ -413,9 +466,9 @@ fn relations(app: &mut GlossApp, ui: &mut egui::Ui, doc_id: &str, selected: &Ann
             .unwrap_or_default();
     }
     let mut add = false;
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         egui::ComboBox::from_id_salt("relation-type")
-            .selected_text(&draft.relation_type)
+            .selected_text(schema.relation_name(&draft.relation_type).to_owned())
             .width(90.0)
             .show_ui(ui, |ui| {
                 for t in &app.session.project().schema.relation_types {

@@ -45,7 +45,7 @@ pub use actions::Action;
 pub use app::{AnnotationKind, AnnotationRef, GlossApp, Startup};
 pub use article_view::{
     DrawnGlyph, MAX_PIECE, RTL_FAMILY, drawn_glyphs, layouts_last_frame, piece_ranges,
-    review_marks_last_frame, visual_line_job,
+    relations_drawn_last_frame, review_marks_last_frame, visual_line_job,
 };
 pub use files::{FilePicker, PickKind};
 

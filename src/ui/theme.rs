@@ -193,6 +193,15 @@ pub fn entity_type_combo(
         .response
 }
 
+/// The colour of relation arcs drawn over the article.
+pub fn relation_color(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_rgb(0x9a, 0xb8, 0xff)
+    } else {
+        Color32::from_rgb(0x3a, 0x5a, 0xa8)
+    }
+}
+
 /// The colour of a review decision's mark in the article: green for
 /// accepted, red for rejected, amber for "discuss".
 pub fn review_color(review: crate::model::Review, dark: bool) -> Color32 {

@@ -14,8 +14,8 @@
 
 mod bidi_piece;
 
-use std::collections::HashSet;
 use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -188,6 +188,8 @@ pub struct ArticleView {
     /// The annotations drawn with a review mark in the last frame, as
     /// (id, decision): what a reviewer sees in the text (tests read it).
     last_review_marks: Vec<(String, Review)>,
+    /// How many relations were drawn in the last frame (tests read it).
+    last_relations_drawn: usize,
     /// The visible part of the content in the last frame.
     last_viewport: Option<Rect>,
 }
@@ -904,6 +906,59 @@ fn layout_paragraph(
     ui.fonts_mut(|fonts| fonts.layout_job(job))
 }
 
+/// The relations whose two ends are on screen, as brat draws them: an arc
+/// over the text from the first row of one end to the first row of the
+/// other, an arrowhead at the target, the type's name at the top. Returns
+/// how many were drawn.
+fn paint_relations(
+    painter: &egui::Painter,
+    doc: &Document,
+    schema: &Schema,
+    ends: &HashMap<String, Rect>,
+    dark: bool,
+    background: Color32,
+) -> usize {
+    if ends.is_empty() {
+        return 0;
+    }
+    let color = theme::relation_color(dark);
+    let stroke = Stroke::new(1.5, color);
+    let font = FontId::proportional(11.0);
+    let mut drawn = 0;
+    for relation in &doc.relations {
+        let (Some(from), Some(to)) = (
+            ends.get(relation.from.as_str()),
+            ends.get(relation.to.as_str()),
+        ) else {
+            continue;
+        };
+        let a = Pos2::new(from.center().x, from.min.y);
+        let b = Pos2::new(to.center().x, to.min.y);
+        // Higher for ends further apart, within the rows above.
+        let lift = (8.0 + 0.12 * (a.x - b.x).abs() + 0.5 * (a.y - b.y).abs()).min(28.0);
+        let top = a.y.min(b.y) - lift;
+        painter.add(egui::epaint::CubicBezierShape::from_points_stroke(
+            [a, Pos2::new(a.x, top), Pos2::new(b.x, top), b],
+            false,
+            Color32::TRANSPARENT,
+            stroke,
+        ));
+        painter.add(egui::Shape::convex_polygon(
+            vec![b, b + Vec2::new(-4.0, -7.0), b + Vec2::new(4.0, -7.0)],
+            color,
+            Stroke::NONE,
+        ));
+        let name = schema.relation_name(&relation.label);
+        let label_at = Pos2::new((a.x + b.x) / 2.0, top + lift * 0.25);
+        let galley = painter.layout_no_wrap(name.to_owned(), font.clone(), color);
+        let rect = Rect::from_center_size(label_at, galley.size()).expand(1.5);
+        painter.rect_filled(rect, 3.0, background);
+        painter.galley(rect.min + Vec2::splat(1.5), galley, color);
+        drawn += 1;
+    }
+    drawn
+}
+
 /// Review decisions on the text, so a reviewer sees them without the pane:
 /// a rejected annotation struck through (its background faded), an
 /// accepted one with a green tick mark at its end, one marked for
@@ -1090,6 +1145,14 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
         } else {
             pointer
         };
+        // Where the ends of the document's relations are drawn this frame:
+        // the relations are drawn between them once the pieces are.
+        let relation_ends: HashSet<&str> = doc
+            .relations
+            .iter()
+            .flat_map(|r| [r.from.as_str(), r.to.as_str()])
+            .collect();
+        let mut end_rects: HashMap<String, Rect> = HashMap::new();
         for index in first..=last {
             let Some(paragraph) = view.paragraphs.get(index).copied() else {
                 break;
@@ -1275,6 +1338,16 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                 }
             }
             paint_review(&painter, &layout, spans, pos, dark);
+            for span in spans
+                .iter()
+                .filter(|s| s.kind != SpanKind::Cue && relation_ends.contains(s.id.as_str()))
+            {
+                if let Some(rect) = layout.rects(span.start, span.end).first() {
+                    end_rects
+                        .entry(span.id.clone())
+                        .or_insert(rect.translate(pos.to_vec2()));
+                }
+            }
             view.last_review_marks.extend(
                 spans
                     .iter()
@@ -1390,6 +1463,14 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
                 }
             }
         }
+        view.last_relations_drawn = paint_relations(
+            &painter,
+            doc,
+            &app.session.project().schema,
+            &end_rects,
+            dark,
+            ui.visuals().extreme_bg_color,
+        );
         if response.drag_stopped() {
             released = true;
         }
@@ -1863,6 +1944,11 @@ impl ArticleView {
 /// and benchmarks: a frame that changes nothing lays out none).
 pub fn layouts_last_frame(app: &GlossApp) -> usize {
     app.article_view.last_layouts
+}
+
+/// How many relations the article drew in the last frame (for tests).
+pub fn relations_drawn_last_frame(app: &GlossApp) -> usize {
+    app.article_view.last_relations_drawn
 }
 
 /// The annotations drawn with a review mark in the last frame, as (id,

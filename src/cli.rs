@@ -173,11 +173,17 @@ pub enum Command {
     },
     /// Agreement of two annotators' projects (A is the reference); documents
     /// are matched by their text. See docs/agreement.md.
+    /// Agreement between annotators: two projects (A is the reference), or
+    /// three or more (every pair, and Krippendorff's α and Fleiss' κ over
+    /// all of them).
     Agree {
         /// The reference project.
         a: PathBuf,
         /// The project compared with it.
         b: PathBuf,
+        /// More annotators' projects: every pair is compared, and all of
+        /// them together.
+        more: Vec<PathBuf>,
         /// Print one JSON object instead of a table.
         #[arg(long)]
         json: bool,
@@ -361,7 +367,21 @@ fn run_command(command: Command, wait_seconds: f64) -> ExitCode {
         } => add(&project, &articles, wait, html),
         Command::Validate { project } => validate(&project),
         Command::Stats { project, json } => stats(&project, json),
-        Command::Agree { a, b, json, docs } => agree(&a, &b, json, docs),
+        Command::Agree {
+            a,
+            b,
+            more,
+            json,
+            docs,
+        } => {
+            if more.is_empty() {
+                agree(&a, &b, json, docs)
+            } else {
+                let mut paths = vec![a, b];
+                paths.extend(more);
+                agree_many(&paths, json, docs)
+            }
+        }
         Command::Fmt {
             project,
             output,
@@ -675,6 +695,14 @@ fn agree(a: &Path, b: &Path, json: bool, doc_ids: Vec<String>) -> ExitCode {
         Ok(agreement) => agreement,
         Err(e) => return fail(INVALID, format!("{}: {e}", a.display())),
     };
+    if agreement.documents == 0 {
+        // Not an error (the figures are all undefined), but never silent.
+        errln!(
+            "gloss: warning: {} and {} have no document in common (matched by text): every figure is undefined",
+            a.display(),
+            b.display()
+        );
+    }
     if json {
         outln!("{}", agreement.to_json());
     } else {
@@ -682,6 +710,49 @@ fn agree(a: &Path, b: &Path, json: bool, doc_ids: Vec<String>) -> ExitCode {
             "{}",
             agreement.to_table(&a.display().to_string(), &b.display().to_string())
         );
+    }
+    ExitCode::SUCCESS
+}
+
+/// `gloss agree` with three or more projects.
+fn agree_many(paths: &[PathBuf], json: bool, doc_ids: Vec<String>) -> ExitCode {
+    use crate::review::agree::AgreeOptions;
+    let mut projects = Vec::with_capacity(paths.len());
+    for path in paths {
+        match load(path) {
+            Ok(p) => projects.push(p),
+            Err(code) => return code,
+        }
+    }
+    // Each annotator is named by their file ("ana" for ana.gloss.ron); the
+    // whole path when two files have the same name.
+    let stems: Vec<String> = paths.iter().map(|p| Project::name_for_file(p)).collect();
+    let names: Vec<String> = paths
+        .iter()
+        .zip(&stems)
+        .map(|(path, stem)| {
+            if stems.iter().filter(|s| *s == stem).count() > 1 {
+                path.display().to_string()
+            } else {
+                stem.clone()
+            }
+        })
+        .collect();
+    let named: Vec<(String, &Project)> = names.into_iter().zip(projects.iter()).collect();
+    let agreement = match crate::review::agree_many::agree_many(&named, &AgreeOptions { doc_ids }) {
+        Ok(agreement) => agreement,
+        Err(e) => return fail(INVALID, format!("{}: {e}", paths[0].display())),
+    };
+    if agreement.all.documents == 0 {
+        errln!(
+            "gloss: warning: no document is in all {} projects (matched by text): the figures over all annotators are undefined",
+            paths.len()
+        );
+    }
+    if json {
+        outln!("{}", agreement.to_json());
+    } else {
+        out!("{}", agreement.to_table());
     }
     ExitCode::SUCCESS
 }

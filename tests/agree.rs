@@ -682,3 +682,147 @@ fn gloss_agree_prints_one_json_object_and_a_table() {
     let out = gloss(&["agree", broken.to_str().unwrap(), pb]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
 }
+
+/// An entity as (type, quoted text, which occurrence of it).
+type Tag = (&'static str, &'static str, usize);
+
+/// Three annotators of one article, each tagging its own way.
+fn three_annotators(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let text = "Kim met Putin in Moscow on Monday and Lavrov met Kim in Minsk on Friday";
+    let coders: [(&str, &[Tag]); 3] = [
+        (
+            "ana",
+            &[
+                ("PER", "Kim", 0),
+                ("PER", "Putin", 0),
+                ("GPE", "Moscow", 0),
+                ("DATE", "Monday", 0),
+                ("PER", "Lavrov", 0),
+                ("GPE", "Minsk", 0),
+            ],
+        ),
+        (
+            "ben",
+            &[
+                ("PER", "Kim", 0),
+                ("PER", "Putin", 0),
+                ("LOC", "Moscow", 0),
+                ("PER", "Lavrov", 0),
+                ("PER", "Kim", 1),
+                ("GPE", "Minsk", 0),
+                ("DATE", "Friday", 0),
+            ],
+        ),
+        (
+            "cho",
+            &[
+                ("PER", "Kim", 0),
+                ("ORG", "Putin", 0),
+                ("GPE", "Moscow", 0),
+                ("DATE", "Monday", 0),
+                ("GPE", "Minsk", 0),
+                ("DATE", "Friday", 0),
+            ],
+        ),
+    ];
+    coders
+        .iter()
+        .map(|(name, tags)| {
+            let mut doc = Document::new("d1", "Talks", text);
+            for (label, quote, nth) in tags.iter() {
+                entity(&mut doc, label, quote, *nth);
+            }
+            let path = dir.join(format!("{name}.gloss.ron"));
+            gloss::store::save(&project(name, vec![doc]), &path).expect("saved");
+            path
+        })
+        .collect()
+}
+
+/// `gloss agree` with three projects: every pair, and α and Fleiss' κ over
+/// all three equal to the `krippendorff` package (0.8) and statsmodels'
+/// `fleiss_kappa` on the same 15 word tokens (worked out with them when
+/// this test was written: see docs/agreement.md).
+#[test]
+fn three_annotators_get_every_pair_and_multi_coder_alpha_and_fleiss_kappa() {
+    let dir = temp_dir();
+    let paths = three_annotators(dir.path());
+    let args: Vec<&str> = std::iter::once("agree")
+        .chain(paths.iter().map(|p| p.to_str().unwrap()))
+        .chain(["--json"])
+        .collect();
+    let out = gloss(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("one JSON object");
+    assert_eq!(json["annotators"], serde_json::json!(["ana", "ben", "cho"]));
+    let pairs = json["pairs"].as_array().expect("pairs");
+    let named: Vec<(String, String)> = pairs
+        .iter()
+        .map(|p| {
+            (
+                p["a"].as_str().unwrap().to_owned(),
+                p["b"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        named,
+        [("ana", "ben"), ("ana", "cho"), ("ben", "cho")].map(|(a, b)| (a.to_owned(), b.to_owned()))
+    );
+    // Each pair is the two-project object, as `gloss agree A B --json` gives.
+    let two = gloss(&["agree", args[1], args[2], "--json"]);
+    let two: serde_json::Value = serde_json::from_str(&stdout(&two)).unwrap();
+    let mut first = pairs[0].clone();
+    first.as_object_mut().unwrap().remove("a");
+    first.as_object_mut().unwrap().remove("b");
+    assert_eq!(first, two);
+    let all = &json["all"];
+    assert_eq!(
+        (all["documents"].as_u64(), all["tokens"].as_u64()),
+        (Some(1), Some(15))
+    );
+    assert_close(all["alpha"].as_f64(), 0.574879227053140, "α over all three");
+    assert_close(all["fleiss_kappa"].as_f64(), 0.565217391304348, "Fleiss' κ");
+    let per = &all["per_type"]["PER"];
+    assert_close(per["alpha"].as_f64(), 0.554054054054054, "α, PER or not");
+    assert_close(
+        per["fleiss_kappa"].as_f64(),
+        0.543918918918919,
+        "κ, PER or not",
+    );
+    // Nobody tagged an event: one value throughout, undefined.
+    assert!(all["per_type"]["EVENT"]["alpha"].is_null());
+
+    // The table has the matrix and the figures over everyone.
+    let table = gloss(&args[..args.len() - 1]);
+    let table = stdout(&table);
+    assert!(table.contains("Pairwise entity F1"), "{table}");
+    assert!(
+        table.contains("Krippendorff's α 0.575, Fleiss' κ 0.565"),
+        "{table}"
+    );
+}
+
+#[test]
+fn agree_warns_when_the_projects_share_no_document() {
+    let dir = temp_dir();
+    let a = dir.path().join("a.gloss.ron");
+    let b = dir.path().join("b.gloss.ron");
+    gloss::store::save(
+        &project("a", vec![Document::new("d", "D", "One text.")]),
+        &a,
+    )
+    .unwrap();
+    gloss::store::save(
+        &project("b", vec![Document::new("d", "D", "Another text.")]),
+        &b,
+    )
+    .unwrap();
+    let out = gloss(&["agree", a.to_str().unwrap(), b.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert!(
+        stderr(&out).contains("no document in common"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -579,17 +579,21 @@ fn match_documents<'p>(
 /// Entity type keys: A's schema order, then B's schema types A lacks, then
 /// labels used by annotations that neither schema has (sorted).
 fn type_keys(a: &Project, b: &Project) -> Vec<String> {
+    type_keys_of(&[a, b])
+}
+
+/// [`type_keys`] of any number of projects, in their order.
+pub(crate) fn type_keys_of(projects: &[&Project]) -> Vec<String> {
     let mut seen: HashSet<&str> = HashSet::new();
     let mut keys = Vec::new();
-    for t in a.schema.entity_types.iter().chain(&b.schema.entity_types) {
+    for t in projects.iter().flat_map(|p| &p.schema.entity_types) {
         if seen.insert(t.key.as_str()) {
             keys.push(t.key.clone());
         }
     }
-    let extra: BTreeSet<&str> = a
-        .documents
+    let extra: BTreeSet<&str> = projects
         .iter()
-        .chain(&b.documents)
+        .flat_map(|p| &p.documents)
         .flat_map(|d| &d.entities)
         .map(|e| e.label.as_str())
         .filter(|l| !seen.contains(l))
@@ -757,7 +761,7 @@ type Innermost = (usize, Reverse<usize>, usize, usize);
 /// the innermost is the shortest, then the one starting last, then the lowest
 /// label. `entities` are `(label, start, end)` and `tokens` ascending,
 /// non-overlapping spans.
-fn token_labels(
+pub(crate) fn token_labels(
     tokens: &[(usize, usize)],
     entities: &[(usize, usize, usize)],
     out: &mut Vec<usize>,

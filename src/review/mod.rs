@@ -3,6 +3,7 @@
 
 pub mod adjudicate;
 pub mod agree;
+pub mod agree_many;
 pub mod dashboard;
 pub mod find;
 pub mod merge;

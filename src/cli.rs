@@ -317,6 +317,9 @@ pub mod exit {
     pub const CANNOT_WRITE: u8 = 3;
     /// Another writer holds the project.
     pub const LOCKED: u8 = 4;
+    /// `agree`: the projects have no document in common, so every figure
+    /// is undefined (the figures are still printed).
+    pub const NOTHING_IN_COMMON: u8 = 5;
 
     /// The code for a project that could not be loaded.
     pub fn for_load_error(error: &crate::store::LoadError) -> u8 {
@@ -695,14 +698,6 @@ fn agree(a: &Path, b: &Path, json: bool, doc_ids: Vec<String>) -> ExitCode {
         Ok(agreement) => agreement,
         Err(e) => return fail(INVALID, format!("{}: {e}", a.display())),
     };
-    if agreement.documents == 0 {
-        // Not an error (the figures are all undefined), but never silent.
-        errln!(
-            "gloss: warning: {} and {} have no document in common (matched by text): every figure is undefined",
-            a.display(),
-            b.display()
-        );
-    }
     if json {
         outln!("{}", agreement.to_json());
     } else {
@@ -711,12 +706,36 @@ fn agree(a: &Path, b: &Path, json: bool, doc_ids: Vec<String>) -> ExitCode {
             agreement.to_table(&a.display().to_string(), &b.display().to_string())
         );
     }
+    if agreement.documents == 0 {
+        // The figures are printed (all undefined), but never silently:
+        // a script sees its own exit code.
+        errln!(
+            "gloss: {} and {} have no document in common (matched by text): every figure is undefined",
+            a.display(),
+            b.display()
+        );
+        return ExitCode::from(exit::NOTHING_IN_COMMON);
+    }
     ExitCode::SUCCESS
 }
 
 /// `gloss agree` with three or more projects.
 fn agree_many(paths: &[PathBuf], json: bool, doc_ids: Vec<String>) -> ExitCode {
     use crate::review::agree::AgreeOptions;
+    // One annotator given twice would count their labels twice over.
+    let mut seen = std::collections::HashSet::new();
+    for path in paths {
+        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+        if !seen.insert(key) {
+            return fail(
+                INVALID,
+                format!(
+                    "{}: given twice; each annotator's project once",
+                    path.display()
+                ),
+            );
+        }
+    }
     let mut projects = Vec::with_capacity(paths.len());
     for path in paths {
         match load(path) {
@@ -743,16 +762,17 @@ fn agree_many(paths: &[PathBuf], json: bool, doc_ids: Vec<String>) -> ExitCode {
         Ok(agreement) => agreement,
         Err(e) => return fail(INVALID, format!("{}: {e}", paths[0].display())),
     };
-    if agreement.all.documents == 0 {
-        errln!(
-            "gloss: warning: no document is in all {} projects (matched by text): the figures over all annotators are undefined",
-            paths.len()
-        );
-    }
     if json {
         outln!("{}", agreement.to_json());
     } else {
         out!("{}", agreement.to_table());
+    }
+    if agreement.all.documents == 0 {
+        errln!(
+            "gloss: no document is in all {} projects (matched by text): the figures over all annotators are undefined",
+            paths.len()
+        );
+        return ExitCode::from(exit::NOTHING_IN_COMMON);
     }
     ExitCode::SUCCESS
 }

@@ -793,6 +793,10 @@ fn three_annotators_get_every_pair_and_multi_coder_alpha_and_fleiss_kappa() {
     // Nobody tagged an event: one value throughout, undefined.
     assert!(all["per_type"]["EVENT"]["alpha"].is_null());
 
+    // The same project twice would count one annotator twice.
+    let twice = gloss(&["agree", args[1], args[2], args[1]]);
+    assert_eq!(twice.status.code(), Some(1));
+    assert!(stderr(&twice).contains("given twice"), "{}", stderr(&twice));
     // The table has the matrix and the figures over everyone.
     let table = gloss(&args[..args.len() - 1]);
     let table = stdout(&table);
@@ -819,10 +823,119 @@ fn agree_warns_when_the_projects_share_no_document() {
     )
     .unwrap();
     let out = gloss(&["agree", a.to_str().unwrap(), b.to_str().unwrap()]);
-    assert!(out.status.success());
+    assert_eq!(out.status.code(), Some(5), "its own exit code");
+    assert!(stdout(&out).contains("F1"), "the figures are still printed");
     assert!(
         stderr(&out).contains("no document in common"),
         "{}",
         stderr(&out)
     );
+}
+
+/// Textbook multi-coder figures, written from the definitions (Krippendorff
+/// 2011, "Computing Krippendorff's alpha-reliability"; Fleiss 1971), on
+/// units where every coder gave a value.
+mod reference_many {
+    /// α from the coincidence matrix: o_ck = Σ_u Σ_{i≠j} [v_ui = c][v_uj = k]
+    /// / (m − 1); α = 1 − (n − 1) Σ_{c≠k} o_ck / Σ_{c≠k} n_c n_k.
+    pub fn alpha(units: &[Vec<String>]) -> Option<f64> {
+        let mut cats: Vec<&String> = units.iter().flatten().collect();
+        cats.sort();
+        cats.dedup();
+        let k = cats.len();
+        let at = |v: &String| cats.iter().position(|c| *c == v).unwrap();
+        let mut o = vec![vec![0.0f64; k]; k];
+        for unit in units {
+            let m = unit.len() as f64;
+            for (i, vi) in unit.iter().enumerate() {
+                for (j, vj) in unit.iter().enumerate() {
+                    if i != j {
+                        o[at(vi)][at(vj)] += 1.0 / (m - 1.0);
+                    }
+                }
+            }
+        }
+        let n_c: Vec<f64> = o.iter().map(|row| row.iter().sum()).collect();
+        let n: f64 = n_c.iter().sum();
+        let (mut observed, mut expected) = (0.0, 0.0);
+        for c in 0..k {
+            for d in 0..k {
+                if c != d {
+                    observed += o[c][d];
+                    expected += n_c[c] * n_c[d];
+                }
+            }
+        }
+        if units.is_empty() || expected == 0.0 {
+            return None;
+        }
+        Some(1.0 - (n - 1.0) * observed / expected)
+    }
+
+    /// Fleiss' κ: P_i = (Σ_j n_ij² − m) / (m(m − 1)), P̄ their mean,
+    /// p_j = Σ_i n_ij / (N m), P̄_e = Σ_j p_j²; κ = (P̄ − P̄_e) / (1 − P̄_e).
+    pub fn fleiss(units: &[Vec<String>]) -> Option<f64> {
+        let mut cats: Vec<&String> = units.iter().flatten().collect();
+        cats.sort();
+        cats.dedup();
+        let n_units = units.len() as f64;
+        let m = units.first()?.len() as f64;
+        let mut p_bar = 0.0;
+        let mut totals = vec![0.0f64; cats.len()];
+        for unit in units {
+            let mut sum_sq = 0.0;
+            for (j, c) in cats.iter().enumerate() {
+                let n = unit.iter().filter(|v| v == c).count() as f64;
+                sum_sq += n * n;
+                totals[j] += n;
+            }
+            p_bar += (sum_sq - m) / (m * (m - 1.0)) / n_units;
+        }
+        let p_e: f64 = totals.iter().map(|t| (t / (n_units * m)).powi(2)).sum();
+        if (1.0 - p_e).abs() < 1e-15 {
+            return None;
+        }
+        Some((p_bar - p_e) / (1.0 - p_e))
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(100))]
+
+    /// α and Fleiss' κ over 3–5 generated annotators equal the textbook
+    /// computation to 1e-9, overall and per type.
+    #[test]
+    fn multi_coder_alpha_and_fleiss_kappa_match_the_textbook(
+        text in text_strategy(),
+        coders in prop::collection::vec(entities_strategy(), 3..6),
+    ) {
+        use gloss::review::agree_many::agree_many;
+        let projects: Vec<Project> = coders.iter().map(|e| generated(&text, e)).collect();
+        let named: Vec<(String, &Project)> = projects
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (format!("c{i}"), p))
+            .collect();
+        let many = agree_many(&named, &AgreeOptions::default()).unwrap();
+        let columns: Vec<Vec<String>> = projects
+            .iter()
+            .map(|p| reference::labels(&projects[0], p).1)
+            .collect();
+        let units: Vec<Vec<String>> = (0..columns[0].len())
+            .map(|t| columns.iter().map(|c| c[t].clone()).collect())
+            .collect();
+        prop_assert_eq!(many.all.tokens, units.len());
+        prop_assert!(same(many.all.alpha, reference_many::alpha(&units)),
+            "α {:?} vs {:?}", many.all.alpha, reference_many::alpha(&units));
+        prop_assert!(same(many.all.fleiss_kappa, reference_many::fleiss(&units)),
+            "κ {:?} vs {:?}", many.all.fleiss_kappa, reference_many::fleiss(&units));
+        for (key, alpha, kappa) in &many.all.per_type {
+            let binary: Vec<Vec<String>> = units
+                .iter()
+                .map(|u| u.iter().map(|v| (v == key).to_string()).collect())
+                .collect();
+            prop_assert!(same(*alpha, reference_many::alpha(&binary)), "{} α", key);
+            prop_assert!(same(*kappa, reference_many::fleiss(&binary)), "{} κ", key);
+        }
+    }
 }

@@ -344,6 +344,8 @@ pub struct Agreement {
     /// Ids of B's documents that A does not have (empty when documents were
     /// selected by id: B's other documents are then out of scope).
     pub only_in_b: Vec<String>,
+    /// Whether A's documents were selected by id (`--docs`).
+    pub selected_by_id: bool,
     /// All entities, micro-averaged (counts summed over types), with κ and α
     /// over the full labelling.
     pub overall: Figures,
@@ -376,10 +378,15 @@ impl Agreement {
 
     /// A table for people; `a` and `b` name the projects.
     pub fn to_table(&self, a: &str, b: &str) -> String {
+        // With --docs, A's count is of the documents it selected.
+        let of_a = if self.selected_by_id {
+            format!("{} of A selected by --docs", self.documents_a)
+        } else {
+            format!("A has {}", self.documents_a)
+        };
         let mut out = format!(
-            "A (reference): {a}\nB:             {b}\n{} compared (matched by text; A has {}, B has {})\n",
+            "A (reference): {a}\nB:             {b}\n{} compared (matched by text; {of_a}, B has {})\n",
             plural(self.documents, "document"),
-            self.documents_a,
             self.documents_b
         );
         for (side, ids) in [("A", &self.only_in_a), ("B", &self.only_in_b)] {
@@ -516,6 +523,7 @@ pub fn agree(a: &Project, b: &Project, options: &AgreeOptions) -> Result<Agreeme
         documents_b: b.documents.len(),
         only_in_a: pairs.only_in_a,
         only_in_b: pairs.only_in_b,
+        selected_by_id: !options.doc_ids.is_empty(),
         overall: Figures::from_counts(overall_spans, &labels),
         per_type,
         claims,

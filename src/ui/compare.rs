@@ -155,10 +155,14 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
         .show(ctx, |ui| {
             let ag = &comparison.agreement;
             ui.horizontal(|ui| {
-                ui.colored_label(
-                    color_a,
-                    RichText::new(format!("A: {}", project.name)).strong(),
-                );
+                // Both sides by file name (this project by its name while it
+                // has no file), so A and B read alike.
+                let name_a = app
+                    .session
+                    .path
+                    .as_deref()
+                    .map_or_else(|| project.name.clone(), file_name);
+                ui.colored_label(color_a, RichText::new(format!("A: {name_a}")).strong());
                 ui.label("(reference)");
                 ui.colored_label(
                     color_b,

@@ -227,3 +227,18 @@ fn import_reads_iob1_bioes_and_columns() {
         "{error}"
     );
 }
+
+/// Chinese is written without spaces: its CoNLL tokens are the words of the
+/// one word definition (a dictionary), not single characters, so 北京 is
+/// one token, B-GPE.
+#[test]
+fn chinese_tokens_are_dictionary_words() {
+    let text = "我在北京大学学习。";
+    let mut doc = Document::new("d", "D", text);
+    doc.entities.push(Entity::new("e1", "GPE", 2, 4, "北京"));
+    let mut project = Project::new("p");
+    project.documents.push(doc.into());
+    let exported = formats::export(&project, Format::Conll, &ExportOptions::default()).unwrap();
+    let conll = String::from_utf8(exported.files[0].1.clone()).unwrap();
+    assert!(conll.contains("\n北京\tB-GPE\n大学\tO\n"), "{conll}");
+}

@@ -78,6 +78,16 @@ fn harness_on(project: Project) -> (Harness<'static, GlossApp>, tempfile::TempDi
         .with_context_setup(gloss::ui::theme::install)
         .build_ui_state(|ui, app: &mut GlossApp| app.frame(ui), app);
     harness.run();
+    // A long document's suggestions come from a worker: let it answer
+    // before anything is measured, so no result lands mid-drag.
+    let started = std::time::Instant::now();
+    while harness.state().suggestions.is_working()
+        && started.elapsed() < std::time::Duration::from_secs(20)
+    {
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    harness.run();
     (harness, dir)
 }
 

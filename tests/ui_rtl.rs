@@ -642,3 +642,29 @@ fn a_long_right_to_left_title_is_cut_at_its_end_and_keeps_its_start() {
         );
     }
 }
+
+/// A double click in Chinese or Thai text selects the word the dictionary
+/// (or, for Thai, the trained model) finds, not a single letter: 北京
+/// ("Beijing"), 大学 ("university"), ปูติน ("Putin").
+#[test]
+fn a_double_click_in_chinese_or_thai_selects_a_dictionary_word() {
+    let text = "我在北京大学学习。\n\nปูตินพบกับคิม";
+    let (mut harness, _dir) = harness(project(text, vec![]), 1000.0);
+    let glyphs = drawn_glyphs(harness.state());
+    let rect_of = |c: char| {
+        glyphs
+            .iter()
+            .find(|g| g.chr == c)
+            .map(|g| g.rect)
+            .unwrap_or_else(|| panic!("{c} is drawn"))
+    };
+    let selected = |harness: &Harness<'static, GlossApp>| {
+        harness.state().selection.map(|(a, b)| (a.min(b), a.max(b)))
+    };
+    double_click(&mut harness, rect_of('京').center());
+    assert_eq!(selected(&harness), Some((2, 4)), "北京");
+    double_click(&mut harness, rect_of('学').center());
+    assert_eq!(selected(&harness), Some((4, 6)), "大学");
+    double_click(&mut harness, rect_of('ต').center());
+    assert_eq!(selected(&harness), Some((11, 16)), "ปูติน");
+}

@@ -184,11 +184,16 @@ fn write_document(doc: &Document, kept: &[Kept<'_>], out: &mut String, tally: &m
     }
 }
 
-/// Token byte ranges of `text`: word-boundary pieces, split at whitespace and
-/// at `cuts`, then split again as they would be on their own.
+/// Token byte ranges of `text`: the pieces between word boundaries (the one
+/// word definition, [`crate::model::words`]), split at whitespace and at
+/// `cuts`, then split again as they would be on their own.
 fn tokenize(text: &str, cuts: &[usize]) -> Vec<(usize, usize)> {
     let mut tokens = Vec::new();
-    for (offset, piece) in text.split_word_bound_indices() {
+    for segment in crate::model::words::segments(text) {
+        let (offset, piece) = (
+            segment.start,
+            text.get(segment.start..segment.end).unwrap_or_default(),
+        );
         let mut start = None;
         for (i, c) in piece
             .char_indices()
@@ -214,13 +219,13 @@ fn refine(text: &str, start: usize, end: usize, tokens: &mut Vec<(usize, usize)>
     let Some(token) = text.get(start..end) else {
         return;
     };
-    let pieces: Vec<(usize, &str)> = token.split_word_bound_indices().collect();
+    let pieces = crate::model::words::segments(token);
     if pieces.len() <= 1 {
         tokens.push((start, end));
         return;
     }
-    for (offset, piece) in pieces {
-        refine(text, start + offset, start + offset + piece.len(), tokens);
+    for piece in pieces {
+        refine(text, start + piece.start, start + piece.end, tokens);
     }
 }
 

@@ -115,6 +115,7 @@ pub fn visual_lines(text: &str, lines: &[Range<usize>]) -> Vec<Vec<Run>> {
 /// text gives one empty line.
 pub fn break_lines(chars: &[char], widths: &[f32], max_width: f32) -> Vec<Range<usize>> {
     let n = chars.len().min(widths.len());
+    let allowed = break_opportunities(chars.get(..n).unwrap_or_default());
     let mut lines = Vec::new();
     let mut start = 0;
     // Width of the line so far without trailing spaces, and with them.
@@ -130,7 +131,7 @@ pub fn break_lines(chars: &[char], widths: &[f32], max_width: f32) -> Vec<Range<
             i += 1;
             continue;
         }
-        if i > start && chars.get(i - 1).is_some_and(|p| p.is_whitespace()) {
+        if i > start && allowed.get(i).copied().unwrap_or(false) {
             last_break = Some(i);
         }
         if total + w > max_width && i > start {
@@ -150,6 +151,50 @@ pub fn break_lines(chars: &[char], widths: &[f32], max_width: f32) -> Vec<Range<
     }
     lines.push(start..n);
     lines
+}
+
+/// Where a line may break: entry `i` says whether before code point `i`.
+/// ASCII text breaks only after white space; other text by the Unicode line
+/// breaking algorithm (UAX #14, ICU4X): between Chinese or Japanese
+/// characters, within Thai by its word model, after a hyphen, never before
+/// closing punctuation.
+fn break_opportunities(chars: &[char]) -> Vec<bool> {
+    let mut allowed = vec![false; chars.len() + 1];
+    if chars.iter().all(char::is_ascii) {
+        for (i, pair) in chars.windows(2).enumerate() {
+            if pair[0].is_whitespace()
+                && !pair[1].is_whitespace()
+                && let Some(slot) = allowed.get_mut(i + 1)
+            {
+                *slot = true;
+            }
+        }
+        return allowed;
+    }
+    let text: String = chars.iter().collect();
+    // Byte offsets to code points, in one pass.
+    let mut char_at_byte = vec![0usize; text.len() + 1];
+    let mut k = 0;
+    for (i, (b, _)) in text.char_indices().enumerate() {
+        for slot in char_at_byte.get_mut(k..=b).unwrap_or_default() {
+            *slot = i;
+        }
+        k = b + 1;
+    }
+    if let Some(last) = char_at_byte.last_mut() {
+        *last = chars.len();
+    }
+    let segmenter = icu_segmenter::LineSegmenter::new_auto(Default::default());
+    for byte in segmenter.segment_str(&text) {
+        if let Some(&i) = char_at_byte.get(byte)
+            && i > 0
+            && i < chars.len()
+            && let Some(slot) = allowed.get_mut(i)
+        {
+            *slot = true;
+        }
+    }
+    allowed
 }
 
 /// One glyph of a shaped run as the layout gives it: the character it was
@@ -371,34 +416,10 @@ impl Line {
 }
 
 /// The character a right-to-left run shows for `c` when the shaper will not
-/// mirror it itself (a run of neutrals only): "(" shows as ")" and so on
-/// (Bidi_Mirroring_Glyph, the common pairs).
+/// mirror it itself (a run of neutrals only): "(" shows as ")" and so on,
+/// by the Unicode Bidi_Mirroring_Glyph property (all its pairs).
 pub fn mirrored(c: char) -> char {
-    const PAIRS: [(char, char); 14] = [
-        ('(', ')'),
-        ('[', ']'),
-        ('{', '}'),
-        ('<', '>'),
-        ('«', '»'),
-        ('‹', '›'),
-        ('⁅', '⁆'),
-        ('⁽', '⁾'),
-        ('₍', '₎'),
-        ('≤', '≥'),
-        ('⟨', '⟩'),
-        ('〈', '〉'),
-        ('《', '》'),
-        ('「', '」'),
-    ];
-    for (a, b) in PAIRS {
-        if c == a {
-            return b;
-        }
-        if c == b {
-            return a;
-        }
-    }
-    c
+    unicode_bidi_mirroring::get_mirrored(c).unwrap_or(c)
 }
 
 /// Whether a run has a strong right-to-left letter: a shaper that guesses
@@ -495,6 +516,23 @@ mod tests {
         let runs = visual_lines(text, &lines);
         assert_eq!(words_visual(text, &runs[0]), vec!["abc", "שלום"]);
         assert_eq!(words_visual(text, &runs[1]), vec!["עולם", "def"]);
+    }
+
+    #[test]
+    fn thai_breaks_between_words_and_brackets_mirror_by_the_full_table() {
+        // "Putin met Kim" in Thai, no spaces: lines end between words
+        // (ปูติน | พบกับ | คิม), not where the width runs out.
+        let thai: Vec<char> = "ปูตินพบกับคิม".chars().collect();
+        let lines = break_lines(&thai, &vec![1.0; thai.len()], 6.0);
+        let words: Vec<String> = lines
+            .iter()
+            .map(|r| thai[r.clone()].iter().collect())
+            .collect();
+        assert_eq!(words, ["ปูติน", "พบกับ", "คิม"]);
+        // Pairs the old 14-pair table lacked.
+        assert_eq!(mirrored('∈'), '∋');
+        assert_eq!(mirrored('⦃'), '⦄');
+        assert_eq!(mirrored('a'), 'a');
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod rare;
 pub mod schema;
 pub mod span;
 pub mod validate;
+pub mod words;
 
 use std::sync::Arc;
 

@@ -171,7 +171,7 @@ fn word_bytes_at(text: &str, byte: usize) -> Option<(usize, usize)> {
     let mut end = cluster_end_at(text, byte);
     match cluster_kind(text.get(start..end)?) {
         Cluster::Other => return None,
-        Cluster::Unspaced => return Some((start, end)),
+        Cluster::Unspaced => return unspaced_word_at(text, start, end),
         Cluster::Word => {}
     }
     // An ASCII character with ASCII on both sides is a cluster by itself
@@ -209,6 +209,39 @@ fn word_bytes_at(text: &str, byte: usize) -> Option<(usize, usize)> {
     }
     Some((start, end))
 }
+
+/// The word around the unspaced cluster `start..end` (Chinese, Japanese,
+/// Thai…): the run of unspaced clusters around it, at most [`RUN_LIMIT`]
+/// bytes each way, segmented by the one word definition (a dictionary or
+/// a trained model), and the word of it that holds the cluster.
+fn unspaced_word_at(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
+    let (mut from, mut to) = (start, end);
+    while from > 0 && start - from < RUN_LIMIT {
+        let before = cluster_start_at(text, from - prev_char_len(text, from));
+        if cluster_kind(text.get(before..from)?) != Cluster::Unspaced {
+            break;
+        }
+        from = before;
+    }
+    while to < text.len() && to - end < RUN_LIMIT {
+        let after = cluster_end_at(text, to);
+        if cluster_kind(text.get(to..after)?) != Cluster::Unspaced {
+            break;
+        }
+        to = after;
+    }
+    let run = text.get(from..to)?;
+    match super::words::word_bytes_around(run, start - from) {
+        // A word the cluster is part of, never less than the cluster.
+        Some((s, e)) => Some(((from + s).min(start), (from + e).max(end))),
+        None => Some((start, end)),
+    }
+}
+
+/// How far (bytes) a run of unspaced letters is read each way to find the
+/// word around a click: a sentence's worth, so a long unspaced paragraph
+/// costs no more than that.
+const RUN_LIMIT: usize = 300;
 
 /// The word (code points) that the character at `offset` belongs to, as
 /// snapping sees words; `None` on space, punctuation or a symbol.
@@ -543,30 +576,39 @@ mod tests {
         assert_eq!(snap_selection(hindi, 3, 4, true), Some((0, 8)));
         assert_eq!(next_word_boundary(hindi, 0, true), 8);
         assert_eq!(next_word_boundary(hindi, 8, true), 11);
-        // Chinese: a letter is a word; snapping never grows over the clause.
+        // Chinese: words come from ICU4X's dictionary (北京, 大学), so
+        // snapping grows to the word, never over the clause; a letter the
+        // dictionary does not join stays a word of its own.
         let chinese = "普京与金正恩会谈。";
         assert_eq!(snap_selection(chinese, 0, 2, true), Some((0, 2)));
         assert_eq!(snap_selection(chinese, 3, 6, true), Some((3, 6)));
+        assert_eq!(snap_selection("我在北京大学学习", 2, 3, true), Some((2, 4)));
+        assert_eq!(snap_selection("我在北京大学学习", 4, 5, true), Some((4, 6)));
+        // A click inside 金正恩 selects more than 正 alone.
+        assert_eq!(word_around(chinese, 4), Some((3, 5)));
         assert_eq!(next_word_boundary(chinese, 0, true), 1);
         assert_eq!(next_word_boundary(chinese, 3, false), 2);
-        // Japanese: a katakana name is one word, kanji after it are not.
+        // Japanese: a katakana name is one word, and so is 大統領.
         let japanese = "プーチン大統領";
         assert_eq!(snap_selection(japanese, 1, 2, true), Some((0, 4)));
-        assert_eq!(snap_selection(japanese, 4, 5, true), Some((4, 5)));
-        // Thai: a letter keeps its vowel mark (one grapheme cluster).
+        assert_eq!(snap_selection(japanese, 4, 5, true), Some((4, 7)));
+        // Thai, written without spaces: ICU4X's model finds the words
+        // (ปูติน "Putin", พบ "met"), letters keep their vowel marks.
         let thai = "ปูตินพบ";
-        assert_eq!(snap_selection(thai, 0, 1, true), Some((0, 2)));
+        assert_eq!(snap_selection(thai, 0, 1, true), Some((0, 5)));
+        assert_eq!(word_around(thai, 5), Some((5, 7)));
         // Punctuation in those blocks is no word: a word step passes the
         // Khmer full stop to the next letter.
         assert_eq!(next_word_boundary("ក។ខ", 1, true), 3);
         // Their digits run together: a year is one word.
         assert_eq!(snap_selection("ปี ๒๕๖๗", 3, 4, true), Some((3, 7)));
-        // 々 repeats the kanji before it and is a letter of its own.
-        assert_eq!(snap_selection("人々カナ", 1, 2, true), Some((1, 2)));
+        // 々 repeats the kanji before it: 人々 ("people") is one word.
+        assert_eq!(snap_selection("人々カナ", 1, 2, true), Some((0, 2)));
         assert_eq!(word_around("Putin, said", 5), None);
         assert_eq!(word_around("Putin, said", 2), Some((0, 5)));
         assert_eq!(word_around(hindi, 1), Some((0, 8)));
         assert_eq!(word_around(chinese, 1), Some((1, 2)));
+        assert_eq!(word_around(thai, 2), Some((0, 5)));
         // An accent written as a combining mark stays with its letter.
         let accent = "Mosque\u{301}e";
         assert_eq!(snap_selection(accent, 0, 1, true), Some((0, 8)));

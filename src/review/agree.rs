@@ -16,7 +16,6 @@ use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap, HashMap, HashSet};
 
 use serde_json::{Value, json};
-use unicode_segmentation::UnicodeSegmentation;
 
 use crate::model::{Document, Project, plural, same_claimant};
 
@@ -745,19 +744,12 @@ pub fn overlap_matching(a: &[(usize, usize)], b: &[(usize, usize)]) -> Vec<(usiz
     pairs
 }
 
-/// Word tokens of `text` as code-point spans: Unicode word bounds (UAX #29)
-/// that hold at least one letter or digit, so whitespace, punctuation and
-/// emoji on their own are not tokens (as `unicode_words` does).
+/// Word tokens of `text` as code-point spans: the words of Gloss's one word
+/// definition ([`crate::model::words`]: UAX #29 word bounds, dictionary
+/// words in Chinese, Japanese and Thai) that hold a letter or digit, so
+/// whitespace, punctuation and emoji on their own are not tokens.
 pub fn word_tokens(text: &str, out: &mut Vec<(usize, usize)>) {
-    out.clear();
-    let mut at = 0;
-    for piece in text.split_word_bounds() {
-        let len = piece.chars().count();
-        if piece.chars().any(char::is_alphanumeric) {
-            out.push((at, at + len));
-        }
-        at += len;
-    }
+    crate::model::words::word_spans(text, out);
 }
 
 /// An entity ordered innermost first (in a min-heap): length, later start,

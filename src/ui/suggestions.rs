@@ -99,6 +99,12 @@ impl Suggestions {
         self.training.is_some()
     }
 
+    /// Whether a worker is learning or working out a long document's
+    /// suggestions (tests wait for it before measuring the view).
+    pub fn is_working(&self) -> bool {
+        self.training.is_some() || self.pending.is_some()
+    }
+
     /// The trained recommenders, once there are some.
     pub fn recommender(&self) -> Option<&Recommender> {
         self.recommender.as_ref().map(|(_, r)| &**r)

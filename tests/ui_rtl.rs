@@ -565,13 +565,7 @@ fn tagging_chinese_letters_and_a_devanagari_word_by_mouse() {
     let (mut harness, _dir) = harness(project(text, vec![]), 1000.0);
     assert!(harness.state().snap_to_words);
     let glyphs = drawn_glyphs(harness.state());
-    let rect_of = |c: char| {
-        glyphs
-            .iter()
-            .find(|g| g.chr == c)
-            .map(|g| g.rect)
-            .unwrap_or_else(|| panic!("{c} is drawn"))
-    };
+    let rect_of = |c: char| glyph_rect(&glyphs, c);
     let (pu, jing, ma) = (rect_of('普'), rect_of('京'), rect_of('म'));
     drag(
         &mut harness,
@@ -651,13 +645,7 @@ fn a_double_click_in_chinese_or_thai_selects_a_dictionary_word() {
     let text = "我在北京大学学习。\n\nปูตินพบกับคิม";
     let (mut harness, _dir) = harness(project(text, vec![]), 1000.0);
     let glyphs = drawn_glyphs(harness.state());
-    let rect_of = |c: char| {
-        glyphs
-            .iter()
-            .find(|g| g.chr == c)
-            .map(|g| g.rect)
-            .unwrap_or_else(|| panic!("{c} is drawn"))
-    };
+    let rect_of = |c: char| glyph_rect(&glyphs, c);
     let selected = |harness: &Harness<'static, GlossApp>| {
         harness.state().selection.map(|(a, b)| (a.min(b), a.max(b)))
     };
@@ -667,4 +655,13 @@ fn a_double_click_in_chinese_or_thai_selects_a_dictionary_word() {
     assert_eq!(selected(&harness), Some((4, 6)), "大学");
     double_click(&mut harness, rect_of('ต').center());
     assert_eq!(selected(&harness), Some((11, 16)), "ปูติน");
+}
+
+/// Where the article drew the first glyph of `c`.
+fn glyph_rect(glyphs: &[DrawnGlyph], c: char) -> Rect {
+    glyphs
+        .iter()
+        .find(|g| g.chr == c)
+        .map(|g| g.rect)
+        .unwrap_or_else(|| panic!("{c} is drawn"))
 }

@@ -221,15 +221,7 @@ fn inspector(app: &mut GlossApp, ui: &mut egui::Ui) {
             };
             let schema = &app.session.project().schema;
             ui.heading(format!("Relation {}", relation.id));
-            ui.add(
-                egui::Label::new(format!(
-                    "{} —{}→ {}",
-                    describe(doc, &relation.from),
-                    schema.relation_name(&relation.label),
-                    describe(doc, &relation.to)
-                ))
-                .wrap(),
-            );
+            ui.add(egui::Label::new(relation_line(doc, schema, &relation)).wrap());
             // Its type, changed here (L…L makes the schema's first type).
             let mut label = relation.label.to_string();
             ui.horizontal(|ui| {
@@ -298,6 +290,20 @@ fn legend(app: &GlossApp, ui: &mut egui::Ui) {
         );
         ui.label("[C] Claim (underlined, marked in the margin)");
     });
+}
+
+/// "Kim (PER) —Alias of→ Kim Jong Un (PER)": a relation with its type's name.
+fn relation_line(
+    doc: &crate::model::Document,
+    schema: &crate::model::Schema,
+    relation: &Relation,
+) -> String {
+    format!(
+        "{} —{}→ {}",
+        describe(doc, &relation.from),
+        schema.relation_name(&relation.label),
+        describe(doc, &relation.to)
+    )
 }
 
 fn describe(doc: &crate::model::Document, id: &str) -> String {
@@ -424,15 +430,7 @@ fn relations(app: &mut GlossApp, ui: &mut egui::Ui, doc_id: &str, selected: &Ann
             {
                 remove = Some(r.id.clone());
             }
-            ui.add(
-                egui::Label::new(format!(
-                    "{} —{}→ {}",
-                    describe(doc, &r.from),
-                    schema.relation_name(&r.label),
-                    describe(doc, &r.to)
-                ))
-                .wrap(),
-            );
+            ui.add(egui::Label::new(relation_line(doc, schema, r)).wrap());
         });
     }
     // The list of targets is built only while the combo box is open.

@@ -447,7 +447,34 @@ mod tests {
                 let here = clusters.get(k)?;
                 match here.2 {
                     Cluster::Other => None,
-                    Cluster::Unspaced => Some((here.0, here.1)),
+                    Cluster::Unspaced => {
+                        // The one word definition's word in the run of
+                        // unspaced clusters around it (never less than the
+                        // cluster itself).
+                        let (mut a, mut b) = (k, k);
+                        while a > 0 && clusters.get(a - 1)?.2 == Cluster::Unspaced {
+                            a -= 1;
+                        }
+                        while clusters
+                            .get(b + 1)
+                            .is_some_and(|c| c.2 == Cluster::Unspaced)
+                        {
+                            b += 1;
+                        }
+                        let (run_start, run_end) = (clusters.get(a)?.0, clusters.get(b)?.1);
+                        let run: String = chars.get(run_start..run_end)?.iter().collect();
+                        let mut words = Vec::new();
+                        super::super::words::word_spans(&run, &mut words);
+                        let (i, j) = (here.0 - run_start, here.1 - run_start);
+                        Some(
+                            words
+                                .iter()
+                                .find(|(s, e)| *s < j && i < *e)
+                                .map_or((here.0, here.1), |(s, e)| {
+                                    ((run_start + s).min(here.0), (run_start + e).max(here.1))
+                                }),
+                        )
+                    }
                     Cluster::Word => {
                         let (mut a, mut b) = (k, k);
                         while a > 0 && clusters.get(a - 1)?.2 == Cluster::Word {

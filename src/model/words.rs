@@ -4,6 +4,11 @@
 //! between them are words. Snapping and double clicks, agreement tokens and
 //! CoNLL tokens all come from here.
 //!
+//! One refinement, on purpose: in scripts written with spaces, snapping
+//! and double clicks stop at punctuation inside such a word, so that
+//! "Korea" can be tagged in "Korea’s" (`span::word_around`); a CoNLL token
+//! is cut there too when an entity ends there.
+//!
 //! ASCII text takes a fast path (unicode-segmentation's UAX #29 word bounds,
 //! which give the same boundaries on ASCII) without ICU's machinery.
 

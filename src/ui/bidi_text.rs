@@ -54,8 +54,18 @@ pub fn fitted_line_job(
             return (whole, false);
         }
     }
-    // The longest prefix that fits with its ellipsis (egui caches the
-    // galleys, so the same search next frame costs little).
+    // The longest prefix that fits with its ellipsis, searched once per
+    // title, font and width (whole points) rather than every frame.
+    let key = egui::Id::unique((
+        "fitted-line",
+        &chars,
+        &font,
+        color,
+        max_width.round() as i64,
+    ));
+    if let Some(found) = ui.data(|d| d.get_temp::<LayoutJob>(key)) {
+        return (found, true);
+    }
     let cut = |n: usize| {
         let mut s: String = chars.iter().take(n).collect();
         s.truncate(s.trim_end().len());
@@ -71,5 +81,7 @@ pub fn fitted_line_job(
             too_long = mid;
         }
     }
-    (job_of(&cut(fits)), true)
+    let job = job_of(&cut(fits));
+    ui.data_mut(|d| d.insert_temp(key, job.clone()));
+    (job, true)
 }

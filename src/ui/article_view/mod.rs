@@ -190,9 +190,16 @@ pub struct ArticleView {
     last_review_marks: Vec<(String, Review)>,
     /// How many relations were drawn in the last frame (tests read it).
     last_relations_drawn: usize,
+    /// The shown document's relations by the id of each end (indices into
+    /// `relations`), for what it was built for (session, history
+    /// generation, document): a frame looks up only the ends it draws.
+    relations_by_end: Option<((u64, u64, usize), Arc<RelationsByEnd>)>,
     /// The visible part of the content in the last frame.
     last_viewport: Option<Rect>,
 }
+
+/// A document's relations by the id of each of their ends.
+type RelationsByEnd = HashMap<String, Vec<usize>>;
 
 /// A styled range inside one paragraph (offsets relative to the paragraph).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -914,6 +921,7 @@ fn paint_relations(
     painter: &egui::Painter,
     doc: &Document,
     schema: &Schema,
+    by_end: &RelationsByEnd,
     ends: &HashMap<String, Rect>,
     dark: bool,
     background: Color32,
@@ -925,7 +933,17 @@ fn paint_relations(
     let stroke = Stroke::new(1.5, color);
     let font = FontId::proportional(11.0);
     let mut drawn = 0;
-    for relation in &doc.relations {
+    // Only the relations of ends on screen, each once, in the document's
+    // order (so overlapping arcs stack the same way every frame).
+    let mut shown: Vec<usize> = ends
+        .keys()
+        .filter_map(|id| by_end.get(id))
+        .flatten()
+        .copied()
+        .collect();
+    shown.sort_unstable();
+    shown.dedup();
+    for relation in shown.iter().filter_map(|&i| doc.relations.get(i)) {
         let (Some(from), Some(to)) = (
             ends.get(relation.from.as_str()),
             ends.get(relation.to.as_str()),
@@ -1073,7 +1091,25 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
     let suggestions = app.suggestions.shown();
     let claim_candidates = app.suggestions.claims();
     let suggestion_focus = app.suggestions.focus.clone();
+    let relations_key = (app.session_serial, generation, app.current);
     let view = &mut app.article_view;
+    // Rebuilt when the document changes, not every frame: a frame's work
+    // must not grow with the document's relations.
+    let by_end = match &view.relations_by_end {
+        Some((key, map)) if *key == relations_key => Arc::clone(map),
+        _ => {
+            let mut map = RelationsByEnd::new();
+            for (i, r) in doc.relations.iter().enumerate() {
+                map.entry(r.from.to_string()).or_default().push(i);
+                if r.to != r.from {
+                    map.entry(r.to.to_string()).or_default().push(i);
+                }
+            }
+            let map = Arc::new(map);
+            view.relations_by_end = Some((relations_key, Arc::clone(&map)));
+            map
+        }
+    };
     view.sync(
         doc,
         generation,
@@ -1147,11 +1183,6 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
         };
         // Where the ends of the document's relations are drawn this frame:
         // the relations are drawn between them once the pieces are.
-        let relation_ends: HashSet<&str> = doc
-            .relations
-            .iter()
-            .flat_map(|r| [r.from.as_str(), r.to.as_str()])
-            .collect();
         let mut end_rects: HashMap<String, Rect> = HashMap::new();
         for index in first..=last {
             let Some(paragraph) = view.paragraphs.get(index).copied() else {
@@ -1340,7 +1371,7 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
             paint_review(&painter, &layout, spans, pos, dark);
             for span in spans
                 .iter()
-                .filter(|s| s.kind != SpanKind::Cue && relation_ends.contains(s.id.as_str()))
+                .filter(|s| s.kind != SpanKind::Cue && by_end.contains_key(s.id.as_str()))
             {
                 if let Some(rect) = layout.rects(span.start, span.end).first() {
                     end_rects
@@ -1467,6 +1498,7 @@ pub fn show(app: &mut GlossApp, ui: &mut egui::Ui) {
             &painter,
             doc,
             &app.session.project().schema,
+            &by_end,
             &end_rects,
             dark,
             ui.visuals().extreme_bg_color,

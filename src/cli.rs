@@ -492,44 +492,71 @@ fn save_locked(project: &Project, path: &Path, held: &ProjectLock) -> Result<(),
     Ok(())
 }
 
-/// Reads articles and makes the edit that adds them; reports problems, but
-/// not yet what was added (that is said once the save succeeded).
-fn read_for_add(
+/// Adds the articles in `articles` to `project` (as loaded, or new) and
+/// saves it to `path`, in one pass: each article is written into the new
+/// file as it is read, so a batch of a million short articles never becomes
+/// a million documents in memory (issue 19, finding 11). All or nothing: an
+/// article file that cannot be read leaves `path` as it was. With
+/// `keep_empty` false, a batch that adds nothing does not touch the file.
+/// Bypasses the edit layer on purpose: there is no history to record in a
+/// command, and the same ingest code decides ids and duplicates.
+fn add_and_save(
     project: &Project,
+    path: &Path,
     articles: &[PathBuf],
     html: ingest::HtmlMode,
-) -> (Option<edit::Edit>, ingest::AddReport) {
-    let (edit, report) = ingest::add_articles_with(project, articles, html);
-    for line in report.warnings.iter().chain(&report.skipped) {
-        errln!("gloss: {line}");
-    }
-    for error in &report.errors {
-        errln!("gloss: {error}");
-    }
-    (edit, report)
-}
-
-/// Applies the adding edit; false (with a message) if the edit layer refused.
-fn apply_add(project: &mut Project, edit: Option<edit::Edit>) -> bool {
-    if let Some(edit) = edit
-        && let Err(e) = edit::apply(project, edit)
-    {
-        errln!("gloss: cannot add the articles: {e}; nothing was changed");
-        return false;
-    }
-    true
-}
-
-fn report_added(report: &ingest::AddReport) {
-    if !report.added.is_empty() {
+    held: &ProjectLock,
+    keep_empty: bool,
+) -> Result<ingest::StreamReport, ExitCode> {
+    let mut streamed = None;
+    let saved = store::save_with_more_documents(project, path, &mut |sink| {
+        let report = ingest::stream_new_documents(
+            project,
+            articles,
+            html,
+            &mut |line| errln!("gloss: {line}"),
+            &mut |doc| sink.push(doc),
+        )?;
+        let keep = report.errors.is_empty() && (keep_empty || report.added > 0);
+        streamed = Some(report);
+        if keep {
+            Ok(())
+        } else {
+            Err(std::io::Error::other("nothing to keep"))
+        }
+    });
+    let report = match (streamed, saved) {
+        (Some(report), _) if !report.errors.is_empty() => {
+            for error in &report.errors {
+                errln!("gloss: {error}");
+            }
+            let code = if report.errors.iter().any(|e| e.cannot_read) {
+                CANNOT_READ
+            } else {
+                INVALID
+            };
+            return Err(ExitCode::from(code));
+        }
+        (Some(report), Ok(())) => {
+            store::remove_stale_temps(path, held);
+            report
+        }
+        (Some(report), Err(_)) if !keep_empty && report.added == 0 => report,
+        (_, Err(e)) => {
+            return Err(fail(
+                CANNOT_WRITE,
+                format!("{e}; the project was not saved"),
+            ));
+        }
+        (None, Ok(())) => return Err(fail(CANNOT_WRITE, "the articles were not read")),
+    };
+    if report.added > 0 {
+        let more = report.added.saturating_sub(report.first_added.len());
         // Ids of a large batch would make one line of thousands: name a few.
-        const NAMED: usize = 10;
-        let more = report.added.len().saturating_sub(NAMED);
-        let named = report.added.iter().take(NAMED).cloned();
-        let ids = named.collect::<Vec<_>>().join(", ");
         errln!(
-            "gloss: added {}: {ids}{}",
-            plural(report.added.len(), "document"),
+            "gloss: added {}: {}{}",
+            plural(report.added, "document"),
+            report.first_added.join(", "),
             if more > 0 {
                 format!(" and {more} more")
             } else {
@@ -537,6 +564,7 @@ fn report_added(report: &ingest::AddReport) {
             }
         );
     }
+    Ok(report)
 }
 
 fn new(
@@ -564,21 +592,13 @@ fn new(
     let name = name.unwrap_or_else(|| Project::name_for_file(path));
     let mut project = Project::new(name);
     project.created = Some(edit::now());
-    let (edit, report) = read_for_add(&project, articles, html);
-    if !report.errors.is_empty() {
-        return fail(
-            articles_code(&report),
-            format!("{}: was not created", path.display()),
-        );
+    match add_and_save(&project, path, articles, html, &held, true) {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(code) => {
+            errln!("gloss: {}: was not created", path.display());
+            code
+        }
     }
-    if !apply_add(&mut project, edit) {
-        return ExitCode::from(INVALID);
-    }
-    if let Err(code) = save_locked(&project, path, &held) {
-        return code;
-    }
-    report_added(&report);
-    ExitCode::SUCCESS
 }
 
 fn add(path: &Path, articles: &[PathBuf], wait: Duration, html: ingest::HtmlMode) -> ExitCode {
@@ -592,34 +612,16 @@ fn add(path: &Path, articles: &[PathBuf], wait: Duration, html: ingest::HtmlMode
         Ok(p) => p,
         Err(code) => return code,
     };
-    let (edit, report) = read_for_add(&project, articles, html);
+    // Written only when something is added.
+    project.modified = Some(edit::now());
     // All or nothing, like `new` and `import`: an exit code that says
     // failure never comes with a changed project.
-    if !report.errors.is_empty() {
-        return fail(
-            articles_code(&report),
-            format!("{}: nothing was added", path.display()),
-        );
-    }
-    if !apply_add(&mut project, edit) {
-        return ExitCode::from(INVALID);
-    }
-    if !report.added.is_empty() {
-        project.modified = Some(edit::now());
-        if let Err(code) = save_locked(&project, path, &held) {
-            return code;
+    match add_and_save(&project, path, articles, html, &held, false) {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(code) => {
+            errln!("gloss: {}: nothing was added", path.display());
+            code
         }
-    }
-    report_added(&report);
-    ExitCode::SUCCESS
-}
-
-/// Exit code 2 when an article could not be read at all, else 1.
-fn articles_code(report: &ingest::AddReport) -> u8 {
-    if report.errors.iter().any(|e| e.cannot_read) {
-        CANNOT_READ
-    } else {
-        INVALID
     }
 }
 

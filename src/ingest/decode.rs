@@ -11,6 +11,23 @@ pub fn decode(bytes: &[u8]) -> String {
     decode_with_note(bytes).0
 }
 
+/// [`decode_with_note`] of bytes the caller gives up: plain UTF-8 (the
+/// common case) becomes the text without a copy, so a large batch file is
+/// in memory once, not three times.
+pub fn decode_owned_with_note(bytes: Vec<u8>) -> (String, Option<String>) {
+    let plain = utf32_bom(&bytes).is_none()
+        && encoding_rs::Encoding::for_bom(&bytes).is_none()
+        && utf16_without_bom(&bytes).is_none();
+    if !plain {
+        return decode_with_note(&bytes);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) if !text.contains('\r') => (text, None),
+        Ok(text) => (normalize_line_ends(&text), None),
+        Err(not_utf8) => decode_with_note(not_utf8.as_bytes()),
+    }
+}
+
 /// [`decode`], with a note for the user when the text is not exactly what
 /// the bytes say in UTF-8: bad sequences replaced, or a guessed encoding.
 pub fn decode_with_note(bytes: &[u8]) -> (String, Option<String>) {

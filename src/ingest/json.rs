@@ -26,9 +26,13 @@ pub fn read_json(text: &str) -> Result<Vec<Article>, String> {
     }
 }
 
-/// Reads a `.jsonl` file: one article object per non-empty line.
-pub fn read_jsonl(text: &str) -> Result<Vec<Article>, String> {
-    let mut articles = Vec::new();
+/// Reads a `.jsonl` file, one article object per non-empty line, giving
+/// each article to `take` as soon as its line is read, so that a batch of a million is never a list in memory. Stops at
+/// the first line that is not an article, or when `take` fails.
+pub fn each_jsonl(
+    text: &str,
+    take: &mut dyn FnMut(Article) -> Result<(), String>,
+) -> Result<(), String> {
     for (n, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
@@ -40,9 +44,9 @@ pub fn read_jsonl(text: &str) -> Result<Vec<Article>, String> {
                 crate::diagnostics::json_error_in_line(&e, line)
             )
         })?;
-        articles.push(article(&value).map_err(|m| format!("line {}: {m}", n + 1))?);
+        take(article(&value).map_err(|m| format!("line {}: {m}", n + 1))?)?;
     }
-    Ok(articles)
+    Ok(())
 }
 
 fn article(value: &Value) -> Result<Article, String> {

@@ -1,6 +1,7 @@
 //! Article import: plain text and Markdown in any common encoding, HTML pages
 //! (boilerplate stripped), JSON and JSONL batches.
 
+mod admit;
 mod decode;
 mod html;
 mod json;
@@ -71,6 +72,23 @@ pub fn read_articles(path: &Path) -> Result<Vec<Article>, IngestError> {
 
 /// [`read_articles`], with web pages read as `html` asks.
 pub fn read_articles_with(path: &Path, html: HtmlMode) -> Result<Vec<Article>, IngestError> {
+    let mut articles = Vec::new();
+    read_articles_each(path, html, &mut |article| {
+        articles.push(article);
+        Ok(())
+    })?;
+    Ok(articles)
+}
+
+/// [`read_articles_with`], giving each article to `take` as it is read (a
+/// JSONL batch line by line) instead of collecting them. The file's checks
+/// are the same: an error stops the reading, and articles already taken
+/// belong to a file that, as a whole, could not be read.
+pub fn read_articles_each(
+    path: &Path,
+    html: HtmlMode,
+    take: &mut dyn FnMut(Article) -> Result<(), IngestError>,
+) -> Result<(), IngestError> {
     let bytes = crate::store::read_regular_file(path).map_err(|e| {
         let message = match e.kind() {
             std::io::ErrorKind::NotFound => "no such file".to_owned(),
@@ -94,32 +112,90 @@ pub fn read_articles_with(path: &Path, html: HtmlMode) -> Result<Vec<Article>, I
         .unwrap_or("")
         .to_ascii_lowercase();
     let source = Some(path.display().to_string());
-    let (text, decode_note) = decode::decode_with_note(&bytes);
-    drop(bytes);
-    let mut articles = match extension.as_str() {
-        "html" | "htm" | "xhtml" => vec![html::read(&text, source, html)],
-        "json" => json::read_json(&text).map_err(|m| IngestError::new(path, m))?,
-        "jsonl" | "ndjson" => json::read_jsonl(&text).map_err(|m| IngestError::new(path, m))?,
-        _ => vec![text_article(text, source)],
+    let (text, decode_note) = decode::decode_owned_with_note(bytes);
+    let mut checked = CheckedArticles {
+        path,
+        decode_note,
+        count: 0,
+        held_back: None,
+        take,
     };
-    // Said once per file, with its first article.
-    if let (Some(note), Some(first)) = (decode_note, articles.first_mut()) {
-        first.warnings.push(note);
+    match extension.as_str() {
+        "html" | "htm" | "xhtml" => checked.take(html::read(&text, source, html))?,
+        "json" => {
+            for article in json::read_json(&text).map_err(|m| IngestError::new(path, m))? {
+                checked.take(article)?;
+            }
+        }
+        "jsonl" | "ndjson" => {
+            let mut failed = None;
+            json::each_jsonl(&text, &mut |article| {
+                checked.take(article).map_err(|e| {
+                    let message = e.message.clone();
+                    failed = Some(e);
+                    message
+                })
+            })
+            .map_err(|m| failed.take().unwrap_or_else(|| IngestError::new(path, m)))?;
+        }
+        _ => checked.take(text_article(text, source))?,
     }
-    if articles.is_empty() {
-        return Err(IngestError::new(path, "no articles in the file"));
+    checked.finish()
+}
+
+/// The checks every file's articles pass on their way to the taker: the
+/// decoding note said once, with the first article; no empty article
+/// ("article 3 is empty" in a batch, "the article is empty" alone); at
+/// least one article. The first article is held back until a second one
+/// or the end shows which of the two wordings is right.
+struct CheckedArticles<'a> {
+    path: &'a Path,
+    decode_note: Option<String>,
+    count: usize,
+    held_back: Option<Article>,
+    take: &'a mut dyn FnMut(Article) -> Result<(), IngestError>,
+}
+
+impl CheckedArticles<'_> {
+    fn take(&mut self, mut article: Article) -> Result<(), IngestError> {
+        self.count += 1;
+        if let Some(note) = self.decode_note.take() {
+            article.warnings.push(note);
+        }
+        if self.count == 1 {
+            self.held_back = Some(article);
+            return Ok(());
+        }
+        if let Some(first) = self.held_back.take() {
+            self.check_and_take(first, 1, true)?;
+        }
+        self.check_and_take(article, self.count, true)
     }
-    for (n, article) in articles.iter().enumerate() {
+
+    fn check_and_take(
+        &mut self,
+        article: Article,
+        n: usize,
+        batch: bool,
+    ) -> Result<(), IngestError> {
         if article.text.trim().is_empty() {
-            let which = if articles.len() > 1 {
-                format!("article {} is empty", n + 1)
+            let which = if batch {
+                format!("article {n} is empty")
             } else {
                 "the article is empty".to_owned()
             };
-            return Err(IngestError::new(path, which));
+            return Err(IngestError::new(self.path, which));
+        }
+        (self.take)(article)
+    }
+
+    fn finish(mut self) -> Result<(), IngestError> {
+        match self.held_back.take() {
+            Some(only) => self.check_and_take(only, 1, false),
+            None if self.count == 0 => Err(IngestError::new(self.path, "no articles in the file")),
+            None => Ok(()),
         }
     }
-    Ok(articles)
 }
 
 /// A text or Markdown article: the whole decoded text, titled by its first
@@ -219,30 +295,118 @@ pub fn add_read_articles(
                 article,
                 content_hash,
             } = read;
-            report.warnings.extend(
-                article
-                    .warnings
-                    .iter()
-                    .map(|w| format!("{}: {w}", path.display())),
-            );
-            let wanted = article.id.clone().unwrap_or_else(|| {
-                path.file_stem()
-                    .and_then(|s| s.to_str())
-                    .unwrap_or("doc")
-                    .to_owned()
-            });
-            let mut document =
-                Document::with_content_hash(wanted, article.title, article.text, content_hash);
-            document.source = article.source;
-            document.date = article.date;
-            document.byline = article.byline;
-            document.site_name = article.site_name;
-            document.language = article.language;
-            document.direction = article.direction;
+            report.warnings.extend(warnings_of(&path, &article));
+            let document = document_of(&path, article, content_hash);
             (path.display().to_string(), document)
         })
         .collect();
     add_documents(project, candidates, report)
+}
+
+/// An article's warnings, each starting with its file.
+fn warnings_of<'a>(path: &'a Path, article: &'a Article) -> impl Iterator<Item = String> + 'a {
+    article
+        .warnings
+        .iter()
+        .map(move |w| format!("{}: {w}", path.display()))
+}
+
+/// The document an article from `path` becomes, with the id it wants (the
+/// article's own, else the file's name); [`Admission`] gives the id it gets.
+fn document_of(path: &Path, article: Article, content_hash: String) -> Document {
+    let wanted = article.id.unwrap_or_else(|| {
+        path.file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("doc")
+            .to_owned()
+    });
+    let mut document =
+        Document::with_content_hash(wanted, article.title, article.text, content_hash);
+    document.source = article.source;
+    document.date = article.date;
+    document.byline = article.byline;
+    document.site_name = article.site_name;
+    document.language = article.language;
+    document.direction = article.direction;
+    document
+}
+
+/// What [`stream_new_documents`] did. Unlike [`AddReport`] it keeps no
+/// line per article: a batch may hold millions.
+#[derive(Debug, Default)]
+pub struct StreamReport {
+    /// How many documents were added.
+    pub added: usize,
+    /// The ids of the first few added, to name them.
+    pub first_added: Vec<String>,
+    /// How many articles were skipped because the project had their text.
+    pub skipped: usize,
+    /// Files that could not be read; when there is one, the caller must
+    /// not keep what was written (nothing more is given to it after).
+    pub errors: Vec<IngestError>,
+}
+
+/// How many added ids a [`StreamReport`] keeps.
+pub const NAMED_ADDED: usize = 10;
+
+/// Reads `paths` and gives every article whose text `project` does not
+/// have to `write` as a new document with a free id, one at a time (the
+/// CLI writes each into the saved file as it comes). Warnings and skipped
+/// articles are told to `say` as they come. Every file is read even after
+/// one fails, so that all errors are reported, but nothing more is written.
+pub fn stream_new_documents(
+    project: &Project,
+    paths: &[PathBuf],
+    html: HtmlMode,
+    say: &mut dyn FnMut(&str),
+    write: &mut dyn FnMut(&Document) -> std::io::Result<()>,
+) -> std::io::Result<StreamReport> {
+    let mut admission = admit::Admission::of(project);
+    let mut report = StreamReport::default();
+    let mut written = Ok(());
+    for path in paths {
+        let result = read_articles_each(path, html, &mut |article| {
+            if !report.errors.is_empty() || written.is_err() {
+                return Ok(());
+            }
+            for warning in warnings_of(path, &article) {
+                say(&warning);
+            }
+            let hash = content_hash(&article.text);
+            let mut document = document_of(path, article, hash);
+            match admission.admit(&document.id, &document.content_hash) {
+                Err(existing) => {
+                    report.skipped += 1;
+                    say(&skipped_line(
+                        &path.display().to_string(),
+                        &document,
+                        &existing,
+                    ));
+                }
+                Ok(id) => {
+                    document.id = id;
+                    written = write(&document);
+                    report.added += 1;
+                    if report.first_added.len() < NAMED_ADDED {
+                        report.first_added.push(document.id);
+                    }
+                }
+            }
+            Ok(())
+        });
+        if let Err(e) = result {
+            report.errors.push(e);
+        }
+        std::mem::replace(&mut written, Ok(()))?;
+    }
+    Ok(report)
+}
+
+fn skipped_line(label: &str, document: &Document, existing: &str) -> String {
+    format!(
+        "{label}: {:?} is already in the project as document {existing:?}; skipped",
+        document.title
+    )
 }
 
 /// An import edit made by [`add_read_articles`] against an earlier state of
@@ -277,42 +441,22 @@ fn add_documents(
 ) -> Option<Edit> {
     // Ids and hashes of the project plus this batch, so that duplicates
     // inside one batch are caught too.
-    let mut taken: std::collections::HashSet<String> =
-        project.documents.iter().map(|d| d.id.clone()).collect();
-    // Next suffix to try per base id: many files named `index.html` stay fast.
-    let mut next_suffix: std::collections::HashMap<String, usize> =
-        std::collections::HashMap::new();
-    let mut hashes: std::collections::HashMap<String, String> = project
-        .documents
-        .iter()
-        .map(|d| (d.content_hash.clone(), d.id.clone()))
-        .collect();
+    let mut admission = admit::Admission::of(project);
     let mut edits = Vec::new();
     for (label, mut document) in candidates {
-        if let Some(existing) = hashes.get(&document.content_hash) {
-            report.skipped.push(format!(
-                "{label}: {:?} is already in the project as document {existing:?}; skipped",
-                document.title
-            ));
-            continue;
-        }
-        let base = crate::model::document_id_base(&document.id);
-        let mut id = base.clone();
-        if taken.contains(&id) {
-            let suffix = next_suffix.entry(base.clone()).or_insert(2);
-            while taken.contains(&format!("{base}-{suffix}")) {
-                *suffix += 1;
+        match admission.admit(&document.id, &document.content_hash) {
+            Err(existing) => report
+                .skipped
+                .push(skipped_line(&label, &document, &existing)),
+            Ok(id) => {
+                document.id = id.clone();
+                edits.push(Edit::InsertDocument {
+                    index: project.documents.len() + edits.len(),
+                    document: Box::new(document),
+                });
+                report.added.push(id);
             }
-            id = format!("{base}-{suffix}");
         }
-        taken.insert(id.clone());
-        hashes.insert(document.content_hash.clone(), id.clone());
-        document.id = id.clone();
-        edits.push(Edit::InsertDocument {
-            index: project.documents.len() + edits.len(),
-            document: Box::new(document),
-        });
-        report.added.push(id);
     }
     (!edits.is_empty()).then(|| Edit::Batch {
         label: format!("import {} articles", edits.len()),

@@ -435,8 +435,10 @@ pub fn content_hash(text: &str) -> String {
     let digest = Sha256::digest(text.as_bytes());
     let mut hex = String::with_capacity(71);
     hex.push_str("sha256:");
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     for byte in digest {
-        hex.push_str(&format!("{byte:02x}"));
+        hex.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        hex.push(char::from(DIGITS[usize::from(byte & 15)]));
     }
     hex
 }

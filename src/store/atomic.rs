@@ -26,6 +26,16 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_atomically_with_faults(path, bytes, &mut |_, _| Ok(()))
 }
 
+/// [`write_atomically`] for a file too large to build in memory first:
+/// `write` streams the content into the temporary file (buffered). An error
+/// from `write` leaves the old file as it was, like any failed save.
+pub fn write_atomically_streamed(
+    path: &Path,
+    write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    replace_atomically(path, write, &mut |_, _| Ok(()))
+}
+
 /// A step of [`write_atomically`] at which a test can inject a failure.
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +54,14 @@ pub enum SaveStep {
 pub fn write_atomically_with_faults(
     path: &Path,
     bytes: &[u8],
+    fault: &mut dyn FnMut(SaveStep, &Path) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    replace_atomically(path, &mut |out| out.write_all(bytes), fault)
+}
+
+fn replace_atomically(
+    path: &Path,
+    write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
     fault: &mut dyn FnMut(SaveStep, &Path) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     // Replace the file a symlink points to, not the link itself.
@@ -65,7 +83,7 @@ pub fn write_atomically_with_faults(
         // Never replace a device, a FIFO or a socket with a regular file
         // (`-o /dev/null --force` as root would break the system): a
         // character device or a FIFO takes the bytes as a stream.
-        return write_stream(path, &meta, bytes);
+        return write_stream(path, &meta, write);
     }
     // A read-only file is the user saying "do not change this"; a rename
     // would replace it regardless of its permissions.
@@ -79,7 +97,11 @@ pub fn write_atomically_with_faults(
         .prefix(&temp_prefix(path))
         .suffix(".tmp")
         .tempfile_in(dir)?;
-    temp.write_all(bytes)?;
+    {
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, temp.as_file_mut());
+        write(&mut buffered)?;
+        buffered.flush()?;
+    }
     fault(SaveStep::Sync, temp.path())?;
     temp.as_file().sync_all()?;
     if let Ok(meta) = std::fs::metadata(path) {
@@ -107,17 +129,22 @@ pub fn write_atomically_with_faults(
 
 /// Writes into a character device or a FIFO; refuses anything else that is
 /// not a regular file.
-fn write_stream(path: &Path, meta: &std::fs::Metadata, bytes: &[u8]) -> std::io::Result<()> {
+fn write_stream(
+    path: &Path,
+    meta: &std::fs::Metadata,
+    write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
         let kind = meta.file_type();
         if kind.is_char_device() || kind.is_fifo() {
-            let mut stream = std::fs::OpenOptions::new().write(true).open(path)?;
-            return stream.write_all(bytes).and_then(|()| stream.flush());
+            let stream = std::fs::OpenOptions::new().write(true).open(path)?;
+            let mut buffered = std::io::BufWriter::with_capacity(1 << 16, stream);
+            return write(&mut buffered).and_then(|()| buffered.flush());
         }
     }
-    let _ = meta;
+    let _ = (meta, write);
     Err(std::io::Error::other(
         "is not a regular file (a device or a socket); Gloss does not replace it",
     ))

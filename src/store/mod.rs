@@ -309,6 +309,19 @@ fn io_message(error: &std::io::Error) -> String {
 /// entity, claim, relation, conflict) is written on one line, so adding an annotation
 /// shows as a one-line `git diff`.
 pub fn to_ron(project: &Project) -> String {
+    let mut out = ron_head(project);
+    for doc in &project.documents {
+        push_document(&mut out, doc);
+    }
+    out.push_str(RON_TAIL);
+    out
+}
+
+/// What follows the last document.
+const RON_TAIL: &str = "  ],\n)\n";
+
+/// Everything of [`to_ron`] before the first document.
+fn ron_head(project: &Project) -> String {
     // The oldest version that can hold the project, so that an older Gloss
     // still opens it unless it has conflict records (which it would drop).
     let version = project.written_version();
@@ -343,37 +356,78 @@ pub fn to_ron(project: &Project) -> String {
         list(&mut out, 1, "conflicts", &project.conflicts);
     }
     out.push_str("  documents: [\n");
-    for doc in &project.documents {
-        out.push_str("    (\n");
-        field(&mut out, 3, "id", &doc.id);
-        field(&mut out, 3, "title", &doc.title);
-        optional(&mut out, 3, "source", &doc.source);
-        optional(&mut out, 3, "date", &doc.date);
-        optional(&mut out, 3, "byline", &doc.byline);
-        optional(&mut out, 3, "site_name", &doc.site_name);
-        optional(&mut out, 3, "language", &doc.language);
-        optional(&mut out, 3, "direction", &doc.direction);
-        field(&mut out, 3, "content_hash", &doc.content_hash);
-        field(&mut out, 3, "status", &doc.status);
-        list(&mut out, 3, "entities", &doc.entities);
-        list(&mut out, 3, "claims", &doc.claims);
-        list(&mut out, 3, "relations", &doc.relations);
-        if !doc.conflicts.is_empty() {
-            list(&mut out, 3, "conflicts", &doc.conflicts);
-        }
-        if !doc.suggestion_decisions.is_empty() {
-            list(
-                &mut out,
-                3,
-                "suggestion_decisions",
-                &doc.suggestion_decisions,
-            );
-        }
-        field(&mut out, 3, "text", &doc.text);
-        out.push_str("    ),\n");
-    }
-    out.push_str("  ],\n)\n");
     out
+}
+
+/// One document of [`to_ron`].
+fn push_document(out: &mut String, doc: &crate::model::Document) {
+    out.push_str("    (\n");
+    field(out, 3, "id", &doc.id);
+    field(out, 3, "title", &doc.title);
+    optional(out, 3, "source", &doc.source);
+    optional(out, 3, "date", &doc.date);
+    optional(out, 3, "byline", &doc.byline);
+    optional(out, 3, "site_name", &doc.site_name);
+    optional(out, 3, "language", &doc.language);
+    optional(out, 3, "direction", &doc.direction);
+    field(out, 3, "content_hash", &doc.content_hash);
+    field(out, 3, "status", &doc.status);
+    list(out, 3, "entities", &doc.entities);
+    list(out, 3, "claims", &doc.claims);
+    list(out, 3, "relations", &doc.relations);
+    if !doc.conflicts.is_empty() {
+        list(out, 3, "conflicts", &doc.conflicts);
+    }
+    if !doc.suggestion_decisions.is_empty() {
+        list(out, 3, "suggestion_decisions", &doc.suggestion_decisions);
+    }
+    field(out, 3, "text", &doc.text);
+    out.push_str("    ),\n");
+}
+
+/// Writes documents one by one into the file [`save_with_more_documents`]
+/// is writing, so that none of them need be in memory at once.
+pub struct DocumentSink<'w> {
+    out: &'w mut dyn std::io::Write,
+    buffer: String,
+}
+
+impl DocumentSink<'_> {
+    /// Writes `doc` after the documents written so far.
+    pub fn push(&mut self, doc: &crate::model::Document) -> std::io::Result<()> {
+        self.buffer.clear();
+        push_document(&mut self.buffer, doc);
+        self.out.write_all(self.buffer.as_bytes())
+    }
+}
+
+/// Saves `project` as [`save`] does, followed by the documents `more` pushes
+/// (new documents without annotations, which do not change the format
+/// version): a batch of a million articles is written as it is read,
+/// without becoming a project in memory. When `more` fails, nothing is
+/// written and its error is the save's.
+pub fn save_with_more_documents(
+    project: &Project,
+    path: &Path,
+    more: &mut dyn FnMut(&mut DocumentSink<'_>) -> std::io::Result<()>,
+) -> Result<(), SaveError> {
+    atomic::write_atomically_streamed(path, &mut |out| {
+        out.write_all(ron_head(project).as_bytes())?;
+        let mut sink = DocumentSink {
+            out,
+            buffer: String::new(),
+        };
+        for doc in &project.documents {
+            sink.push(doc)?;
+        }
+        more(&mut sink)?;
+        sink.out.write_all(RON_TAIL.as_bytes())
+    })
+    .map_err(|e| SaveError {
+        path: path.display().to_string(),
+        message: e.to_string(),
+        changed_on_disk: false,
+    })
 }
 
 /// One value in RON on a single line.

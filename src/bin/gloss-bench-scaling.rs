@@ -41,7 +41,8 @@ fn main() -> ExitCode {
             _ => return usage(),
         }
     }
-    let ops: [(&str, fn(usize) -> f64); 4] = [
+    type Timed = fn(usize) -> f64;
+    let ops: [(&str, Timed); 4] = [
         ("doccano_import", doccano_import),
         ("merge_two_way", merge_two_way),
         ("merge_three_way", merge_three_way),

@@ -25,7 +25,7 @@
 //! ```sh
 //! cargo run --release --example ui_steps_bench -- [--documents 2000] [--chars 3000]
 //!     [--text news|synthetic] [--pane] [--rounds 3] [--slow MS] [--json] [--open-only]
-//!     [--project FILE] [--import N]
+//!     [--project FILE] [--import N] [--train]
 //! ```
 //!
 //! `--text news` (the default) generates real news prose
@@ -183,6 +183,27 @@ impl Window {
         true
     }
 
+    /// [`Window::until`] at 60 frames a second, as a window with vsync
+    /// draws while a worker runs (the other steps draw back to back, which
+    /// would take a core from the worker being measured).
+    fn until_paced(&mut self, what: &str, mut done: impl FnMut(&GlossApp) -> bool) -> bool {
+        const FRAME: Duration = Duration::from_micros(16_667);
+        let started = Instant::now();
+        let mut n = 0u32;
+        while !done(&self.app) {
+            if started.elapsed() > STEP_LIMIT {
+                eprintln!("{}: gave up waiting ({what})", self.step.name);
+                return false;
+            }
+            n += 1;
+            self.frame(vec![], format!("{what}, frame {n}"));
+            if let Some(rest) = (FRAME * n).checked_sub(started.elapsed()) {
+                std::thread::sleep(rest);
+            }
+        }
+        true
+    }
+
     /// A few more frames, so that what a step's end changed is drawn.
     /// Ctrl+Z, then Ctrl+Y, each a step of its own named by `names`, with
     /// frames after each to settle.
@@ -321,6 +342,35 @@ fn main() {
     w.begin("idle");
     for n in 1..=120 {
         w.frame(vec![], format!("idle, frame {n}"));
+    }
+
+    // `--train`: the suggestions' training on a worker (the project needs
+    // documents marked Done, e.g. CoNLL-2002 imported with all but the
+    // shown one Done): frames until the first training after opening ends,
+    // then the shown document marked Done and frames until the retrain ends.
+    if std::env::args().any(|a| a == "--train") {
+        w.begin("train");
+        let trained = Instant::now();
+        w.until_paced("training after opening", |app| {
+            !app.suggestions.is_working()
+        });
+        eprintln!(
+            "first training: {:.0} ms of frames",
+            trained.elapsed().as_secs_f64() * 1e3
+        );
+        w.settle(10);
+        w.begin("retrain");
+        let retrained = Instant::now();
+        w.app.act(Action::SetStatus(gloss::model::Status::Done));
+        // The status edit is taken in on the next frame; training starts
+        // in the frame after.
+        w.until_paced("retraining to start", |app| app.suggestions.is_working());
+        w.until_paced("retraining", |app| !app.suggestions.is_working());
+        eprintln!(
+            "retrain after marking Done: {:.0} ms of frames",
+            retrained.elapsed().as_secs_f64() * 1e3
+        );
+        w.settle(10);
     }
 
     if !std::env::args().any(|a| a == "--open-only") {

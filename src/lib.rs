@@ -3,8 +3,12 @@
 //! The library is the UI-free core that the `gloss` binary, the GUI and the
 //! tests all drive:
 //! - [`model`]: projects, documents, spans (code-point offsets), validation;
-//! - [`edit`]: the one edit layer, with undo/redo and the dirty flag;
-//! - [`store`]: RON project files (versioned, validated, atomic);
+//! - [`edit`]: the one edit layer: edits that return their inverse, undo/redo
+//!   history, the dirty flag (pure: no files);
+//! - [`store`]: RON project files (versioned, validated, atomic), locks,
+//!   recovery journals;
+//! - [`workspace`]: an open project's session: the project, its history, its
+//!   file, lock and version on disk;
 //! - [`ingest`]: article import (txt, md, html, json/jsonl, any encoding);
 //! - [`formats`]: dataset import and export;
 //! - [`review`]: statistics, agreement, merging and adjudication;
@@ -31,3 +35,4 @@ pub mod store;
 pub mod suggest;
 #[cfg(feature = "gui")]
 pub mod ui;
+pub mod workspace;

@@ -6,10 +6,16 @@
 //! - Nothing but the command line's own file calls into `cli`.
 //! - In the UI, only the command layer changes the project, saves or starts
 //!   jobs: panels push actions.
+//! - The core's layers depend downwards only: `model` on nothing of ours,
+//!   `edit` on `model`, `store` (files) on `model`, and the open project's
+//!   I/O (`workspace`) on both; tests excepted.
 
 use std::path::{Path, PathBuf};
 
 fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    if dir.is_file() {
+        return vec![dir.to_owned()];
+    }
     let mut files = Vec::new();
     let mut stack = vec![dir.to_owned()];
     while let Some(dir) = stack.pop() {
@@ -81,6 +87,70 @@ fn the_core_knows_nothing_of_the_ui_or_the_command_line() {
         &[],
     );
     assert_eq!(found, vec![], "the core must stay UI-free and CLI-free");
+}
+
+/// Every `(file, forbidden word)` where the code of a file under `dirs`,
+/// without its `#[cfg(test)]` module, uses one of `words`.
+fn uses_outside_tests(dirs: &[&str], words: &[&str]) -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut found = Vec::new();
+    for dir in dirs {
+        for file in rust_files(&root.join(dir)) {
+            let name = file
+                .strip_prefix(root)
+                .unwrap_or(&file)
+                .display()
+                .to_string();
+            let code = code(&file);
+            let code = code.split("#[cfg(test)]").next().unwrap_or_default();
+            for word in words {
+                if code.contains(word) {
+                    found.push((name.clone(), (*word).to_owned()));
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_core_layers_depend_downwards_only() {
+    let above_model = [
+        "crate::edit",
+        "crate::store",
+        "crate::workspace",
+        "crate::review",
+        "crate::formats",
+        "crate::ingest",
+        "crate::suggest",
+    ];
+    assert_eq!(uses_outside_tests(&["src/model"], &above_model), vec![]);
+    assert_eq!(
+        uses_outside_tests(
+            &["src/edit"],
+            &[
+                "crate::store",
+                "crate::workspace",
+                "crate::formats",
+                "crate::ingest"
+            ]
+        ),
+        vec![],
+        "the edit layer is pure: no files"
+    );
+    assert_eq!(
+        uses_outside_tests(
+            &["src/store"],
+            &["crate::edit", "crate::workspace", "crate::review"]
+        ),
+        vec![],
+        "files know nothing of edits or sessions"
+    );
+    assert_eq!(
+        uses_outside_tests(&["src/formats"], &["crate::review", "crate::workspace"]),
+        vec![],
+        "exports filter rejected annotations through the model"
+    );
 }
 
 #[test]

@@ -6,11 +6,11 @@ pub mod cues;
 mod history;
 pub mod ops;
 mod prepared;
-mod session;
 
+pub use crate::model::now;
 pub use history::History;
+pub(crate) use prepared::Base;
 pub use prepared::{Prepared, Restore, Snapshot, prepare};
-pub use session::{DiskState, SaveTicket, SaveWrite, Session};
 
 use thiserror::Error;
 
@@ -372,12 +372,6 @@ fn check_project_conflict(project: &Project, about: &ConflictAbout) -> Result<()
         ))),
         None => Ok(()),
     }
-}
-
-/// The current time in RFC 3339, UTC, whole seconds: the stamp of
-/// `created`/`modified` fields.
-pub fn now() -> String {
-    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
 }
 
 /// Applies `edit` to `project` and returns the edit that undoes it. On error

@@ -8,8 +8,8 @@
 //! document, provided the project is still in the snapshot's state. Undo and
 //! redo swap the documents back and forth the same way ([`Restore`]).
 //!
-//! [`Session::snapshot`]: super::Session::snapshot
-//! [`Session::apply_prepared`]: super::Session::apply_prepared
+//! [`Session::snapshot`]: crate::workspace::Session::snapshot
+//! [`Session::apply_prepared`]: crate::workspace::Session::apply_prepared
 
 use std::sync::Arc;
 
@@ -83,11 +83,11 @@ impl Restore {
 
 /// Which session and which state of its project a snapshot holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Base {
+pub(crate) struct Base {
     /// The session ([`super::Session`] numbers each one).
-    pub(super) session: u64,
+    pub(crate) session: u64,
     /// Its history generation, which every change bumps.
-    pub(super) generation: u64,
+    pub(crate) generation: u64,
 }
 
 /// A copy of the project for a worker thread (one pointer per document),
@@ -95,8 +95,8 @@ pub(super) struct Base {
 /// installed only on that very state.
 #[derive(Debug, Clone)]
 pub struct Snapshot {
-    pub(super) project: Project,
-    pub(super) base: Base,
+    pub(crate) project: Project,
+    pub(crate) base: Base,
 }
 
 impl Snapshot {
@@ -110,8 +110,8 @@ impl Snapshot {
 /// [`super::Session::apply_prepared`].
 #[derive(Debug)]
 pub struct Prepared {
-    pub(super) base: Base,
-    pub(super) restore: Restore,
+    pub(crate) base: Base,
+    pub(crate) restore: Restore,
 }
 
 impl Prepared {
@@ -187,8 +187,8 @@ fn changes_documents_only(edit: &Edit) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::edit::Session;
     use crate::model::Entity;
+    use crate::workspace::Session;
 
     fn session() -> Session {
         Session::new(crate::sample::large_project(30, 400), None)

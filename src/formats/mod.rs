@@ -147,11 +147,11 @@ pub fn export(
 ) -> Result<Exported, FormatError> {
     // Rejected annotations are not part of a dataset unless asked for.
     let filtered;
-    let mut left = crate::review::mode::LeftOut::default();
-    let project = if options.include_rejected || !crate::review::mode::has_rejected(project) {
+    let mut left = crate::model::rejected::LeftOut::default();
+    let project = if options.include_rejected || !crate::model::rejected::has_rejected(project) {
         project
     } else {
-        (filtered, left) = crate::review::mode::without_rejected_counted(project);
+        (filtered, left) = crate::model::rejected::without_rejected_counted(project);
         &filtered
     };
     let mut exported = match format {

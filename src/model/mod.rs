@@ -7,6 +7,7 @@ pub mod bidi;
 pub mod claim;
 pub mod conflict;
 pub mod rare;
+pub mod rejected;
 pub mod schema;
 pub mod span;
 pub mod validate;
@@ -429,7 +430,13 @@ pub fn document_id_base(wanted: &str) -> String {
     }
 }
 
-/// `sha256:<hex>` of a text.
+/// The current time in RFC 3339, UTC, whole seconds: the stamp of
+/// `created`/`modified` fields (and of a lock's "since").
+pub fn now() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+}
+
+/// `sha256:<hex>` of a text: a document's content hash.
 pub fn content_hash(text: &str) -> String {
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(text.as_bytes());

@@ -121,7 +121,7 @@ impl ProjectLock {
             "pid {}, host {}, since {}\n",
             std::process::id(),
             host_name(),
-            crate::edit::now()
+            crate::model::now()
         );
         let written = file
             .set_len(0)

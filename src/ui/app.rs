@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::edit::Session;
 use crate::model::Project;
+use crate::workspace::Session;
 
 use super::actions::Action;
 use super::article_view::ArticleView;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
-use crate::edit::Session;
+use crate::workspace::Session;
 
 /// How long after a change the journal is written.
 pub const INTERVAL: Duration = Duration::from_secs(3);

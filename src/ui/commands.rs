@@ -7,8 +7,9 @@ use std::sync::Arc;
 
 use egui::{Key, Modifiers};
 
-use crate::edit::{Edit, Session};
+use crate::edit::Edit;
 use crate::model::{CompactString, Entity, Project, span};
+use crate::workspace::Session;
 
 use super::actions::Action;
 use super::app::{AnnotationKind, AnnotationRef, GlossApp, SidePane};

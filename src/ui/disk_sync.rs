@@ -6,19 +6,19 @@
 //! A watcher on the file's folder (`notify`) and a cheap `stat` once a
 //! second both only say "look again"; what decides is the file's identity
 //! against the version the session last read or wrote
-//! ([`crate::edit::Session::disk_state`]), and then its content, read on a
+//! ([`crate::workspace::Session::disk_state`]), and then its content, read on a
 //! worker. With no unsaved changes the new version is reloaded at once;
 //! with unsaved changes nothing is written over it until the user chose
 //! Merge, Keep mine or Reload (`disk_prompt.rs`). Every save checks the
-//! identity again right before writing ([`crate::edit::SaveWrite::run`]).
+//! identity again right before writing ([`crate::workspace::SaveWrite::run`]).
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
-use crate::edit::DiskState;
 use crate::model::Project;
 use crate::store::FileIdentity;
+use crate::workspace::DiskState;
 
 use super::app::GlossApp;
 use super::dialogs::{AfterSave, Prompt};

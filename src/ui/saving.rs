@@ -12,8 +12,8 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError, channel};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::edit::{SaveTicket, SaveWrite};
 use crate::store::{FileIdentity, SaveError};
+use crate::workspace::{SaveTicket, SaveWrite};
 
 use super::unsaved::AfterSave;
 

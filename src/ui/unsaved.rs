@@ -74,7 +74,7 @@ impl GlossApp {
     /// Carries on with what waited for the unsaved-changes question.
     pub fn continue_after(&mut self, then: AfterSave) {
         match then {
-            AfterSave::New => self.replace_session(crate::edit::Session::new(
+            AfterSave::New => self.replace_session(crate::workspace::Session::new(
                 crate::model::Project::new(crate::model::Project::UNTITLED),
                 None,
             )),

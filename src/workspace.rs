@@ -1,11 +1,14 @@
-//! A project being worked on: the project, its history and where it lives.
+//! A project being worked on: the project, its history and where it lives
+//! (its file, the lock on it, the version on disk, the recovery journal).
+//! The I/O side of an open project, above the pure edit layer ([`crate::edit`])
+//! and the files ([`crate::store`]), as helix keeps its document with path
+//! and saving in `helix-view` and its transactions in `helix-core`.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::prepared::Base;
-use super::{Edit, EditError, History, Prepared, Snapshot};
+use crate::edit::{Base, Edit, EditError, History, Prepared, Snapshot};
 use crate::model::Project;
 use crate::review::merge::Report;
 use crate::store::{self, FileIdentity, LockError, ProjectLock};

@@ -2,7 +2,7 @@
 //! folder for brat), with the checks a run must pass besides not panicking.
 //!
 //! Shared by the fuzzer (`examples/fuzz.rs`) and the regression replay
-//! (`tests/fuzz_regressions.rs`) through `#[path]`, so that both run exactly
+//! (`tests/core/fuzz_regressions.rs`) through `#[path]`, so that both run exactly
 //! the same code.
 
 use std::path::Path;

@@ -3,13 +3,13 @@
 //! refused, stale temporary files cleaned, exit codes and messages, and
 //! crash trials (SIGKILL during saves, concurrent writers).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::{gloss, stderr, temp_dir};
+use crate::common::{gloss, stderr, temp_dir};
 use gloss::store::{self, ProjectLock};
 
 fn code(output: &std::process::Output) -> i32 {

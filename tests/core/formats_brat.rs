@@ -1,8 +1,6 @@
 //! brat standoff: round trips over the shared brat corpora, and claims.
 
-mod common;
-
-use common::corpus;
+use crate::common::corpus;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 

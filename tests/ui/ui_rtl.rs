@@ -7,7 +7,7 @@
 //! Annotations pane's filter dims the other annotations. Also: scripts the
 //! main font lacks (Chinese, Japanese, Korean, Indic, Thai) are drawn.
 
-mod common;
+use crate::common;
 
 use egui::{Key, Modifiers, Pos2, Rect, Vec2};
 use egui_kittest::Harness;
@@ -16,7 +16,7 @@ use gloss::model::{Document, Entity, Project};
 use gloss::ui::files::ScriptedPicker;
 use gloss::ui::{DrawnGlyph, GlossApp, Startup, drawn_glyphs};
 
-const ARTICLE: &str = include_str!("fixtures/rtl/article.txt");
+const ARTICLE: &str = include_str!("../fixtures/rtl/article.txt");
 
 fn project(text: &str, entities: Vec<Entity>) -> Project {
     let mut doc = Document::new("rtl", "مقال تجريبي", text.trim_end());

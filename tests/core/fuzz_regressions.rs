@@ -8,7 +8,7 @@
 
 // The fuzzer uses the rest of the module (names, extensions, brat files).
 #[allow(dead_code)]
-#[path = "fuzz/targets.rs"]
+#[path = "../fuzz/targets.rs"]
 mod targets;
 
 use std::path::{Path, PathBuf};

@@ -7,7 +7,7 @@
 //! `tests/snapshots/`; create or update them with
 //! `UPDATE_SNAPSHOTS=1 cargo test --test ui`.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

@@ -3,7 +3,7 @@
 //! scrolling to an annotation, hover and find work across the pieces as on
 //! short lines.
 
-mod common;
+use crate::common;
 
 use egui::{Key, Pos2, Vec2};
 use egui_kittest::Harness;

@@ -2,8 +2,6 @@
 //! small fixtures, κ and α against an independent reference implementation,
 //! properties over generated projects, and `gloss agree` run as a user runs it.
 
-mod common;
-
 use gloss::model::{
     Attribution, CheckWorthiness, Claim, Claimant, Document, Entity, Project, Verdict,
 };
@@ -11,7 +9,7 @@ use gloss::review::agree::{AgreeError, AgreeOptions, Agreement, Figures, agree};
 use proptest::prelude::*;
 use unicode_segmentation::UnicodeSegmentation;
 
-use common::{gloss, stderr, stdout, temp_dir};
+use crate::common::{gloss, stderr, stdout, temp_dir};
 
 const EPS: f64 = 1e-12;
 

@@ -4,7 +4,7 @@
 //! Compare with… another annotator's file (the dialog answered by a
 //! [`ScriptedPicker`]).
 
-mod common;
+use crate::common;
 
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;

@@ -2,12 +2,10 @@
 //! three-way (two branches and their base, as git's merge driver), through
 //! the library and through the real binary, and a real `git merge`.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{git, git_ok, gloss, stderr, temp_dir};
+use crate::common::{git, git_ok, gloss, stderr, temp_dir};
 use gloss::model::validate::validate;
 use gloss::model::{
     Claim, Claimant, CompactString, ConflictAbout, ConflictKind, Document, Entity, Project,
@@ -646,7 +644,7 @@ fn git_merge_of_two_annotating_branches_just_works() {
 
 #[test]
 fn the_documented_merged_project_is_valid_and_canonical() {
-    let doc = include_str!("../docs/format.md");
+    let doc = include_str!("../../docs/format.md");
     let section = doc
         .find("## A merged project")
         .expect("docs/format.md has a merged example");

@@ -1,9 +1,7 @@
 //! Offsets are code points (Python `str` indices) in every format, also for
 //! emoji outside the BMP and Arabic.
 
-mod common;
-
-use common::py_slice;
+use crate::common::py_slice;
 use gloss::formats::{self, ExportOptions, Format};
 use gloss::model::{Claim, Document, Entity, Project};
 use serde_json::Value;

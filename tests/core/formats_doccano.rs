@@ -1,8 +1,6 @@
 //! doccano JSONL: round trip of the shared samples and the relation shape.
 
-mod common;
-
-use common::corpus;
+use crate::common::corpus;
 
 use gloss::formats::{self, ExportOptions, Format};
 use gloss::model::{Claim, Document, Entity, Project};

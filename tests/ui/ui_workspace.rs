@@ -2,7 +2,7 @@
 //! prompts, Escape cancels every prompt without losing work, and messages
 //! count in words ("1 step", not "1 steps").
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 

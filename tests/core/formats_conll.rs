@@ -1,9 +1,7 @@
 //! CoNLL BIO2: export of the brat CoNLL-2002 sample, overlaps, and reading
 //! other tag schemes.
 
-mod common;
-
-use common::corpus;
+use crate::common::corpus;
 
 use gloss::formats::{self, ExportOptions, Format};
 use gloss::model::{Document, Entity, Project};

@@ -1,11 +1,9 @@
 //! Nothing a user did is lost: unsaved edits are journalled to a recovery
 //! file in the background, and the next start offers to restore them.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::harness;
+use crate::common::harness;
 
 use egui_kittest::kittest::Queryable as _;
 use gloss::edit::Edit;

@@ -1,12 +1,10 @@
 //! The `gloss` command line, run as a user runs it: the real binary on real
 //! files.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 
-use common::{corpus, gloss, gloss_within, py_slice, stderr, stdout, temp_dir};
+use crate::common::{corpus, gloss, gloss_within, py_slice, stderr, stdout, temp_dir};
 use serde_json::Value;
 
 fn export_jsonl(project: &Path) -> Vec<Value> {

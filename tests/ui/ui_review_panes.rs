@@ -4,7 +4,7 @@
 //! pane list what the bar counted; the article view's dimming set follows
 //! the filter.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 

@@ -3,7 +3,7 @@
 //! one undoable step, Cancel adds nothing, and an edit made meanwhile is
 //! neither lost nor overwritten.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -3,13 +3,11 @@
 //! page (with a warning) when there is no clear article, `--html page` on
 //! the command line, and hostile nesting in bounded time.
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use common::{corpus, gloss, stderr, temp_dir};
+use crate::common::{corpus, gloss, stderr, temp_dir};
 use gloss::ingest::{Article, HtmlMode, NO_ARTICLE_WARNING, read_articles_with};
 
 fn fixture(name: &str) -> PathBuf {

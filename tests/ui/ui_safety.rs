@@ -2,12 +2,12 @@
 //! project it has open, offers read-only when another writer has it, never
 //! saves over the other writer's file, and offers Save As instead.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use common::{git, git_ok};
+use crate::common::{git, git_ok};
 use egui::{Key, Modifiers};
 use egui_kittest::kittest::Queryable as _;
 use gloss::model::Project;

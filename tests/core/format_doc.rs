@@ -2,7 +2,7 @@
 
 #[test]
 fn the_documented_example_is_a_valid_canonical_project() {
-    let doc = include_str!("../docs/format.md");
+    let doc = include_str!("../../docs/format.md");
     let start = doc
         .find("```ron\n")
         .expect("docs/format.md has a ```ron example")
@@ -36,7 +36,7 @@ fn the_documented_example_is_a_valid_canonical_project() {
 /// The documented example without what a version needs, as that version's
 /// Gloss wrote it.
 fn example_as_version(version: u32) -> String {
-    let doc = include_str!("../docs/format.md");
+    let doc = include_str!("../../docs/format.md");
     let start = doc.find("```ron\n").expect("an example") + "```ron\n".len();
     let length = doc[start..].find("```").expect("the example block ends");
     let mut text = doc[start..start + length].to_owned();

@@ -178,6 +178,45 @@ impl Dictionary {
         }
     }
 
+    /// [`Dictionary::count_sightings`] of every document, counted on every
+    /// core (each counts its share against the learned dictionary, which
+    /// does not change while counting; the counts are then added up).
+    pub fn count_all_sightings(&mut self, documents: &[(&str, &[Token])]) {
+        let counted = super::parallel_chunks(documents, |part| {
+            let mut words: HashMap<&str, usize> = HashMap::new();
+            let mut keys: HashMap<String, usize> = HashMap::new();
+            for &(text, tokens) in part {
+                for token in tokens {
+                    let word = token.text(text);
+                    if self.token_tags.contains_key(word) {
+                        *words.entry(word).or_default() += 1;
+                    }
+                }
+                let mut i = 0;
+                while i < tokens.len() {
+                    match self.longest_at(text, tokens, i) {
+                        Some((len, key)) => {
+                            *keys.entry(key).or_default() += 1;
+                            i += len;
+                        }
+                        None => i += 1,
+                    }
+                }
+            }
+            (words, keys)
+        });
+        for (words, keys) in counted {
+            for (word, n) in words {
+                *self.token_seen.entry(word.to_owned()).or_default() += n;
+            }
+            for (key, n) in keys {
+                if let Some(entry) = self.entries.get_mut(&key) {
+                    entry.seen += n;
+                }
+            }
+        }
+    }
+
     /// A suggestion the user rejected: one more sighting without the label.
     pub fn count_rejection(&mut self, text: &str, tokens: &[Token]) {
         if let Some(entry) = self.entries.get_mut(&key(text, tokens)) {

@@ -297,9 +297,11 @@ fn full_dictionary(tokenized: &[(&Document, Vec<Token>)]) -> (Dictionary, usize)
         entities += spans.len();
         dictionary.learn(&doc.text, tokens, &spans);
     }
-    for (doc, tokens) in tokenized {
-        dictionary.count_sightings(&doc.text, tokens);
-    }
+    let texts: Vec<(&str, &[Token])> = tokenized
+        .iter()
+        .map(|(doc, tokens)| (doc.text.as_str(), tokens.as_slice()))
+        .collect();
+    dictionary.count_all_sightings(&texts);
     (dictionary, entities)
 }
 
@@ -326,6 +328,20 @@ fn fold_dictionaries(tokenized: &[(&Document, Vec<Token>)], folds: usize) -> Vec
         }
         dictionary
     })
+}
+
+/// `f` of each contiguous share of `items`, one share per core, in order.
+pub(crate) fn parallel_chunks<'a, T: Sync, R: Send>(
+    items: &'a [T],
+    f: impl Fn(&'a [T]) -> R + Sync,
+) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(items.len())
+        .max(1);
+    let chunk = items.len().div_ceil(threads).max(1);
+    let shares: Vec<&'a [T]> = items.chunks(chunk).collect();
+    parallel_map(&shares, |_, share| f(share))
 }
 
 /// `f` of every item, in order, worked out on every core (scoped threads

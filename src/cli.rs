@@ -297,6 +297,31 @@ pub enum Command {
         #[arg(long, value_name = "X", value_parser = parse_score)]
         min_score: Option<f64>,
     },
+    /// Split a project's documents among annotators: one project per
+    /// annotator in DIR, each document given to one of them and a share
+    /// (--overlap) to two, for agreement; balanced by text length, the same
+    /// split for the same --seed; DIR/assignment.json says who has what.
+    /// See docs/teams.md.
+    Assign {
+        /// The project to split (never changed).
+        project: PathBuf,
+        /// The annotators' names, comma-separated; each gets NAME.gloss.ron.
+        #[arg(long, value_delimiter = ',', required = true)]
+        annotators: Vec<String>,
+        /// The share of documents given to two annotators: `20%` or `0.2`.
+        #[arg(long, value_name = "SHARE", value_parser = parse_share, default_value = "0")]
+        overlap: f64,
+        /// Which documents are shared, and how ties are broken.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// The folder to write the projects and the manifest into.
+        #[arg(short, long, value_name = "DIR")]
+        output: PathBuf,
+        /// Write into a folder that has files already (replacing those of
+        /// the same names).
+        #[arg(long)]
+        force: bool,
+    },
     /// Set up the git repository around the current folder to merge project
     /// files with Gloss: `.gitattributes`, `.gitignore` (lock files, crash
     /// journals) and the merge driver, with this `gloss`'s absolute path.
@@ -438,6 +463,23 @@ fn run_command(command: Command, wait_seconds: f64) -> ExitCode {
             force,
         } => merge(base.as_deref(), &first, &second, &output, force, wait),
         Command::GitSetup => git_setup(),
+        Command::Assign {
+            project,
+            annotators,
+            overlap,
+            seed,
+            output,
+            force,
+        } => assign(
+            &project,
+            &crate::review::assign::AssignOptions {
+                annotators,
+                overlap,
+                seed,
+            },
+            &output,
+            force,
+        ),
         Command::Suggest {
             project,
             docs,
@@ -1100,6 +1142,91 @@ pub fn write_exported(exported: formats::Exported, output: Option<&Path>) -> Exi
 
 /// `gloss git-setup`: the merge driver in the repository around the
 /// current folder, pointing at this binary.
+/// A share as `20%` or `0.2`.
+fn parse_share(text: &str) -> Result<f64, String> {
+    let (number, scale) = match text.trim().strip_suffix('%') {
+        Some(percent) => (percent, 100.0),
+        None => (text.trim(), 1.0),
+    };
+    match number.trim().parse::<f64>() {
+        Ok(x) if (0.0..=scale).contains(&x) => Ok(x / scale),
+        _ => Err(format!(
+            "{text:?} is not a share between 0% and 100% (e.g. 20% or 0.2)"
+        )),
+    }
+}
+
+fn assign(
+    path: &Path,
+    options: &crate::review::assign::AssignOptions,
+    folder: &Path,
+    force: bool,
+) -> ExitCode {
+    use crate::review::assign;
+    let project = match load(path) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let split = match assign::assign(&project, options) {
+        Ok(split) => split,
+        Err(e) => {
+            return fail(
+                INVALID,
+                format!("{}: {e}; nothing was written", path.display()),
+            );
+        }
+    };
+    let folder = match output::check_folder(folder, force) {
+        Ok(folder) => folder,
+        Err(e) => return fail(CANNOT_WRITE, format!("{e}; nothing was written")),
+    };
+    if let Err(e) = std::fs::create_dir_all(&folder) {
+        return fail(
+            CANNOT_WRITE,
+            format!("{}: cannot create the folder: {e}", folder.display()),
+        );
+    }
+    let names = &options.annotators;
+    for who in 0..names.len() {
+        let theirs = assign::project_for(&project, &split, names, who);
+        let file = folder.join(format!("{}.gloss.ron", assign::file_stem(&names[who])));
+        if let Err(e) = store::save(&theirs, &file) {
+            return fail(CANNOT_WRITE, format!("{e}; the assignment is incomplete"));
+        }
+        outln!(
+            "{}: {} ({} shared), {} characters",
+            file.display(),
+            plural(theirs.documents.len(), "document"),
+            split
+                .documents_of(who)
+                .filter(|&i| split.owners[i].len() > 1)
+                .count(),
+            split.characters[who]
+        );
+    }
+    let manifest = assign::manifest(&project, &path.display().to_string(), &split, options);
+    let manifest_file = folder.join("assignment.json");
+    let text = serde_json::to_string_pretty(&manifest).unwrap_or_default() + "\n";
+    if let Err(e) = store::write_atomically(&manifest_file, text.as_bytes()) {
+        return fail(
+            CANNOT_WRITE,
+            format!(
+                "{}: cannot write the manifest: {e}",
+                manifest_file.display()
+            ),
+        );
+    }
+    outln!(
+        "{}: {} among {}, {} given to two; manifest {}",
+        path.display(),
+        plural(project.documents.len(), "document"),
+        plural(names.len(), "annotator"),
+        split.shared(),
+        manifest_file.display()
+    );
+    ExitCode::SUCCESS
+}
+
 fn git_setup() -> ExitCode {
     let exe = match std::env::current_exe() {
         Ok(exe) => exe,

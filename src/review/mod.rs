@@ -4,6 +4,7 @@
 pub mod adjudicate;
 pub mod agree;
 pub mod agree_many;
+pub mod assign;
 pub mod dashboard;
 pub mod find;
 pub mod merge;

@@ -1396,3 +1396,133 @@ fn a_mistyped_command_gets_a_suggestion_not_no_such_file() {
     assert!(stderr(&out).contains("no such file"), "{}", stderr(&out));
     assert!(!stderr(&out).contains("did you mean"), "{}", stderr(&out));
 }
+
+/// `gloss assign` splits a corpus among three annotators with an overlap;
+/// each edits their copy; merging the copies back gives every document once,
+/// the overlap's differences as disagreements, and `agree` measures the
+/// agreement on exactly the shared documents of each pair.
+#[test]
+fn assign_splits_a_corpus_and_merging_the_edited_copies_rebuilds_it() {
+    use std::collections::BTreeSet;
+    use std::sync::Arc;
+    let dir = temp_dir();
+    let batch = dir.path().join("news.jsonl");
+    let lines: Vec<String> = (0..30)
+        .map(|i| {
+            let filler = " and more".repeat(i % 7);
+            format!("{{\"id\": \"n{i}\", \"text\": \"Report {i} from Berlin{filler}.\"}}")
+        })
+        .collect();
+    std::fs::write(&batch, lines.join("\n")).unwrap();
+    let project = dir.path().join("corpus.gloss.ron");
+    let made = gloss(&["new", project.to_str().unwrap(), batch.to_str().unwrap()]);
+    assert!(made.status.success(), "{}", stderr(&made));
+    let team = dir.path().join("team");
+    let args = |seed: &str| {
+        vec![
+            "assign".to_owned(),
+            project.display().to_string(),
+            "--annotators".to_owned(),
+            "ana,ben,cy".to_owned(),
+            "--overlap".to_owned(),
+            "20%".to_owned(),
+            "--seed".to_owned(),
+            seed.to_owned(),
+            "-o".to_owned(),
+            team.display().to_string(),
+        ]
+    };
+    let run = |args: Vec<String>| gloss(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let assigned = run(args("4"));
+    assert!(assigned.status.success(), "{}", stderr(&assigned));
+    assert!(stdout(&assigned).contains("30 documents among 3 annotators, 6 given to two"));
+
+    // The folder has files now: a second run asks for --force.
+    let again = run(args("4"));
+    assert_eq!(again.status.code(), Some(3), "{}", stderr(&again));
+    let first = std::fs::read(team.join("ana.gloss.ron")).unwrap();
+    let mut forced = args("4");
+    forced.push("--force".to_owned());
+    assert!(run(forced).status.success());
+    assert_eq!(
+        std::fs::read(team.join("ana.gloss.ron")).unwrap(),
+        first,
+        "reproducible"
+    );
+
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(team.join("assignment.json")).unwrap()).unwrap();
+    let owners: Vec<(String, Vec<String>)> = manifest["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let names = d["annotators"].as_array().unwrap();
+            (
+                d["id"].as_str().unwrap().to_owned(),
+                names
+                    .iter()
+                    .map(|n| n.as_str().unwrap().to_owned())
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(owners.len(), 30);
+    assert_eq!(owners.iter().filter(|(_, o)| o.len() == 2).count(), 6);
+
+    // Each annotator tags "Berlin" in every document they have: ana and cy
+    // as GPE, ben as LOC.
+    for (name, label) in [("ana", "GPE"), ("ben", "LOC"), ("cy", "GPE")] {
+        let file = team.join(format!("{name}.gloss.ron"));
+        let mut theirs = gloss::store::load(&file).unwrap();
+        for doc in &mut theirs.documents {
+            let doc = Arc::make_mut(doc);
+            let start = doc.text.find("Berlin").unwrap();
+            let start = doc.text[..start].chars().count();
+            let mut entity = gloss::model::Entity::new("e1", label, start, start + 6, "Berlin");
+            entity.annotator = Some(name.into());
+            doc.entities.push(entity);
+        }
+        gloss::store::save(&theirs, &file).unwrap();
+    }
+
+    let path = |name: &str| team.join(format!("{name}.gloss.ron")).display().to_string();
+    let ab = dir.path().join("ab.gloss.ron").display().to_string();
+    let all = dir.path().join("all.gloss.ron").display().to_string();
+    let merged = gloss(&["merge", &path("ana"), &path("ben"), "-o", &ab]);
+    let shared_ab = owners
+        .iter()
+        .filter(|(_, o)| o.contains(&"ana".into()) && o.contains(&"ben".into()))
+        .count();
+    // Exit 1 exactly when ana and ben share a document (GPE against LOC).
+    assert_eq!(
+        merged.status.code(),
+        Some(i32::from(shared_ab > 0)),
+        "{}",
+        stderr(&merged)
+    );
+    let merged = gloss(&["merge", &ab, &path("cy"), "-o", &all]);
+    assert!(
+        matches!(merged.status.code(), Some(0 | 1)),
+        "{}",
+        stderr(&merged)
+    );
+    let rebuilt = gloss::store::load(std::path::Path::new(&all)).unwrap();
+    let ids: BTreeSet<&str> = rebuilt.documents.iter().map(|d| d.id.as_str()).collect();
+    let wanted: BTreeSet<&str> = owners.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(rebuilt.documents.len(), 30, "every document once");
+    assert_eq!(ids, wanted);
+
+    // Agreement on the overlap: each pair is compared on what it shares.
+    let agreed = gloss(&["agree", &path("ana"), &path("ben"), &path("cy"), "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&agreed)).unwrap();
+    for pair in report["pairs"].as_array().unwrap() {
+        let (a, b) = (pair["a"].as_str().unwrap(), pair["b"].as_str().unwrap());
+        // The annotators are named as the assignment named them.
+        let shared = owners
+            .iter()
+            .filter(|(_, o)| o.iter().any(|n| n == a) && o.iter().any(|n| n == b))
+            .count();
+        assert_eq!(pair["documents"], shared, "{a} and {b}");
+    }
+}

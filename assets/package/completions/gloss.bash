@@ -22,6 +22,9 @@ _gloss() {
             gloss,agree)
                 cmd="gloss__subcmd__agree"
                 ;;
+            gloss,assign)
+                cmd="gloss__subcmd__assign"
+                ;;
             gloss,export)
                 cmd="gloss__subcmd__export"
                 ;;
@@ -57,6 +60,9 @@ _gloss() {
                 ;;
             gloss__subcmd__help,agree)
                 cmd="gloss__subcmd__help__subcmd__agree"
+                ;;
+            gloss__subcmd__help,assign)
+                cmd="gloss__subcmd__help__subcmd__assign"
                 ;;
             gloss__subcmd__help,export)
                 cmd="gloss__subcmd__help__subcmd__export"
@@ -95,7 +101,7 @@ _gloss() {
 
     case "${cmd}" in
         gloss)
-            opts="-h -V --html --wait --help --version new add validate stats agree fmt export import merge suggest git-setup help"
+            opts="-h -V --html --wait --help --version new add validate stats agree fmt export import merge suggest assign git-setup help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -146,6 +152,44 @@ _gloss() {
             fi
             case "${prev}" in
                 --docs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gloss__subcmd__assign)
+            opts="-o -h --annotators --overlap --seed --output --force --wait --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --annotators)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --overlap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -243,7 +287,7 @@ _gloss() {
             return 0
             ;;
         gloss__subcmd__help)
-            opts="new add validate stats agree fmt export import merge suggest git-setup help"
+            opts="new add validate stats agree fmt export import merge suggest assign git-setup help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -271,6 +315,20 @@ _gloss() {
             return 0
             ;;
         gloss__subcmd__help__subcmd__agree)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gloss__subcmd__help__subcmd__assign)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

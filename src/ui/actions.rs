@@ -5,7 +5,7 @@ use egui::KeyboardShortcut;
 
 use crate::model::Status;
 
-/// Something the user asked for. Panels push actions; `commands.rs` runs them.
+/// Something the user asked for. Panels push actions; `commands/` runs them.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     /// New empty project.

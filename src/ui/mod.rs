@@ -1,5 +1,5 @@
 //! The eframe app. One panel or view per file; every user intent is an
-//! [`Action`] handled in `commands.rs`; every change to the project goes
+//! [`Action`] handled in `commands/`; every change to the project goes
 //! through the edit layer, held by the session ([`crate::workspace::Session`]).
 
 mod actions;

@@ -181,7 +181,12 @@ fn only_the_command_layer_changes_the_project_saves_or_starts_jobs() {
     // The command layer, the unsaved-changes state machine, the jobs it
     // starts, and the app's start-up (applying a command line's import).
     let command_layer = [
-        "src/ui/commands.rs",
+        "src/ui/commands/mod.rs",
+        "src/ui/commands/editing.rs",
+        "src/ui/commands/keys.rs",
+        "src/ui/commands/open.rs",
+        "src/ui/commands/review.rs",
+        "src/ui/commands/save.rs",
         "src/ui/unsaved.rs",
         "src/ui/dataset_job.rs",
         "src/ui/annotate_all.rs",

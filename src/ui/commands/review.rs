@@ -1,0 +1,242 @@
+//! Review mode: accepting, rejecting and discussing annotations, walking
+//! the unreviewed ones, and linking annotations.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::edit::Edit;
+
+use crate::ui::actions::Action;
+use crate::ui::app::{AnnotationKind, AnnotationRef, GlossApp};
+use crate::ui::jobs::JobOutput;
+
+impl GlossApp {
+    /// The selected entity or claim, as the review operations name it.
+    pub(super) fn reviewed_selection(&self) -> Option<crate::review::mode::Reviewed> {
+        use crate::review::mode::Reviewed;
+        let selected = self.selected.as_ref()?;
+        match selected.kind {
+            AnnotationKind::Entity => Some(Reviewed::Entity(selected.id.clone())),
+            AnnotationKind::Claim => Some(Reviewed::Claim(selected.id.clone())),
+            AnnotationKind::Relation => None,
+        }
+    }
+
+    /// A, R, D in review mode: one undoable edit, then the next unreviewed.
+    pub(super) fn review_selected(&mut self, review: crate::model::Review) {
+        let Some(target) = self.reviewed_selection() else {
+            self.notify("select an entity or claim to review (J: the next unreviewed)");
+            return;
+        };
+        let Some(doc) = self.document() else { return };
+        if review == crate::model::Review::Discuss {
+            // D asks for an optional comment first (src/ui/dialogs.rs).
+            self.dialogs.prompt = crate::ui::dialogs::Prompt::ReviewComment {
+                doc: doc.id.clone(),
+                target,
+                text: String::new(),
+            };
+            return;
+        }
+        if let Some(edit) = crate::review::mode::set_review(doc, &target, review) {
+            self.apply_as_is(edit);
+        }
+        self.go_to_unreviewed(true);
+    }
+
+    /// Marks `target` "needs discussion" with an optional comment (one
+    /// undoable edit), then moves to the next unreviewed annotation.
+    pub(super) fn discuss(
+        &mut self,
+        doc: &str,
+        target: &crate::review::mode::Reviewed,
+        comment: Option<String>,
+    ) {
+        let edit = self.session.project().document(doc).and_then(|d| {
+            crate::review::mode::set_review_with_comment(
+                d,
+                target,
+                crate::model::Review::Discuss,
+                comment,
+            )
+        });
+        if let Some(edit) = edit {
+            self.apply_as_is(edit);
+        }
+        self.go_to_unreviewed(true);
+    }
+
+    /// J/K in review mode: select the next or previous unreviewed annotation.
+    pub(super) fn go_to_unreviewed(&mut self, forward: bool) {
+        use crate::review::mode::Reviewed;
+        let from = self.reviewed_selection();
+        let Some(doc) = self.document() else { return };
+        let left = crate::review::mode::unreviewed_count(doc);
+        match crate::review::mode::next_unreviewed(doc, from.as_ref(), forward) {
+            Some(next) => {
+                let (kind, id) = match next {
+                    Reviewed::Entity(id) => (AnnotationKind::Entity, id),
+                    Reviewed::Claim(id) => (AnnotationKind::Claim, id),
+                };
+                self.act(Action::SelectAnnotation(AnnotationRef { kind, id }));
+                self.notify(format!("{left} left to review in this document"));
+            }
+            None if left == 0 => self.notify("everything in this document is reviewed"),
+            None => self.notify(format!(
+                "no unreviewed annotation {} this one ({left} left)",
+                if forward { "after" } else { "before" }
+            )),
+        }
+    }
+
+    /// L: the first press remembers the selected annotation, the second
+    /// links it to the annotation selected then.
+    pub(super) fn link(&mut self) {
+        let Some(selected) = self.selected.clone() else {
+            self.notify("select an entity or claim first, then press L");
+            return;
+        };
+        if selected.kind == AnnotationKind::Relation {
+            self.notify("a relation cannot be linked; select an entity or claim");
+            return;
+        }
+        let Some(from) = self.link_from.take() else {
+            self.notify(format!(
+                "linking from {}: select the target and press L (Esc cancels)",
+                selected.id
+            ));
+            self.link_from = Some(selected);
+            return;
+        };
+        let Some(doc) = self.document() else { return };
+        match crate::edit::ops::new_relation(
+            doc,
+            &self.session.project().schema,
+            &from.id,
+            &selected.id,
+            None,
+        ) {
+            Ok(edit) => {
+                let (id, label) = match &edit {
+                    Edit::InsertRelation { relation, .. } => {
+                        (relation.id.to_string(), relation.label.to_string())
+                    }
+                    _ => (String::new(), String::new()),
+                };
+                let name = self
+                    .session
+                    .project()
+                    .schema
+                    .relation_name(&label)
+                    .to_owned();
+                if self.apply(edit) {
+                    self.notify(format!(
+                        "linked {} → {} as “{name}”: its type can be changed in the inspector",
+                        from.id, selected.id
+                    ));
+                    self.selected = Some(AnnotationRef {
+                        kind: AnnotationKind::Relation,
+                        id,
+                    });
+                }
+            }
+            Err(e) => self.notify(format!("not linked: {e}")),
+        }
+    }
+}
+
+/// Comparison and adjudication: the handlers that start jobs and apply
+/// edits (the panels, `compare.rs` and `adjudication.rs`, push actions).
+impl GlossApp {
+    /// Loads `path` and works out the figures in the background.
+    pub(crate) fn start_comparison(&mut self, path: PathBuf) {
+        let project = self.session.project().clone();
+        let origin = self.job_origin();
+        let name = crate::ui::compare::file_name(&path);
+        self.jobs
+            .spawn(format!("comparing with {name}"), 0, origin, move |_| {
+                let result = crate::store::load(&path)
+                    .map_err(|e| e.lines().join("; "))
+                    .map(|other| crate::ui::compare::compare(&project, Arc::new(other), path));
+                JobOutput::Compared(result.map(Box::new))
+            });
+    }
+
+    /// Works the figures out again for the project as it is now.
+    pub(crate) fn recompare(&mut self) {
+        let Some(comparison) = &self.compare else {
+            return;
+        };
+        let project = self.session.project().clone();
+        let other = Arc::clone(&comparison.other);
+        let path = comparison.path.clone();
+        let origin = self.job_origin();
+        self.jobs.spawn(
+            format!("comparing with {}", comparison.name),
+            0,
+            origin,
+            move |_| {
+                JobOutput::Compared(Ok(Box::new(crate::ui::compare::compare(
+                    &project, other, path,
+                ))))
+            },
+        );
+    }
+
+    /// Settles the record shown as `choice`: one undoable edit.
+    pub(crate) fn settle_shown(
+        &mut self,
+        choice: crate::review::adjudicate::Choice,
+        then_edit: bool,
+    ) {
+        let Some(at) = self.shown_conflict() else {
+            self.notify("nothing left to settle");
+            return;
+        };
+        let kept = crate::review::adjudicate::find(self.session.project(), &at)
+            .map(|c| crate::review::adjudicate::kept(c, choice))
+            .unwrap_or_default();
+        let edit = match crate::review::adjudicate::settle(self.session.project(), &at, choice) {
+            Ok(edit) => edit,
+            Err(e) => {
+                self.notify(format!("not done: {e}"));
+                return;
+            }
+        };
+        // The reviewer decides between versions; who made them stays.
+        if !self.apply_as_is(edit) {
+            return;
+        }
+        let left = self.session.project().conflict_count();
+        if then_edit && let Some(id) = kept.first() {
+            let kind = self.document().and_then(|d| {
+                if d.entity(id).is_some() {
+                    Some(AnnotationKind::Entity)
+                } else if d.claim(id).is_some() {
+                    Some(AnnotationKind::Claim)
+                } else if d.relation(id).is_some() {
+                    Some(AnnotationKind::Relation)
+                } else {
+                    None
+                }
+            });
+            if let Some(kind) = kind {
+                self.act(Action::SelectAnnotation(AnnotationRef {
+                    kind,
+                    id: id.clone(),
+                }));
+                if kind == AnnotationKind::Claim {
+                    self.act(Action::EditClaim);
+                }
+            }
+            if let Some(a) = &mut self.adjudication {
+                a.editing = true;
+            }
+            self.notify(format!(
+                "kept it: change it as usual, then Ctrl+Shift+J to go on ({left} left)"
+            ));
+        } else {
+            self.notify(format!("settled ({left} left; Ctrl+Z undoes)"));
+        }
+    }
+}

@@ -79,8 +79,8 @@ impl<T: Send + 'static> Pending<T> {
             .spawn(move || {
                 // A bug in the worker must reach the user, not leave the pane
                 // waiting forever.
-                let answer = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
-                    .map_err(|_| format!("{what} failed (a bug in Gloss)"));
+                let answer = super::jobs::caught(work)
+                    .map_err(|panic| format!("{what} failed (a bug in Gloss: {panic})"));
                 let _ = sender.send(answer);
             })
             .map_err(|e| format!("cannot start {name}: {e}"))?;

@@ -280,15 +280,7 @@ impl Jobs {
             .spawn(move || {
                 // A bug in a worker must reach the user as a message, not
                 // leave a spinner turning forever.
-                let answer =
-                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(counter)))
-                        .map_err(|panic| {
-                            panic
-                                .downcast_ref::<&str>()
-                                .map(|s| (*s).to_owned())
-                                .or_else(|| panic.downcast_ref::<String>().cloned())
-                                .unwrap_or_else(|| "unknown error".to_owned())
-                        });
+                let answer = caught(|| work(counter));
                 let _ = sender.send(answer);
             });
         if let Err(e) = spawned {
@@ -410,6 +402,20 @@ pub fn show(jobs: &Jobs, ui: &mut egui::Ui) -> Option<super::Action> {
         ui.separator();
     }
     action
+}
+
+/// Runs `work` on a worker thread's behalf: a panic (a bug in Gloss)
+/// becomes its message, so that it reaches the user instead of leaving a
+/// spinner turning or a save in flight forever. The one place the UI's
+/// workers (jobs, saves, the Annotations pane's queries) catch panics.
+pub(crate) fn caught<T>(work: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).map_err(|panic| {
+        panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown error".to_owned())
+    })
 }
 
 #[cfg(test)]

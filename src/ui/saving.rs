@@ -94,14 +94,13 @@ impl Saving {
                 }
                 // A bug in the writer must reach the user, not leave the
                 // save in flight forever.
-                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| write.run()))
-                    .unwrap_or_else(|_| {
-                        Err(SaveError {
-                            path: target,
-                            message: "the writer stopped (a bug in Gloss)".to_owned(),
-                            ..Default::default()
-                        })
-                    });
+                let result = super::jobs::caught(|| write.run()).unwrap_or_else(|panic| {
+                    Err(SaveError {
+                        path: target,
+                        message: format!("the writer stopped (a bug in Gloss: {panic})"),
+                        ..Default::default()
+                    })
+                });
                 let _ = sender.send(result);
             });
         let receiver = match spawned {

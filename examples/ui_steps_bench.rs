@@ -169,25 +169,23 @@ impl Window {
     }
 
     /// Runs frames until `done` says so.
-    fn until(&mut self, what: &str, mut done: impl FnMut(&GlossApp) -> bool) -> bool {
-        let started = Instant::now();
-        let mut n = 0;
-        while !done(&self.app) {
-            if started.elapsed() > STEP_LIMIT {
-                eprintln!("{}: gave up waiting ({what})", self.step.name);
-                return false;
-            }
-            n += 1;
-            self.frame(vec![], format!("{what}, frame {n}"));
-        }
-        true
+    fn until(&mut self, what: &str, done: impl FnMut(&GlossApp) -> bool) -> bool {
+        self.frames_until(what, done, None)
     }
 
     /// [`Window::until`] at 60 frames a second, as a window with vsync
     /// draws while a worker runs (the other steps draw back to back, which
     /// would take a core from the worker being measured).
-    fn until_paced(&mut self, what: &str, mut done: impl FnMut(&GlossApp) -> bool) -> bool {
-        const FRAME: Duration = Duration::from_micros(16_667);
+    fn until_paced(&mut self, what: &str, done: impl FnMut(&GlossApp) -> bool) -> bool {
+        self.frames_until(what, done, Some(Duration::from_micros(16_667)))
+    }
+
+    fn frames_until(
+        &mut self,
+        what: &str,
+        mut done: impl FnMut(&GlossApp) -> bool,
+        pace: Option<Duration>,
+    ) -> bool {
         let started = Instant::now();
         let mut n = 0u32;
         while !done(&self.app) {
@@ -197,7 +195,7 @@ impl Window {
             }
             n += 1;
             self.frame(vec![], format!("{what}, frame {n}"));
-            if let Some(rest) = (FRAME * n).checked_sub(started.elapsed()) {
+            if let Some(rest) = pace.and_then(|frame| (frame * n).checked_sub(started.elapsed())) {
                 std::thread::sleep(rest);
             }
         }

@@ -158,24 +158,7 @@ impl Dictionary {
     /// (longest matches), annotated or not: the denominator of the score.
     /// Call after every training document was learned.
     pub fn count_sightings(&mut self, text: &str, tokens: &[Token]) {
-        for token in tokens {
-            let word = token.text(text);
-            if self.token_tags.contains_key(word) {
-                *self.token_seen.entry(word.to_owned()).or_default() += 1;
-            }
-        }
-        let mut i = 0;
-        while i < tokens.len() {
-            match self.longest_at(text, tokens, i) {
-                Some((len, key)) => {
-                    if let Some(entry) = self.entries.get_mut(&key) {
-                        entry.seen += 1;
-                    }
-                    i += len;
-                }
-                None => i += 1,
-            }
-        }
+        self.count_all_sightings(&[(text, tokens)]);
     }
 
     /// [`Dictionary::count_sightings`] of every document, counted on every

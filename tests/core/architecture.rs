@@ -48,6 +48,20 @@ fn code(path: &Path) -> String {
 /// Every `(file, forbidden word)` where a file under `dirs` uses one of
 /// `words`, files named in `allowed` excepted.
 fn uses(dirs: &[&str], words: &[&str], allowed: &[&str]) -> Vec<(String, String)> {
+    scan(dirs, words, allowed, false)
+}
+
+/// [`uses`] in the code of each file without its `#[cfg(test)]` module.
+fn uses_outside_tests(dirs: &[&str], words: &[&str]) -> Vec<(String, String)> {
+    scan(dirs, words, &[], true)
+}
+
+fn scan(
+    dirs: &[&str],
+    words: &[&str],
+    allowed: &[&str],
+    without_tests: bool,
+) -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut found = Vec::new();
     for dir in dirs {
@@ -61,6 +75,11 @@ fn uses(dirs: &[&str], words: &[&str], allowed: &[&str]) -> Vec<(String, String)
                 continue;
             }
             let code = code(&file);
+            let code = if without_tests {
+                code.split("#[cfg(test)]").next().unwrap_or_default()
+            } else {
+                &code
+            };
             for word in words {
                 if code.contains(word) {
                     found.push((name.clone(), (*word).to_owned()));
@@ -87,30 +106,6 @@ fn the_core_knows_nothing_of_the_ui_or_the_command_line() {
         &[],
     );
     assert_eq!(found, vec![], "the core must stay UI-free and CLI-free");
-}
-
-/// Every `(file, forbidden word)` where the code of a file under `dirs`,
-/// without its `#[cfg(test)]` module, uses one of `words`.
-fn uses_outside_tests(dirs: &[&str], words: &[&str]) -> Vec<(String, String)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut found = Vec::new();
-    for dir in dirs {
-        for file in rust_files(&root.join(dir)) {
-            let name = file
-                .strip_prefix(root)
-                .unwrap_or(&file)
-                .display()
-                .to_string();
-            let code = code(&file);
-            let code = code.split("#[cfg(test)]").next().unwrap_or_default();
-            for word in words {
-                if code.contains(word) {
-                    found.push((name.clone(), (*word).to_owned()));
-                }
-            }
-        }
-    }
-    found
 }
 
 #[test]

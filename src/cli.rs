@@ -535,13 +535,16 @@ fn save_locked(project: &Project, path: &Path, held: &ProjectLock) -> Result<(),
 }
 
 /// Adds the articles in `articles` to `project` (as loaded, or new) and
-/// saves it to `path`, in one pass: each article is written into the new
-/// file as it is read, so a batch of a million short articles never becomes
-/// a million documents in memory (issue 19, finding 11). All or nothing: an
-/// article file that cannot be read leaves `path` as it was. With
-/// `keep_empty` false, a batch that adds nothing does not touch the file.
-/// Bypasses the edit layer on purpose: there is no history to record in a
-/// command, and the same ingest code decides ids and duplicates.
+/// saves it to `path` without holding the new documents in memory: a batch
+/// of a million short articles never becomes a million documents (issue
+/// 19, finding 11). Two passes over the articles: the first reads and
+/// checks them all and writes nothing, so that an article file that cannot
+/// be read is reported before any write is tried, and a batch that adds
+/// nothing (`keep_empty` false) leaves the file alone, even a read-only
+/// one; the second reads them again and writes each new document into the
+/// saved file as it comes (all or nothing: atomic). Bypasses the edit
+/// layer on purpose: there is no history to record in a command, and the
+/// same ingest code decides ids and duplicates.
 fn add_and_save(
     project: &Project,
     path: &Path,
@@ -550,55 +553,55 @@ fn add_and_save(
     held: &ProjectLock,
     keep_empty: bool,
 ) -> Result<ingest::StreamReport, ExitCode> {
-    let mut streamed = None;
+    let checked = ingest::stream_new_documents(
+        project,
+        articles,
+        html,
+        &mut |line| errln!("gloss: {line}"),
+        &mut |_| Ok(()),
+    )
+    .map_err(|e| fail(CANNOT_READ, format!("cannot read the articles: {e}")))?;
+    if !checked.errors.is_empty() {
+        for error in &checked.errors {
+            errln!("gloss: {error}");
+        }
+        let code = if checked.errors.iter().any(|e| e.cannot_read) {
+            CANNOT_READ
+        } else {
+            INVALID
+        };
+        return Err(ExitCode::from(code));
+    }
+    if checked.added == 0 && !keep_empty {
+        return Ok(checked);
+    }
     let saved = store::save_with_more_documents(project, path, &mut |sink| {
-        let report = ingest::stream_new_documents(
-            project,
-            articles,
-            html,
-            &mut |line| errln!("gloss: {line}"),
-            &mut |doc| sink.push(doc),
-        )?;
-        let keep = report.errors.is_empty() && (keep_empty || report.added > 0);
-        streamed = Some(report);
-        if keep {
+        let written =
+            ingest::stream_new_documents(project, articles, html, &mut |_| {}, &mut |doc| {
+                sink.push(doc)
+            })?;
+        if written.errors.is_empty() && written.added == checked.added {
             Ok(())
         } else {
-            Err(std::io::Error::other("nothing to keep"))
+            Err(std::io::Error::other(
+                "the articles changed while they were being added",
+            ))
         }
     });
-    let report = match (streamed, saved) {
-        (Some(report), _) if !report.errors.is_empty() => {
-            for error in &report.errors {
-                errln!("gloss: {error}");
-            }
-            let code = if report.errors.iter().any(|e| e.cannot_read) {
-                CANNOT_READ
-            } else {
-                INVALID
-            };
-            return Err(ExitCode::from(code));
-        }
-        (Some(report), Ok(())) => {
-            store::remove_stale_temps(path, held);
-            report
-        }
-        (Some(report), Err(_)) if !keep_empty && report.added == 0 => report,
-        (_, Err(e)) => {
-            return Err(fail(
-                CANNOT_WRITE,
-                format!("{e}; the project was not saved"),
-            ));
-        }
-        (None, Ok(())) => return Err(fail(CANNOT_WRITE, "the articles were not read")),
-    };
-    if report.added > 0 {
-        let more = report.added.saturating_sub(report.first_added.len());
+    if let Err(e) = saved {
+        return Err(fail(
+            CANNOT_WRITE,
+            format!("{e}; the project was not saved"),
+        ));
+    }
+    store::remove_stale_temps(path, held);
+    if checked.added > 0 {
+        let more = checked.added.saturating_sub(checked.first_added.len());
         // Ids of a large batch would make one line of thousands: name a few.
         errln!(
             "gloss: added {}: {}{}",
-            plural(report.added, "document"),
-            report.first_added.join(", "),
+            plural(checked.added, "document"),
+            checked.first_added.join(", "),
             if more > 0 {
                 format!(" and {more} more")
             } else {
@@ -606,7 +609,7 @@ fn add_and_save(
             }
         );
     }
-    Ok(report)
+    Ok(checked)
 }
 
 fn new(
@@ -1140,8 +1143,6 @@ pub fn write_exported(exported: formats::Exported, output: Option<&Path>) -> Exi
     ExitCode::SUCCESS
 }
 
-/// `gloss git-setup`: the merge driver in the repository around the
-/// current folder, pointing at this binary.
 /// A share as `20%` or `0.2`.
 fn parse_share(text: &str) -> Result<f64, String> {
     let (number, scale) = match text.trim().strip_suffix('%') {
@@ -1187,10 +1188,31 @@ fn assign(
         );
     }
     let names = &options.annotators;
-    for who in 0..names.len() {
+    let files: Vec<PathBuf> = names
+        .iter()
+        .map(|name| folder.join(format!("{}.gloss.ron", assign::file_stem(name))))
+        .chain(std::iter::once(folder.join("assignment.json")))
+        .collect();
+    if let Some(source) = files.iter().find(|f| output::same_file(f, path)) {
+        return fail(
+            INVALID,
+            format!(
+                "{}: would replace the project being split; choose another folder or name",
+                source.display()
+            ),
+        );
+    }
+    if options.overlap > 0.0 && split.shared() == 0 {
+        errln!(
+            "gloss: {}: an overlap of {}% of {} rounds to no document; none is shared",
+            path.display(),
+            options.overlap * 100.0,
+            plural(project.documents.len(), "document")
+        );
+    }
+    for (who, file) in files.iter().take(names.len()).enumerate() {
         let theirs = assign::project_for(&project, &split, names, who);
-        let file = folder.join(format!("{}.gloss.ron", assign::file_stem(&names[who])));
-        if let Err(e) = store::save(&theirs, &file) {
+        if let Err(e) = store::save(&theirs, file) {
             return fail(CANNOT_WRITE, format!("{e}; the assignment is incomplete"));
         }
         outln!(
@@ -1227,6 +1249,8 @@ fn assign(
     ExitCode::SUCCESS
 }
 
+/// `gloss git-setup`: the merge driver in the repository around the
+/// current folder, pointing at this binary.
 fn git_setup() -> ExitCode {
     let exe = match std::env::current_exe() {
         Ok(exe) => exe,

@@ -80,7 +80,9 @@ pub fn assign(project: &Project, options: &AssignOptions) -> Result<Assignment, 
     }
     let mut stems = std::collections::HashSet::new();
     for name in names {
-        if name.trim().is_empty() || !stems.insert(file_stem(name)) {
+        // Case apart, two names would share a file where file names
+        // ignore case (macOS, Windows).
+        if name.trim().is_empty() || !stems.insert(file_stem(name).to_lowercase()) {
             return Err(AssignError::BadName(name.clone()));
         }
     }
@@ -99,40 +101,96 @@ pub fn assign(project: &Project, options: &AssignOptions) -> Result<Assignment, 
     if n == 0 {
         return Err(AssignError::NoDocuments);
     }
-    // A seeded order of the documents: its first `shared` are the overlap,
-    // and it breaks ties between documents of the same length.
-    let mut order: Vec<usize> = (0..n).collect();
+    // Documents a claim's evidence links go together, or an annotator's
+    // project would cite a document it does not have (and not load).
+    let units = linked_units(project);
+    let u = units.len();
+    // A seeded order of the units: its first `shared` are the overlap, and
+    // it breaks ties between units of the same length.
+    let mut order: Vec<usize> = (0..u).collect();
     let mut state = options.seed;
-    for i in (1..n).rev() {
+    for i in (1..u).rev() {
         let j = (splitmix64(&mut state) % (i as u64 + 1)) as usize;
         order.swap(i, j);
     }
-    let shared = ((options.overlap * n as f64).round() as usize).min(n);
-    let mut rank = vec![0; n];
-    for (r, &doc) in order.iter().enumerate() {
-        rank[doc] = r;
+    let shared = ((options.overlap * u as f64).round() as usize).min(u);
+    let mut rank = vec![0; u];
+    for (r, &unit) in order.iter().enumerate() {
+        rank[unit] = r;
     }
-    let length = |doc: usize| project.documents[doc].text.chars().count();
-    let lengths: Vec<usize> = (0..n).map(length).collect();
+    let lengths: Vec<usize> = units
+        .iter()
+        .map(|docs| {
+            docs.iter()
+                .map(|&d| project.documents[d].text.chars().count())
+                .sum()
+        })
+        .collect();
     // Longest first (each to the least loaded): the greedy rule that keeps
-    // the loads within one document of each other.
-    let mut by_length: Vec<usize> = (0..n).collect();
-    by_length.sort_by_key(|&doc| (std::cmp::Reverse(lengths[doc]), rank[doc]));
+    // the loads within one unit of each other.
+    let mut by_length: Vec<usize> = (0..u).collect();
+    by_length.sort_by_key(|&unit| (std::cmp::Reverse(lengths[unit]), rank[unit]));
     let mut characters = vec![0usize; names.len()];
     let mut counts = vec![0usize; names.len()];
     let mut owners = vec![Vec::new(); n];
-    for doc in by_length {
-        let copies = if rank[doc] < shared { 2 } else { 1 };
+    for unit in by_length {
+        let copies = if rank[unit] < shared { 2 } else { 1 };
         let mut least: Vec<usize> = (0..names.len()).collect();
         least.sort_by_key(|&who| (characters[who], counts[who], who));
-        for &who in least.iter().take(copies) {
-            characters[who] += lengths[doc];
-            counts[who] += 1;
-            owners[doc].push(who);
+        least.truncate(copies);
+        least.sort_unstable();
+        for &who in &least {
+            characters[who] += lengths[unit];
+            counts[who] += units[unit].len();
         }
-        owners[doc].sort_unstable();
+        for &doc in &units[unit] {
+            owners[doc] = least.clone();
+        }
     }
     Ok(Assignment { owners, characters })
+}
+
+/// The documents that must go to the same annotators, each unit in
+/// project order: a document alone, or those a claim's evidence links.
+fn linked_units(project: &Project) -> Vec<Vec<usize>> {
+    let n = project.documents.len();
+    let index: std::collections::HashMap<&str, usize> = project
+        .documents
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for (i, doc) in project.documents.iter().enumerate() {
+        for claim in &doc.claims {
+            for evidence in &claim.evidence {
+                if let crate::model::Evidence::Span { doc: cited, .. } = evidence
+                    && let Some(&j) = index.get(cited.as_str())
+                {
+                    let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                    parent[a.max(b)] = a.min(b);
+                }
+            }
+        }
+    }
+    let mut units: Vec<Vec<usize>> = Vec::new();
+    let mut unit_of = vec![usize::MAX; n];
+    for i in 0..n {
+        let r = root(&mut parent, i);
+        if unit_of[r] == usize::MAX {
+            unit_of[r] = units.len();
+            units.push(Vec::new());
+        }
+        units[unit_of[r]].push(i);
+    }
+    units
 }
 
 /// Annotator `who`'s project: `project` with only their documents (as they
@@ -282,6 +340,38 @@ mod tests {
         let manifest = manifest(&project, "corpus.gloss.ron", &split, &opts);
         assert_eq!(manifest["shared_documents"], 6);
         assert_eq!(manifest["annotators"][0]["documents"], ana.documents.len());
+    }
+
+    #[test]
+    fn documents_a_claim_cites_as_evidence_go_to_the_same_annotators() {
+        let mut project = corpus(20);
+        let first = |i: usize| {
+            project.documents[i]
+                .text
+                .chars()
+                .next()
+                .unwrap()
+                .to_string()
+        };
+        let mut claim = crate::model::Claim::new("c1", 0, 1, first(2));
+        claim.evidence.push(crate::model::Evidence::Span {
+            doc: project.documents[17].id.to_string(),
+            start: 0,
+            end: 1,
+            text: first(17),
+        });
+        std::sync::Arc::make_mut(&mut project.documents[2])
+            .claims
+            .push(claim);
+        for seed in 0..20 {
+            let opts = options(&["ana", "ben", "cy"], 0.3, seed);
+            let split = assign(&project, &opts).unwrap();
+            assert_eq!(split.owners[2], split.owners[17], "seed {seed}");
+            for who in 0..3 {
+                let theirs = project_for(&project, &split, &opts.annotators, who);
+                assert_eq!(crate::model::validate::validate(&theirs), [], "seed {seed}");
+            }
+        }
     }
 
     #[test]

@@ -1526,3 +1526,43 @@ fn assign_splits_a_corpus_and_merging_the_edited_copies_rebuilds_it() {
         assert_eq!(pair["documents"], shared, "{a} and {b}");
     }
 }
+
+/// `gloss add` reads every article before it writes anything: a batch that
+/// adds nothing leaves the project alone (even a read-only one), and an
+/// article that cannot be read is reported as such, not as a failed save.
+#[test]
+fn add_reads_the_articles_before_writing_and_leaves_the_project_alone_when_nothing_is_new() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp_dir();
+    let article = dir.path().join("a.txt");
+    fs::write(&article, "Kim met Putin in Vladivostok.").unwrap();
+    let project = dir.path().join("p.gloss.ron");
+    let made = gloss(&["new", project.to_str().unwrap(), article.to_str().unwrap()]);
+    assert!(made.status.success(), "{}", stderr(&made));
+    let before = fs::read(&project).unwrap();
+    fs::set_permissions(&project, fs::Permissions::from_mode(0o444)).unwrap();
+
+    let again = gloss(&["add", project.to_str().unwrap(), article.to_str().unwrap()]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("is already in the project"),
+        "{}",
+        stderr(&again)
+    );
+
+    let missing = dir.path().join("missing.txt");
+    let failed = gloss(&["add", project.to_str().unwrap(), missing.to_str().unwrap()]);
+    assert_eq!(failed.status.code(), Some(2), "{}", stderr(&failed));
+    assert!(
+        stderr(&failed).contains("no such file"),
+        "{}",
+        stderr(&failed)
+    );
+    assert_eq!(fs::read(&project).unwrap(), before);
+    // No temporary file was left beside it either.
+    let names: Vec<String> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+}

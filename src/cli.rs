@@ -535,14 +535,15 @@ fn save_locked(project: &Project, path: &Path, held: &ProjectLock) -> Result<(),
 }
 
 /// Adds the articles in `articles` to `project` (as loaded, or new) and
-/// saves it to `path` without holding the new documents in memory: a batch
-/// of a million short articles never becomes a million documents (issue
-/// 19, finding 11). Two passes over the articles: the first reads and
-/// checks them all and writes nothing, so that an article file that cannot
-/// be read is reported before any write is tried, and a batch that adds
-/// nothing (`keep_empty` false) leaves the file alone, even a read-only
-/// one; the second reads them again and writes each new document into the
-/// saved file as it comes (all or nothing: atomic). Bypasses the edit
+/// saves it to `path`, in one pass: each article is written into the new
+/// file as it is read, so a batch of a million short articles never becomes
+/// a million documents in memory (issue 19, finding 11). All or nothing: an
+/// article file that cannot be read, or a full disk, leaves `path` as it
+/// was (the temporary file is dropped). With `keep_empty` false, a batch
+/// that adds nothing does not replace the file. When `path` is not a
+/// writable regular file (read-only, a FIFO, a device), the articles are
+/// first read and checked without writing anything, so that their errors
+/// and a batch that adds nothing are reported as such. Bypasses the edit
 /// layer on purpose: there is no history to record in a command, and the
 /// same ingest code decides ids and duplicates.
 fn add_and_save(
@@ -553,55 +554,73 @@ fn add_and_save(
     held: &ProjectLock,
     keep_empty: bool,
 ) -> Result<ingest::StreamReport, ExitCode> {
-    let checked = ingest::stream_new_documents(
-        project,
-        articles,
-        html,
-        &mut |line| errln!("gloss: {line}"),
-        &mut |_| Ok(()),
-    )
-    .map_err(|e| fail(CANNOT_READ, format!("cannot read the articles: {e}")))?;
-    if !checked.errors.is_empty() {
-        for error in &checked.errors {
-            errln!("gloss: {error}");
+    let writable_file = match std::fs::metadata(path) {
+        Ok(meta) => meta.is_file() && !output::is_read_only(path),
+        Err(_) => true,
+    };
+    let mut said = false;
+    if !writable_file {
+        let checked = ingest::stream_new_documents(
+            project,
+            articles,
+            html,
+            &mut |line| errln!("gloss: {line}"),
+            &mut |_| Ok(()),
+        )
+        .map_err(|e| fail(CANNOT_READ, format!("cannot read the articles: {e}")))?;
+        said = true;
+        if !checked.errors.is_empty() {
+            return Err(report_article_errors(&checked));
         }
-        let code = if checked.errors.iter().any(|e| e.cannot_read) {
-            CANNOT_READ
-        } else {
-            INVALID
-        };
-        return Err(ExitCode::from(code));
+        if checked.added == 0 && !keep_empty {
+            return Ok(checked);
+        }
     }
-    if checked.added == 0 && !keep_empty {
-        return Ok(checked);
-    }
+    let mut streamed = None;
     let saved = store::save_with_more_documents(project, path, &mut |sink| {
-        let written =
-            ingest::stream_new_documents(project, articles, html, &mut |_| {}, &mut |doc| {
-                sink.push(doc)
-            })?;
-        if written.errors.is_empty() && written.added == checked.added {
+        let report = ingest::stream_new_documents(
+            project,
+            articles,
+            html,
+            &mut |line| {
+                if !said {
+                    errln!("gloss: {line}");
+                }
+            },
+            &mut |doc| sink.push(doc),
+        )?;
+        let keep = report.errors.is_empty() && (keep_empty || report.added > 0);
+        streamed = Some(report);
+        if keep {
             Ok(())
         } else {
-            Err(std::io::Error::other(
-                "the articles changed while they were being added",
-            ))
+            Err(std::io::Error::other("nothing to keep"))
         }
     });
-    if let Err(e) = saved {
-        return Err(fail(
-            CANNOT_WRITE,
-            format!("{e}; the project was not saved"),
-        ));
-    }
-    store::remove_stale_temps(path, held);
-    if checked.added > 0 {
-        let more = checked.added.saturating_sub(checked.first_added.len());
+    let report = match (streamed, saved) {
+        (Some(report), _) if !report.errors.is_empty() => {
+            return Err(report_article_errors(&report));
+        }
+        (Some(report), Ok(())) => {
+            store::remove_stale_temps(path, held);
+            report
+        }
+        (Some(report), Err(_)) if !keep_empty && report.added == 0 => report,
+        (_, Err(e)) => {
+            return Err(fail(
+                CANNOT_WRITE,
+                format!("{e}; the project was not saved"),
+            ));
+        }
+        (None, Ok(())) => return Err(fail(CANNOT_WRITE, "the articles were not read")),
+    };
+    if report.added > 0 {
+        let more = report.added.saturating_sub(report.first_added.len());
         // Ids of a large batch would make one line of thousands: name a few.
         errln!(
             "gloss: added {}: {}{}",
-            plural(checked.added, "document"),
-            checked.first_added.join(", "),
+            plural(report.added, "document"),
+            report.first_added.join(", "),
             if more > 0 {
                 format!(" and {more} more")
             } else {
@@ -609,7 +628,20 @@ fn add_and_save(
             }
         );
     }
-    Ok(checked)
+    Ok(report)
+}
+
+/// Reports the article files that could not be read: exit code 2 when one
+/// could not be read at all, else 1.
+fn report_article_errors(report: &ingest::StreamReport) -> ExitCode {
+    for error in &report.errors {
+        errln!("gloss: {error}");
+    }
+    if report.errors.iter().any(|e| e.cannot_read) {
+        ExitCode::from(CANNOT_READ)
+    } else {
+        ExitCode::from(INVALID)
+    }
 }
 
 fn new(

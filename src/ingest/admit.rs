@@ -72,13 +72,7 @@ impl Admission {
     }
 
     fn id(&self, i: u32) -> &str {
-        let i = i as usize;
-        let start = if i == 0 {
-            0
-        } else {
-            self.id_ends[i - 1] as usize
-        };
-        &self.ids[start..self.id_ends[i] as usize]
+        arena_id(&self.ids, &self.id_ends, i)
     }
 
     fn has_id(&self, id: &str) -> bool {
@@ -106,16 +100,24 @@ impl Admission {
             hasher,
             ..
         } = self;
-        let id_at = |i: u32| {
-            let i = i as usize;
-            let start = if i == 0 { 0 } else { id_ends[i - 1] as usize };
-            &ids[start..id_ends[i] as usize]
-        };
+        let id_at = |i: u32| arena_id(ids, id_ends, i);
         by_id.insert_unique(hasher.hash_one(id), next, |&i| hasher.hash_one(id_at(i)));
         by_text.insert_unique(text_hash(&digest), next, |&i| {
             text_hash(&digests[i as usize])
         });
     }
+}
+
+/// Id `i` of the arena `ids`, whose ids end at `ends` (empty past the end:
+/// never a panic, even with more id bytes than `u32` counts).
+fn arena_id<'a>(ids: &'a str, ends: &[u32], i: u32) -> &'a str {
+    let i = i as usize;
+    let start = match i.checked_sub(1) {
+        Some(before) => ends.get(before).copied().unwrap_or(0) as usize,
+        None => 0,
+    };
+    let end = ends.get(i).copied().unwrap_or(0) as usize;
+    ids.get(start..end).unwrap_or("")
 }
 
 /// The first 128 bits of `sha256:<hex>`. A hash written some other way (a

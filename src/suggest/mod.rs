@@ -172,7 +172,7 @@ impl Recommender {
                 let fold = folds.get(i % folds.len().max(1)).unwrap_or(&empty);
                 std::sync::Arc::new(model::document_features(&doc.text, tokens, fold))
             });
-        Self::finish(&tokenized, dictionary, entities, prepared)
+        Self::finish(&tokenized, dictionary, entities, prepared, None)
     }
 
     /// A retrain after few documents changed (see [`Recommender::retrain`]).
@@ -193,7 +193,13 @@ impl Recommender {
                     )),
                 }
             });
-        Self::finish(&tokenized, dictionary, entities, prepared)
+        Self::finish(
+            &tokenized,
+            dictionary,
+            entities,
+            prepared,
+            previous.model.as_ref(),
+        )
     }
 
     fn finish(
@@ -201,8 +207,9 @@ impl Recommender {
         dictionary: Dictionary,
         entities: usize,
         prepared: Vec<std::sync::Arc<model::DocFeatures>>,
+        base: Option<&model::Model>,
     ) -> Self {
-        let model = (entities > 0).then(|| model::Model::train(tokenized, &prepared));
+        let model = (entities > 0).then(|| model::Model::train(tokenized, &prepared, base));
         let features = tokenized
             .iter()
             .zip(prepared)
@@ -606,7 +613,7 @@ mod tests {
         doc
     }
 
-    fn training() -> Vec<Document> {
+    pub(super) fn training() -> Vec<Document> {
         vec![
             annotated(
                 "a",

@@ -691,7 +691,11 @@ fn viterbi(
         .take(1)
     {
         for (t, (slot, e)) in row.iter_mut().zip(emitted).enumerate() {
-            let e = if t != 0 && forced_o(i) { f32::NEG_INFINITY } else { *e };
+            let e = if t != 0 && forced_o(i) {
+                f32::NEG_INFINITY
+            } else {
+                *e
+            };
             *slot = e + masked.get(t).copied().unwrap_or(f32::NEG_INFINITY);
         }
     }
@@ -703,14 +707,22 @@ fn viterbi(
         let forced = forced_o(i);
         for t in 0..tags {
             let mut best = (f32::NEG_INFINITY, 0usize);
-            for (p, (&b, from)) in before.iter().zip(masked[tags..].chunks_exact(tags)).enumerate() {
+            for (p, (&b, from)) in before
+                .iter()
+                .zip(masked[tags..].chunks_exact(tags))
+                .enumerate()
+            {
                 let s = b + from[t];
                 // Ties go to the lower tag: deterministic.
                 if s > best.0 {
                     best = (s, p);
                 }
             }
-            let e = if t != 0 && forced { f32::NEG_INFINITY } else { emitted[t] };
+            let e = if t != 0 && forced {
+                f32::NEG_INFINITY
+            } else {
+                emitted[t]
+            };
             now[t] = best.0 + e;
             back[t] = best.1 as u32;
         }
@@ -834,7 +846,10 @@ impl Model {
             let gold = gold_tags(tokens, &super::gold(doc), &labels);
             let ids = match own {
                 Some(ids) => ids.as_slice(),
-                None => prepared.ids.get().map_or(&[][..], |(_, ids)| ids.as_slice()),
+                None => prepared
+                    .ids
+                    .get()
+                    .map_or(&[][..], |(_, ids)| ids.as_slice()),
             };
             for (&(start, end), (ids, offsets)) in prepared.sentences.iter().zip(ids) {
                 examples.push((
@@ -1012,7 +1027,12 @@ mod tests {
         assert_eq!(extended.lineage.len(), 2);
         // The second document's features were numbered after the first's,
         // not in the order training from scratch numbers them...
-        assert!(kept[0].ids.get().is_some_and(|(t, _)| *t == first.lineage[0]));
+        assert!(
+            kept[0]
+                .ids
+                .get()
+                .is_some_and(|(t, _)| *t == first.lineage[0])
+        );
         // ...but every weight is the same.
         assert_eq!(by_hash(&extended), by_hash(&scratch));
         // A model outside the lineage does not take the first one's ids.

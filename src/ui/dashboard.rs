@@ -173,7 +173,8 @@ fn learning_curve_section(
                     plot.points(dots);
                 });
             ui.weak(format!(
-                "F1 of suggestions on the last fifth of the finished documents, learned from the others: {}",
+                "F1 of suggestions (score ≥ {:.2}) on the last fifth of the finished documents, learned from the others: {}",
+                crate::suggest::DEFAULT_MIN_SCORE,
                 points
                     .iter()
                     .map(|p| format!("{} → {:.2}", p.documents, p.f1))

@@ -19,3 +19,4 @@ mod formats_proptest;
 mod fuzz_regressions;
 mod ingest_html;
 mod merge;
+mod suggest_curve;

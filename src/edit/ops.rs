@@ -40,6 +40,35 @@ pub fn stamp(edit: &mut Edit, annotator: Option<&str>, modified: &str) {
     }
 }
 
+/// Records who reviewed: every entity and claim a review `edit` replaces
+/// gets `reviewer` (none once its state is back to unreviewed) and
+/// `modified`; `annotator` stays (who made it). Anything else the edit
+/// inserts or replaces is stamped as by [`stamp`] with no annotator. The
+/// app stamps review mode's states and adjudication here.
+pub fn stamp_review(edit: &mut Edit, reviewer: Option<&str>, modified: &str) {
+    let who = |review: crate::model::Review| {
+        reviewer
+            .filter(|_| review != crate::model::Review::Unreviewed)
+            .map(crate::model::RareText::from)
+    };
+    match edit {
+        Edit::ReplaceEntity { entity, .. } => {
+            entity.reviewer = who(entity.review);
+            entity.modified = Some(modified.into());
+        }
+        Edit::ReplaceClaim { claim, .. } => {
+            claim.reviewer = who(claim.review);
+            claim.modified = Some(modified.into());
+        }
+        Edit::Batch { edits, .. } => {
+            for edit in edits {
+                stamp_review(edit, reviewer, modified);
+            }
+        }
+        other => stamp(other, None, modified),
+    }
+}
+
 /// Why an operation cannot be made into an edit.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OpError {
@@ -675,18 +704,31 @@ mod tests {
             assert_eq!(who.as_deref(), Some("ana"));
             assert_eq!(when.as_deref(), Some("2026-11-29T00:12:03Z"));
         }
-        // A review (no annotator) records the time only.
+        // A review records its reviewer and the time, not an annotator.
         let mut review = crate::review::mode::set_review(
             d,
             &crate::review::mode::Reviewed::Entity("e1".into()),
             crate::model::Review::Accepted,
         )
         .expect("a change");
-        stamp(&mut review, None, "2026-11-29T01:00:00Z");
+        stamp_review(&mut review, Some("rev"), "2026-11-29T01:00:00Z");
         let undo_review = crate::edit::apply(&mut project, review).expect("applies");
         let e1 = &project.documents[0].entities[0];
         assert_eq!(e1.annotator.as_deref(), Some("ana"));
+        assert_eq!(e1.reviewer.as_deref(), Some("rev"));
         assert_eq!(e1.modified.as_deref(), Some("2026-11-29T01:00:00Z"));
+        assert_eq!(project.written_version(), 5);
+        // Back to unreviewed: no reviewer any more.
+        let mut unreview = crate::review::mode::set_review(
+            &project.documents[0],
+            &crate::review::mode::Reviewed::Entity("e1".into()),
+            crate::model::Review::Unreviewed,
+        )
+        .expect("a change");
+        stamp_review(&mut unreview, Some("rev"), "2026-11-29T01:00:01Z");
+        let undo_unreview = crate::edit::apply(&mut project, unreview).expect("applies");
+        assert_eq!(project.documents[0].entities[0].reviewer, None);
+        crate::edit::apply(&mut project, undo_unreview).expect("undo");
         // Undo brings back the old stamps, not new ones.
         crate::edit::apply(&mut project, undo_review).expect("undo");
         crate::edit::apply(&mut project, undo).expect("undo");

@@ -49,6 +49,7 @@ struct EntityLine<'a> {
     modified: Option<&'a str>,
     review: &'static str,
     review_comment: Option<&'a str>,
+    reviewer: Option<&'a str>,
 }
 
 /// A mention's canonical entity, carried on the mention.
@@ -81,6 +82,7 @@ struct ClaimLine<'a> {
     modified: Option<&'a str>,
     review: &'static str,
     review_comment: Option<&'a str>,
+    reviewer: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -150,6 +152,7 @@ fn document_line<'a>(project: &'a Project, doc: &'a Document) -> DocumentLine<'a
             modified: e.modified.as_deref(),
             review: review_name(e.review),
             review_comment: e.review_comment.as_deref(),
+            reviewer: e.reviewer.as_deref(),
         })
         .collect();
     let claims = doc.claims.iter().map(|c| claim_line(doc, c)).collect();
@@ -232,6 +235,7 @@ fn claim_line<'a>(doc: &'a Document, c: &'a Claim) -> ClaimLine<'a> {
         modified: c.modified.as_deref(),
         review: review_name(c.review),
         review_comment: c.review_comment.as_deref(),
+        reviewer: c.reviewer.as_deref(),
     }
 }
 
@@ -292,6 +296,7 @@ const ENTITY_KEYS: &[&str] = &[
     "modified",
     "review",
     "review_comment",
+    "reviewer",
 ];
 const CLAIM_KEYS: &[&str] = &[
     "id",
@@ -313,6 +318,7 @@ const CLAIM_KEYS: &[&str] = &[
     "modified",
     "review",
     "review_comment",
+    "reviewer",
 ];
 const RELATION_KEYS: &[&str] = &["id", "label", "from", "to", "annotator", "modified"];
 
@@ -545,6 +551,7 @@ fn read_entity(
     entity.modified = f.string("modified")?.map(Into::into);
     entity.review = read_review(&f)?;
     entity.review_comment = f.string("review_comment")?.map(Into::into);
+    entity.reviewer = f.string("reviewer")?.map(Into::into);
     if let Some(value) = f.get("canonical") {
         let c = Fields::new(value, path, line, format!("entity {n} canonical"))?;
         let id = c.required_string("id")?;
@@ -638,6 +645,7 @@ fn read_claim(
     claim.modified = f.string("modified")?.map(Into::into);
     claim.review = read_review(&f)?;
     claim.review_comment = f.string("review_comment")?.map(Into::into);
+    claim.reviewer = f.string("reviewer")?.map(Into::into);
     for (i, value) in f.array("evidence")?.iter().enumerate() {
         let e = Fields::new(value, path, line, format!("claim {n} evidence {}", i + 1))?;
         claim.evidence.push(match e.string("url")? {

@@ -45,8 +45,10 @@ pub use schema::{EntityType, RelationType, Rgb, Schema};
 /// into. Files are written with the oldest version that can hold them
 /// ([`Project::written_version`]): 1 without conflict records or review
 /// discussions, 2 with them, 3 once an annotation carries a `modified`
-/// time, a review comment, or a relation its annotator.
-pub const FORMAT_VERSION: u32 = 4;
+/// time, a review comment, or a relation its annotator; 4 once a document
+/// records a decision on a suggestion; 5 once an annotation names its
+/// reviewer.
+pub const FORMAT_VERSION: u32 = 5;
 
 /// A whole annotation project, as stored in one RON file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -115,6 +117,13 @@ impl Project {
     /// without conflict records and refuses (rather than silently drops)
     /// those with them.
     pub fn written_version(&self) -> u32 {
+        // Version 5: who reviewed or adjudicated, which an older Gloss drops.
+        if self.documents.iter().any(|d| {
+            d.entities.iter().any(|e| e.reviewer.is_some())
+                || d.claims.iter().any(|c| c.reviewer.is_some())
+        }) {
+            return 5;
+        }
         // Version 4: decisions on suggestions, which an older Gloss drops.
         if self
             .documents
@@ -501,6 +510,11 @@ pub struct Entity {
     /// The reviewer's comment on a `Discuss` review (format version 3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_comment: Option<RareText>,
+    /// Who gave it its review state: a reviewer in review mode, or the
+    /// adjudicator who settled a disagreement by keeping it (format
+    /// version 5). `modified` says when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewer: Option<RareText>,
 }
 
 impl Entity {
@@ -524,6 +538,7 @@ impl Entity {
             modified: None,
             review: Review::Unreviewed,
             review_comment: None,
+            reviewer: None,
         }
     }
 }
@@ -585,6 +600,11 @@ pub struct Claim {
     /// The reviewer's comment on a `Discuss` review (format version 3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_comment: Option<RareText>,
+    /// Who gave it its review state: a reviewer in review mode, or the
+    /// adjudicator who settled a disagreement by keeping it (format
+    /// version 5). `modified` says when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewer: Option<RareText>,
 }
 
 impl Claim {
@@ -615,6 +635,7 @@ impl Claim {
             modified: None,
             review: Review::Unreviewed,
             review_comment: None,
+            reviewer: None,
         }
     }
 

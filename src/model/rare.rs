@@ -103,8 +103,10 @@ mod tests {
     fn an_entity_stays_small() {
         // A loaded project is mostly entities (a dense import: 120 MB of
         // its 124 MB); each optional string field is 24 bytes even empty.
+        // 184 bytes until the reviewer (format version 5) took 8 more: it
+        // is a `RareText`, a pointer while absent.
         assert!(
-            std::mem::size_of::<crate::model::Entity>() <= 184,
+            std::mem::size_of::<crate::model::Entity>() <= 192,
             "Entity is {} bytes",
             std::mem::size_of::<crate::model::Entity>()
         );

@@ -9,7 +9,9 @@ use std::collections::{HashMap, HashSet};
 use thiserror::Error;
 
 use crate::edit::{Edit, FieldTarget};
-use crate::model::{Claimant, CompactString, Conflict, ConflictAbout, Document, Project};
+use crate::model::{
+    Claim, Claimant, CompactString, Conflict, ConflictAbout, Document, Entity, Project, Review,
+};
 
 /// Where a conflict record lives: a document's list or the project's.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -352,6 +354,47 @@ pub fn settle_annotations(
             });
         }
     }
+    // What the adjudicator kept is accepted (the app stamps them as its
+    // reviewer, `edit::ops::stamp_review`); who made each stays.
+    for edit in &mut edits {
+        if let Edit::ReplaceClaim { claim, .. } = edit
+            && keep.contains(claim.id.as_str())
+        {
+            claim.review = Review::Accepted;
+            claim.review_comment = None;
+        }
+    }
+    let claims_replaced: HashSet<String> = edits
+        .iter()
+        .filter_map(|e| match e {
+            Edit::ReplaceClaim { claim, .. } => Some(claim.id.to_string()),
+            _ => None,
+        })
+        .collect();
+    for claim in doc
+        .claims
+        .iter()
+        .filter(|c| keep.contains(c.id.as_str()) && !claims_replaced.contains(c.id.as_str()))
+    {
+        edits.push(Edit::ReplaceClaim {
+            doc: doc_id.clone(),
+            claim: Box::new(Claim {
+                review: Review::Accepted,
+                review_comment: None,
+                ..claim.clone()
+            }),
+        });
+    }
+    for entity in doc.entities.iter().filter(|e| keep.contains(e.id.as_str())) {
+        edits.push(Edit::ReplaceEntity {
+            doc: doc_id.clone(),
+            entity: Entity {
+                review: Review::Accepted,
+                review_comment: None,
+                ..entity.clone()
+            },
+        });
+    }
     // Relations before what they connect; moved relations keep their place.
     for (_, r) in &moved_relations {
         edits.push(Edit::RemoveRelation {
@@ -532,6 +575,10 @@ mod tests {
             .collect();
         assert_eq!(labels, [("PER", 0), ("GPE", 34)]);
         assert!(unsettled(&project).is_empty());
+        // What the adjudicator kept is accepted; Kim, agreed by both and
+        // never in a record, is left as it was.
+        let reviews: Vec<Review> = doc.entities.iter().map(|e| e.review).collect();
+        assert_eq!(reviews, [Review::Unreviewed, Review::Accepted]);
     }
 
     #[test]

@@ -79,6 +79,8 @@ fn walks_every_disagreement_to_zero_and_undo_brings_one_back() {
     assert_eq!(report.remaining, 3, "title, Putin, Vostochny");
     let dir = tempfile::tempdir().expect("temp dir");
     let mut harness = common::harness(app_on(merged, ScriptedPicker::new(vec![]), &dir));
+    // The reviewer's name, as the app's preferences give it.
+    harness.state_mut().prefs.annotator = Some("Rev".into());
 
     harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::J);
     harness.run();
@@ -115,6 +117,22 @@ fn walks_every_disagreement_to_zero_and_undo_brings_one_back() {
         labels(&harness),
         [("PER".to_owned(), 0), ("GPE".to_owned(), 34)]
     );
+    // Settling stamped the reviewer on what was kept and accepted it; Ana
+    // still made it. Kim, agreed by both, was never in a record.
+    let doc = &project.documents[0];
+    let trace: Vec<(gloss::model::Review, Option<&str>, Option<&str>)> = doc
+        .entities
+        .iter()
+        .map(|e| (e.review, e.annotator.as_deref(), e.reviewer.as_deref()))
+        .collect();
+    assert_eq!(
+        trace,
+        [
+            (gloss::model::Review::Unreviewed, Some("ana"), None),
+            (gloss::model::Review::Accepted, Some("ana"), Some("Rev"))
+        ]
+    );
+    assert!(doc.entities[1].modified.is_some());
 
     // One undo: the Vostochny disagreement is back, both versions live.
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);

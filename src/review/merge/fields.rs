@@ -4,7 +4,7 @@ use super::*;
 
 /// Fields that say who touched a value and when: they follow the change and
 /// never conflict.
-const BOOKKEEPING: &[&str] = &["annotator", "modified"];
+const BOOKKEEPING: &[&str] = &["annotator", "modified", "reviewer"];
 
 /// Fields merged as one: a span's offsets and quote must come from one side.
 const SPAN: (&str, &[&str]) = ("span", &["start", "end", "text"]);

@@ -260,6 +260,14 @@ impl GlossApp {
         self.apply_stamped(edit, None)
     }
 
+    /// Applies a review or an adjudication: what it gives a review state
+    /// carries this user as its reviewer, and the time; who made it stays.
+    pub fn apply_reviewed(&mut self, mut edit: Edit) -> bool {
+        let name = self.prefs.annotator.clone();
+        crate::edit::ops::stamp_review(&mut edit, name.as_deref(), &crate::edit::now());
+        self.apply_stamped(edit, None)
+    }
+
     /// The one place where the app stamps provenance on its edits.
     fn apply_stamped(&mut self, mut edit: Edit, annotator: Option<&str>) -> bool {
         crate::edit::ops::stamp(&mut edit, annotator, &crate::edit::now());

@@ -39,7 +39,7 @@ impl GlossApp {
             return;
         }
         if let Some(edit) = crate::review::mode::set_review(doc, &target, review) {
-            self.apply_as_is(edit);
+            self.apply_reviewed(edit);
         }
         self.go_to_unreviewed(true);
     }
@@ -61,7 +61,7 @@ impl GlossApp {
             )
         });
         if let Some(edit) = edit {
-            self.apply_as_is(edit);
+            self.apply_reviewed(edit);
         }
         self.go_to_unreviewed(true);
     }
@@ -203,8 +203,9 @@ impl GlossApp {
                 return;
             }
         };
-        // The reviewer decides between versions; who made them stays.
-        if !self.apply_as_is(edit) {
+        // The reviewer decides between versions and is stamped on what is
+        // kept (accepted); who made them stays.
+        if !self.apply_reviewed(edit) {
             return;
         }
         let left = self.session.project().conflict_count();

@@ -105,6 +105,9 @@ pub enum Action {
     CloseComparison,
     /// Work the comparison's figures out again for the project as it is.
     Recompare,
+    /// Merge this project (as saved) with the compared one into a new,
+    /// unsaved curated project and walk its disagreements.
+    AdjudicateComparison,
     /// Open or close the adjudication walk-through (while editing a kept
     /// version: go on walking).
     Adjudicate,

@@ -214,6 +214,14 @@ pub fn table(schema: &Schema) -> Vec<Command> {
         true,
     );
     add(
+        "Adjudicate the comparison (new curated project)",
+        file,
+        vec![],
+        Global,
+        Action::AdjudicateComparison,
+        true,
+    );
+    add(
         "Quit",
         file,
         vec![key(cmd, Key::Q)],

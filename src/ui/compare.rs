@@ -188,6 +188,16 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
             }
             ui.separator();
             figures_grid(ui, ag);
+            if ui
+                .button("Adjudicate…")
+                .on_hover_text(
+                    "Merge A (as saved) and B into a new, unsaved curated project \
+                     and settle their disagreements one by one",
+                )
+                .clicked()
+            {
+                actions.push(Action::AdjudicateComparison);
+            }
             ui.separator();
             let Some(doc) = doc else { return };
             ui.strong(format!("This document: {}", shorten(&doc.title, 60)));

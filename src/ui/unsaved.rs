@@ -41,6 +41,9 @@ pub enum AfterSave {
     Open,
     /// Open this project file.
     OpenPath(PathBuf),
+    /// Replace the project with its merge with the compared one
+    /// ([`GlossApp::curate_comparison`]).
+    CurateComparison,
     /// Close the window.
     Quit,
 }
@@ -80,6 +83,7 @@ impl GlossApp {
             )),
             AfterSave::Open => self.files.pick(super::files::PickKind::OpenProject, ""),
             AfterSave::OpenPath(path) => self.open_project(&path),
+            AfterSave::CurateComparison => self.curate_comparison(),
             AfterSave::Quit => self.close_confirmed = true,
         }
     }

@@ -237,3 +237,92 @@ fn compare_with_shows_the_figures_and_both_versions() {
     harness.run();
     assert_eq!(harness.state().selection, Some((34, 43)));
 }
+
+/// Loads `ben_path` through File → Compare with… and waits for the figures.
+fn compare_with(harness: &mut Harness<'static, GlossApp>) {
+    harness.get_by_label("File").click();
+    harness.run();
+    harness.get_by_label("Compare with…").click();
+    harness.step();
+    let started = std::time::Instant::now();
+    while harness.state().compare.is_none() && started.elapsed().as_secs() < 20 {
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(harness.state().compare.is_some(), "compared");
+    assert!(
+        (0..3).any(|_| harness.try_run().is_ok()),
+        "the window keeps repainting"
+    );
+}
+
+#[test]
+fn adjudicate_from_the_comparison_curates_both_versions_in_a_new_project() {
+    let (ana, ben) = ana_and_ben();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ana_path = dir.path().join("ana.gloss.ron");
+    let ben_path = dir.path().join("ben.gloss.ron");
+    gloss::store::save(&ana, &ana_path).expect("saved");
+    gloss::store::save(&ben, &ben_path).expect("saved");
+    let ana_file = std::fs::read(&ana_path).expect("read");
+    let picker = ScriptedPicker::new(vec![vec![ben_path.clone()]]);
+    let mut harness = common::harness(app_on(ana.clone(), picker, &dir));
+    harness.state_mut().session.path = Some(ana_path.clone());
+    harness.state_mut().prefs.annotator = Some("Rev".into());
+    compare_with(&mut harness);
+
+    harness.get_by_label("Adjudicate…").click();
+    harness.run();
+    // A new curated project, unsaved and without a file, with the walk open
+    // on the same disagreements `gloss merge ana ben` records.
+    let state = harness.state();
+    assert!(state.compare.is_none());
+    assert!(state.session.path.is_none());
+    assert!(state.session.is_dirty(), "closing it asks first");
+    assert!(state.adjudication.is_some());
+    let (merged, _) = gloss::review::merge::merge_named(
+        &ana,
+        &ben,
+        gloss::review::merge::Sides {
+            first: "ana.gloss.ron",
+            second: "ben.gloss.ron",
+        },
+    );
+    assert_eq!(state.session.project().documents, merged.documents);
+    harness.get_by_label("3 left");
+    // The versions are named after the files.
+    press(&mut harness, Key::J);
+    harness.get_by_label("A — ana (ana.gloss.ron)");
+    harness.get_by_label("B — ben (ben.gloss.ron)");
+    // Settle all three (title: B's; Putin: neither; Vostochny: A's GPE).
+    press(&mut harness, Key::K);
+    press(&mut harness, Key::B);
+    harness.get_by_label("Neither").click();
+    harness.run();
+    press(&mut harness, Key::A);
+    harness.get_by_label("0 left");
+    let doc = &harness.state().session.project().documents[0];
+    assert_eq!(doc.title, "Putin meets Kim");
+    let kept = doc.entities.iter().find(|e| e.start == 34).expect("kept");
+    assert_eq!(
+        (kept.label.as_str(), kept.reviewer.as_deref()),
+        ("GPE", Some("Rev"))
+    );
+    // Ana's file was never touched.
+    assert_eq!(std::fs::read(&ana_path).expect("read"), ana_file);
+}
+
+#[test]
+fn ctrl_shift_j_with_only_a_comparison_open_curates_it() {
+    let (ana, ben) = ana_and_ben();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ben_path = dir.path().join("ben.gloss.ron");
+    gloss::store::save(&ben, &ben_path).expect("saved");
+    let picker = ScriptedPicker::new(vec![vec![ben_path]]);
+    let mut harness = common::harness(app_on(ana, picker, &dir));
+    compare_with(&mut harness);
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::J);
+    harness.run();
+    assert_eq!(harness.state().session.project().conflict_count(), 3);
+    harness.get_by_label("3 left");
+}

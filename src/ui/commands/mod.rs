@@ -134,6 +134,7 @@ impl GlossApp {
             Action::CloseComparison => self.compare = None,
             Action::Recompare => self.recompare(),
             Action::Adjudicate => self.toggle_adjudication(),
+            Action::AdjudicateComparison => self.adjudicate_comparison(),
             Action::Settle(choice) => self.settle_shown(choice, false),
             Action::SettleAndEdit => self.settle_and_edit(),
             Action::NextDisagreement(forward) => self.step_disagreement(forward),

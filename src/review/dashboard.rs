@@ -30,6 +30,11 @@ pub struct Dashboard {
     /// Entities and claims per review state, in [`super::table::REVIEWS`]
     /// order.
     pub review: Vec<(Review, usize)>,
+    /// Entities and claims per reviewer (who accepted, rejected or kept
+    /// them when settling a disagreement), most first, then by name.
+    pub by_reviewer: Vec<(String, usize)>,
+    /// Disagreement and conflict records still to settle.
+    pub unsettled: usize,
 }
 
 impl Dashboard {
@@ -41,6 +46,7 @@ impl Dashboard {
         let mut by_verdict: HashMap<Option<Verdict>, usize> = HashMap::new();
         let mut by_annotator: HashMap<Option<&str>, usize> = HashMap::new();
         let mut by_review: HashMap<Review, usize> = HashMap::new();
+        let mut by_reviewer: HashMap<Option<&str>, usize> = HashMap::new();
         let mut claims = 0;
         for doc in &project.documents {
             *by_status.entry(doc.status).or_default() += 1;
@@ -48,6 +54,9 @@ impl Dashboard {
                 *by_type.entry(&e.label).or_default() += 1;
                 *by_annotator.entry(e.annotator.as_deref()).or_default() += 1;
                 *by_review.entry(e.review).or_default() += 1;
+                if let Some(who) = &e.reviewer {
+                    *by_reviewer.entry(Some(who.as_str())).or_default() += 1;
+                }
             }
             for c in &doc.claims {
                 claims += 1;
@@ -60,6 +69,9 @@ impl Dashboard {
                 *by_verdict.entry(c.verdict).or_default() += 1;
                 *by_annotator.entry(c.annotator.as_deref()).or_default() += 1;
                 *by_review.entry(c.review).or_default() += 1;
+                if let Some(who) = &c.reviewer {
+                    *by_reviewer.entry(Some(who.as_str())).or_default() += 1;
+                }
             }
         }
         let mut entities_by_type: Vec<(String, usize)> = project
@@ -94,6 +106,11 @@ impl Dashboard {
                 .iter()
                 .map(|r| (*r, by_review.get(r).copied().unwrap_or(0)))
                 .collect(),
+            by_reviewer: most_first(by_reviewer)
+                .into_iter()
+                .filter_map(|(who, n)| Some((who?, n)))
+                .collect(),
+            unsettled: project.conflict_count(),
         }
     }
 
@@ -133,9 +150,11 @@ mod tests {
         let mut kim = Entity::new("e1", "PER", 0, 3, "Kim");
         kim.annotator = Some("ann".into());
         kim.review = Review::Accepted;
+        kim.reviewer = Some("rev".into());
         let mut seoul = Entity::new("e2", "GPE", 16, 21, "Seoul");
         seoul.annotator = Some("bob".into());
         seoul.review = Review::Rejected;
+        seoul.reviewer = Some("rev".into());
         let mut moon = Entity::new("e3", "PER", 8, 12, "Moon");
         moon.annotator = Some("ann".into());
         d1.entities.extend([kim, seoul, moon]);
@@ -150,6 +169,7 @@ mod tests {
         c3.verdict = Some(Verdict::Refutes);
         c3.annotator = Some("ann".into());
         c3.review = Review::Discuss;
+        c3.reviewer = Some("ann".into());
         d1.claims.extend([c1, c2, c3]);
         // d2 (new): one mention of a type the schema lacks, and a claim
         // with no claimant.
@@ -219,6 +239,12 @@ mod tests {
             ]
         );
         assert_eq!(d.reviewable(), 8);
+        // Who decided: rev the two entities, ann the discussion.
+        assert_eq!(
+            d.by_reviewer,
+            [("rev".to_owned(), 2), ("ann".to_owned(), 1)]
+        );
+        assert_eq!(d.unsettled, 0);
     }
 
     #[test]

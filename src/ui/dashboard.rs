@@ -91,6 +91,8 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
                 }
             }
             ui.separator();
+            adjudication_section(ui, d);
+            ui.separator();
             suggestions_section(ui, &decisions);
             learning_curve_section(ui, curve.as_deref().map(Vec::as_slice), curve_pending);
             if let Some(comparison) = &comparison {
@@ -111,6 +113,36 @@ pub fn show(app: &mut GlossApp, ctx: &egui::Context) {
     if let Some(filter) = picked {
         app.act(Action::FilterAnnotations(Box::new(filter)));
     }
+}
+
+/// What is left to settle and who decided what (format version 5's
+/// `reviewer`).
+fn adjudication_section(ui: &mut egui::Ui, d: &Dashboard) {
+    ui.strong("Adjudication and review decisions");
+    ui.label(if d.unsettled == 0 {
+        "No disagreements left to settle.".to_owned()
+    } else {
+        format!(
+            "{} left to settle (Ctrl+Shift+J walks them).",
+            crate::model::plural(d.unsettled, "disagreement")
+        )
+    });
+    if d.by_reviewer.is_empty() {
+        ui.weak("No decisions recorded yet: settling a disagreement or reviewing an annotation records who decided.");
+        return;
+    }
+    egui::Grid::new("decisions by reviewer")
+        .num_columns(2)
+        .show(ui, |ui| {
+            ui.weak("reviewer");
+            ui.weak("entities and claims decided");
+            ui.end_row();
+            for (who, n) in &d.by_reviewer {
+                ui.label(who);
+                ui.label(n.to_string());
+                ui.end_row();
+            }
+        });
 }
 
 /// Precision of suggestions per type, from the analyst's accepts and rejects.

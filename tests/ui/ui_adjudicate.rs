@@ -310,6 +310,11 @@ fn adjudicate_from_the_comparison_curates_both_versions_in_a_new_project() {
     );
     // Ana's file was never touched.
     assert_eq!(std::fs::read(&ana_path).expect("read"), ana_file);
+    // The Dashboard counts the decision and what is left.
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::D);
+    harness.run();
+    harness.get_by_label("No disagreements left to settle.");
+    harness.get_by_label("Rev");
 }
 
 #[test]

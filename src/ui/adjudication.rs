@@ -103,60 +103,6 @@ impl GlossApp {
         }
     }
 
-    /// Adjudicate the comparison: asks about unsaved changes first, since
-    /// the curated project replaces this one in the window (the file stays
-    /// as it is).
-    pub(crate) fn adjudicate_comparison(&mut self) {
-        if self.compare.is_none() {
-            self.notify("compare with another annotator's project first (File → Compare with…)");
-            return;
-        }
-        self.guard_unsaved(super::unsaved::AfterSave::CurateComparison);
-    }
-
-    /// Merges this project as saved (unsaved changes were saved or
-    /// discarded) with the compared one, as `gloss merge` does, into a new
-    /// project with no file: one undoable step, unsaved, so closing it asks.
-    /// The versions are named after the two files; the walk starts.
-    pub(crate) fn curate_comparison(&mut self) {
-        let Some(comparison) = self.compare.take() else {
-            return;
-        };
-        let first = self.session.path.as_deref().map_or_else(
-            || self.session.project().name.clone(),
-            super::compare::file_name,
-        );
-        let mut second = comparison.name.clone();
-        if second == first {
-            second = format!("{second} (compared)");
-        }
-        let (merged, report) = crate::review::merge::merge_named(
-            self.session.on_disk(),
-            &comparison.other,
-            crate::review::merge::Sides {
-                first: &first,
-                second: &second,
-            },
-        );
-        let mut session = crate::workspace::Session::new(
-            crate::model::Project::new(crate::model::Project::UNTITLED),
-            None,
-        );
-        if let Err(e) = session.restore(merged, &format!("curate {first} and {second}")) {
-            self.compare = Some(comparison);
-            self.notify(format!("not done: {e}"));
-            return;
-        }
-        self.replace_session(session);
-        self.adjudication = Some(Adjudication::default());
-        self.notify(format!(
-            "curated {first} and {second}: {} matched, {} agreed, {} to settle; Save As to keep it",
-            crate::model::plural(report.matched, "document"),
-            crate::model::plural(report.agreed, "annotation"),
-            crate::model::plural(report.remaining, "disagreement"),
-        ));
-    }
-
     /// The record shown, brought up to date with the project.
     pub(crate) fn shown_conflict(&mut self) -> Option<ConflictRef> {
         let version = self.project_version();

@@ -11,6 +11,14 @@
 //! piece it touches. Heights of pieces not yet laid out are estimated, and a
 //! prefix sum of heights finds the visible ones by binary search, so no
 //! per-frame work grows with the document's length.
+//!
+//! Here: the view's state ([`ArticleView`]), its rebuild when the document
+//! changes, and [`show`]. Beside it: `pieces` (cutting the text into
+//! pieces), `spans` (which annotations touch a piece), `style` (how a piece
+//! looks and what its cache depends on), `layout` (laying a piece out),
+//! `bidi_piece` (right-to-left pieces), `paint` (relations, review marks),
+//! `hover` (what is under the pointer), `probes` (what the last frame drew,
+//! for tests).
 
 mod bidi_piece;
 mod hover;
@@ -770,8 +778,7 @@ mod tests {
     /// code point with it, in the document's order (entities, then each
     /// claim followed by its cue).
     fn members_by_brute_force(doc: &Document, paragraphs: &[Piece]) -> Vec<Vec<String>> {
-        let overlaps =
-            |p: &Piece, start: usize, end: usize| start.max(p.start) < end.min(p.end);
+        let overlaps = |p: &Piece, start: usize, end: usize| start.max(p.start) < end.min(p.end);
         paragraphs
             .iter()
             .map(|p| {

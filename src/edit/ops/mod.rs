@@ -8,6 +8,12 @@ use crate::model::{
     Project, Relation, Schema, span,
 };
 
+mod annotate_all;
+mod claims;
+
+pub use annotate_all::*;
+pub use claims::*;
+
 /// Records provenance on every entity, claim and relation that `edit`
 /// inserts or replaces: `modified` (RFC 3339) always, and `annotator` when
 /// given (a review passes none: it changes an annotation's state, not who
@@ -129,55 +135,6 @@ pub fn new_relation(
     })
 }
 
-/// A new claim over `start..end` (code points) of `doc`, with the claimant
-/// and attribution guessed from the text around it; the user corrects them
-/// in the claim editor.
-pub fn new_claim(
-    doc: &Document,
-    schema: &Schema,
-    start: usize,
-    end: usize,
-    text: impl Into<CompactString>,
-) -> Claim {
-    let mut claim = Claim::new(doc.next_id("c"), start, end, text);
-    claim.claimant = guess_claimant(doc, schema, start, end);
-    claim.attribution = guess_attribution(&doc.text, start, end);
-    // The reporting verb around it ("…," said X), from the seed cues and
-    // the cues annotated in this document.
-    claim.cue = super::cues::guess_cue(
-        &doc.text,
-        &super::cues::CueLexicon::learn([doc]),
-        start,
-        end,
-    );
-    claim
-}
-
-/// The nearest mention (within 200 characters) before or after the claim
-/// of a type that can claim (the schema's flag, not fixed type keys).
-pub fn guess_claimant(
-    doc: &Document,
-    schema: &Schema,
-    start: usize,
-    end: usize,
-) -> Option<Claimant> {
-    doc.entities
-        .iter()
-        .filter(|e| e.end <= start || e.start >= end)
-        .filter(|e| schema.entity_type(&e.label).is_some_and(|t| t.can_claim()))
-        .map(|e| {
-            let gap = if e.end <= start {
-                start - e.end
-            } else {
-                e.start - end
-            };
-            (gap, e)
-        })
-        .filter(|(gap, _)| *gap < 200)
-        .min_by_key(|(gap, _)| *gap)
-        .map(|(_, e)| Claimant::Entity(e.id.clone()))
-}
-
 /// Quotation marks of many languages: (opening, closing). A mark that can
 /// both open and close (`"`, `“` in German after `„`) is resolved by what
 /// is open at the time.
@@ -193,178 +150,6 @@ const QUOTE_PAIRS: &[(char, char)] = &[
     ('〝', '〞'),
     ('"', '"'),
 ];
-
-/// Direct quote when every word of the span is inside quotation marks
-/// (curly or straight, any language's), mixed when some are, indirect
-/// otherwise. Marks are matched within the span's paragraph, in one pass.
-pub fn guess_attribution(text: &str, start: usize, end: usize) -> Attribution {
-    // The paragraph around the span, in code points.
-    let chars: Vec<char> = text.chars().collect();
-    let start = start.min(chars.len());
-    let end = end.clamp(start, chars.len());
-    let from = chars[..start]
-        .iter()
-        .rposition(|c| *c == '\n')
-        .map_or(0, |i| i + 1);
-    let to = chars[end..]
-        .iter()
-        .position(|c| *c == '\n')
-        .map_or(chars.len(), |i| end + i);
-    // The closing marks expected, innermost last.
-    let mut open: Vec<char> = Vec::new();
-    let (mut words_inside, mut words) = (0usize, 0usize);
-    let mut in_word = false;
-    for (i, &c) in chars.iter().enumerate().take(to).skip(from) {
-        // A single mark between two letters is an apostrophe (won’t), not
-        // a quotation mark.
-        let apostrophe = matches!(c, '’' | '‘' | '\'')
-            && i > 0
-            && chars.get(i - 1).is_some_and(|p| p.is_alphanumeric())
-            && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
-        if apostrophe {
-            // Part of the word.
-        } else if open.last() == Some(&c) {
-            open.pop();
-        } else if let Some((_, close)) = QUOTE_PAIRS.iter().find(|(o, _)| *o == c) {
-            open.push(*close);
-        }
-        let word_char = c.is_alphanumeric();
-        if word_char && !in_word && (start..end).contains(&i) {
-            words += 1;
-            if !open.is_empty() {
-                words_inside += 1;
-            }
-        }
-        in_word = word_char;
-    }
-    match (words_inside, words) {
-        (_, 0) | (0, _) => Attribution::IndirectQuote,
-        (inside, all) if inside == all => Attribution::DirectQuote,
-        _ => Attribution::Mixed,
-    }
-}
-
-/// Every whole-word occurrence of `needle` in `text`, as code-point ranges.
-pub fn occurrences(text: &str, needle: &str) -> Vec<(usize, usize)> {
-    if needle.is_empty() {
-        return Vec::new();
-    }
-    let index = crate::model::span::CharIndex::new(text);
-    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-    let length = needle.chars().count();
-    text.match_indices(needle)
-        .filter(|(byte, _)| {
-            let before = text.get(..*byte).and_then(|t| t.chars().next_back());
-            let after = text
-                .get(byte + needle.len()..)
-                .and_then(|t| t.chars().next());
-            !word(before) && !word(after)
-        })
-        .filter_map(|(byte, _)| index.char_of_byte(byte))
-        .map(|start| (start, start + length))
-        .collect()
-}
-
-/// The edit for "annotate all occurrences": every whole-word occurrence of
-/// `text` not already tagged with `label`, in `documents`, as one undoable
-/// step; `None` when there are none. Also returns the count.
-pub fn annotate_all(documents: &[&Document], text: &str, label: &str) -> (Option<Edit>, usize) {
-    let edits: Vec<Edit> = documents
-        .iter()
-        .flat_map(|doc| annotate_all_in(doc, text, label))
-        .collect();
-    let count = edits.len();
-    (annotate_all_batch(text, edits), count)
-}
-
-/// The edits "annotate all occurrences" makes in one document: an
-/// [`Edit::InsertEntity`] per whole-word occurrence of `text` not already
-/// tagged `label`, in text order, each index counting the ones before it.
-/// Linear in the document (plus the occurrences' inserts), so a long
-/// article with thousands of entities and occurrences stays fast; a worker
-/// runs it document by document across a project.
-pub fn annotate_all_in(doc: &Document, text: &str, label: &str) -> Vec<Edit> {
-    let found = occurrences(&doc.text, text);
-    if found.is_empty() {
-        return Vec::new();
-    }
-    let tagged: std::collections::HashSet<(usize, usize)> = doc
-        .entities
-        .iter()
-        .filter(|e| e.label == label)
-        .map(|e| (e.start, e.end))
-        .collect();
-    // Spans in list order, with the new ones inserted as they are made, so
-    // that each index is where the entity goes once the ones before it are in.
-    let mut spans: Vec<(usize, usize)> = doc.entities.iter().map(|e| (e.start, e.end)).collect();
-    let mut ids = IdSequence::new(
-        "e",
-        doc.entities
-            .iter()
-            .map(|e| e.id.as_str())
-            .chain(doc.claims.iter().map(|c| c.id.as_str()))
-            .chain(doc.relations.iter().map(|r| r.id.as_str())),
-    );
-    let mut edits = Vec::new();
-    for (start, end) in found {
-        if tagged.contains(&(start, end)) {
-            continue;
-        }
-        let index = spans.partition_point(|span| *span <= (start, end));
-        spans.insert(index, (start, end));
-        edits.push(Edit::InsertEntity {
-            doc: doc.id.clone(),
-            index,
-            entity: Entity::new(ids.next(), label, start, end, text),
-        });
-    }
-    edits
-}
-
-/// The one undoable step of "annotate all occurrences" of `text`; `None`
-/// when there is nothing to tag.
-pub fn annotate_all_batch(text: &str, edits: Vec<Edit>) -> Option<Edit> {
-    (!edits.is_empty()).then(|| Edit::Batch {
-        label: format!("annotate all {text:?}"),
-        edits,
-    })
-}
-
-/// Fresh ids `e1`, `e2`… as [`Document::next_id`] would give them one after
-/// another while each is inserted, without rescanning the document's ids
-/// for each.
-struct IdSequence {
-    prefix: &'static str,
-    used: std::collections::HashSet<u64>,
-    highest: u64,
-}
-
-impl IdSequence {
-    fn new<'a>(prefix: &'static str, ids: impl Iterator<Item = &'a str>) -> Self {
-        let used: std::collections::HashSet<u64> = ids
-            .filter_map(|id| id.strip_prefix(prefix)?.parse::<u64>().ok())
-            .collect();
-        let highest = used.iter().copied().max().unwrap_or(0);
-        Self {
-            prefix,
-            used,
-            highest,
-        }
-    }
-
-    fn next(&mut self) -> String {
-        // Past the highest number, or (after an absurd id from a file) the
-        // first free one: the rule of `next_numbered_id`.
-        let next = self
-            .highest
-            .checked_add(1)
-            .or_else(|| (1..).find(|n| !self.used.contains(n)))
-            .unwrap_or(1);
-        self.used.insert(next);
-        self.highest = self.highest.max(next);
-        format!("{}{next}", self.prefix)
-    }
-}
 
 /// What tagging a span as an entity comes to.
 // A short-lived return value, matched at once: boxing the edit would buy
@@ -423,27 +208,6 @@ pub fn retype_entity(doc: &Document, id: &str, label: &str) -> Result<Option<Edi
         doc: doc.id.clone(),
         entity,
     }))
-}
-
-/// A new claim over `start..end` inserted in span order, with its guesses
-/// (see [`new_claim`]): the edit and the claim, for the claim editor.
-pub fn insert_claim(
-    doc: &Document,
-    schema: &Schema,
-    start: usize,
-    end: usize,
-    text: impl Into<CompactString>,
-) -> (Edit, Claim) {
-    let index = doc
-        .claims
-        .partition_point(|c| (c.start, c.end) <= (start, end));
-    let claim = new_claim(doc, schema, start, end, text);
-    let edit = Edit::InsertClaim {
-        doc: doc.id.clone(),
-        index,
-        claim: Box::new(claim.clone()),
-    };
-    (edit, claim)
 }
 
 /// Deletes an annotation with whatever points at it, as one step: the

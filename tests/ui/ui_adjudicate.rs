@@ -200,22 +200,7 @@ fn compare_with_shows_the_figures_and_both_versions() {
     gloss::store::save(&ben, &ben_path).expect("saved");
     let picker = ScriptedPicker::new(vec![vec![ben_path.clone()]]);
     let mut harness = common::harness(app_on(ana.clone(), picker, &dir));
-    harness.get_by_label("File").click();
-    harness.run();
-    harness.get_by_label("Compare with…").click();
-    // The dialog and the comparison run on workers, with a spinner: step in
-    // real time until the result is in (a bounded run() ran out of steps
-    // under load), then settle; an endless repaint still fails.
-    harness.step();
-    let started = std::time::Instant::now();
-    while harness.state().compare.is_none() && started.elapsed().as_secs() < 20 {
-        harness.step();
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    assert!(
-        (0..3).any(|_| harness.try_run().is_ok()),
-        "the window keeps repainting"
-    );
+    compare_with(&mut harness);
     let comparison = harness.state().compare.clone().expect("compared");
     let expected = gloss::review::agree::agree(&ana, &ben, &Default::default()).expect("figures");
     assert_eq!(comparison.agreement, expected);
@@ -238,7 +223,10 @@ fn compare_with_shows_the_figures_and_both_versions() {
     assert_eq!(harness.state().selection, Some((34, 43)));
 }
 
-/// Loads `ben_path` through File → Compare with… and waits for the figures.
+/// File → Compare with… (the picker answers with the other file), waiting
+/// for the figures. The dialog and the comparison run on workers, with a
+/// spinner: step in real time until the result is in (a bounded run() ran
+/// out of steps under load), then settle; an endless repaint still fails.
 fn compare_with(harness: &mut Harness<'static, GlossApp>) {
     harness.get_by_label("File").click();
     harness.run();

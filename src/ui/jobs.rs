@@ -11,6 +11,19 @@ use std::time::Instant;
 
 use crate::model::Project;
 
+/// A curated project made from a comparison, and the two sides' names.
+#[derive(Debug)]
+pub struct Curated {
+    /// The merge of both versions.
+    pub project: Project,
+    /// What the merge did.
+    pub report: crate::review::merge::Report,
+    /// This project's file name.
+    pub first: String,
+    /// The compared project's file name.
+    pub second: String,
+}
+
 /// What a finished job hands back to the app.
 #[derive(Debug)]
 pub enum JobOutput {
@@ -32,6 +45,9 @@ pub enum JobOutput {
     Exported(Result<(usize, Vec<String>), String>),
     /// Another annotator's project was read and compared with this one.
     Compared(Result<Box<super::compare::Comparison>, String>),
+    /// This project (as saved) and the compared one, merged into a curated
+    /// project.
+    Curated(Box<Curated>),
     /// "Annotate all occurrences" across the project was worked out (or
     /// cancelled); the command layer installs it as one undoable step.
     AnnotatedAll(Box<super::annotate_all::Annotated>),

@@ -244,6 +244,22 @@ fn compare_with(harness: &mut Harness<'static, GlossApp>) {
     );
 }
 
+/// The curated project is merged on a worker: step in real time until it
+/// replaces the compared one, then settle.
+fn wait_for_curation(harness: &mut Harness<'static, GlossApp>) {
+    harness.step();
+    let started = std::time::Instant::now();
+    while harness.state().compare.is_some() && started.elapsed().as_secs() < 20 {
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(harness.state().compare.is_none(), "curated");
+    assert!(
+        (0..3).any(|_| harness.try_run().is_ok()),
+        "the window keeps repainting"
+    );
+}
+
 #[test]
 fn adjudicate_from_the_comparison_curates_both_versions_in_a_new_project() {
     let (ana, ben) = ana_and_ben();
@@ -260,7 +276,7 @@ fn adjudicate_from_the_comparison_curates_both_versions_in_a_new_project() {
     compare_with(&mut harness);
 
     harness.get_by_label("Adjudicate…").click();
-    harness.run();
+    wait_for_curation(&mut harness);
     // A new curated project, unsaved and without a file, with the walk open
     // on the same disagreements `gloss merge ana ben` records.
     let state = harness.state();
@@ -315,7 +331,7 @@ fn ctrl_shift_j_with_only_a_comparison_open_curates_it() {
     let mut harness = common::harness(app_on(ana, picker, &dir));
     compare_with(&mut harness);
     harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::J);
-    harness.run();
+    wait_for_curation(&mut harness);
     assert_eq!(harness.state().session.project().conflict_count(), 3);
     harness.get_by_label("3 left");
 }

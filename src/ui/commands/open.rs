@@ -139,6 +139,7 @@ impl GlossApp {
                 Err(e) => self.notify(format!("compare: {e}")),
             },
             JobOutput::AnnotatedAll(annotated) => self.on_annotated_all(*annotated, same_session),
+            JobOutput::Curated(curated) => self.on_curated(changed_meanwhile, *curated),
             JobOutput::Exported(result) => match result {
                 Ok((files, warnings)) => {
                     let mut message = format!("exported {}", crate::model::plural(files, "file"));

@@ -199,7 +199,7 @@ impl GlossApp {
     /// project with no file: one undoable step, unsaved, so closing it asks.
     /// The versions are named after the two files; the walk starts.
     pub(crate) fn curate_comparison(&mut self) {
-        let Some(comparison) = self.compare.take() else {
+        let Some(comparison) = &self.compare else {
             return;
         };
         let first = self.session.path.as_deref().map_or_else(
@@ -210,23 +210,63 @@ impl GlossApp {
         if second == first {
             second = format!("{second} (compared)");
         }
-        let (merged, report) = crate::review::merge::merge_named(
-            self.session.on_disk(),
-            &comparison.other,
-            crate::review::merge::Sides {
-                first: &first,
-                second: &second,
+        // Merging 2,000 documents takes over a second: a worker does it
+        // while frames go on.
+        let saved = self.session.on_disk().clone();
+        let other = Arc::clone(&comparison.other);
+        let origin = self.job_origin();
+        self.jobs.spawn(
+            format!("curating {first} and {second}"),
+            0,
+            origin,
+            move |_| {
+                let (merged, report) = crate::review::merge::merge_named(
+                    &saved,
+                    &other,
+                    crate::review::merge::Sides {
+                        first: &first,
+                        second: &second,
+                    },
+                );
+                JobOutput::Curated(Box::new(crate::ui::jobs::Curated {
+                    project: merged,
+                    report,
+                    first,
+                    second,
+                }))
             },
         );
+    }
+
+    /// The curated project is merged: it replaces the project in the window,
+    /// unless that project changed while the worker merged (then nothing
+    /// happens but a message: the user's edits are not dropped).
+    pub(crate) fn on_curated(
+        &mut self,
+        changed_meanwhile: bool,
+        curated: crate::ui::jobs::Curated,
+    ) {
+        let crate::ui::jobs::Curated {
+            project,
+            report,
+            first,
+            second,
+        } = curated;
+        if changed_meanwhile {
+            self.notify(format!(
+                "curating {first} and {second}: not done, the project changed meanwhile; ask again"
+            ));
+            return;
+        }
         let mut session = crate::workspace::Session::new(
             crate::model::Project::new(crate::model::Project::UNTITLED),
             None,
         );
-        if let Err(e) = session.restore(merged, &format!("curate {first} and {second}")) {
-            self.compare = Some(comparison);
+        if let Err(e) = session.restore(project, &format!("curate {first} and {second}")) {
             self.notify(format!("not done: {e}"));
             return;
         }
+        self.compare = None;
         self.replace_session(session);
         self.adjudication = Some(crate::ui::adjudication::Adjudication::default());
         self.notify(format!(
